@@ -1,0 +1,132 @@
+"""The one SQLAlchemy `MetaData`: source tables, the `contract_month` mart and load records.
+
+Source tables mirror the extract (see `extract_spec`); money is NUMERIC(18, 2) so it stays exact.
+Every table states its grain in `info["grain"]`; `docs/warehouse.md` is checked against it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from warehouse import extract_spec as spec
+
+metadata = sa.MetaData()
+
+MONEY_TYPE = sa.Numeric(18, 2)
+
+_KIND_TYPES: dict[str, sa.types.TypeEngine] = {
+    spec.TEXT: sa.String(),
+    spec.DATE: sa.Date(),
+    spec.MONTH: sa.String(7),
+    spec.TIMESTAMP: sa.DateTime(),
+    spec.MONEY: MONEY_TYPE,
+    spec.RATE: sa.Numeric(12, 8),
+    spec.INT: sa.Integer(),
+    spec.FLOAT: sa.Float(),
+    spec.BOOL: sa.Boolean(),
+}
+
+
+def sql_type(kind: str) -> sa.types.TypeEngine:
+    """The SQL type that stores an extract column of this kind."""
+    return _KIND_TYPES[kind]
+
+
+def _source_table(t: spec.Table) -> sa.Table:
+    cols = [sa.Column(c.name, sql_type(c.kind), nullable=not c.required) for c in t.columns]
+    table = sa.Table(
+        t.name,
+        metadata,
+        *cols,
+        info={"layer": "source", "grain": t.doc or f"one row per {', '.join(t.key)}"},
+    )
+    sa.Index(f"ix_{t.name}_key", *(table.c[k] for k in t.key))
+    return table
+
+
+SOURCE_TABLES: dict[str, sa.Table] = {t.name: _source_table(t) for t in spec.TABLES}
+
+lessees = SOURCE_TABLES["lessees"]
+contracts = SOURCE_TABLES["contracts"]
+schedule = SOURCE_TABLES["schedule"]
+receipts = SOURCE_TABLES["receipts"]
+
+loads = sa.Table(
+    "loads",
+    metadata,
+    sa.Column("load_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False, doc="UTC time the load committed"),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("institution", sa.String, nullable=False),
+    sa.Column("entity_type", sa.String, nullable=False),
+    sa.Column("currency", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False, doc="file or folder name of the extract"),
+    sa.Column("sha256", sa.String(64), nullable=False, doc="SHA-256 over the extract's files"),
+    sa.Column("row_counts", sa.String, nullable=False, doc="JSON object table -> rows"),
+    sa.Column("build_seconds", sa.Float, nullable=True),
+    info={"layer": "portal", "grain": "one row per successful load"},
+)
+
+build_settings = sa.Table(
+    "build_settings",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+    info={"layer": "build", "grain": "one row per setting in force at the last build"},
+)
+
+month_ends = sa.Table(
+    "month_ends",
+    metadata,
+    sa.Column("month_idx", sa.Integer, primary_key=True, doc="year * 12 + month - 1"),
+    sa.Column("month_end", sa.Date, nullable=False, unique=True),
+    info={"layer": "build", "grain": "one row per calendar month-end the book spans"},
+)
+
+contract_month = sa.Table(
+    "contract_month",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
+    sa.Column("mob", sa.Integer, nullable=False, doc="months on book; start month is 0"),
+    sa.Column("outstanding_principal", MONEY_TYPE, nullable=False),
+    sa.Column("overdue_principal", MONEY_TYPE, nullable=False),
+    sa.Column("overdue_interest", MONEY_TYPE, nullable=False),
+    sa.Column("dpd", sa.Integer, nullable=False),
+    sa.Column("dpd_bucket", sa.String(3), nullable=False, doc="M0 … M7+"),
+    sa.Column("risk_class", sa.String, nullable=False),
+    sa.Column("class_reason", sa.String, nullable=False),
+    sa.Column("in_observation", sa.Boolean, nullable=False),
+    sa.Column("written_off", sa.Boolean, nullable=False),
+    sa.Column("closed", sa.Boolean, nullable=False, doc="fully repaid in this month"),
+    sa.Column("provision", MONEY_TYPE, nullable=False),
+    sa.Column("provision_estimated", sa.Boolean, nullable=False),
+    sa.Column("received_to_date", MONEY_TYPE, nullable=False, doc="receipts counted so far"),
+    sa.Column("product", sa.String, nullable=False),
+    sa.Column("lessee_type", sa.String, nullable=False),
+    sa.Column("industry", sa.String, nullable=False),
+    sa.Column("region", sa.String, nullable=False),
+    sa.Column("branch", sa.String, nullable=False),
+    sa.Column("asset_category", sa.String, nullable=False),
+    sa.Column("cohort_month", sa.Date, nullable=False, doc="month-end of the start month"),
+    sa.Column("original_principal", MONEY_TYPE, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per contract per month-end, from its start month through the month "
+        "it closes or is written off, never past as_of",
+    },
+)
+
+RISK_CLASS_RANK: dict[str, int] = {c: i for i, c in enumerate(spec.RISK_CLASSES)}
+NPL_CLASSES: tuple[str, ...] = ("substandard", "doubtful", "loss")
+DPD_BUCKETS: tuple[str, ...] = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7+")
+CLASS_REASONS: tuple[str, ...] = (
+    "dpd",
+    "restructured",
+    "restructured_again",
+    "override",
+    "upgrade_hold",
+    "debtor_npl_share",
+)

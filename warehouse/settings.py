@@ -1,0 +1,158 @@
+"""Configuration in one place: the settings file, the environment and `.streamlit/secrets.toml`.
+
+`SETTINGS` is the registry of every configurable value of DOMAIN.md with its default; the file
+`postloan.toml` (or the file named by `POSTLOAN_SETTINGS`) overrides any of them. Everything else
+receives a frozen `Settings` value and never reads files or the environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WAREHOUSE_URL = "duckdb:///data/warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its dotted key, default, and the rule it comes from."""
+
+    key: str
+    default: Any
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("dpd.tolerance", "0.00", "DOMAIN §2: unpaid residue (yuan) ignored when finding DPD"),
+    Setting(
+        "classification.observation_months",
+        12,
+        "DOMAIN §4.2: minimum length of a restructuring observation period, in months",
+    ),
+    Setting(
+        "classification.observation_installments",
+        2,
+        "DOMAIN §4.2: minimum installments due inside an observation period",
+    ),
+    Setting(
+        "classification.re_restructuring_class",
+        "substandard",
+        "DOMAIN §4.2 (unconfirmed): floor for a restructuring inside an observation period",
+    ),
+    Setting(
+        "classification.upgrade_installments",
+        2,
+        "DOMAIN §4.5: on-time installments after clearing arrears that allow leaving NPL",
+    ),
+    Setting(
+        "classification.upgrade_months",
+        6,
+        "DOMAIN §4.5: months after clearing arrears that allow leaving NPL",
+    ),
+    Setting(
+        "classification.debtor_npl_share",
+        "0.10",
+        "DOMAIN §4.4: NPL share of a corporate lessee's balance above which all its contracts "
+        "are at least substandard",
+    ),
+    Setting("provisions.normal", "0.01", "DOMAIN §5: estimated provision rate, normal"),
+    Setting(
+        "provisions.special_mention", "0.02", "DOMAIN §5: estimated provision rate, special mention"
+    ),
+    Setting("provisions.substandard", "0.25", "DOMAIN §5: estimated provision rate, substandard"),
+    Setting("provisions.doubtful", "0.50", "DOMAIN §5: estimated provision rate, doubtful"),
+    Setting("provisions.loss", "1.00", "DOMAIN §5: estimated provision rate, loss"),
+    Setting(
+        "entity.entity_type",
+        "",
+        "DOMAIN §8: financing_lease | financial_lease | lender; empty takes the extract manifest",
+    ),
+    Setting(
+        "entity.net_assets_source",
+        "company_financials",
+        "DOMAIN §8: where net assets / capital net come from (the extract's company_financials)",
+    ),
+    Setting("collections.contact_window_start", "08:00", "DOMAIN §10: earliest allowed contact"),
+    Setting("collections.contact_window_end", "21:00", "DOMAIN §10: latest allowed contact"),
+    Setting("collections.daily_cap", 3, "DOMAIN §10: contact attempts per debtor per day"),
+    Setting("collections.retention_years", 2, "DOMAIN §10: minimum years records are kept"),
+)
+
+SETTING_KEYS = tuple(s.key for s in SETTINGS)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force: every key of `SETTINGS`, as values."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    source: str = "defaults"
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def decimal(self, key: str) -> Decimal:
+        """A setting read as an exact Decimal."""
+        return Decimal(str(self.values[key]))
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        """The settings as (key, text) rows, for recording and printing."""
+        return [(k, str(self.values[k])) for k in SETTING_KEYS]
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{key}."))
+        else:
+            out[key] = v
+    return out
+
+
+def settings_path() -> Path:
+    """The settings file in use: $POSTLOAN_SETTINGS or postloan.toml at the project root."""
+    return Path(os.environ.get("POSTLOAN_SETTINGS", ROOT / "postloan.toml"))
+
+
+def load_settings(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read the settings file over the defaults; unknown keys are an error, not ignored."""
+    values = {s.key: s.default for s in SETTINGS}
+    path = path or settings_path()
+    source = "defaults"
+    if path.exists():
+        with path.open("rb") as fh:
+            given = _flatten(tomllib.load(fh))
+        unknown = sorted(set(given) - set(values))
+        if unknown:
+            raise ValueError(f"{path}: unknown settings {', '.join(unknown)}")
+        values.update(given)
+        source = str(path)
+    if overrides:
+        values.update(overrides)
+    return Settings(values=values, source=source)
+
+
+def _secrets() -> dict[str, Any]:
+    path = ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def warehouse_url(explicit: str | None = None) -> str:
+    """The warehouse URL: --warehouse, $POSTLOAN_WAREHOUSE_URL, secrets.toml, or the default."""
+    if explicit:
+        return explicit
+    env = os.environ.get("POSTLOAN_WAREHOUSE_URL")
+    if env:
+        return env
+    url = _secrets().get("warehouse", {}).get("url")
+    return url or DEFAULT_WAREHOUSE_URL

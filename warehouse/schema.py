@@ -78,7 +78,7 @@ build_settings = sa.Table(
 month_ends = sa.Table(
     "month_ends",
     metadata,
-    sa.Column("month_idx", sa.Integer, primary_key=True, doc="year * 12 + month - 1"),
+    sa.Column("month_idx", sa.Integer, primary_key=True, autoincrement=False, doc="year * 12 + month - 1"),
     sa.Column("month_end", sa.Date, nullable=False, unique=True),
     info={"layer": "build", "grain": "one row per calendar month-end the book spans"},
 )

@@ -36,9 +36,9 @@ RANK_INSERT = "INSERT INTO _b_rank VALUES (:rank, :risk_class, :rate)"
 MART_TABLES = (schema.contract_month, schema.month_ends, schema.build_settings)
 
 
-def all_steps() -> tuple[tuple[str, str], ...]:
+def all_steps(tolerance_is_zero: bool = False) -> tuple[tuple[str, str], ...]:
     """Every SQL step of the build, in order."""
-    return (*position.STEPS, *classify.STEPS, assemble.STEP)
+    return (*position.steps(tolerance_is_zero), *classify.STEPS, assemble.STEP)
 
 
 def scratch_tables() -> list[str]:
@@ -111,7 +111,7 @@ def build_mart(
         ],
     )
 
-    steps = all_steps()
+    steps = all_steps(tolerance_is_zero=settings.decimal("dpd.tolerance") == 0)
     for n, (name, sql) in enumerate(steps, start=1):
         say(f"build {n}/{len(steps)}: {name}")
         began = time.perf_counter()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-CLASS_NAME = """CASE {r} WHEN 0 THEN 'normal' WHEN 1 THEN 'special_mention' WHEN 2 THEN 'substandard'
-     WHEN 3 THEN 'doubtful' ELSE 'loss' END"""
+CLASS_NAME = """CASE {r} WHEN 0 THEN 'normal' WHEN 1 THEN 'special_mention'
+     WHEN 2 THEN 'substandard' WHEN 3 THEN 'doubtful' ELSE 'loss' END"""
 
 BUCKET = """CASE WHEN f.dpd = 0 THEN 'M0' WHEN f.dpd <= 30 THEN 'M1' WHEN f.dpd <= 60 THEN 'M2'
      WHEN f.dpd <= 90 THEN 'M3' WHEN f.dpd <= 120 THEN 'M4' WHEN f.dpd <= 150 THEN 'M5'
@@ -20,7 +20,7 @@ STEP = (
     "contract_month",
     f"""
 INSERT INTO contract_month ({COLUMNS})
-SELECT f.contract_id, k.lessee_id, f.month_end, f.month_idx, f.month_idx - k.start_idx,
+SELECT k.contract_id, k.lessee_id, f.month_end, f.month_idx, f.month_idx - k.start_idx,
        CAST(f.outstanding_principal AS DECIMAL(18, 2)),
        CAST(f.overdue_principal AS DECIMAL(18, 2)),
        CAST(f.overdue_interest AS DECIMAL(18, 2)),
@@ -41,14 +41,14 @@ FROM (
          CASE WHEN d.lessee_id IS NOT NULL AND o.own_rank < 2 THEN 'debtor_npl_share'
               ELSE o.own_reason END AS final_reason
   FROM _b_cm1 cm
-  JOIN _b_own o ON o.contract_id = cm.contract_id AND o.month_idx = cm.month_idx
-  JOIN _b_contract k0 ON k0.contract_id = cm.contract_id
+  JOIN _b_own o ON o.ck = cm.ck AND o.month_idx = cm.month_idx
+  JOIN _b_contract k0 ON k0.ck = cm.ck
   LEFT JOIN _b_debtor d ON d.lessee_id = k0.lessee_id AND d.month_idx = cm.month_idx
                        AND k0.lessee_type = 'corporate'
 ) f
-JOIN _b_contract k ON k.contract_id = f.contract_id
+JOIN _b_contract k ON k.ck = f.ck
 JOIN month_ends me ON me.month_idx = k.start_idx
 JOIN _b_rank rt ON rt.rank = f.final_rank
-LEFT JOIN provisions pv ON pv.contract_id = f.contract_id AND pv.month_end = f.month_end
+LEFT JOIN provisions pv ON pv.contract_id = k.contract_id AND pv.month_end = f.month_end
 """,
 )

@@ -17,25 +17,26 @@ MISSES = (
     "missed installments",
     """
 CREATE TABLE _b_miss AS
-SELECT e.contract_id, e.vf, e.ord, e.ev_date AS due_date,
-       LEAD(e.ev_date) OVER (PARTITION BY e.contract_id ORDER BY e.ev_date, e.ord)
+SELECT e.ck, e.vf, e.ord, e.ev_date AS due_date,
+       LEAD(e.ev_date) OVER (PARTITION BY e.ck ORDER BY e.ev_date, e.ord)
          AS next_miss_due
 FROM (
   SELECT ev.*,
-         SUM(ev.amt) OVER (PARTITION BY ev.contract_id
+         SUM(ev.amt) OVER (PARTITION BY ev.ck
                            ORDER BY ev.ev_date, ev.ev_kind, ev.ord ROWS BETWEEN UNBOUNDED PRECEDING
                            AND CURRENT ROW) AS cum_rec
   FROM (
-    SELECT r.contract_id, r.received_date AS ev_date, 0 AS ev_kind, r.amount AS amt,
+    SELECT k.ck, r.received_date AS ev_date, 0 AS ev_kind, r.amount AS amt,
            CAST(NULL AS DATE) AS vf, 0 AS ord, r.amount AS cum_due, r.amount AS base_received
     FROM receipts r
-    WHERE r.contract_id IN (SELECT contract_id FROM _b_rel)
+    JOIN _b_contract k ON k.contract_id = r.contract_id
+    WHERE k.ck IN (SELECT ck FROM _b_rel)
     UNION ALL
-    SELECT i.contract_id, i.due_date, 1, 0 * i.cum_due, i.vf, i.ord, i.cum_due, v.base_received
+    SELECT i.ck, i.due_date, 1, 0 * i.cum_due, i.vf, i.ord, i.cum_due, v.base_received
     FROM _b_inst i
-    JOIN _b_version v ON v.contract_id = i.contract_id AND v.vf = i.vf
+    JOIN _b_version v ON v.ck = i.ck AND v.vf = i.vf
     CROSS JOIN _b_params p
-    WHERE i.contract_id IN (SELECT contract_id FROM _b_rel)
+    WHERE i.ck IN (SELECT ck FROM _b_rel)
       AND i.due_date >= v.vf AND i.due_date < v.vt AND i.due_date <= p.as_of
       AND i.principal_due + i.interest_due > 0
   ) ev
@@ -51,21 +52,21 @@ OBS_ISLANDS = (
     "observation islands",
     f"""
 CREATE TABLE _b_obs0 AS
-SELECT contract_id, eff, MAX(e) AS obs_end
+SELECT ck, eff, MAX(e) AS obs_end
 FROM (
   SELECT y.*,
-         SUM(y.brk) OVER (PARTITION BY y.contract_id, y.eff ORDER BY y.s, y.kind {RUNNING})
+         SUM(y.brk) OVER (PARTITION BY y.ck, y.eff ORDER BY y.s, y.kind {RUNNING})
            AS island
   FROM (
     SELECT c.*,
-           CASE WHEN c.s > MAX(c.e) OVER (PARTITION BY c.contract_id, c.eff ORDER BY c.s, c.kind
+           CASE WHEN c.s > MAX(c.e) OVER (PARTITION BY c.ck, c.eff ORDER BY c.s, c.kind
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                 THEN 1 ELSE 0 END AS brk
     FROM _b_obs_cand c
   ) y
 ) z
 WHERE island = 0
-GROUP BY contract_id, eff
+GROUP BY ck, eff
 """,
 )
 
@@ -75,11 +76,11 @@ STEPS: tuple[tuple[str, str], ...] = (
         "contracts needing payment history",
         """
 CREATE TABLE _b_rel AS
-SELECT contract_id FROM restructurings
+SELECT k.ck FROM restructurings r JOIN _b_contract k ON k.contract_id = r.contract_id
 UNION
-SELECT contract_id FROM classification_overrides
+SELECT k.ck FROM classification_overrides o JOIN _b_contract k ON k.contract_id = o.contract_id
 UNION
-SELECT contract_id FROM _b_cm1 GROUP BY contract_id HAVING MAX(dpd) > 90
+SELECT ck FROM _b_cm1 GROUP BY ck HAVING MAX(dpd) > 90
 """,
     ),
     MISSES,
@@ -87,34 +88,35 @@ SELECT contract_id FROM _b_cm1 GROUP BY contract_id HAVING MAX(dpd) > 90
         "restructuring observation starts",
         """
 CREATE TABLE _b_rs AS
-SELECT r.contract_id, r.effective_date AS eff,
+SELECT r.ck, r.effective_date AS eff,
        COALESCE(f.s0, r.effective_date) AS s0, f.s0_ord, v.vf, v.last_due
-FROM (SELECT DISTINCT contract_id, effective_date FROM restructurings) r
-LEFT JOIN _b_version v ON v.contract_id = r.contract_id AND v.vf = r.effective_date
-LEFT JOIN (SELECT contract_id, vf, MIN(due_date) AS s0, MIN(ord) AS s0_ord
-           FROM _b_inst WHERE due_date > vf GROUP BY contract_id, vf) f
-  ON f.contract_id = r.contract_id AND f.vf = r.effective_date
+FROM (SELECT DISTINCT k.ck, x.effective_date
+      FROM restructurings x JOIN _b_contract k ON k.contract_id = x.contract_id) r
+LEFT JOIN _b_version v ON v.ck = r.ck AND v.vf = r.effective_date
+LEFT JOIN (SELECT ck, vf, MIN(due_date) AS s0, MIN(ord) AS s0_ord
+           FROM _b_inst WHERE due_date > vf GROUP BY ck, vf) f
+  ON f.ck = r.ck AND f.vf = r.effective_date
 """,
     ),
     (
         "observation candidates",
         """
 CREATE TABLE _b_obs_cand AS
-SELECT c.contract_id, c.eff, c.kind, c.s,
+SELECT c.ck, c.eff, c.kind, c.s,
        GREATEST(CAST(c.s + p.obs_months * INTERVAL '1 month' AS DATE),
                 COALESCE(n.due_date, c.last_due, c.s)) AS e
 FROM (
-  SELECT rs.contract_id, rs.eff, 0 AS kind, rs.s0 AS s, rs.vf, rs.s0_ord AS ord, rs.last_due
+  SELECT rs.ck, rs.eff, 0 AS kind, rs.s0 AS s, rs.vf, rs.s0_ord AS ord, rs.last_due
   FROM _b_rs rs
   UNION ALL
-  SELECT rs.contract_id, rs.eff, 1, m.due_date, m.vf, m.ord, v.last_due
+  SELECT rs.ck, rs.eff, 1, m.due_date, m.vf, m.ord, v.last_due
   FROM _b_rs rs
-  JOIN _b_miss m ON m.contract_id = rs.contract_id AND m.due_date >= rs.s0
-  JOIN _b_version v ON v.contract_id = m.contract_id AND v.vf = m.vf
+  JOIN _b_miss m ON m.ck = rs.ck AND m.due_date >= rs.s0
+  JOIN _b_version v ON v.ck = m.ck AND v.vf = m.vf
 ) c
 CROSS JOIN _b_params p
 LEFT JOIN _b_inst n
-  ON n.contract_id = c.contract_id AND n.vf = c.vf AND n.ord = c.ord + p.obs_inst - 1
+  ON n.ck = c.ck AND n.vf = c.vf AND n.ord = c.ord + p.obs_inst - 1
 """,
     ),
     OBS_ISLANDS,
@@ -122,9 +124,9 @@ LEFT JOIN _b_inst n
         "observation periods",
         """
 CREATE TABLE _b_obs AS
-SELECT o.contract_id, o.eff, o.obs_end,
+SELECT o.ck, o.eff, o.obs_end,
        EXISTS (SELECT 1 FROM _b_obs0 q
-               WHERE q.contract_id = o.contract_id AND q.eff < o.eff
+               WHERE q.ck = o.ck AND q.eff < o.eff
                  AND o.eff <= q.obs_end) AS again
 FROM _b_obs0 o
 """,
@@ -133,34 +135,35 @@ FROM _b_obs0 o
         "observation by month",
         """
 CREATE TABLE _b_obsm AS
-SELECT cm.contract_id, cm.month_idx,
+SELECT cm.ck, cm.month_idx,
        MAX(CASE WHEN o.again THEN GREATEST(p.rr_rank, 1) ELSE 1 END) AS obs_rank,
        MAX(CASE WHEN o.again AND p.rr_rank > 1 THEN 1 ELSE 0 END) AS obs_again
 FROM _b_cm1 cm
 JOIN _b_obs o
-  ON o.contract_id = cm.contract_id AND o.eff <= cm.month_end AND cm.month_end <= o.obs_end
+  ON o.ck = cm.ck AND o.eff <= cm.month_end AND cm.month_end <= o.obs_end
 CROSS JOIN _b_params p
-GROUP BY cm.contract_id, cm.month_idx
+GROUP BY cm.ck, cm.month_idx
 """,
     ),
     (
         "overrides by month",
-        f"""
+        """
 CREATE TABLE _b_ovrm AS
-SELECT cm.contract_id, cm.month_idx, o.ovr_rank
+SELECT cm.ck, cm.month_idx, o.ovr_rank
 FROM _b_cm1 cm
 JOIN (
-  SELECT x.*, LEAD(x.eff_idx) OVER (PARTITION BY x.contract_id ORDER BY x.eff_idx) AS next_idx
+  SELECT x.*, LEAD(x.eff_idx) OVER (PARTITION BY x.ck ORDER BY x.eff_idx) AS next_idx
   FROM (
-    SELECT contract_id,
+    SELECT k.ck,
            CAST(SUBSTR(effective_month, 1, 4) AS INTEGER) * 12
              + CAST(SUBSTR(effective_month, 6, 2) AS INTEGER) - 1 AS eff_idx,
            r.rank AS ovr_rank
     FROM classification_overrides co
+    JOIN _b_contract k ON k.contract_id = co.contract_id
     JOIN _b_rank r ON r.risk_class = co.risk_class
   ) x
 ) o
-  ON o.contract_id = cm.contract_id AND cm.month_idx >= o.eff_idx
+  ON o.ck = cm.ck AND cm.month_idx >= o.eff_idx
  AND (o.next_idx IS NULL OR cm.month_idx < o.next_idx)
 """,
     ),
@@ -175,16 +178,16 @@ SELECT z.*,
             WHEN z.obs_rank >= z.ovr_rank THEN 'restructured'
             ELSE 'override' END AS b_reason
 FROM (
-  SELECT cm.contract_id, cm.month_idx, cm.month_end, cm.dpd,
+  SELECT cm.ck, cm.month_idx, cm.month_end, cm.dpd,
          CASE WHEN cm.dpd = 0 THEN 0 WHEN cm.dpd <= 90 THEN 1 WHEN cm.dpd <= 270 THEN 2
               WHEN cm.dpd <= 360 THEN 3 ELSE 4 END AS dpd_rank,
          COALESCE(ob.obs_rank, 0) AS obs_rank,
          COALESCE(ob.obs_again, 0) AS obs_again,
-         ob.contract_id IS NOT NULL AS in_observation,
+         ob.ck IS NOT NULL AS in_observation,
          COALESCE(ov.ovr_rank, 0) AS ovr_rank
   FROM _b_cm1 cm
-  LEFT JOIN _b_obsm ob ON ob.contract_id = cm.contract_id AND ob.month_idx = cm.month_idx
-  LEFT JOIN _b_ovrm ov ON ov.contract_id = cm.contract_id AND ov.month_idx = cm.month_idx
+  LEFT JOIN _b_obsm ob ON ob.ck = cm.ck AND ob.month_idx = cm.month_idx
+  LEFT JOIN _b_ovrm ov ON ov.ck = cm.ck AND ov.month_idx = cm.month_idx
 ) z
 """,
     ),
@@ -192,37 +195,37 @@ FROM (
         "upgrade out of NPL (rule 5)",
         f"""
 CREATE TABLE _b_hold AS
-SELECT h.contract_id, h.month_idx, MOD(h.npl_key, 8) AS held_rank
+SELECT h.ck, h.month_idx, MOD(h.npl_key, 8) AS held_rank
 FROM (
   SELECT u.*,
          MAX(CASE WHEN u.b_rank >= 2 THEN u.month_idx * 8 + u.b_rank END) OVER w AS npl_key,
          MAX(CASE WHEN u.upgrade_ok THEN u.month_idx END) OVER w AS last_ok
   FROM (
-    SELECT t.contract_id, t.month_idx, t.b_rank,
+    SELECT t.ck, t.month_idx, t.b_rank,
            (t.dpd = 0 AND (t.miss_due IS NULL
                            OR t.nth_due <= t.month_end
                            OR t.month_idx - GREATEST({midx("t.miss_due")},
                                                      COALESCE(t.last_dpd_idx + 1, 0))
                               >= t.upg_months)) AS upgrade_ok
     FROM (
-      SELECT c.contract_id, c.month_idx, c.month_end, c.dpd, c.b_rank, p.upg_months,
+      SELECT c.ck, c.month_idx, c.month_end, c.dpd, c.b_rank, p.upg_months,
              MAX(CASE WHEN c.dpd > 0 THEN c.month_idx END)
-               OVER (PARTITION BY c.contract_id ORDER BY c.month_idx {RUNNING}) AS last_dpd_idx,
+               OVER (PARTITION BY c.ck ORDER BY c.month_idx {RUNNING}) AS last_dpd_idx,
              m.due_date AS miss_due,
              COALESCE(n.due_date, v.last_due) AS nth_due
       FROM _b_cls c
       CROSS JOIN _b_params p
       LEFT JOIN _b_miss m
-        ON m.contract_id = c.contract_id AND m.due_date <= c.month_end
+        ON m.ck = c.ck AND m.due_date <= c.month_end
        AND (m.next_miss_due IS NULL OR m.next_miss_due > c.month_end)
-      LEFT JOIN _b_version v ON v.contract_id = m.contract_id AND v.vf = m.vf
+      LEFT JOIN _b_version v ON v.ck = m.ck AND v.vf = m.vf
       LEFT JOIN _b_inst n
-        ON n.contract_id = m.contract_id AND n.vf = m.vf AND n.ord = m.ord + p.upg_inst
-      WHERE c.contract_id IN (SELECT contract_id FROM _b_cls GROUP BY contract_id
+        ON n.ck = m.ck AND n.vf = m.vf AND n.ord = m.ord + p.upg_inst
+      WHERE c.ck IN (SELECT ck FROM _b_cls GROUP BY ck
                               HAVING MAX(b_rank) >= 2)
     ) t
   ) u
-  WINDOW w AS (PARTITION BY u.contract_id ORDER BY u.month_idx {RUNNING})
+  WINDOW w AS (PARTITION BY u.ck ORDER BY u.month_idx {RUNNING})
 ) h
 WHERE h.b_rank < 2 AND h.npl_key IS NOT NULL
   AND (h.last_ok IS NULL OR h.last_ok * 8 <= h.npl_key - MOD(h.npl_key, 8))
@@ -232,11 +235,11 @@ WHERE h.b_rank < 2 AND h.npl_key IS NOT NULL
         "own class (rules 1-3, 5)",
         """
 CREATE TABLE _b_own AS
-SELECT c.contract_id, c.month_idx, c.in_observation,
+SELECT c.ck, c.month_idx, c.in_observation,
        COALESCE(h.held_rank, c.b_rank) AS own_rank,
        CASE WHEN h.held_rank IS NOT NULL THEN 'upgrade_hold' ELSE c.b_reason END AS own_reason
 FROM _b_cls c
-LEFT JOIN _b_hold h ON h.contract_id = c.contract_id AND h.month_idx = c.month_idx
+LEFT JOIN _b_hold h ON h.ck = c.ck AND h.month_idx = c.month_idx
 """,
     ),
     (
@@ -245,8 +248,8 @@ LEFT JOIN _b_hold h ON h.contract_id = c.contract_id AND h.month_idx = c.month_i
 CREATE TABLE _b_debtor AS
 SELECT k.lessee_id, cm.month_idx
 FROM _b_own o
-JOIN _b_cm1 cm ON cm.contract_id = o.contract_id AND cm.month_idx = o.month_idx
-JOIN _b_contract k ON k.contract_id = o.contract_id
+JOIN _b_cm1 cm ON cm.ck = o.ck AND cm.month_idx = o.month_idx
+JOIN _b_contract k ON k.ck = o.ck
 CROSS JOIN _b_params p
 WHERE k.lessee_type = 'corporate' AND (k.wo_idx IS NULL OR cm.month_idx < k.wo_idx)
 GROUP BY k.lessee_id, cm.month_idx

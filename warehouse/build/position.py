@@ -27,7 +27,8 @@ STEPS: tuple[tuple[str, str], ...] = (
         "contracts",
         f"""
 CREATE TABLE _b_contract AS
-SELECT c.contract_id, c.lessee_id, c.product, c.asset_category, c.branch, c.start_date,
+SELECT ROW_NUMBER() OVER (ORDER BY c.contract_id) AS ck,
+       c.contract_id, c.lessee_id, c.product, c.asset_category, c.branch, c.start_date,
        c.principal, l.lessee_type, l.industry, l.region,
        {midx("c.start_date")} AS start_idx,
        w.writeoff_date,
@@ -41,41 +42,22 @@ WHERE c.start_date <= p.as_of
 """,
     ),
     (
-        "schedule versions",
-        f"""
-CREATE TABLE _b_version AS
-SELECT v.contract_id, v.vf, v.vt, v.total_principal, v.total_due, v.last_due,
-       COALESCE(SUM(r.amount), 0) AS base_received
-FROM (SELECT contract_id,
-             COALESCE(valid_from, {OPEN_FROM}) AS vf,
-             COALESCE(valid_to, {OPEN_TO}) AS vt,
-             SUM(principal_due) AS total_principal,
-             SUM(principal_due + interest_due) AS total_due,
-             MAX(due_date) AS last_due
-      FROM schedule
-      GROUP BY contract_id, COALESCE(valid_from, {OPEN_FROM}), COALESCE(valid_to, {OPEN_TO})) v
-LEFT JOIN receipts r ON r.contract_id = v.contract_id AND r.received_date < v.vf
-GROUP BY v.contract_id, v.vf, v.vt, v.total_principal, v.total_due, v.last_due
-""",
-    ),
-    (
         "installments",
         f"""
 CREATE TABLE _b_inst AS
-SELECT contract_id, vf, installment_no, due_date, principal_due, interest_due, ord,
+SELECT ck, vf, vt, installment_no, due_date, principal_due, interest_due, ord,
        cum_due, cum_principal, cum_interest,
-       cum_due - principal_due - interest_due AS prev_cum_due,
-       next_due
+       cum_due - principal_due - interest_due AS prev_cum_due
 FROM (
-  SELECT s.contract_id, COALESCE(s.valid_from, {OPEN_FROM}) AS vf, s.installment_no,
-         s.due_date, s.principal_due, s.interest_due,
+  SELECT k.ck, COALESCE(s.valid_from, {OPEN_FROM}) AS vf, COALESCE(s.valid_to, {OPEN_TO}) AS vt,
+         s.installment_no, s.due_date, s.principal_due, s.interest_due,
          ROW_NUMBER() OVER w AS ord,
          SUM(s.principal_due + s.interest_due) OVER w AS cum_due,
          SUM(s.principal_due) OVER w AS cum_principal,
-         SUM(s.interest_due) OVER w AS cum_interest,
-         LEAD(s.due_date) OVER w AS next_due
+         SUM(s.interest_due) OVER w AS cum_interest
   FROM schedule s
-  WINDOW w AS (PARTITION BY s.contract_id, COALESCE(s.valid_from, {OPEN_FROM})
+  JOIN _b_contract k ON k.contract_id = s.contract_id
+  WINDOW w AS (PARTITION BY k.ck, COALESCE(s.valid_from, {OPEN_FROM})
                ORDER BY s.due_date, s.installment_no {RUNNING})
 ) x
 """,
@@ -84,17 +66,35 @@ FROM (
         "receipts by month",
         f"""
 CREATE TABLE _b_rm AS
-SELECT contract_id, {midx("received_date")} AS month_idx, SUM(amount) AS amount
-FROM receipts
-GROUP BY contract_id, {midx("received_date")}
+SELECT k.ck, {midx("r.received_date")} AS month_idx, SUM(r.amount) AS amount
+FROM receipts r
+JOIN _b_contract k ON k.contract_id = r.contract_id
+GROUP BY k.ck, {midx("r.received_date")}
+""",
+    ),
+    (
+        "schedule versions",
+        """
+CREATE TABLE _b_version AS
+SELECT v.ck, v.vf, v.vt, v.total_principal, v.total_due, v.last_due,
+       COALESCE(SUM(r.amount), 0) AS base_received
+FROM (SELECT ck, vf, MAX(vt) AS vt, SUM(principal_due) AS total_principal,
+             SUM(principal_due + interest_due) AS total_due, MAX(due_date) AS last_due
+      FROM _b_inst GROUP BY ck, vf) v
+LEFT JOIN (SELECT k.ck, r.received_date, r.amount
+           FROM receipts r
+           JOIN _b_contract k ON k.contract_id = r.contract_id
+           WHERE k.ck IN (SELECT ck FROM _b_inst WHERE vt < DATE '9999-12-31')) r
+  ON r.ck = v.ck AND r.received_date < v.vf
+GROUP BY v.ck, v.vf, v.vt, v.total_principal, v.total_due, v.last_due
 """,
     ),
     (
         "contract-month skeleton",
         f"""
 CREATE TABLE _b_cm0 AS
-SELECT c.contract_id, m.month_idx, m.month_end, v.vf, v.total_principal, v.total_due,
-       SUM(COALESCE(rm.amount, 0)) OVER (PARTITION BY c.contract_id ORDER BY m.month_idx {RUNNING})
+SELECT c.ck, m.month_idx, m.month_end, v.vf, v.total_principal, v.total_due,
+       SUM(COALESCE(rm.amount, 0)) OVER (PARTITION BY c.ck ORDER BY m.month_idx {RUNNING})
          AS received_total,
        v.base_received
 FROM _b_contract c
@@ -104,36 +104,88 @@ JOIN month_ends m
  AND m.month_idx <= p.as_of_idx
  AND (c.wo_idx IS NULL OR m.month_idx <= c.wo_idx)
 JOIN _b_version v
-  ON v.contract_id = c.contract_id AND v.vf <= m.month_end AND m.month_end < v.vt
-LEFT JOIN _b_rm rm ON rm.contract_id = c.contract_id AND rm.month_idx = m.month_idx
+  ON v.ck = c.ck AND v.vf <= m.month_end AND m.month_end < v.vt
+LEFT JOIN _b_rm rm ON rm.ck = c.ck AND rm.month_idx = m.month_idx
+""",
+    ),
+    # Which installment a month-end falls in is found by merging installments and month rows
+    # into one ordered stream per version and carrying the last installment seen forward: a
+    # sort instead of a join of every month with every installment.
+    (
+        "oldest unpaid installment",
+        f"""
+CREATE TABLE _b_pa AS
+SELECT w.ck, w.month_idx, i.cum_due AS a_cum_due,
+       i.cum_principal - i.principal_due AS a_prev_principal,
+       i.principal_due AS a_principal, i.interest_due AS a_interest, i.prev_cum_due AS a_prev_due,
+       i.due_date AS a_due
+FROM (
+  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.amt_key, u.is_month, u.ord
+                               {RUNNING}) AS a_ord
+  FROM (
+    SELECT ck, vf, prev_cum_due AS amt_key, 0 AS is_month, ord, 0 AS month_idx FROM _b_inst
+    UNION ALL
+    SELECT ck, vf, received_total - base_received, 1, 0, month_idx FROM _b_cm0
+  ) u
+) w
+JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.a_ord
+WHERE w.is_month = 1
+""",
+    ),
+    (
+        "oldest unpaid installment beyond the tolerance",
+        f"""
+CREATE TABLE _b_pb AS
+SELECT w.ck, w.month_idx, i.cum_due AS b_cum_due, i.due_date AS b_due
+FROM (
+  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.amt_key, u.is_month, u.ord
+                               {RUNNING}) AS b_ord
+  FROM (
+    SELECT ck, vf, prev_cum_due AS amt_key, 0 AS is_month, ord, 0 AS month_idx FROM _b_inst
+    UNION ALL
+    SELECT b.ck, b.vf, b.received_total - b.base_received + p.tol, 1, 0, b.month_idx
+    FROM _b_cm0 b CROSS JOIN _b_params p
+  ) u
+) w
+JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.b_ord
+WHERE w.is_month = 1
+""",
+    ),
+    (
+        "installments due before the month-end",
+        f"""
+CREATE TABLE _b_pd AS
+SELECT w.ck, w.month_idx, COALESCE(i.cum_principal, 0) AS principal_due_before,
+       COALESCE(i.cum_interest, 0) AS interest_due_before
+FROM (
+  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.day_key, u.is_inst, u.ord
+                               {RUNNING}) AS d_ord
+  FROM (
+    SELECT ck, vf, due_date AS day_key, 1 AS is_inst, ord, 0 AS month_idx FROM _b_inst
+    UNION ALL
+    SELECT ck, vf, month_end, 0, 0, month_idx FROM _b_cm0
+  ) u
+) w
+LEFT JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.d_ord
+WHERE w.is_inst = 0
 """,
     ),
     (
         "allocation",
         """
 CREATE TABLE _b_pos AS
-SELECT b.contract_id, b.month_idx, b.month_end, b.vf, b.total_principal, b.total_due,
+SELECT b.ck, b.month_idx, b.month_end, b.vf, b.total_principal, b.total_due,
        b.received_total, b.received_total - b.base_received AS received,
-       a.contract_id IS NULL AS a_paid,
-       a.cum_principal - a.principal_due AS a_prev_principal,
-       a.principal_due AS a_principal, a.interest_due AS a_interest, a.prev_cum_due AS a_prev_due,
-       k.contract_id IS NULL AS paid_all,
-       k.due_date AS oldest_unpaid_due,
-       COALESCE(d.cum_principal, 0) AS principal_due_before,
-       COALESCE(d.cum_interest, 0) AS interest_due_before
+       pa.a_cum_due <= b.received_total - b.base_received AS a_paid,
+       pa.a_prev_principal, pa.a_principal, pa.a_interest, pa.a_prev_due,
+       pb.b_cum_due <= b.received_total - b.base_received + p.tol AS paid_all,
+       pb.b_due AS oldest_unpaid_due,
+       pd.principal_due_before, pd.interest_due_before
 FROM _b_cm0 b
 CROSS JOIN _b_params p
-LEFT JOIN _b_inst a
-  ON a.contract_id = b.contract_id AND a.vf = b.vf
- AND a.prev_cum_due <= b.received_total - b.base_received
- AND a.cum_due > b.received_total - b.base_received
-LEFT JOIN _b_inst k
-  ON k.contract_id = b.contract_id AND k.vf = b.vf
- AND k.prev_cum_due <= b.received_total - b.base_received + p.tol
- AND k.cum_due > b.received_total - b.base_received + p.tol
-LEFT JOIN _b_inst d
-  ON d.contract_id = b.contract_id AND d.vf = b.vf
- AND d.due_date < b.month_end AND (d.next_due IS NULL OR d.next_due >= b.month_end)
+JOIN _b_pa pa ON pa.ck = b.ck AND pa.month_idx = b.month_idx
+JOIN _b_pb pb ON pb.ck = b.ck AND pb.month_idx = b.month_idx
+JOIN _b_pd pd ON pd.ck = b.ck AND pd.month_idx = b.month_idx
 """,
     ),
     (
@@ -155,12 +207,12 @@ FROM (
                      GREATEST(x.received - x.a_prev_due - x.a_interest, 0)) END
            AS principal_repaid,
          LEAST(x.received, x.total_due) AS applied,
-         CASE WHEN x.oldest_unpaid_due IS NOT NULL AND x.oldest_unpaid_due < x.month_end
+         CASE WHEN NOT x.paid_all AND x.oldest_unpaid_due < x.month_end
               THEN CAST(x.month_end - x.oldest_unpaid_due AS INTEGER) ELSE 0 END AS dpd
   FROM (
     SELECT pos.*,
            MIN(CASE WHEN pos.paid_all THEN pos.month_idx END)
-             OVER (PARTITION BY pos.contract_id) AS closed_idx
+             OVER (PARTITION BY pos.ck) AS closed_idx
     FROM _b_pos pos
   ) x
   WHERE x.closed_idx IS NULL OR x.month_idx <= x.closed_idx
@@ -168,3 +220,18 @@ FROM (
 """,
     ),
 )
+
+# With no tolerance the oldest unpaid installment is the same either way: skip the second pass.
+NO_TOLERANCE_STEP = (
+    "oldest unpaid installment beyond the tolerance",
+    "CREATE TABLE _b_pb AS SELECT ck, month_idx, a_cum_due AS b_cum_due, a_due AS b_due FROM _b_pa",
+)
+
+
+def steps(tolerance_is_zero: bool) -> tuple[tuple[str, str], ...]:
+    """The position steps, sharing one pass when the tolerance is zero."""
+    if not tolerance_is_zero:
+        return STEPS
+    return tuple(
+        NO_TOLERANCE_STEP if name == NO_TOLERANCE_STEP[0] else (name, sql) for name, sql in STEPS
+    )

@@ -1,0 +1,91 @@
+# Postloan: `make run` serves the dashboard on the demo warehouse; `make test` runs everything.
+# Every target is idempotent: a second run only does what is missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.postloan-installed
+WAREHOUSE := data/warehouse.duckdb
+DEMO_EXTRACT := data/demo-extract
+DEMO_ARGS ?=
+PORT ?= 8501
+PYTEST_ARGS ?=
+SIZES ?= 100000 1000000
+PG := scripts/pg.sh
+PG_PORT ?= 54329
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run install system-deps lint format test bench constraints clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency pins or the project metadata change.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install the project with its dev tools
+
+# Built only when missing: the demo extract goes through the same load, checks and build as a real one.
+$(WAREHOUSE): | $(STAMP)
+	rm -rf $(DEMO_EXTRACT)
+	$(BIN)/postloan demo $(DEMO_EXTRACT) $(DEMO_ARGS)
+	$(BIN)/postloan load $(DEMO_EXTRACT) --warehouse duckdb:///$(WAREHOUSE)
+
+run: $(STAMP) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
+	POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}" \
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+
+# PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests.
+# apt only when something is missing.
+system-deps:  ## apt-get install postgresql, chromium and a CJK font when missing
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get install -y -q --no-install-recommends $$missing >/dev/null \
+		|| { $(SUDO) apt-get update -q >/dev/null \
+		     && $(SUDO) apt-get install -y -q --no-install-recommends $$missing >/dev/null; }; \
+	fi
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# One shell: the trap stops the throwaway server however pytest ends. Port 54329 unless taken
+# (say, by another checkout's run), then any free one.
+test: $(STAMP) system-deps lint  ## the whole suite on DuckDB and PostgreSQL (starts a throwaway PG)
+	export POSTLOAN_PG_PORT="$$($(BIN)/python scripts/free_port.py $(PG_PORT))"; \
+	trap '$(PG) stop' EXIT; trap 'exit 130' INT TERM; \
+	$(PG) start; \
+	export POSTLOAN_TEST_PG_URL="$$($(PG) url)"; \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## time demo + load + build (SIZES="100000 1000000"), write docs/benchmarks.md
+	$(BIN)/python scripts/bench.py $(SIZES)
+
+constraints: $(STAMP)  ## re-pin constraints.txt from the current .venv
+	$(BIN)/pip freeze --exclude-editable --exclude postloan > constraints.txt
+
+clean:  ## remove caches, the demo extract and the demo warehouse
+	rm -rf $(DEMO_EXTRACT) $(WAREHOUSE) data/.warehouse.duckdb.*.tmp* \
+		.pytest_cache .ruff_cache .hypothesis build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean  ## clean, and remove the virtual environment too
+	rm -rf $(VENV)

@@ -1,0 +1,89 @@
+"""Cached loaders: the only path from pages to `queries/`.
+
+The engine is a cached resource per URL; data caches are bounded (ttl, max_entries) and keyed on
+the latest load id, so a new load is picked up within `LOAD_TTL` seconds and old entries expire.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from queries import book
+from queries.filters import BookFilter
+from queries.loads import LoadInfo, latest_load
+from warehouse.engine import create_warehouse_engine, duckdb_path, is_duckdb
+from warehouse.settings import ROOT, warehouse_url
+
+LOAD_TTL = 15  # seconds: how soon a finished load shows up
+DATA_TTL = 3600
+
+
+@dataclass(frozen=True)
+class WarehouseState:
+    """What the dashboard can show: `ok`, `missing`, `empty` or `unreachable` (with a detail)."""
+
+    status: str
+    url: str
+    load: LoadInfo | None = None
+    detail: str = ""
+
+
+def _dispose(engine: Engine) -> None:
+    engine.dispose()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=_dispose)
+def warehouse_engine(url: str) -> Engine:
+    """A read-only engine on the warehouse at `url`, shared by all sessions."""
+    return create_warehouse_engine(url, read_only=True)
+
+
+@st.cache_data(ttl=LOAD_TTL, max_entries=8, show_spinner=False)
+def _latest_load(_engine: Engine, url: str) -> LoadInfo | None:
+    return latest_load(_engine)
+
+
+def _missing_file(url: str) -> Path | None:
+    if not is_duckdb(url):
+        return None
+    path = duckdb_path(url)
+    return path if path is not None and not path.exists() else None
+
+
+def _display_path(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def warehouse_state() -> WarehouseState:
+    """The warehouse in force and its latest load, or why there is nothing to show."""
+    url = warehouse_url()
+    missing = _missing_file(url)
+    if missing is not None:
+        return WarehouseState("missing", url, detail=_display_path(missing))
+    try:
+        load = _latest_load(warehouse_engine(url), url)
+    except sa.exc.SQLAlchemyError as exc:
+        return WarehouseState("unreachable", url, detail=type(exc).__name__)
+    if load is None:
+        return WarehouseState("empty", url)
+    return WarehouseState("ok", url, load=load)
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=64, show_spinner=False)
+def _headline(_engine: Engine, url: str, load_id: int, month_end: date) -> pd.DataFrame:
+    return book.headline(_engine, BookFilter(month_end=month_end))
+
+
+def headline(state: WarehouseState, month_end: date) -> dict[str, object]:
+    """Headline counts of the book at `month_end` for the state's load, as one dict."""
+    if state.load is None:
+        raise ValueError(f"no load to read: warehouse is {state.status}")
+    frame = _headline(warehouse_engine(state.url), state.url, state.load.load_id, month_end)
+    return frame.iloc[0].to_dict()

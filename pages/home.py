@@ -1,0 +1,39 @@
+"""Home: which data is shown (as-of, institution, load) and the book's headline counts."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import loaders
+from dashboard.format import count, md_text, wan
+from dashboard.i18n import t
+from dashboard.widgets import current_lang, warehouse_problem
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+lang = current_lang()
+st.title(t("home.title", lang))
+state = loaders.warehouse_state()
+if state.status != "ok" or state.load is None:
+    warehouse_problem(state, lang)
+    st.stop()
+
+load = state.load
+loaded_at = load.loaded_at.replace(tzinfo=UTC).astimezone(BEIJING)
+st.markdown(
+    f"**{t('home.as_of', lang)}** {load.as_of.isoformat()}  \n"
+    f"**{t('home.institution', lang)}** {md_text(load.institution)}  \n"
+    f"**{t('home.loaded_at', lang)}** {loaded_at:%Y-%m-%d %H:%M}  \n"
+    f"**{t('home.load', lang)}** #{load.load_id} · `{load.sha256[:12]}`"
+)
+
+figures = loaders.headline(state, load.as_of)
+cols = st.columns(4)
+cols[0].metric(t("metric.open_contracts", lang), count(figures["open_contracts"]))
+cols[1].metric(t("metric.lessees", lang), count(figures["lessees"]))
+cols[2].metric(t("metric.outstanding", lang), wan(figures["outstanding_principal"]))
+cols[3].metric(t("metric.dpd_gt_0", lang), count(figures["contracts_dpd_gt_0"]))
+st.caption(t("home.basis", lang))

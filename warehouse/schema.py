@@ -78,7 +78,9 @@ build_settings = sa.Table(
 month_ends = sa.Table(
     "month_ends",
     metadata,
-    sa.Column("month_idx", sa.Integer, primary_key=True, autoincrement=False, doc="year * 12 + month - 1"),
+    sa.Column(
+        "month_idx", sa.Integer, primary_key=True, autoincrement=False, doc="year * 12 + month - 1"
+    ),
     sa.Column("month_end", sa.Date, nullable=False, unique=True),
     info={"layer": "build", "grain": "one row per calendar month-end the book spans"},
 )
@@ -116,6 +118,67 @@ contract_month = sa.Table(
         "layer": "mart",
         "grain": "one row per contract per month-end, from its start month through the month "
         "it closes or is written off, never past as_of",
+    },
+)
+
+_SEGMENT_COLUMNS = ("product", "lessee_type", "industry", "region", "branch", "asset_category")
+
+
+def _segment_columns() -> list[sa.Column]:
+    return [sa.Column(name, sa.String, nullable=False) for name in _SEGMENT_COLUMNS]
+
+
+def _money(name: str, doc: str) -> sa.Column:
+    return sa.Column(name, MONEY_TYPE, nullable=False, doc=doc)
+
+
+def _count(name: str, doc: str) -> sa.Column:
+    return sa.Column(name, sa.Integer, nullable=False, doc=doc)
+
+
+portfolio_month = sa.Table(
+    "portfolio_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
+    sa.Column("month_end", sa.Date, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("dpd_bucket", sa.String(3), nullable=False),
+    sa.Column("risk_class", sa.String, nullable=False),
+    _count("contracts", "open contracts: rows neither closed nor written off"),
+    _money("outstanding", "outstanding principal of rows not written off"),
+    _money("overdue_principal", "overdue principal of rows not written off"),
+    _money("overdue_interest", "overdue interest of rows not written off"),
+    _money("provision", "provisions of rows not written off"),
+    _count("new_contracts", "contracts starting in the month (MOB 0)"),
+    _money("new_principal", "original principal of the contracts starting in the month"),
+    _money("receipts", "received_to_date minus the previous month-end's, summed"),
+    _count("writeoff_contracts", "contracts written off in the month"),
+    _money("writeoff_amount", "writeoffs.amount (else the row's balance) of those contracts"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end, segment combination, cohort month, DPD bucket and "
+        "risk class present in contract_month",
+    },
+)
+
+vintage_month = sa.Table(
+    "vintage_month",
+    metadata,
+    sa.Column("cohort_idx", sa.Integer, nullable=False, doc="month_idx of the start month"),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("mob", sa.Integer, nullable=False),
+    *_segment_columns(),
+    _count("cohort_contracts", "contracts of the cohort (counted at MOB 0)"),
+    _money("cohort_principal", "original principal of the cohort (counted at MOB 0)"),
+    _money("ever30_principal", "original principal of contracts first DPD > 30 at this MOB"),
+    _money("ever90_principal", "original principal of contracts first DPD > 90 at this MOB"),
+    _money("current30_outstanding", "outstanding of rows DPD > 30, not written off"),
+    _money("writeoff_amount", "write-offs at this MOB (writeoffs.amount, else the row balance)"),
+    info={
+        "layer": "mart",
+        "grain": "one row per cohort month, MOB and segment combination at which something "
+        "happens (MOB 0, DPD > 30 or a write-off); other cells are zero",
     },
 )
 

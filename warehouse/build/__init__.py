@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.build import assemble, classify, position
+from warehouse.build import assemble, classify, position, summary
 from warehouse.settings import Settings
 
 Progress = Callable[[str], None]
@@ -33,12 +33,18 @@ INSERT INTO _b_params VALUES
 RANK_DDL = "CREATE TABLE _b_rank (rank INTEGER, risk_class VARCHAR(20), rate DECIMAL(9, 6))"
 RANK_INSERT = "INSERT INTO _b_rank VALUES (:rank, :risk_class, :rate)"
 
-MART_TABLES = (schema.contract_month, schema.month_ends, schema.build_settings)
+MART_TABLES = (
+    schema.contract_month,
+    schema.month_ends,
+    schema.build_settings,
+    schema.portfolio_month,
+    schema.vintage_month,
+)
 
 
 def all_steps(tolerance_is_zero: bool = False) -> tuple[tuple[str, str], ...]:
     """Every SQL step of the build, in order."""
-    return (*position.steps(tolerance_is_zero), *classify.STEPS, assemble.STEP)
+    return (*position.steps(tolerance_is_zero), *classify.STEPS, assemble.STEP, *summary.STEPS)
 
 
 def scratch_tables() -> list[str]:

@@ -1,0 +1,192 @@
+"""Concentration against the DOMAIN.md §8 limits: top lessees, groups and related parties.
+
+Exposure = outstanding principal at the as-of of rows not written off (balance basis). The base
+is net assets at the as-of month-end for 融资租赁公司 (`financing_lease`) and capital net at the
+previous quarter end — the last quarter-end month-end strictly before the as-of month — for
+金融租赁公司 (`financial_lease`), both from `company_financials`. Limits are regulatory and
+entity-wide, so only the as-of of the filters applies here, never the segment filters. A ratio
+with no base (missing or zero) is None and so is its breach flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries import measures
+from queries.execute import fetch_frame, fetch_one, table_exists
+from queries.filters import Filters
+from warehouse.build import month_end_of
+from warehouse.schema import SOURCE_TABLES, contract_month, lessees, loads
+
+company_financials = SOURCE_TABLES["company_financials"]
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One concentration limit: exposure of `kind` ÷ base must stay at or below `maximum`."""
+
+    code: str
+    kind: str  # lessee | group | related_party | related_parties_total
+    maximum: Decimal
+    source: str
+
+
+_COMMON = (
+    Limit("single_lessee", "lessee", Decimal("0.30"), "DOMAIN §8 single lessee ≤ 30%"),
+    Limit("single_group", "group", Decimal("0.50"), "DOMAIN §8 single group ≤ 50%"),
+    Limit("single_related_party", "related_party", Decimal("0.30"), "DOMAIN §8 ≤ 30%"),
+    Limit("all_related_parties", "related_parties_total", Decimal("0.50"), "DOMAIN §8 ≤ 50%"),
+)
+# Registry keyed by entity type: the base column and the limits in force.
+LIMITS: dict[str, tuple[str, tuple[Limit, ...]]] = {
+    "financing_lease": ("net_assets", _COMMON),
+    "financial_lease": ("capital_net", _COMMON),
+    "lender": ("net_assets", ()),
+}
+KINDS = ("lessee", "group", "related_party", "related_parties_total")
+COLUMNS = ("kind", "key", "name", "lessees", "outstanding", "base", "ratio", "limit", "breach")
+
+
+def entity_type(engine: Engine) -> str | None:
+    """The entity type of the newest load (None when nothing is loaded)."""
+    if not table_exists(engine, loads.name):
+        return None
+    row = fetch_one(
+        engine, sa.select(loads.c.entity_type).order_by(loads.c.load_id.desc()).limit(1)
+    )
+    return None if row is None else str(row["entity_type"])
+
+
+def base_month(as_of_idx: int, entity: str) -> int:
+    """month_idx of the company_financials month the base is read from."""
+    return as_of_idx - as_of_idx % 3 - 1 if entity == "financial_lease" else as_of_idx
+
+
+def base(engine: Engine, filters: Filters, entity: str) -> Decimal | None:
+    """Net assets or capital net (per the registry) for the as-of; None when not reported."""
+    column, _ = LIMITS[entity]
+    month = month_end_of(base_month(filters.as_of_idx, entity))
+    cf = company_financials
+    row = fetch_one(engine, sa.select(cf.c[column].label("base")).where(cf.c.month_end == month))
+    return None if row is None or row["base"] is None else Decimal(row["base"])
+
+
+def _by_lessee(filters: Filters) -> sa.CTE:
+    """Exposure per lessee at the as-of with the lessee's group, related flag and name."""
+    cm = contract_month
+    exp = (
+        sa.select(cm.c.lessee_id, measures.total(cm.c.outstanding_principal, "outstanding"))
+        .where(cm.c.month_end == filters.as_of, sa.not_(cm.c.written_off))
+        .group_by(cm.c.lessee_id)
+        .having(sa.func.sum(cm.c.outstanding_principal) > 0)
+        .subquery("exp")
+    )
+    corporate_name = sa.case((lessees.c.lessee_type == "corporate", lessees.c.name), else_=None)
+    return (
+        sa.select(
+            exp.c.lessee_id,
+            exp.c.outstanding,
+            lessees.c.group_id,
+            lessees.c.related_party,
+            corporate_name.label("name"),
+        )
+        .select_from(exp.join(lessees, lessees.c.lessee_id == exp.c.lessee_id))
+        .cte("lessee_exposure")
+    )
+
+
+def _top(kind: str, x: sa.CTE, top: int, *conds: sa.ColumnElement[bool]) -> sa.Subquery:
+    return (
+        sa.select(
+            sa.literal(kind).label("kind"),
+            x.c.lessee_id.label("key"),
+            x.c.name,
+            sa.literal(1).label("lessees"),
+            x.c.outstanding,
+        )
+        .where(*conds)
+        .order_by(x.c.outstanding.desc(), x.c.lessee_id)
+        .limit(top)
+        .subquery()
+    )
+
+
+def _statement(x: sa.CTE, top: int) -> sa.CompoundSelect:
+    """Top lessees, groups, related parties and the related-party total, in one statement."""
+    groups = (
+        sa.select(
+            sa.literal("group").label("kind"),
+            x.c.group_id.label("key"),
+            sa.null().label("name"),
+            sa.func.count().label("lessees"),
+            sa.func.sum(x.c.outstanding).label("outstanding"),
+        )
+        .where(x.c.group_id.is_not(None))
+        .group_by(x.c.group_id)
+        .order_by(sa.func.sum(x.c.outstanding).desc(), x.c.group_id)
+        .limit(top)
+        .subquery()
+    )
+    related_total = sa.select(
+        sa.literal("related_parties_total").label("kind"),
+        sa.null().label("key"),
+        sa.null().label("name"),
+        sa.func.count().label("lessees"),
+        sa.func.sum(x.c.outstanding).label("outstanding"),
+    ).where(x.c.related_party)
+    parts = [_top("lessee", x, top), groups, _top("related_party", x, top, x.c.related_party)]
+    return sa.union_all(*(sa.select(*p.c) for p in parts), related_total)
+
+
+def concentration(
+    engine: Engine, filters: Filters, top: int = 10, entity: str | None = None
+) -> pd.DataFrame:
+    """Top `top` lessees, groups and related parties (+ related-party total) vs their limits.
+
+    Columns: kind, key, name (corporate lessees only; individuals' names are personal data),
+    lessees, outstanding, base, ratio, limit, breach. `entity` defaults to the newest load's.
+    """
+    entity = entity or entity_type(engine) or "financing_lease"
+    if entity not in LIMITS:
+        raise ValueError(f"unknown entity type {entity!r}")
+    frame = fetch_frame(engine, _statement(_by_lessee(filters), top)).astype(object)
+    frame = frame[frame["lessees"] > 0]
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    frame = frame.assign(
+        _k=[order[k] for k in frame["kind"]], _o=[-v for v in frame["outstanding"]]
+    )
+    frame = frame.sort_values(["_k", "_o"], kind="stable").drop(columns=["_k", "_o"])
+    frame = frame.reset_index(drop=True)
+    kinds = list(frame["kind"])
+    keys = [None if pd.isna(k) else k for k in frame["key"]]
+    names = [
+        n if k in {"lessee", "related_party"} and not pd.isna(n) else None
+        for k, n in zip(kinds, frame["name"], strict=True)
+    ]
+    frame["key"] = pd.Series(keys, index=frame.index, dtype=object)
+    frame["name"] = pd.Series(names, index=frame.index, dtype=object)
+    the_base = base(engine, filters, entity)
+    limits = {lim.kind: lim.maximum for lim in LIMITS[entity][1]}
+    frame["base"] = pd.Series([the_base] * len(frame), index=frame.index, dtype=object)
+    frame["ratio"] = [measures.ratio(v, the_base) for v in frame["outstanding"]]
+    frame["limit"] = [limits.get(k) for k in frame["kind"]]
+    frame["breach"] = [
+        None if r is None or lim is None else r > lim
+        for r, lim in zip(frame["ratio"], frame["limit"], strict=True)
+    ]
+    return frame.astype(object)[list(COLUMNS)]
+
+
+def limits_table(entity: str) -> pd.DataFrame:
+    """The registry for one entity type: code, kind, maximum, base column, source."""
+    column, limits = LIMITS[entity]
+    rows = [
+        {"code": x.code, "kind": x.kind, "maximum": x.maximum, "base": column, "source": x.source}
+        for x in limits
+    ]
+    return pd.DataFrame(rows, columns=["code", "kind", "maximum", "base", "source"], dtype=object)

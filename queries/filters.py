@@ -1,0 +1,97 @@
+"""Frozen filter objects that every public query function takes, and their WHERE clauses.
+
+`Filters` is the sidebar's state: an as-of month-end, allowed values per segment (empty = all) and
+an origination-cohort range. `where(filters, table)` turns it into bound-parameter clauses over any
+table that carries the segment columns and `cohort_month` (`contract_month`, `portfolio_month`,
+`vintage_month`). Columns a user may group by are looked up in `DIMENSIONS`, never taken raw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from warehouse.build import month_end_of, month_idx
+
+SEGMENTS: tuple[str, ...] = (
+    "product",
+    "lessee_type",
+    "industry",
+    "region",
+    "branch",
+    "asset_category",
+)
+
+# The allow-list of group-by dimensions: user-facing name -> column name.
+DIMENSIONS: dict[str, str] = {
+    **{name: name for name in SEGMENTS},
+    "cohort_month": "cohort_month",
+    "dpd_bucket": "dpd_bucket",
+    "risk_class": "risk_class",
+}
+
+
+@dataclass(frozen=True)
+class BookFilter:
+    """Which slice of the book: the month-end to report on (the home page's filter)."""
+
+    month_end: date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The slice of the book every analytics query reports on."""
+
+    as_of: date
+    product: tuple[str, ...] = ()
+    lessee_type: tuple[str, ...] = ()
+    industry: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    branch: tuple[str, ...] = ()
+    asset_category: tuple[str, ...] = ()
+    cohort_from: date | None = None
+    cohort_to: date | None = None
+
+    def __post_init__(self) -> None:
+        # Normalise to month-ends and tuples so equal slices hash equal (cache keys).
+        object.__setattr__(self, "as_of", month_end_of(month_idx(self.as_of)))
+        for name in SEGMENTS:
+            value = getattr(self, name)
+            value = (value,) if isinstance(value, str) else value
+            object.__setattr__(self, name, tuple(sorted(set(value))))
+        for name in ("cohort_from", "cohort_to"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, month_end_of(month_idx(value)))
+
+    @property
+    def as_of_idx(self) -> int:
+        """month_idx of the as-of month-end (year * 12 + month - 1)."""
+        return month_idx(self.as_of)
+
+    def segments(self) -> dict[str, tuple[str, ...]]:
+        """The segment restrictions in force (dimension -> allowed values)."""
+        return {name: getattr(self, name) for name in SEGMENTS if getattr(self, name)}
+
+
+def dimension(table: sa.Table | sa.Alias, name: str) -> sa.ColumnElement:
+    """The column of `table` for the allow-listed dimension `name` (ValueError otherwise)."""
+    if name not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {name!r}; choose from {sorted(DIMENSIONS)}")
+    return table.c[DIMENSIONS[name]]
+
+
+def where(
+    filters: Filters, table: sa.Table | sa.Alias, *, cohort: bool = True
+) -> list[sa.ColumnElement[bool]]:
+    """WHERE clauses for the segment and cohort restrictions (not the as-of) over `table`."""
+    clauses: list[sa.ColumnElement[bool]] = [
+        table.c[name].in_(values) for name, values in filters.segments().items()
+    ]
+    if cohort and filters.cohort_from is not None:
+        clauses.append(table.c.cohort_month >= filters.cohort_from)
+    if cohort and filters.cohort_to is not None:
+        clauses.append(table.c.cohort_month <= filters.cohort_to)
+    return clauses

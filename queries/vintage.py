@@ -1,0 +1,136 @@
+"""Vintage curves (DOMAIN.md §6): cohort × MOB triangles from `vintage_month`.
+
+`vintage_month` holds the original principal of contracts reaching DPD > 30 / > 90 for the first
+time at each MOB; a running sum over MOB gives the cumulative ever-X+ principal, which a contract
+keeps after its last row (closed and written-off contracts stay counted). Quarter cohorts group
+three start months and measure each contract at its own MOB; a cell is mature when the cohort's
+*last* start month has reached that MOB at the as-of, so every contract in it has been seen.
+Immature cells are None (never 0); rates are ÷ the cohort's original principal.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries import measures
+from queries.execute import fetch_frame
+from queries.filters import Filters, where
+from warehouse.build import month_end_of
+from warehouse.schema import month_ends, vintage_month
+
+GRAINS: dict[str, int] = {"month": 1, "quarter": 3}
+AMOUNTS: tuple[str, ...] = (
+    "ever30_principal",
+    "ever90_principal",
+    "current30_outstanding",
+    "writeoff_amount",
+)
+RATES: dict[str, str] = {
+    "ever30_rate": "ever30_principal",
+    "ever90_rate": "ever90_principal",
+    "current30_rate": "current30_outstanding",
+    "writeoff_rate": "writeoff_amount",
+}
+_CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
+
+
+def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
+    """Cohort × MOB rectangle: cohort size, cumulative ever-30/90 and write-offs, current 30+."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {sorted(GRAINS)}")
+    size = GRAINS[grain]
+    v = vintage_month
+    as_of = filters.as_of_idx
+    key = (v.c.cohort_idx - v.c.cohort_idx % size) if size > 1 else v.c.cohort_idx
+    cells = (
+        sa.select(
+            key.label("cohort_idx"),
+            v.c.mob,
+            *(measures.total(v.c[c], c) for c in ("cohort_contracts", "cohort_principal")),
+            *(measures.total(v.c[c], c) for c in AMOUNTS),
+        )
+        .where(v.c.cohort_idx + v.c.mob <= as_of, *where(filters, v))
+        .group_by(key, v.c.mob)
+        .subquery("cells")
+    )
+    cohorts = (
+        sa.select(
+            cells.c.cohort_idx,
+            sa.func.sum(cells.c.cohort_contracts).label("cohort_contracts"),
+            sa.func.sum(cells.c.cohort_principal).label("cohort_principal"),
+        )
+        .group_by(cells.c.cohort_idx)
+        .having(sa.func.sum(cells.c.cohort_contracts) > 0)
+        .subquery("cohorts")
+    )
+    first = sa.select(sa.func.min(month_ends.c.month_idx)).scalar_subquery()
+    mobs = (
+        sa.select((month_ends.c.month_idx - first).label("mob"))
+        .where(month_ends.c.month_idx <= as_of)
+        .subquery("mobs")
+    )
+    joined = cohorts.join(mobs, sa.true()).outerjoin(
+        cells, sa.and_(cells.c.cohort_idx == cohorts.c.cohort_idx, cells.c.mob == mobs.c.mob)
+    )
+    window = {"partition_by": cohorts.c.cohort_idx, "order_by": mobs.c.mob}
+    return (
+        sa.select(
+            cohorts.c.cohort_idx,
+            mobs.c.mob,
+            cohorts.c.cohort_contracts,
+            cohorts.c.cohort_principal,
+            *(
+                sa.func.sum(sa.func.coalesce(cells.c[c], 0)).over(**window).label(c)
+                if c in _CUMULATIVE
+                else sa.func.coalesce(cells.c[c], 0).label(c)
+                for c in AMOUNTS
+            ),
+        )
+        .select_from(joined)
+        .order_by(cohorts.c.cohort_idx, mobs.c.mob)
+    )
+
+
+def vintage(engine: Engine, filters: Filters, grain: str = "month") -> pd.DataFrame:
+    """Cohort × MOB amounts and rates; immature cells are None (never 0).
+
+    Rates: ever30_rate, ever90_rate (cumulative), current30_rate, writeoff_rate (cumulative), each
+    ÷ cohort_principal; `cohort_month` is the month-end of the cohort's first start month.
+    """
+    frame = fetch_frame(engine, vintage_statement(filters, grain))
+    size = GRAINS[grain]
+    as_of = filters.as_of_idx
+    out = []
+    for r in frame.to_dict("records"):
+        idx, mob = int(r["cohort_idx"]), int(r["mob"])
+        mature = idx + size - 1 + mob <= as_of
+        start = month_end_of(idx)
+        row = {
+            "cohort": f"{start.year}Q{(start.month + 2) // 3}" if size == 3 else f"{start:%Y-%m}",
+            "cohort_month": start,
+            "mob": mob,
+            "mature": mature,
+            "cohort_contracts": r["cohort_contracts"],
+            "cohort_principal": r["cohort_principal"],
+        }
+        for c in AMOUNTS:
+            row[c] = r[c] if mature else None
+        for rate, amount in RATES.items():
+            row[rate] = measures.ratio(row[amount], r["cohort_principal"]) if mature else None
+        out.append(row)
+    columns = ["cohort", "cohort_month", "mob", "mature", "cohort_contracts", "cohort_principal"]
+    return pd.DataFrame(out, columns=[*columns, *AMOUNTS, *RATES], dtype=object)
+
+
+def curves(
+    engine: Engine, filters: Filters, metric: str = "ever30_rate", grain: str = "month"
+) -> pd.DataFrame:
+    """The triangle of one rate: rows = cohort, columns = MOB, immature cells None."""
+    if metric not in RATES:
+        raise ValueError(f"metric must be one of {sorted(RATES)}")
+    frame = vintage(engine, filters, grain)
+    if frame.empty:
+        return pd.DataFrame(dtype=object)
+    return frame.pivot(index="cohort", columns="mob", values=metric)

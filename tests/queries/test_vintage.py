@@ -1,0 +1,100 @@
+"""queries.vintage on the hand-worked `vintage_book` (as of 2024-06-30, see its docstring)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from queries import vintage
+from queries.filters import Filters
+from tests.queries.books import Build, vintage_book
+
+JUNE = Filters(as_of=date(2024, 6, 30))
+
+
+def _cells(frame, cohort: str, column: str) -> list:
+    rows = frame[frame["cohort"] == cohort].sort_values("mob")
+    return list(rows[column])
+
+
+def test_ever_30_is_carried_past_a_contract_closing(build: Build) -> None:
+    """Cohort 2024-01 (4,000): V1 (1,000) is DPD 45 at MOB 2 and closes at MOB 3; its ever-30
+    status stays for MOB 3-5 → 0, 0, 0.25, 0.25, 0.25, 0.25. Current 30+ only at MOB 2."""
+    engine = build(vintage_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE)
+    q = Decimal("0.25")
+    assert _cells(frame, "2024-01", "cohort_principal")[0] == Decimal("4000")
+    assert _cells(frame, "2024-01", "ever30_rate") == [0, 0, q, q, q, q]
+    assert _cells(frame, "2024-01", "ever90_rate") == [0] * 6
+    assert _cells(frame, "2024-01", "current30_rate") == [0, 0, q, 0, 0, 0]
+
+
+def test_ever_90_and_a_cohort_that_closed(build: Build) -> None:
+    """Cohort 2024-02 (V4, 1,000): DPD 35 at MOB 1, 96 at MOB 3, closed at MOB 4 (June).
+    ever30 = 0, 1, 1, 1, 1; ever90 = 0, 0, 0, 1, 1 — the closed MOB 4 stays computable;
+    current30 = 0, 1, 1, 1, 0; MOB 5 is immature (None)."""
+    engine = build(vintage_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE)
+    assert _cells(frame, "2024-02", "ever30_rate") == [0, 1, 1, 1, 1, None]
+    assert _cells(frame, "2024-02", "ever90_rate") == [0, 0, 0, 1, 1, None]
+    assert _cells(frame, "2024-02", "current30_rate") == [0, 1, 1, 1, 0, None]
+
+
+def test_immature_cells_are_empty(build: Build) -> None:
+    """Cohort 2024-03 at 2024-06-30 has reached MOB 3: MOB 4 and 5 are None, never 0."""
+    engine = build(vintage_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE)
+    march = frame[frame["cohort"] == "2024-03"].sort_values("mob")
+    assert list(march["mature"]) == [True, True, True, True, False, False]
+    for column in (
+        "ever30_rate",
+        "ever90_rate",
+        "current30_rate",
+        "writeoff_rate",
+        "ever30_principal",
+    ):
+        assert list(march[column])[4:] == [None, None], column
+    # The triangle: one row per cohort, MOB 0-5 columns.
+    triangle = vintage.curves(engine, JUNE, "ever30_rate")
+    assert list(triangle.index) == ["2024-01", "2024-02", "2024-03"]
+    assert (
+        triangle.loc["2024-03", 5] is None
+        or triangle.loc["2024-03", 5] != triangle.loc["2024-03", 5]
+    )
+
+
+def test_write_off_rate_and_written_off_row_leaves_current_balance(build: Build) -> None:
+    """Cohort 2024-03 (V3, 2,000): DPD 51 at MOB 2 → ever30 1 from MOB 2; written off at MOB 3
+    for 2,000 → write-off rate 0, 0, 0, 1; current30 1 at MOB 2, 0 at MOB 3 (written off)."""
+    engine = build(vintage_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE)
+    assert _cells(frame, "2024-03", "ever30_rate")[:4] == [0, 0, 1, 1]
+    assert _cells(frame, "2024-03", "writeoff_rate")[:4] == [0, 0, 0, 1]
+    assert _cells(frame, "2024-03", "current30_rate")[:4] == [0, 0, 1, 0]
+
+
+def test_quarter_cohorts_use_each_contracts_own_mob(build: Build) -> None:
+    """2024Q1 = all four (7,000). A cell is mature when March + MOB ≤ June: MOB 0-3.
+    ever30: MOB 1 V4 1,000; MOB 2 + V1 1,000 + V3 2,000 = 4,000; MOB 3 4,000.
+    ever90: MOB 3 V4 1,000. current30: MOB 1 1,000 (V4); MOB 2 V1 + V3 + V4 = 4,000;
+    MOB 3 V4 only (V1 closed, V3 written off) = 1,000. Write-off at MOB 3: 2,000."""
+    engine = build(vintage_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE, grain="quarter")
+    assert set(frame["cohort"]) == {"2024Q1"}
+    s = Decimal(7000)
+    assert _cells(frame, "2024Q1", "ever30_rate") == [0, 1000 / s, 4000 / s, 4000 / s, None, None]
+    assert _cells(frame, "2024Q1", "ever90_rate")[:4] == [0, 0, 0, 1000 / s]
+    assert _cells(frame, "2024Q1", "current30_rate")[:4] == [0, 1000 / s, 4000 / s, 1000 / s]
+    assert _cells(frame, "2024Q1", "writeoff_rate")[:4] == [0, 0, 0, 2000 / s]
+
+
+def test_filters_select_cohorts_and_segments(build: Build) -> None:
+    """product = loan keeps cohort 2024-03 (V3) only; cohort_to 2024-02 drops it."""
+    engine = build(vintage_book(), "2024-06-30")
+    loan = vintage.vintage(engine, Filters(as_of=JUNE.as_of, product=("loan",)))
+    assert set(loan["cohort"]) == {"2024-03"}
+    early = vintage.vintage(engine, Filters(as_of=JUNE.as_of, cohort_to=date(2024, 2, 29)))
+    assert set(early["cohort"]) == {"2024-01", "2024-02"}
+    # As of April, V4's 96 DPD (May) has not happened: ever90 of 2024-02 is 0 up to MOB 2.
+    april = vintage.vintage(engine, Filters(as_of=date(2024, 4, 30)))
+    assert _cells(april, "2024-02", "ever90_rate") == [0, 0, 0, None]

@@ -1,0 +1,185 @@
+"""warehouse.load on bad input: each kind of problem is reported at its exact file, row and
+column, all problems at once, and the warehouse does not change, on DuckDB and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.warehouse.extract_edits import (
+    FIXTURE,
+    Edit,
+    append_line,
+    drop_column,
+    drop_rows,
+    extract,
+    remove_file,
+    set_cell,
+    snapshot,
+    to_workbook,
+)
+from warehouse.load import ExtractError, Problem, format_problems, load_extract
+from warehouse.settings import load_settings
+
+SETTINGS = load_settings()
+Where = tuple[str, int | None, str]
+
+BAD_INPUTS: dict[str, tuple[list[Edit], list[Where], str]] = {
+    "missing_table": ([remove_file("receipts")], [("receipts.csv", None, "")], "required table"),
+    "missing_column": (
+        [drop_column("contracts", "principal")],
+        [("contracts.csv", 1, "principal")],
+        "required column is missing",
+    ),
+    "malformed_line": (
+        [append_line("receipts", "R14,C1,2024-06-20,10.00,extra")],
+        [("receipts.csv", None, ""), ("receipts.csv", 15, "")],
+        "too many columns",
+    ),
+    "bad_date": (
+        [set_cell("contracts", 3, "start_date", "2024-02-30")],
+        [("contracts.csv", 3, "start_date")],
+        "not a date (YYYY-MM-DD): '2024-02-30'",
+    ),
+    "bad_number": (
+        [set_cell("schedule", 15, "principal_due", "1,000.00")],
+        [("schedule.csv", 15, "principal_due")],
+        "not an amount in yuan",
+    ),
+    "empty_required_cell": (
+        [set_cell("receipts", 8, "amount", "")],
+        [("receipts.csv", 8, "amount")],
+        "required value is empty",
+    ),
+    "bad_enum": (
+        [set_cell("lessees", 3, "lessee_type", "person")],
+        [("lessees.csv", 3, "lessee_type")],
+        "not one of corporate|individual: 'person'",
+    ),
+    "bad_pattern": (
+        [set_cell("lessees", 4, "region", "31011")],
+        [("lessees.csv", 4, "region")],
+        "does not match the pattern",
+    ),
+    "duplicate_key": (
+        [append_line("receipts", "R05,C1,2024-06-20,10.00")],
+        [("receipts.csv", 15, "receipt_id")],
+        "duplicate key (receipt_id=R05); first at row 6",
+    ),
+    "duplicate_key_with_empty_valid_from": (
+        [append_line("schedule", "C1,12,2025-01-15,1000.00,50.00,,")],
+        [
+            ("schedule.csv", 2, "principal_due"),  # the first version no longer sums to 12,000
+            ("schedule.csv", 39, "contract_id,valid_from,installment_no"),
+        ],
+        "valid_from=(empty)",
+    ),
+    "unknown_reference": (
+        [set_cell("contracts", 3, "lessee_id", "L9")],
+        [("contracts.csv", 3, "lessee_id")],
+        "unknown lessees reference: lessee_id=L9",
+    ),
+    "negative_amount": (
+        [set_cell("receipts", 7, "amount", "-1030.00")],
+        [("receipts.csv", 7, "amount")],
+        "negative: '-1030.00'",
+    ),
+    "date_before_contract_start": (
+        [set_cell("receipts", 2, "received_date", "2024-01-10")],
+        [("receipts.csv", 2, "received_date")],
+        "before the contract start_date 2024-01-15",
+    ),
+    "promise_before_action": (
+        [set_cell("collections", 2, "promised_date", "2024-04-01")],
+        [("collections.csv", 2, "promised_date")],
+        "is before the action time",
+    ),
+    "valid_to_not_after_valid_from": (
+        [set_cell("schedule", 30, "valid_to", "2024-04-01")],
+        [("schedule.csv", 30, "valid_to"), ("schedule.csv", 30, "valid_to")],
+        "is not after valid_from",
+    ),
+    "versions_overlap": (
+        [set_cell("schedule", r, "valid_to", "2024-05-01") for r in range(20, 30)],
+        [("schedule.csv", 30, "valid_from")],
+        "overlaps the previous version (valid_to 2024-05-01)",
+    ),
+    "no_first_version": (
+        [drop_rows("schedule", "C4")],
+        [("contracts.csv", 5, "contract_id")],
+        "contract C4 has no first schedule version",
+    ),
+    "first_version_not_principal": (
+        [set_cell("schedule", 13, "principal_due", "999.00")],
+        [("schedule.csv", 2, "principal_due")],
+        "sums principal_due to 11999.00, not the contract principal 12000.00",
+    ),
+    "later_version_not_outstanding": (
+        [set_cell("schedule", 30, "principal_due", "1291.00")],
+        [("schedule.csv", 30, "principal_due")],
+        "sums principal_due to 7741.00, not the principal outstanding on that date 7740.00",
+    ),
+    "manifest_bad_entity_type": (
+        [set_cell("manifest", 4, "value", "bank")],
+        [("manifest.csv", 4, "value")],
+        "entity_type not one of",
+    ),
+    "manifest_as_of_not_month_end": (
+        [set_cell("manifest", 2, "value", "2024-06-15")],
+        [("manifest.csv", 2, "value")],
+        "as_of is not a month-end",
+    ),
+    "manifest_missing": (
+        [remove_file("manifest")],
+        [("manifest.csv", None, "")],
+        "required table is missing",
+    ),
+    "manifest_key_missing": (
+        [drop_rows("manifest", "currency")],
+        [("manifest.csv", None, "key")],
+        "required key currency is missing",
+    ),
+    "date_after_as_of": (
+        [set_cell("receipts", 6, "received_date", "2024-07-15")],
+        [("receipts.csv", 6, "received_date")],
+        "after the manifest as_of 2024-06-30",
+    ),
+    "more_than_two_decimals": (
+        [set_cell("receipts", 3, "amount", "1050.005")],
+        [("receipts.csv", 3, "amount")],
+        "more than 2 decimals: '1050.005'",
+    ),
+}
+
+
+def _where(problems: list[Problem]) -> list[Where]:
+    return [(p.file, p.row, p.column) for p in problems]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_reported_and_changes_nothing(case: str, db_url: str, tmp_path: Path) -> None:
+    edits, where, message = BAD_INPUTS[case]
+    load_extract(FIXTURE, db_url, SETTINGS)
+    before = snapshot(db_url)
+    with pytest.raises(ExtractError) as caught:
+        load_extract(extract(tmp_path, *edits), db_url, SETTINGS)
+    problems = caught.value.problems
+    assert _where(problems) == where, format_problems(problems)
+    assert any(message in p.message for p in problems), format_problems(problems)
+    assert snapshot(db_url) == before
+
+
+def test_workbook_problems_name_the_sheet(duckdb_url: str, tmp_path: Path) -> None:
+    src = extract(tmp_path, set_cell("contracts", 3, "start_date", "someday"))
+    book = to_workbook(src, tmp_path / "book.xlsx")
+    with pytest.raises(ExtractError) as caught:
+        load_extract(book, duckdb_url, SETTINGS)
+    assert _where(caught.value.problems) == [("book.xlsx:contracts", 3, "start_date")]
+
+
+def test_all_problems_are_reported_at_once(duckdb_url: str, tmp_path: Path) -> None:
+    edits = [e for case in ("bad_enum", "negative_amount", "bad_date") for e in BAD_INPUTS[case][0]]
+    with pytest.raises(ExtractError) as caught:
+        load_extract(extract(tmp_path, *edits), duckdb_url, SETTINGS)
+    assert len(caught.value.problems) == 3

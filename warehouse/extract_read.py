@@ -1,0 +1,262 @@
+"""Read an extract (a folder of CSV files or one .xlsx) into an in-memory DuckDB staging database.
+
+Every cell is read as text, trimmed (empty becomes NULL) and staged beside its typed value in
+`s_<table>`; cell-level problems (type, empty required cell, enum, pattern, negative, decimals)
+are collected row by row in the text column `_bad`. Rows keep file order, so a row's line in the
+file is `rowid + 2` (the header is line 1). Extra columns are ignored; optional tables and optional
+columns may be missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse import extract_spec as spec
+from warehouse.extract_kinds import DUCK_TYPES, lit, problem_expr, typed_expr
+from warehouse.extract_problems import Problem
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    """One extract table staged as `s_<name>`."""
+
+    name: str
+    file: str  # how problems name it: `contracts.csv` or `book.xlsx:contracts`
+    present: frozenset[str]  # registry columns the file has
+    rows: int
+
+
+@dataclass
+class Staging:
+    """The staged extract: the DuckDB connection, its tables, the manifest and reading problems."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: dict[str, StagedTable] = field(default_factory=dict)
+    manifest: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (value, row)
+    manifest_file: str = "manifest.csv"
+    manifest_read: bool = False  # false when the manifest is missing or unreadable (reported)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _header_index(
+    header: list[Any], table: spec.Table, file: str, problems: list[Problem]
+) -> dict[str, int]:
+    names = [str(h).strip().lower() if h is not None else "" for h in header]
+    index: dict[str, int] = {}
+    for col in table.columns:
+        found = [i for i, n in enumerate(names) if n == col.name]
+        if len(found) > 1:
+            problems.append(Problem(file, 1, col.name, "column appears more than once"))
+        if found:
+            index[col.name] = found[0]
+        elif col.required:
+            problems.append(Problem(file, 1, col.name, "required column is missing"))
+    return index
+
+
+def _stage_sql(table: spec.Table, index: dict[str, int], source: str) -> str:
+    raws, typed, outs, bad = [], [], [], []
+    for c in table.columns:
+        r, v = f'"r_{c.name}"', f'"v_{c.name}"'
+        text = f"NULLIF(trim(c{index[c.name]}), '')" if c.name in index else "NULL::VARCHAR"
+        raws.append(f"{text} AS {r}")
+        typed.append(f"CAST({typed_expr(c, r)} AS {DUCK_TYPES[c.kind]}) AS {v}")
+        outs.append(f'{v} AS "{c.name}"')
+        what = problem_expr(c, r, v, present=c.name in index)
+        bad.append(f"{lit(c.name + chr(31))} || ({what})")
+    keyok = " AND ".join(f'("r_{k}" IS NULL OR "v_{k}" IS NOT NULL)' for k in table.key)
+    return (
+        f'CREATE TABLE "s_{table.name}" AS SELECT {", ".join(outs)}, '  # noqa: S608 - registry names only
+        f"NULLIF(concat_ws(chr(30), {', '.join(bad)}), '') AS _bad, {keyok} AS _keyok "
+        f"FROM (SELECT *, {', '.join(typed)} FROM (SELECT {', '.join(raws)} FROM {source}))"
+    )
+
+
+def _read_csv_header(path: Path, file: str, problems: list[Problem]) -> list[str] | None:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return next(csv.reader(fh))
+    except UnicodeDecodeError:
+        problems.append(Problem(file, 1, "", "the header is not UTF-8 text"))
+    except StopIteration:
+        problems.append(Problem(file, None, "", "the file is empty (no header line)"))
+    return None
+
+
+def _stage_csv(st: Staging, table: spec.Table, path: Path) -> None:
+    file = path.name
+    header = _read_csv_header(path, file, st.problems)
+    if header is None:
+        return
+    index = _header_index(header, table, file, st.problems)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    rejects = f"rej_{table.name}"
+    source = (
+        f"read_csv({lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+        f"delim=',', quote='\"', escape='\"', encoding='utf-8', store_rejects=true, "
+        f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')"
+    )
+    st.con.execute(_stage_sql(table, index, source)).fetchall()
+    bad_lines = st.con.execute(
+        f"SELECT line, column_idx, error_type, error_message FROM {rejects} ORDER BY line"  # noqa: S608
+    ).fetchall()
+    for line, col_idx, kind, message in bad_lines:
+        name = str(header[col_idx - 1]).strip() if col_idx and col_idx <= len(header) else ""
+        text = f"{str(kind).lower().replace('_', ' ')}: {message}"
+        st.problems.append(Problem(file, int(line), name, text))
+    if bad_lines:
+        # Rows after a malformed line would get wrong line numbers; report only the lines.
+        st.problems.append(Problem(file, None, "", "fix the malformed lines to check the rest"))
+        return
+    _register(st, table, file, index)
+
+
+def _register(st: Staging, table: spec.Table, file: str, index: dict[str, int]) -> None:
+    sql = f'SELECT count(*) FROM "s_{table.name}"'  # noqa: S608 - registry names only
+    ((rows,),) = st.con.execute(sql).fetchall()
+    st.tables[table.name] = StagedTable(table.name, file, frozenset(index), int(rows))
+
+
+def cell_text(value: Any) -> str | None:
+    """A workbook cell as the text a CSV file would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        text = f"{value:.15g}"  # what Excel shows; drops binary noise such as 0.30000000000000004
+        return text if "e" not in text else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_rows(ws: Any) -> list[list[str | None]]:
+    rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    while rows and all(v is None or not v.strip() for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _stage_sheet(st: Staging, table: spec.Table, ws: Any, file: str) -> None:
+    rows = _sheet_rows(ws)
+    if not rows:
+        st.problems.append(Problem(file, None, "", "the sheet is empty (no header row)"))
+        return
+    header, data = rows[0], rows[1:]
+    index = _header_index(header, table, file, st.problems)
+    width = len(header)
+    arrays = {
+        f"c{i}": pa.array([r[i] if i < len(r) else None for r in data], pa.string())
+        for i in range(width)
+    }
+    view = f"x_{table.name}"
+    st.con.register(view, pa.table(arrays))
+    st.con.execute(_stage_sql(table, index, view)).fetchall()
+    st.con.unregister(view)
+    _register(st, table, file, index)
+
+
+def _manifest(st: Staging, rows: list[list[Any]], file: str) -> None:
+    st.manifest_file = file
+    if not rows:
+        st.problems.append(Problem(file, None, "", "the manifest is empty (no header line)"))
+        return
+    names = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    missing = [c for c in ("key", "value") if c not in names]
+    for name in missing:
+        st.problems.append(Problem(file, 1, name, "required column is missing"))
+    if missing:
+        return
+    st.manifest_read = True
+    k, v = names.index("key"), names.index("value")
+    for line, row in enumerate(rows[1:], start=2):
+        key = (row[k] or "").strip() if k < len(row) else ""
+        value = (row[v] or "").strip() if v < len(row) else ""
+        if not key:
+            continue
+        if key in st.manifest:
+            first = st.manifest[key][1]
+            st.problems.append(Problem(file, line, "key", f"duplicate key {key} (row {first})"))
+            continue
+        st.manifest[key] = (value, line)
+
+
+def _stage_folder(st: Staging, src: Path) -> None:
+    files = {p.name: p for p in src.iterdir() if p.is_file()}
+    manifest = files.get("manifest.csv")
+    if manifest is None:
+        st.problems.append(Problem("manifest.csv", None, "", "required table is missing"))
+    else:
+        try:
+            with manifest.open(encoding="utf-8-sig", newline="") as fh:
+                _manifest(st, list(csv.reader(fh)), manifest.name)
+        except UnicodeDecodeError:
+            st.problems.append(Problem(manifest.name, None, "", "the file is not UTF-8 text"))
+    for table in spec.TABLES:
+        path = files.get(f"{table.name}.csv")
+        if path is not None:
+            _stage_csv(st, table, path)
+        elif table.required:
+            st.problems.append(Problem(f"{table.name}.csv", None, "", "required table is missing"))
+
+
+def _stage_workbook(st: Staging, src: Path) -> None:
+    import openpyxl  # only workbook extracts need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(src, read_only=True, data_only=True)
+    except (OSError, KeyError, InvalidFileException, zipfile.BadZipFile) as exc:
+        st.problems.append(Problem(src.name, None, "", f"not a readable .xlsx workbook: {exc}"))
+        return
+    try:
+        sheets = {ws.title.strip(): ws for ws in book.worksheets}
+        for name in REQUIRED_SHEETS_AND_TABLES:
+            file = f"{src.name}:{name}"
+            ws = sheets.get(name)
+            if ws is None:
+                required = name == "manifest" or spec.TABLES_BY_NAME[name].required
+                if required:
+                    st.problems.append(Problem(file, None, "", "required sheet is missing"))
+                continue
+            if name == "manifest":
+                _manifest(st, [list(r) for r in _sheet_rows(ws)], file)
+            else:
+                _stage_sheet(st, spec.TABLES_BY_NAME[name], ws, file)
+    finally:
+        book.close()
+
+
+REQUIRED_SHEETS_AND_TABLES: tuple[str, ...] = ("manifest", *(t.name for t in spec.TABLES))
+
+
+def stage_extract(src: Path, con: duckdb.DuckDBPyConnection) -> Staging:
+    """Stage the extract at `src` (a folder of CSV files or an .xlsx file) into `con`."""
+    st = Staging(con)
+    if src.is_dir():
+        _stage_folder(st, src)
+    elif src.is_file() and src.suffix.lower() == ".xlsx":
+        st.manifest_file = f"{src.name}:manifest"
+        _stage_workbook(st, src)
+    else:
+        st.problems.append(
+            Problem(src.name, None, "", "not a folder of CSV files or an .xlsx workbook")
+        )
+    return st

@@ -13,11 +13,11 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.schema import CreateTable
 
 from warehouse import schema
 from warehouse.extract_kinds import lit
 from warehouse.extract_read import Staging
+from warehouse.table_reset import empty_table
 
 WRITE_LAYERS: tuple[str, ...] = ("source", "mart", "build")
 _CHUNK = 10_000
@@ -31,16 +31,13 @@ def layer_tables(layers: Iterable[str]) -> list[sa.Table]:
 
 
 def reset_tables(conn: Connection, layers: Iterable[str]) -> None:
-    """Drop and re-create empty the tables of `layers`; create missing portal tables.
+    """Empty the tables of `layers` (see `empty_table`); create missing portal tables.
 
     Indexes are left for `create_indexes`, after the rows are in. Portal tables (the load history
     and later the filing workflow) are never dropped.
     """
-    tables = layer_tables(layers)
-    for table in reversed(tables):
-        table.drop(conn, checkfirst=True)
-    for table in tables:
-        conn.execute(CreateTable(table))
+    for table in layer_tables(layers):
+        empty_table(conn, table, with_indexes=False)
     schema.metadata.create_all(conn, tables=layer_tables(["portal"]), checkfirst=True)
 
 
@@ -54,7 +51,7 @@ def create_indexes(conn: Connection, layers: Iterable[str]) -> None:
         return
     for table in layer_tables(layers):
         for index in table.indexes:
-            index.create(conn)
+            index.create(conn, checkfirst=True)
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text(f'ANALYZE "{table.name}"'))
 

@@ -60,6 +60,13 @@ SELECT first_row AS row, 'schedule version valid_from=' || valid_from || ' of co
     || coalesce(CAST(prev_to AS VARCHAR), '(empty)') || ')' AS message
 FROM _versions WHERE k > 1 AND (prev_to IS NULL OR prev_vt_n = 0 OR prev_to > valid_from)"""
 
+# A version must start the day the previous one stops: in a gap no schedule would be in force.
+_GAP = """
+SELECT first_row AS row, 'schedule version valid_from=' || valid_from || ' of contract '
+    || contract_id || ' starts after the previous version ends (valid_to ' || prev_to
+    || '): no schedule is in force in between' AS message
+FROM _versions WHERE k > 1 AND prev_vt_n > 0 AND prev_to < valid_from"""
+
 # Principal outstanding when each later version starts, by the allocation of DOMAIN §2.
 _LATER_SUM = """
 WITH later AS (
@@ -93,7 +100,7 @@ WHERE l.principal_sum <> o.principal"""
 
 
 def check_schedule(st: Staging) -> list[Problem]:
-    """Problems of the schedule versions (sums, shared valid_to, overlaps, first version)."""
+    """Problems of the schedule versions (sums, shared valid_to, overlaps, gaps, first version)."""
     if "schedule" not in st.tables or "contracts" not in st.tables:
         return []
     for sql in _SETUP:
@@ -103,6 +110,7 @@ def check_schedule(st: Staging) -> list[Problem]:
     problems += collect(st, contracts, "contract_id", _NO_FIRST)
     problems += collect(st, schedule, "principal_due", _FIRST_SUM)
     problems += collect(st, schedule, "valid_from", _OVERLAP)
+    problems += collect(st, schedule, "valid_from", _GAP)
     if "receipts" in st.tables:
         problems += collect(st, schedule, "principal_due", _LATER_SUM)
     st.con.execute("DROP TABLE _versions; DROP TABLE _ok").fetchall()

@@ -105,6 +105,11 @@ BAD_INPUTS: dict[str, tuple[list[Edit], list[Where], str]] = {
         [("schedule.csv", 30, "valid_from")],
         "overlaps the previous version (valid_to 2024-05-01)",
     ),
+    "versions_gap": (
+        [set_cell("schedule", r, "valid_to", "2024-03-15") for r in range(20, 30)],
+        [("schedule.csv", 30, "valid_from")],
+        "starts after the previous version ends (valid_to 2024-03-15)",
+    ),
     "no_first_version": (
         [drop_rows("schedule", "C4")],
         [("contracts.csv", 5, "contract_id")],

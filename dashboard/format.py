@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
 WAN = Decimal(10000)
 
 
@@ -24,3 +26,46 @@ _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+-.!|~$"})
 def md_text(value: object) -> str:
     """Text from the data escaped for st.markdown, so it shows literally and never as markup."""
     return str(value).translate(_MD_SPECIAL)
+
+
+DASH = "—"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def wan_or_dash(amount: object) -> str:
+    """Money in 万元 with 2 decimals, or "—" when missing."""
+    return DASH if _missing(amount) else wan(Decimal(str(amount)))
+
+
+def pct(rate: object, digits: int = 2) -> str:
+    """A ratio as a percentage with `digits` decimals, or "—" when missing."""
+    if _missing(rate):
+        return DASH
+    value = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return f"{value:,.{digits}f}%"
+
+
+def pct_points(change: object) -> str:
+    """A change of a ratio in percentage points with a sign, or "—"."""
+    if _missing(change):
+        return DASH
+    value = (Decimal(str(change)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{value:+,.2f} pp"
+
+
+def count_or_dash(value: object) -> str:
+    """A count with separators, or "—"."""
+    return DASH if _missing(value) else count(int(value))
+
+
+def display(frame: pd.DataFrame, money=(), rates=(), counts=()) -> pd.DataFrame:
+    """A copy of `frame` as display text: money in 万元, rates in %, counts, None as "—"."""
+    out = frame.astype(object).copy()
+    for cols, fmt in ((money, wan_or_dash), (rates, pct), (counts, count_or_dash)):
+        for c in cols:
+            if c in out.columns:
+                out[c] = [fmt(v) for v in out[c]]
+    return out.map(lambda v: DASH if _missing(v) else v)

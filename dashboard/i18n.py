@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from dashboard.labels import ANALYTICS
+
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 LANG_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -38,6 +42,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
 }
 
+CATALOGUE.update(ANALYTICS)
+
 
 def normalise_lang(value: object) -> str:
     """A supported language code; anything else (forged URLs included) falls back to Chinese."""
@@ -48,3 +54,25 @@ def t(key: str, lang: str, **values: object) -> str:
     """The label `key` in `lang`, with `{name}` placeholders filled from `values`."""
     text = CATALOGUE[key][normalise_lang(lang)]
     return text.format(**values) if values else text
+
+
+def label(value: object, lang: str) -> str:
+    """The display name of a data value (class, bucket, product…); unknown values as given."""
+    entry = CATALOGUE.get(f"value.{value}")
+    return entry[normalise_lang(lang)] if entry else str(value)
+
+
+CODED_COLUMNS = frozenset(
+    {"product", "lessee_type", "risk_class", "begin_risk_class", "end_risk_class", "kind"}
+    | {"begin_class", "end_class", "to_bucket"}
+)
+
+
+def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A display copy with coded values named and column headers from the catalogue."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in CODED_COLUMNS:
+            out[column] = [label(v, lang) for v in out[column]]
+    names = {c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in CATALOGUE}
+    return out.rename(columns=names)

@@ -23,4 +23,18 @@ class PageSpec:
         return PAGES_DIR / self.script
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("home.py", "page.home", ":material/home:", default=True),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home.py", "page.home", ":material/home:", default=True),
+    PageSpec("overview.py", "page.overview", ":material/dashboard:"),
+    PageSpec("overdue.py", "page.overdue", ":material/warning:"),
+    PageSpec("vintage.py", "page.vintage", ":material/stacked_line_chart:"),
+    PageSpec("migration.py", "page.migration", ":material/swap_vert:"),
+    PageSpec("contracts.py", "page.contracts", ":material/list_alt:"),
+)
+
+
+def page_path(script: str) -> str:
+    """The absolute path of a registered page script, as st.page_link / st.switch_page take it."""
+    if script not in {p.script for p in PAGES}:
+        raise ValueError(f"unregistered page {script!r}")
+    return str(PAGES_DIR / script)

@@ -1,11 +1,22 @@
-"""Shared widgets: the language switch and the friendly warehouse messages."""
+"""Shared widgets: language switch, warehouse messages, banner, charts with table downloads."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.i18n import LANG_NAMES, LANGS, normalise_lang, t
+from dashboard import loaders
+from dashboard.export import to_csv, to_xlsx
+from dashboard.i18n import LANG_NAMES, LANGS, localise, normalise_lang, t
 from dashboard.loaders import WarehouseState
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+# No Plotly logo link, no cloud editing: nothing on the page reaches the internet.
+PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
 
 LANG_KEY = "lang"
 
@@ -38,3 +49,63 @@ def warehouse_problem(state: WarehouseState, lang: str) -> None:
         st.info(t("warehouse.empty", lang))
     else:
         st.warning(t("warehouse.unreachable", lang, error=state.detail))
+
+
+def download_table(frame: pd.DataFrame, name: str, lang: str) -> None:
+    """Two buttons offering `frame` (raw values, money in yuan) as `<name>.xlsx` and `.csv`."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("ui.download_xlsx", lang),
+        data=to_xlsx(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("ui.download_csv", lang),
+        data=to_csv(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def chart_with_table(
+    figure: go.Figure, raw: pd.DataFrame, shown: pd.DataFrame, name: str, lang: str
+) -> None:
+    """A chart, its table (display text) in an expander, and the raw table's downloads."""
+    st.plotly_chart(figure, width="stretch", key=f"chart_{name}", config=PLOTLY_CONFIG)
+    with st.expander(t("ui.table", lang)):
+        st.dataframe(localise(shown, lang), hide_index=True, width="stretch")
+    download_table(raw, name, lang)
+
+
+def banner(state: WarehouseState, lang: str) -> None:
+    """The as-of date, load time (Beijing) and load id of the data on screen."""
+    load = state.load
+    if load is None:
+        return
+    loaded = load.loaded_at.replace(tzinfo=UTC).astimezone(BEIJING)
+    st.info(
+        t(
+            "ui.banner",
+            lang,
+            as_of=load.as_of.isoformat(),
+            loaded=f"{loaded:%Y-%m-%d %H:%M}",
+            load_id=load.load_id,
+        ),
+        icon=":material/event:",
+    )
+
+
+def ready_state(lang: str) -> WarehouseState:
+    """The warehouse state, or stop the page with a plain explanation when there is no data."""
+    state = loaders.warehouse_state()
+    if state.status != "ok" or state.load is None:
+        warehouse_problem(state, lang)
+        st.stop()
+    return state

@@ -1,0 +1,57 @@
+"""Table downloads as bytes (pure, no Streamlit): `.xlsx` via openpyxl and UTF-8 `.csv`.
+
+Text cells are written as strings even when they start with `=`, so a value from the data can
+never become a formula; Decimal money is written as a number; None stays an empty cell.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import Workbook
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_value(value: object) -> object:
+    """A value openpyxl writes as-is: numbers, dates, text; None for missing."""
+    if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | int | float | Decimal | date | datetime):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The frame as a one-sheet workbook: header row, then one row per record."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in frame.columns])
+    for record in frame.itertuples(index=False, name=None):
+        ws.append([_cell_value(v) for v in record])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_text(value: object) -> object:
+    value = _cell_value(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # spreadsheet apps would evaluate it otherwise
+    return value
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right)."""
+    safe = frame.astype(object).map(_csv_text)
+    return safe.to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,79 @@
+"""逾期分析: DPD bucket distribution over time; rates by segment; one click to the contracts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.format import count_or_dash, display, pct, wan_or_dash
+from dashboard.i18n import label, t
+from dashboard.page_registry import page_path
+from dashboard.page_setup import start
+from dashboard.widgets import chart_with_table
+from queries.filters import SEGMENTS
+from queries.overdue import BASES
+
+CONTRACTS = page_path("contracts.py")
+ctx = start("page.overdue")
+lang = ctx.lang
+
+st.subheader(t("od.distribution", lang))
+share = st.radio(
+    t("od.share_basis", lang),
+    ["balance_share", "count_share"],
+    format_func=lambda s: t(f"basis.{s.split('_')[0]}", lang),
+    horizontal=True,
+    key="od_share",
+)
+dist = ctx.query("bucket_distribution")
+money = ["outstanding", "overdue_principal", "overdue_interest"]
+chart_with_table(
+    charts.bucket_stack(dist, share, lang),
+    dist,
+    display(dist, money=money, rates=["balance_share", "count_share"], counts=["contracts"]),
+    "bucket_distribution",
+    lang,
+)
+st.caption(t("ui.drill", lang))
+now = dist[dist["month_end"] == ctx.filters.as_of]
+cols = st.columns(len(now) or 1)
+for col, row in zip(cols, now.to_dict("records"), strict=False):
+    col.page_link(
+        CONTRACTS,
+        label=f"{row['dpd_bucket']} · {count_or_dash(row['contracts'])}",
+        query_params=ctx.link(bucket=row["dpd_bucket"]),
+        disabled=not row["contracts"],
+    )
+
+st.subheader(t("od.by_segment", lang))
+a, b, c = st.columns(3)
+by = a.selectbox(
+    t("od.dimension", lang), SEGMENTS, format_func=lambda d: t(f"filter.{d}", lang), key="od_by"
+)
+basis = b.radio(
+    t("od.basis", lang),
+    BASES,
+    format_func=lambda s: t(f"basis.{s}", lang),
+    horizontal=True,
+    key="od_basis",
+)
+threshold = c.radio(t("od.threshold", lang), (0, 30, 60, 90), index=1, horizontal=True, key="od_x")
+rates = ctx.query("segment_rates", by=by, basis=basis, threshold=threshold)
+shown = display(
+    rates[[by, "numerator", "denominator", "rate"]],
+    money=[] if basis == "count" else ["numerator", "denominator"],
+    counts=["numerator", "denominator"] if basis == "count" else [],
+    rates=["rate"],
+)
+chart_with_table(charts.segment_rate_bar(rates, by, lang), rates, shown, "segment_rates", lang)
+st.caption(
+    f"{t('m.rate', lang)}: {t(f'basis.{basis}', lang)}, DPD > {threshold} · {t('ui.drill', lang)}"
+)
+grid = st.columns(4)
+for n, row in enumerate(rates.to_dict("records")):
+    value = wan_or_dash(row["numerator"]) if basis != "count" else count_or_dash(row["numerator"])
+    grid[n % 4].page_link(
+        CONTRACTS,
+        label=f"{label(row[by], lang)} · {pct(row['rate'])} ({value})",
+        query_params=ctx.link(segment=f"{by}:{row[by]}", threshold=str(threshold)),
+    )

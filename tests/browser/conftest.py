@@ -1,0 +1,128 @@
+"""Browser harness: a real `streamlit run` on a demo warehouse, driven by Playwright + Chromium.
+
+The session builds a small demo warehouse (`postloan demo --contracts 300` + `postloan load`) in
+a temporary folder, serves the dashboard on a free port, and gives each test a fresh page whose
+console errors are collected. Later page issues add their tests beside these.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, _free_port, in_ci
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BIN = Path(sys.executable).parent
+# Streamlit's frontend probes /<page>/_stcore/{health,host-config} before the root path when
+# opened on a page URL; those 404s are its own base-path discovery, not a fault of the app.
+PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+def _unavailable(message: str) -> None:
+    if in_ci():
+        pytest.fail(f"browser tests need {message} under CI=true", pytrace=False)
+    pytest.skip(message)
+
+
+def _run(*args: str) -> None:
+    subprocess.run(args, check=True, capture_output=True, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a dashboard served on a freshly built demo warehouse."""
+    work = tmp_path_factory.mktemp("browser")
+    postloan = str(BIN / "postloan")
+    _run(postloan, "demo", str(work / "extract"), "--contracts", "300")
+    url = f"duckdb:///{work / 'w.duckdb'}"
+    _run(postloan, "load", str(work / "extract"), "--warehouse", url)
+    port = _free_port()
+    env = {**os.environ, "POSTLOAN_WAREHOUSE_URL": url}
+    log = (work / "server.log").open("wb")
+    server = subprocess.Popen(
+        [
+            str(BIN / "streamlit"),
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {work / 'server.log'}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium under Playwright (no browser download)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        _unavailable("/usr/bin/chromium (make system-deps installs it)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path) -> Iterator[object]:
+    """A fresh page; fails the test on any browser console error it logs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        if "404" in msg.text and where.endswith(PROBES):
+            return
+        errors.append(f"{msg.text} @ {where}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield tab
+    context.close()
+    assert not errors, errors

@@ -1,0 +1,106 @@
+"""The four analytics pages and the contract list in real Chromium against the real server."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.helpers import assert_no_exception, metric_value, settle, shot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "overview": "组合概览",
+    "overdue": "逾期分析",
+    "vintage": "账龄分析",
+    "migration": "资产质量迁徙",
+    "contracts": "合同列表",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_opens_without_errors(server_url: str, page, name: str) -> None:
+    page.goto(f"{server_url}/{name}")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == PAGES[name]
+    if name != "contracts":
+        page.wait_for_selector(".js-plotly-plot", timeout=15_000)
+        page.wait_for_timeout(500)
+    assert_no_exception(page)
+    shot(page, name)
+
+
+def _pick(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+    box.filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+
+
+def test_filter_changes_numbers_and_url(server_url: str, page) -> None:
+    page.goto(f"{server_url}/overview")
+    settle(page)
+    before = metric_value(page, "存续合同数")
+    _pick(page, "产品", "贷款")
+    assert_no_exception(page)
+    after = metric_value(page, "存续合同数")
+    assert after != before and int(after.replace(",", "")) < int(before.replace(",", ""))
+    assert parse_qs(urlparse(page.url).query)["product"] == ["loan"]
+    # The bookmark reproduces the view in a new session.
+    page.goto(page.url)
+    settle(page)
+    assert metric_value(page, "存续合同数") == after
+
+
+def test_bucket_link_drills_to_contracts_keeping_filters(server_url: str, page) -> None:
+    page.goto(f"{server_url}/overdue?product=direct_lease")
+    settle(page)
+    link = page.locator('[data-testid="stPageLink"] a').filter(has_text="M0 · ").first
+    link.click()
+    page.wait_for_url("**/contracts?**")
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["bucket"] == ["M0"] and query["product"] == ["direct_lease"]
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    assert "直租" in page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()[0] or (
+        page.get_by_text("直租").count() > 0
+    )
+    assert_no_exception(page)
+    shot(page, "contracts_drill")
+
+
+def test_matrix_cell_drills_to_contracts(server_url: str, page) -> None:
+    page.goto(f"{server_url}/migration")
+    settle(page)
+    page.locator('[data-testid="stPageLink"] a').first.click()
+    page.wait_for_url("**/contracts?**")
+    settle(page)
+    assert parse_qs(urlparse(page.url).query)["migration"][0].startswith("month:")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    assert_no_exception(page)
+
+
+def test_download_table_as_csv_and_xlsx(server_url: str, page) -> None:
+    page.goto(f"{server_url}/overview")
+    settle(page)
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    with page.expect_download() as got:
+        buttons.filter(has_text="下载 CSV").first.click()
+    csv_file = got.value
+    assert csv_file.suggested_filename.endswith(".csv")
+    text = csv_file.path().read_bytes().decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert rows and ("metric" in header or "month_end" in header)
+    with page.expect_download() as got:
+        buttons.filter(has_text="下载 Excel").first.click()
+    xlsx_file = got.value
+    assert xlsx_file.suggested_filename == csv_file.suggested_filename.replace(".csv", ".xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx_file.path().read_bytes())).active
+    assert [c.value for c in sheet[1]] == header
+    assert sheet.max_row == len(rows) + 1
+    assert_no_exception(page)

@@ -1,0 +1,47 @@
+"""组合概览 on the built portfolio book (figures in tests/dashboard/analytics_app.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.dashboard.analytics_app import assert_clean, metrics, open_page
+
+
+def test_kpis_show_the_hand_worked_june_book(analytics: str) -> None:
+    at = open_page("overview")
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown["未偿本金（万元）"] == "0.50"
+    assert shown["存续合同数"] == "1"
+    assert shown["不良率"] == "100.00%"
+    assert shown["逾期率 30+"] == "100.00%"
+    assert any("余额口径" in m.label for m in at.metric)
+    assert any("2024-06-30" in i.value for i in at.info)
+
+
+def test_changing_the_as_of_changes_the_numbers(analytics: str) -> None:
+    at = open_page("overview")
+    at.selectbox(key="flt_as_of").set_value(date(2024, 5, 31)).run()
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown["未偿本金（万元）"] == "1.70"
+    assert shown["存续合同数"] == "2"
+    assert shown["不良率"] == "70.59%"
+    assert at.query_params["as_of"] in ("2024-05", ["2024-05"])  # now in the URL
+
+
+def test_url_filters_apply_and_forged_values_are_dropped(analytics: str) -> None:
+    at = open_page(
+        "overview", {"as_of": "2024-03", "product": ["sale_leaseback", "<script>"], "x": "1"}
+    )
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown["未偿本金（万元）"] == "0.15"
+    assert shown["存续合同数"] == "1"
+    assert at.multiselect(key="flt_product").value == ["sale_leaseback"]
+
+
+def test_english_switch(analytics: str) -> None:
+    at = open_page("overview", {"lang": "en"})
+    assert_clean(at)
+    assert metrics(at)["Outstanding principal (10k yuan)"] == "0.50"

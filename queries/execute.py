@@ -19,7 +19,7 @@ def fetch_frame(engine: Engine, statement: Executable) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(statement)
         columns = list(result.keys())
-        rows = [tuple(row) for row in result]
+        rows = [tuple(row) for row in result.fetchall()]  # one fetch, not one call per row
     return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
 
 

@@ -70,9 +70,11 @@ def ratio(num: object, den: object) -> Decimal | None:
 def add_ratio(frame: pd.DataFrame, name: str, num: str | list[str], den: str) -> None:
     """Add column `name` = sum of `num` columns ÷ `den`, row by row (None on zero)."""
     nums = [num] if isinstance(num, str) else num
+    # Plain lists, not a DataFrame per row: this runs ~15 times per query on every page.
+    columns = [frame[n].tolist() for n in nums]
     values = [
-        ratio(sum((Decimal(r[n]) for n in nums), Decimal(0)), r[den])
-        for r in frame[[*nums, den]].to_dict("records")
+        ratio(sum((Decimal(v) for v in row[:-1]), Decimal(0)), row[-1])
+        for row in zip(*columns, frame[den].tolist(), strict=True)
     ]
     frame[name] = pd.Series(values, index=frame.index, dtype=object)
 

@@ -10,8 +10,11 @@ Readings made here:
   previous calendar quarter (quarter-to-date), `ytd` at the prior 31 December. The cohort is the
   contracts open at the beginning; a contract closed or written off by the end has no cell
   (it is in "reduced"). New business = contracts open at the end but not at the beginning.
-- Each query joins two month-ends per period, contract by contract, on `contract_month`; the
-  rate series joins all its periods' month-end pairs (a VALUES list) in one statement.
+- For the whole book (no segment or cohort filter) the build has already joined every period's
+  two month-ends: the queries read `migration_month` and `roll_month` (new business = the end
+  month's open book by class, from `portfolio_total_month`, minus the cohort still open). With
+  filters each query joins two month-ends per period, contract by contract, on `contract_month`;
+  the rate series joins all its periods' month-end pairs (a VALUES list) in one statement.
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import measures
+from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
-from warehouse.schema import DPD_BUCKETS, NPL_CLASSES, contract_month
+from warehouse.schema import (
+    DPD_BUCKETS,
+    NPL_CLASSES,
+    contract_month,
+    migration_month,
+    portfolio_total_month,
+    roll_month,
+)
 
 PERIODS: tuple[str, ...] = ("month", "quarter", "ytd")
 ROLL_TARGETS: tuple[str, ...] = (*DPD_BUCKETS, "closed", "written_off")
@@ -68,8 +78,21 @@ def _cohort(
     return b, e, b.outerjoin(e, on), conds
 
 
-def roll_rates(engine: Engine, filters: Filters) -> pd.DataFrame:
-    """From-bucket × to-target at t−1 → t: contracts, balance (t−1), balance_at_t, both shares."""
+def _roll_statement(filters: Filters) -> sa.Select:
+    """From-bucket × to-target at t−1 → t: contracts, t−1 balance, t balance of the still open."""
+    if tiers.whole_book(filters):
+        r = roll_month
+        return (
+            sa.select(
+                r.c.from_bucket,
+                r.c.to_bucket,
+                measures.total(r.c.contracts, "contracts"),
+                measures.total(r.c.balance, "balance"),
+                measures.total(r.c.balance_at_t, "balance_at_t"),
+            )
+            .where(r.c.month_idx == filters.as_of_idx)
+            .group_by(r.c.from_bucket, r.c.to_bucket)
+        )
     b, e, joined, conds = _cohort(filters, filters.as_of_idx - 1, filters.as_of_idx)
     target = sa.case(
         (e.c.contract_id.is_(None), "closed"),
@@ -77,7 +100,7 @@ def roll_rates(engine: Engine, filters: Filters) -> pd.DataFrame:
         (e.c.closed, "closed"),
         else_=e.c.dpd_bucket,
     ).label("to_bucket")
-    stmt = (
+    return (
         sa.select(
             b.c.dpd_bucket.label("from_bucket"),
             target,
@@ -89,8 +112,13 @@ def roll_rates(engine: Engine, filters: Filters) -> pd.DataFrame:
         .where(*conds)
         .group_by(b.c.dpd_bucket, target)
     )
+
+
+def roll_rates(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """From-bucket × to-target at t−1 → t: contracts, balance (t−1), balance_at_t, both shares."""
     got = {
-        (r["from_bucket"], r["to_bucket"]): r for r in fetch_frame(engine, stmt).to_dict("records")
+        (r["from_bucket"], r["to_bucket"]): r
+        for r in fetch_frame(engine, _roll_statement(filters)).to_dict("records")
     }
     rows = []
     for src in DPD_BUCKETS:
@@ -147,6 +175,47 @@ def _cohort_cells(filters: Filters, pairs: list[tuple[int, int]]) -> sa.Select:
     )
 
 
+def _summary_cells(engine: Engine, period: str, end_idxs: list[int]) -> list[dict]:
+    """Whole book: the same cells as `_cohort_cells`, read from `migration_month`."""
+    m = migration_month
+    stmt = (
+        sa.select(
+            m.c.month_idx,
+            m.c.begin_class,
+            m.c.end_class,
+            measures.total(m.c.contracts, "contracts"),
+            measures.total(m.c.begin_balance, "begin_balance"),
+            measures.total(m.c.balance, "balance"),
+        )
+        .where(m.c.period == period, m.c.month_idx.in_(sorted(set(end_idxs))))
+        .group_by(m.c.month_idx, m.c.begin_class, m.c.end_class)
+    )
+    rows = _cells(engine, stmt)
+    for r in rows:
+        r["end_month"] = month_end_of(int(r.pop("month_idx")))
+    return rows
+
+
+def _summary_new_business(engine: Engine, end_idx: int, cohort: list[dict]) -> list[dict]:
+    """Whole book: open at the end by class, minus the beginning cohort still open there."""
+    t = portfolio_total_month
+    stmt = (
+        sa.select(
+            t.c.risk_class.label("end_class"),
+            measures.total(t.c.contracts, "contracts"),
+            measures.total(t.c.outstanding, "balance"),
+        )
+        .where(t.c.month_idx == end_idx)
+        .group_by(t.c.risk_class)
+    )
+    rows = _cells(engine, stmt)
+    for r in rows:
+        kept = [c for c in cohort if c["end_class"] == r["end_class"]]
+        r["contracts"] -= sum((c["contracts"] for c in kept), start=0)
+        r["balance"] -= sum((c["balance"] for c in kept), start=0)
+    return [r for r in rows if r["contracts"]]
+
+
 def _new_business(filters: Filters, begin_idx: int, end_idx: int) -> sa.Select:
     e, b = contract_month.alias("e"), contract_month.alias("b")
     was_open = (
@@ -177,8 +246,12 @@ def migration_matrix(engine: Engine, filters: Filters, period: str = "ytd") -> p
     """
     end_idx = filters.as_of_idx
     begin_idx = period_begin(end_idx, period)
-    cohort = _cells(engine, _cohort_cells(filters, [(begin_idx, end_idx)]))
-    fresh = _cells(engine, _new_business(filters, begin_idx, end_idx))
+    if tiers.whole_book(filters):
+        cohort = _summary_cells(engine, period, [end_idx])
+        fresh = _summary_new_business(engine, end_idx, cohort)
+    else:
+        cohort = _cells(engine, _cohort_cells(filters, [(begin_idx, end_idx)]))
+        fresh = _cells(engine, _new_business(filters, begin_idx, end_idx))
     rows = []
     for src in RISK_CLASSES:
         mine = [r for r in cohort if r["begin_class"] == src]
@@ -242,7 +315,10 @@ def migration_rates(
     while len(ends) < periods:
         ends.append(period_begin(ends[-1], period))
     pairs = [(period_begin(end_idx, period), end_idx) for end_idx in reversed(ends)]
-    found = _cells(engine, _cohort_cells(filters, pairs))
+    if tiers.whole_book(filters):
+        found = _summary_cells(engine, period, [end_idx for _, end_idx in pairs])
+    else:
+        found = _cells(engine, _cohort_cells(filters, pairs))
     rows = []
     for begin_idx, end_idx in pairs:
         cells = [r for r in found if r["end_month"] == month_end_of(end_idx)]

@@ -12,10 +12,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import measures
+from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, dimension, where
-from warehouse.schema import DPD_BUCKETS, contract_month, month_ends, portfolio_month
+from warehouse.schema import DPD_BUCKETS, contract_month, month_ends
 
 BASES: tuple[str, ...] = ("balance", "amount", "count")
 DISTRIBUTION_COLUMNS = (
@@ -57,7 +57,7 @@ def bucket_distribution(engine: Engine, filters: Filters, months: int = 24) -> p
     Every bucket of every month the book spans is present (zeros where empty); `balance_share`
     and `count_share` are the bucket's part of the month's outstanding / open contracts.
     """
-    t = portfolio_month
+    t = tiers.portfolio_table(filters)
     last = filters.as_of_idx
     stmt = (
         sa.select(
@@ -111,7 +111,7 @@ def segment_rates(
     """Per month-end (last `months`) × value of dimension `by`: numerator, denominator, rate."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}")
-    t = portfolio_month
+    t = tiers.portfolio_table(filters, by)
     over = t.c.dpd_bucket.in_(measures.buckets_over(threshold))
     if basis == "balance":
         num, den = t.c.outstanding, t.c.outstanding

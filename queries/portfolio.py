@@ -1,4 +1,4 @@
-"""Portfolio KPIs, 24-month trends and breakdowns (DOMAIN.md §5), from `portfolio_month`.
+"""Portfolio KPIs, 24-month trends and breakdowns (DOMAIN.md §5), from the portfolio summaries.
 
 Balance figures exclude written-off rows; open contracts are rows neither closed nor written off;
 new business is the contracts whose start month is the month (MOB 0) at original principal;
@@ -14,11 +14,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import measures
+from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, dimension, where
 from warehouse.build import month_end_of
-from warehouse.schema import month_ends, portfolio_month
+from warehouse.schema import month_ends
 
 # KPI cards: metric -> basis shown beside it.
 KPI_BASIS: dict[str, str] = {
@@ -44,7 +44,7 @@ KPI_BASIS: dict[str, str] = {
 
 def monthly_statement(filters: Filters, month_idxs: Iterable[int]) -> sa.Select:
     """Per month-end in `month_idxs` (those the book spans): every measure of `measures`."""
-    t = portfolio_month
+    t = tiers.portfolio_table(filters)
     idxs = sorted(set(month_idxs))
     agg = (
         sa.select(t.c.month_idx, *measures.columns(t))
@@ -102,7 +102,7 @@ def kpis(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def breakdown_statement(filters: Filters, by: str) -> sa.Select:
     """At the as-of: every measure grouped by the allow-listed dimension `by`."""
-    t = portfolio_month
+    t = tiers.portfolio_table(filters, by)
     key = dimension(t, by).label(by)
     return (
         sa.select(key, *measures.columns(t))

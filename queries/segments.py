@@ -6,13 +6,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from queries import tiers
 from queries.execute import fetch_frame
 from queries.filters import SEGMENTS, dimension
 from warehouse.schema import month_ends, portfolio_month
+from warehouse.schema import segment_values as values_table
 
 
 def segment_values(engine: Engine) -> pd.DataFrame:
     """One row per (dimension, value) of every segment dimension, sorted; from the summary."""
+    if tiers.USE_SUMMARIES:
+        stmt = sa.select(values_table.c.dimension, values_table.c.value)
+        frame = fetch_frame(engine, stmt.order_by(values_table.c.dimension, values_table.c.value))
+        return frame.sort_values(["dimension", "value"], ignore_index=True)
     t = portfolio_month
     parts = [
         sa.select(sa.literal(name).label("dimension"), dimension(t, name).label("value")).distinct()

@@ -1,13 +1,15 @@
 """Benchmarks, not tests: time the warehouse pipeline per book size and write docs/benchmarks.md.
 
-Usage: python scripts/bench.py [SIZE ...] [--sections load,...] [--output FILE]
-Each section is a function in `SECTIONS`; later work adds its own (query latency, workbook
-export …) by registering another function that returns a `Section`.
+Usage: python scripts/bench.py [SIZE ...] [--sections load,queries] [--warehouse URL]
+                               [--pg-url URL] [--output FILE]
+Each section is a function in `SECTIONS`; later work adds its own (workbook export …) by
+registering another function that returns a `Section`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -53,18 +55,22 @@ class Section:
 
 @dataclass(frozen=True)
 class Context:
-    """What every section receives: the sizes asked for and a scratch directory."""
+    """What every section receives: the sizes, a scratch directory, optional warehouses."""
 
     sizes: tuple[int, ...]
     workdir: Path
+    warehouse: str | None = None  # an already built DuckDB warehouse for the query section
+    pg_url: str | None = None  # a PostgreSQL warehouse (already loaded) for the query section
 
 
-def run_step(name: str, size: int, argv: Sequence[str], log: Path) -> Step:
+def run_step(
+    name: str, size: int, argv: Sequence[str], log: Path, out_to: Path | None = None
+) -> Step:
     """Run `argv`, wait for it with wait4 to get its own peak RSS, and time it."""
     print(f"  {name} ({size:,}) …", end=" ", flush=True)
     start = time.monotonic()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    with log.open("ab") as err, (out_to or log).open("ab") as out:
+        proc = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
@@ -110,7 +116,8 @@ def load_section(ctx: Context) -> Section:
         note = "" if load.returncode == 0 else f"load failed, see {log.name}"
         rows.append(_row(size, demo, load, build, months, note))
         shutil.rmtree(extract, ignore_errors=True)
-        warehouse.unlink(missing_ok=True)
+        if size != max(ctx.sizes):  # the largest book stays for the query section
+            warehouse.unlink(missing_ok=True)
     header = (
         "| contracts | demo s | demo peak GiB | load+build s | of which build s "
         "| contract-months | build s per 1M contract-months | load peak GiB | target | note |\n"
@@ -155,9 +162,117 @@ def _row(
     )
 
 
+PAGES = ("overview", "overdue", "vintage", "migration")
+QUERY_SCRIPT = [sys.executable, str(ROOT / "scripts" / "bench_queries.py")]
+WARM_TARGET, COLD_TARGET, PG_WARM_TARGET, RATIO_TARGET = 0.5, 2.0, 2.0, 10
+
+
+def _measure(url: str, page: str, mode: str, size: int, log: Path) -> tuple[Step, dict]:
+    """One fresh process running `scripts/bench_queries.py`; its step and its JSON answer."""
+    out = log.with_suffix(".json")
+    out.unlink(missing_ok=True)
+    step = run_step(f"{page} {mode}", size, [*QUERY_SCRIPT, url, page, mode], log, out)
+    lines = out.read_text().splitlines() if out.exists() else []
+    return step, (json.loads(lines[-1]) if step.returncode == 0 and lines else {})
+
+
+def _query_warehouse(ctx: Context) -> tuple[str, int]:
+    """The DuckDB warehouse to query: given, left by the load section, or built here."""
+    size = max(ctx.sizes)
+    if ctx.warehouse:
+        from queries.book import mart_rows
+        from warehouse.engine import create_warehouse_engine
+
+        engine = create_warehouse_engine(ctx.warehouse, read_only=True)
+        try:
+            return ctx.warehouse, mart_rows(engine)
+        finally:
+            engine.dispose()
+    warehouse = ctx.workdir / f"warehouse-{size}.duckdb"
+    url = f"duckdb:///{warehouse}"
+    if not warehouse.exists():
+        extract, log = ctx.workdir / f"extract-{size}", ctx.workdir / f"bench-{size}.log"
+        run_step("demo", size, [*POSTLOAN, "demo", str(extract), "--contracts", str(size)], log)
+        run_step("load", size, [*POSTLOAN, "load", str(extract), "--warehouse", url], log)
+        shutil.rmtree(extract, ignore_errors=True)
+    return url, _build_figures(url)[1] or 0
+
+
+def queries_section(ctx: Context) -> Section:
+    """Each page's full query set: cold, warm, and the naive pandas way, on DuckDB (and PG)."""
+    url, months = _query_warehouse(ctx)
+    log = ctx.workdir / "bench-queries.log"
+    steps: list[Step] = []
+    rows = []
+    gib = lambda s: s.peak_bytes / GIB  # noqa: E731
+    for page in PAGES:
+        cold, c = _measure(url, page, "cold", months, log)
+        warm, w = _measure(url, page, "warm", months, log)
+        naive, n = _measure(url, page, "naive", months, log)
+        steps += [cold, warm, naive]
+        if not (c and w and n):
+            rows.append(f"| {page} | failed, see {log.name} | | | | | | | |")
+            continue
+        t_ratio = n["seconds"] / max(w["seconds"], 1e-9)
+        m_ratio = naive.peak_bytes / max(cold.peak_bytes, 1)
+        ok = (
+            w["seconds"] < WARM_TARGET
+            and c["seconds"] < COLD_TARGET
+            and t_ratio >= RATIO_TARGET
+            and m_ratio >= RATIO_TARGET
+        )
+        rows.append(
+            f"| {page} | {c['seconds']:.3f} | {gib(cold):.2f} | {w['seconds']:.3f} "
+            f"| {n['seconds']:.1f} | {gib(naive):.2f} | {t_ratio:,.0f}× | {m_ratio:.1f}× "
+            f"| {'met' if ok else '**missed**'} |"
+        )
+    pg_rows = []
+    pg_months = _build_figures(ctx.pg_url)[1] if ctx.pg_url else None
+    if ctx.pg_url:
+        for page in PAGES:
+            cold, c = _measure(ctx.pg_url, page, "cold", 0, log)
+            warm, w = _measure(ctx.pg_url, page, "warm", 0, log)
+            steps += [cold, warm]
+            ok = bool(w) and w["seconds"] < PG_WARM_TARGET
+            pg_rows.append(
+                f"| {page} | {c.get('seconds', float('nan')):.3f} "
+                f"| {w.get('seconds', float('nan')):.3f} | {'met' if ok else '**missed**'} |"
+            )
+    body = (
+        "Each page's full query set as the page runs it with its default controls (overview: "
+        "month list, sidebar choices, KPIs, 24-month trend, three breakdowns, concentration; "
+        "overdue: bucket distribution, rates by product; vintage: the month triangle and the "
+        "segment comparison by product; migration: the month matrix, twelve months of official "
+        "rates, roll rates), whole book at the latest month-end, each measurement a fresh "
+        "process (`scripts/bench_queries.py`). **Cold**: the first run on a new engine (the "
+        "process's DuckDB cache empty; the OS file cache may be warm). **Warm**: median of "
+        "three further runs on the same engine (the database warm, no Streamlit cache). "
+        "**Naive**: the columns the page needs read from `contract_month` (and `lessees`) into "
+        "pandas with DuckDB's fast fetch and aggregated there. Memory is each process's peak "
+        "resident set, Python and libraries included; the ratio is naive ÷ cold. Targets: warm "
+        f"< {WARM_TARGET} s, cold < {COLD_TARGET:.0f} s, naive ≥ {RATIO_TARGET}× slower "
+        f"(÷ warm) and ≥ {RATIO_TARGET}× more memory.\n\n"
+        f"DuckDB, `{Path(url).name if url.startswith('duckdb') else url}`, "
+        f"{months:,} contract-months:\n\n"
+        "| page | cold s | cold peak GiB | warm s | naive s | naive peak GiB "
+        "| naive ÷ warm time | naive ÷ cold memory | target |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|\n" + "\n".join(rows) + "\n"
+    )
+    if pg_rows:
+        body += (
+            f"\nPostgreSQL (`{ctx.pg_url.split('@')[-1]}`, {pg_months or 0:,} contract-months; "
+            f"target warm < {PG_WARM_TARGET:.0f} s):"
+            "\n\n| page | cold s | warm s | target |\n|---|---:|---:|---|\n"
+            + "\n".join(pg_rows)
+            + "\n"
+        )
+    return Section("Analytics page queries (issue 3)", body, steps)
+
+
 # The registry: name -> function. Add a section by adding an entry.
 SECTIONS: dict[str, Callable[[Context], Section]] = {
     "load": load_section,
+    "queries": queries_section,
 }
 
 
@@ -194,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES))
     parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated names")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--warehouse", help="a built DuckDB warehouse URL for the queries section")
+    parser.add_argument("--pg-url", help="a loaded PostgreSQL warehouse URL (queries section)")
     args = parser.parse_args(argv)
     names = [n for n in args.sections.split(",") if n]
     unknown = set(names) - set(SECTIONS)
@@ -201,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="postloan-bench-") as tmp:
-        ctx = Context(tuple(args.sizes), Path(tmp))
+        ctx = Context(tuple(args.sizes), Path(tmp), args.warehouse, args.pg_url)
         sections = []
         for name in names:
             print(f"[{name}]")

@@ -136,6 +136,21 @@ def _count(name: str, doc: str) -> sa.Column:
     return sa.Column(name, sa.Integer, nullable=False, doc=doc)
 
 
+def _portfolio_measures() -> list[sa.Column]:
+    return [
+        _count("contracts", "open contracts: rows neither closed nor written off"),
+        _money("outstanding", "outstanding principal of rows not written off"),
+        _money("overdue_principal", "overdue principal of rows not written off"),
+        _money("overdue_interest", "overdue interest of rows not written off"),
+        _money("provision", "provisions of rows not written off"),
+        _count("new_contracts", "contracts starting in the month (MOB 0)"),
+        _money("new_principal", "original principal of the contracts starting in the month"),
+        _money("receipts", "received_to_date minus the previous month-end's, summed"),
+        _count("writeoff_contracts", "contracts written off in the month"),
+        _money("writeoff_amount", "writeoffs.amount (else the row's balance) of those contracts"),
+    ]
+
+
 portfolio_month = sa.Table(
     "portfolio_month",
     metadata,
@@ -145,20 +160,86 @@ portfolio_month = sa.Table(
     sa.Column("cohort_month", sa.Date, nullable=False),
     sa.Column("dpd_bucket", sa.String(3), nullable=False),
     sa.Column("risk_class", sa.String, nullable=False),
-    _count("contracts", "open contracts: rows neither closed nor written off"),
-    _money("outstanding", "outstanding principal of rows not written off"),
-    _money("overdue_principal", "overdue principal of rows not written off"),
-    _money("overdue_interest", "overdue interest of rows not written off"),
-    _money("provision", "provisions of rows not written off"),
-    _count("new_contracts", "contracts starting in the month (MOB 0)"),
-    _money("new_principal", "original principal of the contracts starting in the month"),
-    _money("receipts", "received_to_date minus the previous month-end's, summed"),
-    _count("writeoff_contracts", "contracts written off in the month"),
-    _money("writeoff_amount", "writeoffs.amount (else the row's balance) of those contracts"),
+    *_portfolio_measures(),
     info={
         "layer": "mart",
         "grain": "one row per month-end, segment combination, cohort month, DPD bucket and "
         "risk class present in contract_month",
+    },
+)
+
+# Coarser copies of portfolio_month: queries read the coarsest one that answers their filters.
+portfolio_segment_month = sa.Table(
+    "portfolio_segment_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
+    sa.Column("month_end", sa.Date, nullable=False),
+    *_segment_columns(),
+    sa.Column("dpd_bucket", sa.String(3), nullable=False),
+    sa.Column("risk_class", sa.String, nullable=False),
+    *_portfolio_measures(),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end, segment combination, DPD bucket and risk class "
+        "(portfolio_month without the cohort)",
+    },
+)
+
+portfolio_total_month = sa.Table(
+    "portfolio_total_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("dpd_bucket", sa.String(3), nullable=False),
+    sa.Column("risk_class", sa.String, nullable=False),
+    *_portfolio_measures(),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end, DPD bucket and risk class (the whole book)",
+    },
+)
+
+segment_values = sa.Table(
+    "segment_values",
+    metadata,
+    sa.Column("dimension", sa.String, nullable=False),
+    sa.Column("value", sa.String, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per segment dimension and value present in contract_month",
+    },
+)
+
+migration_month = sa.Table(
+    "migration_month",
+    metadata,
+    sa.Column("period", sa.String(7), nullable=False, doc="month, quarter or ytd"),
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the period's end month"),
+    sa.Column("begin_class", sa.String, nullable=False),
+    sa.Column("end_class", sa.String, nullable=True, doc="NULL: closed or written off (reduced)"),
+    _count("contracts", "contracts open at the period's beginning"),
+    _money("begin_balance", "their outstanding at the beginning"),
+    _money("balance", "their outstanding at the end when still open, else 0"),
+    info={
+        "layer": "mart",
+        "grain": "one row per period kind, period-end month, beginning class and end class "
+        "(the whole book)",
+    },
+)
+
+roll_month = sa.Table(
+    "roll_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="t; the rows come from t - 1"),
+    sa.Column("from_bucket", sa.String(3), nullable=False),
+    sa.Column("to_bucket", sa.String(11), nullable=False, doc="a bucket, closed, written_off"),
+    _count("contracts", "contracts open at t - 1"),
+    _money("balance", "their outstanding at t - 1"),
+    _money("balance_at_t", "their outstanding at t when still open, else 0"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end t, DPD bucket at t - 1 and destination at t "
+        "(the whole book)",
     },
 )
 
@@ -180,6 +261,36 @@ vintage_month = sa.Table(
         "grain": "one row per cohort month, MOB and segment combination at which something "
         "happens (MOB 0, DPD > 30 or a write-off); other cells are zero",
     },
+)
+
+check_runs = sa.Table(
+    "check_runs",
+    metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("run_at", sa.DateTime, nullable=False, doc="UTC time the run finished"),
+    sa.Column("as_of", sa.Date, nullable=True, doc="month-end the mart checks stop at; NULL: all"),
+    sa.Column("load_id", sa.Integer, nullable=True, doc="latest load when the run started"),
+    sa.Column("sha256", sa.String(64), nullable=True, doc="that load's extract fingerprint"),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("checks", sa.Integer, nullable=False),
+    sa.Column("blocking_failures", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False),
+    info={"layer": "portal", "grain": "one row per data-check run (postloan check)"},
+)
+
+check_results = sa.Table(
+    "check_results",
+    metadata,
+    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("check_id", sa.String, nullable=False),
+    sa.Column("dataset", sa.String, nullable=False),
+    sa.Column("severity", sa.String, nullable=False, doc="blocking or warning"),
+    sa.Column("status", sa.String, nullable=False, doc="passed, failed, error or skipped"),
+    sa.Column("failing_rows", sa.BigInteger, nullable=False),
+    sa.Column("examples", sa.String, nullable=False, doc="JSON list of the first offending keys"),
+    sa.Column("message", sa.String, nullable=True, doc="why a check could not run"),
+    sa.Column("seconds", sa.Float, nullable=False),
+    info={"layer": "portal", "grain": "one row per check per data-check run"},
 )
 
 RISK_CLASS_RANK: dict[str, int] = {c: i for i, c in enumerate(spec.RISK_CLASSES)}

@@ -1,4 +1,8 @@
-"""Build step 12: write the `contract_month` mart from the intermediate tables."""
+"""Build step 12: write the `contract_month` mart from the intermediate tables.
+
+Rows go in month order (then contract key, which follows contract_id), so a query for one
+month-end reads that month's row groups only (DuckDB zone maps; PostgreSQL uses its index).
+"""
 
 from __future__ import annotations
 
@@ -50,5 +54,6 @@ JOIN _b_contract k ON k.ck = f.ck
 JOIN month_ends me ON me.month_idx = k.start_idx
 JOIN _b_rank rt ON rt.rank = f.final_rank
 LEFT JOIN provisions pv ON pv.contract_id = k.contract_id AND pv.month_end = f.month_end
+ORDER BY f.month_idx, f.ck
 """,
 )

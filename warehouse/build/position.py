@@ -21,6 +21,9 @@ def midx(expr: str) -> str:
 OPEN_FROM = "DATE '1900-01-01'"
 OPEN_TO = "DATE '9999-12-31'"
 RUNNING = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+# Running sums of NUMERIC(18, 2) come back wider (DuckDB: 128-bit); any sum of one contract's
+# money fits 18 digits, and 64-bit decimals are cheaper to compare, join, sort and store.
+MONEY = "DECIMAL(18, 2)"
 
 STEPS: tuple[tuple[str, str], ...] = (
     (
@@ -52,9 +55,9 @@ FROM (
   SELECT k.ck, COALESCE(s.valid_from, {OPEN_FROM}) AS vf, COALESCE(s.valid_to, {OPEN_TO}) AS vt,
          s.installment_no, s.due_date, s.principal_due, s.interest_due,
          ROW_NUMBER() OVER w AS ord,
-         SUM(s.principal_due + s.interest_due) OVER w AS cum_due,
-         SUM(s.principal_due) OVER w AS cum_principal,
-         SUM(s.interest_due) OVER w AS cum_interest
+         CAST(SUM(s.principal_due + s.interest_due) OVER w AS {MONEY}) AS cum_due,
+         CAST(SUM(s.principal_due) OVER w AS {MONEY}) AS cum_principal,
+         CAST(SUM(s.interest_due) OVER w AS {MONEY}) AS cum_interest
   FROM schedule s
   JOIN _b_contract k ON k.contract_id = s.contract_id
   WINDOW w AS (PARTITION BY k.ck, COALESCE(s.valid_from, {OPEN_FROM})
@@ -66,7 +69,7 @@ FROM (
         "receipts by month",
         f"""
 CREATE TABLE _b_rm AS
-SELECT k.ck, {midx("r.received_date")} AS month_idx, SUM(r.amount) AS amount
+SELECT k.ck, {midx("r.received_date")} AS month_idx, CAST(SUM(r.amount) AS {MONEY}) AS amount
 FROM receipts r
 JOIN _b_contract k ON k.contract_id = r.contract_id
 GROUP BY k.ck, {midx("r.received_date")}
@@ -74,12 +77,13 @@ GROUP BY k.ck, {midx("r.received_date")}
     ),
     (
         "schedule versions",
-        """
+        f"""
 CREATE TABLE _b_version AS
 SELECT v.ck, v.vf, v.vt, v.total_principal, v.total_due, v.last_due,
-       COALESCE(SUM(r.amount), 0) AS base_received
-FROM (SELECT ck, vf, MAX(vt) AS vt, SUM(principal_due) AS total_principal,
-             SUM(principal_due + interest_due) AS total_due, MAX(due_date) AS last_due
+       CAST(COALESCE(SUM(r.amount), 0) AS {MONEY}) AS base_received
+FROM (SELECT ck, vf, MAX(vt) AS vt, CAST(SUM(principal_due) AS {MONEY}) AS total_principal,
+             CAST(SUM(principal_due + interest_due) AS {MONEY}) AS total_due,
+             MAX(due_date) AS last_due
       FROM _b_inst GROUP BY ck, vf) v
 LEFT JOIN (SELECT k.ck, r.received_date, r.amount
            FROM receipts r
@@ -94,8 +98,8 @@ GROUP BY v.ck, v.vf, v.vt, v.total_principal, v.total_due, v.last_due
         f"""
 CREATE TABLE _b_cm0 AS
 SELECT c.ck, m.month_idx, m.month_end, v.vf, v.total_principal, v.total_due,
-       SUM(COALESCE(rm.amount, 0)) OVER (PARTITION BY c.ck ORDER BY m.month_idx {RUNNING})
-         AS received_total,
+       CAST(SUM(COALESCE(rm.amount, 0)) OVER (PARTITION BY c.ck ORDER BY m.month_idx {RUNNING})
+            AS {MONEY}) AS received_total,
        v.base_received
 FROM _b_contract c
 CROSS JOIN _b_params p
@@ -170,27 +174,28 @@ LEFT JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.d_ord
 WHERE w.is_inst = 0
 """,
     ),
-    (
-        "allocation",
-        """
-CREATE TABLE _b_pos AS
-SELECT b.ck, b.month_idx, b.month_end, b.vf, b.total_principal, b.total_due,
-       b.received_total, b.received_total - b.base_received AS received,
-       pa.a_cum_due <= b.received_total - b.base_received AS a_paid,
-       pa.a_prev_principal, pa.a_principal, pa.a_interest, pa.a_prev_due,
-       pb.b_cum_due <= b.received_total - b.base_received + p.tol AS paid_all,
-       pb.b_due AS oldest_unpaid_due,
-       pd.principal_due_before, pd.interest_due_before
-FROM _b_cm0 b
-CROSS JOIN _b_params p
-JOIN _b_pa pa ON pa.ck = b.ck AND pa.month_idx = b.month_idx
-JOIN _b_pb pb ON pb.ck = b.ck AND pb.month_idx = b.month_idx
-JOIN _b_pd pd ON pd.ck = b.ck AND pd.month_idx = b.month_idx
-""",
-    ),
-    (
-        "balances and DPD",
-        """
+    ("balances and DPD", ""),  # built by balances_step(), which knows the tolerance
+)
+
+# Where each contract-month stands: the allocation (received against the version in force, the
+# oldest unpaid installment with and without the tolerance, installments due before the
+# month-end) in one pass with the balances and DPD that follow from it, and rows after the
+# contract closes dropped.
+_ALLOCATION = """
+    SELECT b.ck, b.month_idx, b.month_end, b.vf, b.total_principal, b.total_due,
+           b.received_total, b.received_total - b.base_received AS received,
+           pa.a_cum_due <= b.received_total - b.base_received AS a_paid,
+           pa.a_prev_principal, pa.a_principal, pa.a_interest, pa.a_prev_due,
+           {paid_all} <= b.received_total - b.base_received + p.tol AS paid_all,
+           {unpaid_due} AS oldest_unpaid_due,
+           pd.principal_due_before, pd.interest_due_before
+    FROM _b_cm0 b
+    CROSS JOIN _b_params p
+    JOIN _b_pa pa ON pa.ck = b.ck AND pa.month_idx = b.month_idx
+    {join_pb}
+    JOIN _b_pd pd ON pd.ck = b.ck AND pd.month_idx = b.month_idx"""
+
+BALANCES = """
 CREATE TABLE _b_cm1 AS
 SELECT y.*,
        CASE WHEN y.dpd > 0 THEN GREATEST(y.principal_due_before - y.principal_repaid, 0)
@@ -213,25 +218,32 @@ FROM (
     SELECT pos.*,
            MIN(CASE WHEN pos.paid_all THEN pos.month_idx END)
              OVER (PARTITION BY pos.ck) AS closed_idx
-    FROM _b_pos pos
+    FROM ({allocation}
+    ) pos
   ) x
   WHERE x.closed_idx IS NULL OR x.month_idx <= x.closed_idx
 ) y
-""",
-    ),
-)
+"""
 
-# With no tolerance the oldest unpaid installment is the same either way: skip the second pass.
-NO_TOLERANCE_STEP = (
-    "oldest unpaid installment beyond the tolerance",
-    "CREATE TABLE _b_pb AS SELECT ck, month_idx, a_cum_due AS b_cum_due, a_due AS b_due FROM _b_pa",
-)
+
+def balances_step(tolerance_is_zero: bool) -> tuple[str, str]:
+    """The balances step; with no tolerance the oldest unpaid installment is `_b_pa`'s."""
+    if tolerance_is_zero:
+        allocation = _ALLOCATION.format(paid_all="pa.a_cum_due", unpaid_due="pa.a_due", join_pb="")
+    else:
+        allocation = _ALLOCATION.format(
+            paid_all="pb.b_cum_due",
+            unpaid_due="pb.b_due",
+            join_pb="JOIN _b_pb pb ON pb.ck = b.ck AND pb.month_idx = b.month_idx",
+        )
+    return ("balances and DPD", BALANCES.format(allocation=allocation))
 
 
 def steps(tolerance_is_zero: bool) -> tuple[tuple[str, str], ...]:
-    """The position steps, sharing one pass when the tolerance is zero."""
-    if not tolerance_is_zero:
-        return STEPS
+    """The position steps; with no tolerance the second oldest-unpaid pass is not needed."""
+    skip = "oldest unpaid installment beyond the tolerance" if tolerance_is_zero else None
     return tuple(
-        NO_TOLERANCE_STEP if name == NO_TOLERANCE_STEP[0] else (name, sql) for name, sql in STEPS
+        balances_step(tolerance_is_zero) if name == "balances and DPD" else (name, sql)
+        for name, sql in STEPS
+        if name != skip
     )

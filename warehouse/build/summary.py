@@ -1,10 +1,16 @@
-"""Build steps 13-14: the summary marts the analytics pages read instead of `contract_month`.
+"""Build steps 13-19: the summary marts the analytics pages read instead of `contract_month`.
 
 `portfolio_month` adds up `contract_month` per month-end × segments × cohort × DPD bucket × class
 (balance figures over rows not written off, DOMAIN.md §5); `vintage_month` keeps, per cohort ×
 MOB × segments, the original principal of contracts that reach DPD > 30 / > 90 for the first
 time at that MOB, so a query's running sum over MOB carries "ever" status past a contract's last
 row (DOMAIN.md §6). Rows are written in month order, so DuckDB's zone maps skip other months.
+
+Coarser copies follow, so queries can read the coarsest table that answers their filters:
+`portfolio_segment_month` (no cohort), `portfolio_total_month` (whole book), `segment_values`
+(the sidebar's choices), and for the whole book the period transitions behind the migration
+matrices and roll rates (`migration_month`, `roll_month`), each pair of month-ends joined once
+here rather than on every page view.
 """
 
 from __future__ import annotations
@@ -73,4 +79,106 @@ ORDER BY 1, 3
 """,
 )
 
-STEPS: tuple[tuple[str, str], ...] = (PORTFOLIO, VINTAGE)
+_MEASURES = (
+    "contracts, outstanding, overdue_principal, overdue_interest, provision, new_contracts, "
+    "new_principal, receipts, writeoff_contracts, writeoff_amount"
+)
+_SUMS = ", ".join(f"SUM({c})" for c in _MEASURES.split(", "))
+
+PORTFOLIO_SEGMENT = (
+    "portfolio_segment_month",
+    f"""
+INSERT INTO portfolio_segment_month (month_idx, month_end, {SEGMENTS}, dpd_bucket, risk_class,
+                                     {_MEASURES})
+SELECT month_idx, month_end, {SEGMENTS}, dpd_bucket, risk_class, {_SUMS}
+FROM portfolio_month
+GROUP BY month_idx, month_end, {SEGMENTS}, dpd_bucket, risk_class
+ORDER BY month_idx
+""",
+)
+
+PORTFOLIO_TOTAL = (
+    "portfolio_total_month",
+    f"""
+INSERT INTO portfolio_total_month (month_idx, month_end, dpd_bucket, risk_class, {_MEASURES})
+SELECT month_idx, month_end, dpd_bucket, risk_class, {_SUMS}
+FROM portfolio_segment_month
+GROUP BY month_idx, month_end, dpd_bucket, risk_class
+ORDER BY month_idx
+""",
+)
+
+SEGMENT_VALUES = (
+    "segment_values",
+    "INSERT INTO segment_values (dimension, value)\n"
+    + "\nUNION\n".join(
+        f"SELECT '{name}', {name} FROM portfolio_segment_month" for name in SEGMENTS.split(", ")
+    )
+    + "\nORDER BY 1, 2",
+)
+
+# Every (beginning, end) pair a migration or roll-rate query can ask for: the previous month-end
+# (month), the previous quarter-end (quarter) and the previous 31 December (ytd).
+_PERIODS = """
+  SELECT 'month' AS period, month_idx - 1 AS begin_idx, month_idx AS end_idx FROM month_ends
+  UNION ALL
+  SELECT 'quarter', month_idx - MOD(month_idx, 3) - 1, month_idx FROM month_ends
+  UNION ALL
+  SELECT 'ytd', month_idx - MOD(month_idx, 12) - 1, month_idx FROM month_ends"""
+
+TRANSITIONS = (
+    "period transitions",
+    f"""
+CREATE TABLE _b_trans AS
+SELECT p.period, p.end_idx, b.risk_class AS begin_class,
+       CASE WHEN e.closed OR e.written_off THEN NULL ELSE e.risk_class END AS end_class,
+       b.dpd_bucket AS from_bucket,
+       CASE WHEN e.contract_id IS NULL THEN 'closed' WHEN e.written_off THEN 'written_off'
+            WHEN e.closed THEN 'closed' ELSE e.dpd_bucket END AS to_bucket,
+       COUNT(*) AS contracts,
+       SUM(b.outstanding_principal) AS begin_balance,
+       COALESCE(SUM(CASE WHEN NOT e.closed AND NOT e.written_off
+                         THEN e.outstanding_principal END), 0) AS balance
+FROM ({_PERIODS}
+) p
+JOIN contract_month b ON b.month_idx = p.begin_idx
+LEFT JOIN contract_month e ON e.contract_id = b.contract_id AND e.month_idx = p.end_idx
+WHERE NOT b.closed AND NOT b.written_off
+GROUP BY 1, 2, 3, 4, 5, 6
+""",
+)
+
+MIGRATION = (
+    "migration_month",
+    """
+INSERT INTO migration_month (period, month_idx, begin_class, end_class, contracts, begin_balance,
+                             balance)
+SELECT period, end_idx, begin_class, end_class, SUM(contracts), SUM(begin_balance), SUM(balance)
+FROM _b_trans
+GROUP BY period, end_idx, begin_class, end_class
+ORDER BY period, end_idx
+""",
+)
+
+ROLL = (
+    "roll_month",
+    """
+INSERT INTO roll_month (month_idx, from_bucket, to_bucket, contracts, balance, balance_at_t)
+SELECT end_idx, from_bucket, to_bucket, SUM(contracts), SUM(begin_balance), SUM(balance)
+FROM _b_trans
+WHERE period = 'month'
+GROUP BY end_idx, from_bucket, to_bucket
+ORDER BY end_idx
+""",
+)
+
+STEPS: tuple[tuple[str, str], ...] = (
+    PORTFOLIO,
+    VINTAGE,
+    PORTFOLIO_SEGMENT,
+    PORTFOLIO_TOTAL,
+    SEGMENT_VALUES,
+    TRANSITIONS,
+    MIGRATION,
+    ROLL,
+)

@@ -1,4 +1,4 @@
-"""The `postloan` command line: demo extract, load, build, info.
+"""The `postloan` command line: demo extract, load, build, info, check.
 
 Imports are lazy so `postloan --help` answers at once; the heavy work lives in `warehouse/`.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 EXIT_BAD_INPUT = 2
 EXIT_NO_WAREHOUSE = 1
+EXIT_CHECK_FAILED = 1
 
 
 class Progress:
@@ -185,6 +186,57 @@ def _print_info(url: str, *, with_settings: bool) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the data checks, print a summary, store the run; exit 1 on a blocking failure."""
+    url = _url(args)
+    if _missing_duckdb(url):
+        return EXIT_NO_WAREHOUSE
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data_checks.runner import run_checks
+    from data_checks.store import save_run
+    from warehouse.engine import create_warehouse_engine
+
+    progress = Progress()
+    as_of = f" as of {args.as_of}" if args.as_of else ""
+    progress(f"checking {_shown(url)}{as_of}")
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        run = run_checks(engine, as_of=args.as_of, progress=progress)
+    except SQLAlchemyError as exc:
+        print(f"cannot read the warehouse {_shown(url)}: {type(exc).__name__}", file=sys.stderr)
+        return EXIT_NO_WAREHOUSE
+    finally:
+        engine.dispose()
+    _print_check_table(run.results)
+    run_id = save_run(url, run)
+    load = "no load" if run.load_id is None else f"load {run.load_id} ({run.sha256})"
+    print(
+        f"run {run_id} on {load}: {len(run.results)} checks, {run.blocking_failures} blocking "
+        f"failures, {run.warnings} warnings, {run.seconds:.1f} s"
+    )
+    return EXIT_CHECK_FAILED if run.blocking_failures else 0
+
+
+def _examples(examples: Sequence[dict[str, str]], width: int = 60) -> str:
+    text = "; ".join("/".join(e.values()) for e in examples[:3])
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_check_table(results: Sequence[Any]) -> None:
+    header = ("check", "dataset", "severity", "status", "failing rows", "examples")
+    rows = [
+        (r.check_id, r.dataset, r.severity, r.status, f"{r.failing_rows:,}", _examples(r.examples))
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for r in results:
+        if r.message:
+            print(f"{r.check_id}: {r.message}", file=sys.stderr)
+
+
 def _print_rows(title: str, rows: Sequence[tuple[str, str]]) -> None:
     print(f"{title}:")
     width = max((len(k) for k, _ in rows), default=0)
@@ -247,6 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _warehouse_option(info)
     info.set_defaults(func=cmd_info)
+
+    check = sub.add_parser(
+        "check", help="run the data checks and store the run", description=cmd_check.__doc__
+    )
+    check.add_argument(
+        "--as-of",
+        type=month_end,
+        metavar="YYYY-MM",
+        help="check contract_month up to this month-end (default: all months)",
+    )
+    _warehouse_option(check)
+    check.set_defaults(func=cmd_check)
     return parser
 
 

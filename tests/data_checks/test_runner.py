@@ -219,14 +219,22 @@ def test_as_of_limits_the_mart_checks(bad_run: CheckRun, module_db_url: str) -> 
     assert early.as_of == date(2024, 1, 31)
 
 
-def test_a_missing_table_is_an_error_not_a_pass(tmp_path: Path, module_db_url: str) -> None:
-    if not is_duckdb(module_db_url):
-        pytest.skip("one engine is enough for the missing-table path")
-    path = duckdb_path(module_db_url)
-    assert path is not None
-    shutil.copyfile(path, tmp_path / "copy.duckdb")
-    url = make_url(module_db_url).set(database=str(tmp_path / "copy.duckdb"))
-    execute(url.render_as_string(), "DROP TABLE roll_month")
-    run = _run(url.render_as_string())
+def test_a_missing_table_is_an_error_not_a_pass(
+    bad_run: CheckRun, tmp_path: Path, module_db_url: str
+) -> None:
+    if is_duckdb(module_db_url):
+        path = duckdb_path(module_db_url)
+        assert path is not None
+        shutil.copyfile(path, tmp_path / "copy.duckdb")
+        url = make_url(module_db_url).set(database=str(tmp_path / "copy.duckdb"))
+        execute(url.render_as_string(), "DROP TABLE roll_month")
+        run = _run(url.render_as_string())
+    else:
+        # The module's database is shared: hide the table for this run only.
+        execute(module_db_url, "ALTER TABLE roll_month RENAME TO roll_month_hidden")
+        try:
+            run = _run(module_db_url)
+        finally:
+            execute(module_db_url, "ALTER TABLE roll_month_hidden RENAME TO roll_month")
     roll = [r for r in run.results if r.dataset == "roll_month"]
     assert roll and all(r.status == "error" and r.blocks for r in roll)

@@ -138,6 +138,8 @@ def sidebar_filters(offer: Choices, default_as_of: date, lang: str) -> Filters:
             t(f"filter.{name}", lang),
             cohorts,
             format_func=lambda m: t("filter.all", lang) if m is None else month_text(m),
+            # A None value shows the placeholder, not the option's label.
+            placeholder=t("filter.all", lang),
             key=f"flt_{name}",
             on_change=_changed,
             args=args,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
-from queries.filters import BookFilter
+from queries.filters import BookFilter, is_open
 from warehouse.schema import MONEY_TYPE, contract_month
 
 HEADLINE_COLUMNS = ("open_contracts", "lessees", "outstanding_principal", "contracts_dpd_gt_0")
@@ -21,9 +21,7 @@ HEADLINE_COLUMNS = ("open_contracts", "lessees", "outstanding_principal", "contr
 def headline_statement(flt: BookFilter) -> sa.Select:
     """One row: open contracts, distinct lessees, outstanding principal, contracts with DPD > 0."""
     cm = contract_month
-    is_open = sa.and_(
-        cm.c.month_end == flt.month_end, sa.not_(cm.c.closed), sa.not_(cm.c.written_off)
-    )
+    open_at_month_end = sa.and_(cm.c.month_end == flt.month_end, is_open(cm))
     return sa.select(
         sa.func.count().label("open_contracts"),
         sa.func.count(sa.distinct(cm.c.lessee_id)).label("lessees"),
@@ -33,7 +31,7 @@ def headline_statement(flt: BookFilter) -> sa.Select:
         sa.func.coalesce(sa.func.sum(sa.case((cm.c.dpd > 0, 1), else_=0)), 0).label(
             "contracts_dpd_gt_0"
         ),
-    ).where(is_open)
+    ).where(open_at_month_end)
 
 
 def headline(engine: Engine, flt: BookFilter) -> pd.DataFrame:

@@ -17,28 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
-from queries.filters import Filters, where
-from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS, period_begin
+from queries.filters import Filters, is_open, where
+from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS, period_begin, was_open_at
+from queries.overdue import IDENTITY_COLUMNS
 from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.schema import DPD_BUCKETS, contract_month
 
-SEGMENT_COLUMNS: tuple[str, ...] = (
-    "contract_id",
-    "lessee_id",
-    "product",
-    "lessee_type",
-    "industry",
-    "region",
-    "branch",
-    "asset_category",
-    "cohort_month",
-)
 MAX_PAGE = 1000
-
-
-def _is_open(t: sa.Alias) -> sa.ColumnElement[bool]:
-    return sa.and_(sa.not_(t.c.closed), sa.not_(t.c.written_off))
 
 
 def _page(stmt: sa.Select, order: list, limit: int, offset: int) -> sa.Select:
@@ -54,13 +40,13 @@ def _pair(filters: Filters, begin_idx: int) -> tuple[sa.Alias, sa.Alias, sa.Join
 
 def _columns(b: sa.Alias, e: sa.Alias, begin: str) -> list:
     return [
-        *(b.c[c] for c in SEGMENT_COLUMNS),
+        *(b.c[c] for c in IDENTITY_COLUMNS),
         b.c[begin].label(f"begin_{begin}"),
         b.c.outstanding_principal.label("begin_balance"),
         e.c.dpd.label("end_dpd"),
         e.c.dpd_bucket.label("end_dpd_bucket"),
         e.c.risk_class.label("end_risk_class"),
-        sa.case((_is_open(e), e.c.outstanding_principal), else_=0).label("end_balance"),
+        sa.case((is_open(e), e.c.outstanding_principal), else_=0).label("end_balance"),
         sa.func.count().over().label("total_rows"),
     ]
 
@@ -83,7 +69,7 @@ def roll_cell_statement(
         .select_from(joined)
         .where(
             b.c.month_end == month_end_of(filters.as_of_idx - 1),
-            _is_open(b),
+            is_open(b),
             b.c.dpd_bucket == from_bucket,
             target == to_bucket,
             *where(filters, b),
@@ -105,18 +91,9 @@ def roll_cell(
 
 
 def _new_business_statement(filters: Filters, begin_idx: int, end_class: str) -> sa.Select:
-    e, b = contract_month.alias("e"), contract_month.alias("b")
-    was_open = (
-        sa.select(b.c.contract_id)
-        .where(
-            b.c.contract_id == e.c.contract_id,
-            b.c.month_end == month_end_of(begin_idx),
-            _is_open(b),
-        )
-        .exists()
-    )
+    e = contract_month.alias("e")
     return sa.select(
-        *(e.c[c] for c in SEGMENT_COLUMNS),
+        *(e.c[c] for c in IDENTITY_COLUMNS),
         sa.null().label("begin_risk_class"),
         sa.null().label("begin_balance"),
         e.c.dpd.label("end_dpd"),
@@ -126,8 +103,8 @@ def _new_business_statement(filters: Filters, begin_idx: int, end_class: str) ->
         sa.func.count().over().label("total_rows"),
     ).where(
         e.c.month_end == filters.as_of,
-        _is_open(e),
-        ~was_open,
+        is_open(e),
+        ~was_open_at(e, begin_idx),
         e.c.risk_class == end_class,
         *where(filters, e),
     )
@@ -153,15 +130,15 @@ def migration_cell_statement(
         raise ValueError(f"unknown migration cell {begin_class!r} → {end_class!r}")
     b, e, joined = _pair(filters, begin_idx)
     if end_class == "reduced":
-        landed = sa.or_(e.c.contract_id.is_(None), sa.not_(_is_open(e)))
+        landed = sa.or_(e.c.contract_id.is_(None), sa.not_(is_open(e)))
     else:
-        landed = sa.and_(_is_open(e), e.c.risk_class == end_class)
+        landed = sa.and_(is_open(e), e.c.risk_class == end_class)
     stmt = (
         sa.select(*_columns(b, e, "risk_class"))
         .select_from(joined)
         .where(
             b.c.month_end == month_end_of(begin_idx),
-            _is_open(b),
+            is_open(b),
             b.c.risk_class == begin_class,
             landed,
             *where(filters, b),

@@ -95,3 +95,8 @@ def where(
     if cohort and filters.cohort_to is not None:
         clauses.append(table.c.cohort_month <= filters.cohort_to)
     return clauses
+
+
+def is_open(table: sa.Table | sa.Alias) -> sa.ColumnElement[bool]:
+    """Rows of `contract_month` (or an alias) that are open: neither closed nor written off."""
+    return sa.and_(sa.not_(table.c.closed), sa.not_(table.c.written_off))

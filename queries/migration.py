@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from queries import measures, tiers
 from queries.execute import fetch_frame
-from queries.filters import Filters, where
+from queries.filters import Filters, is_open, where
 from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.schema import (
@@ -62,8 +62,18 @@ def period_begin(end_idx: int, period: str) -> int:
     raise ValueError(f"period must be one of {PERIODS}")
 
 
-def _is_open(t: sa.Alias) -> sa.ColumnElement[bool]:
-    return sa.and_(sa.not_(t.c.closed), sa.not_(t.c.written_off))
+def was_open_at(e: sa.Alias, begin_idx: int) -> sa.Exists:
+    """EXISTS: the contract of row `e` was open at the month-end `begin_idx` (not new business)."""
+    b = contract_month.alias("b")
+    return (
+        sa.select(b.c.contract_id)
+        .where(
+            b.c.contract_id == e.c.contract_id,
+            b.c.month_end == month_end_of(begin_idx),
+            is_open(b),
+        )
+        .exists()
+    )
 
 
 def _cohort(
@@ -73,7 +83,7 @@ def _cohort(
     b, e = contract_month.alias("b"), contract_month.alias("e")
     # month_end (indexed on PostgreSQL) rather than month_idx picks the two month-ends.
     begin, end = month_end_of(begin_idx), month_end_of(end_idx)
-    conds = [b.c.month_end == begin, _is_open(b), *where(filters, b)]
+    conds = [b.c.month_end == begin, is_open(b), *where(filters, b)]
     on = sa.and_(e.c.contract_id == b.c.contract_id, e.c.month_end == end)
     return b, e, b.outerjoin(e, on), conds
 
@@ -106,7 +116,7 @@ def _roll_statement(filters: Filters) -> sa.Select:
             target,
             sa.func.count().label("contracts"),
             measures.total(b.c.outstanding_principal, "balance"),
-            measures.when(_is_open(e), e.c.outstanding_principal, "balance_at_t"),
+            measures.when(is_open(e), e.c.outstanding_principal, "balance_at_t"),
         )
         .select_from(joined)
         .where(*conds)
@@ -156,7 +166,7 @@ def _cohort_cells(filters: Filters, pairs: list[tuple[int, int]]) -> sa.Select:
         sa.column("begin_month", sa.Date), sa.column("end_month", sa.Date), name="periods"
     ).data([(month_end_of(b), month_end_of(e)) for b, e in pairs])
     b, e = contract_month.alias("b"), contract_month.alias("e")
-    end_class = sa.case((_is_open(e), e.c.risk_class), else_=None).label("end_class")
+    end_class = sa.case((is_open(e), e.c.risk_class), else_=None).label("end_class")
     joined = periods.join(b, b.c.month_end == periods.c.begin_month).outerjoin(
         e, sa.and_(e.c.contract_id == b.c.contract_id, e.c.month_end == periods.c.end_month)
     )
@@ -167,10 +177,10 @@ def _cohort_cells(filters: Filters, pairs: list[tuple[int, int]]) -> sa.Select:
             end_class,
             sa.func.count().label("contracts"),
             measures.total(b.c.outstanding_principal, "begin_balance"),
-            measures.when(_is_open(e), e.c.outstanding_principal, "balance"),
+            measures.when(is_open(e), e.c.outstanding_principal, "balance"),
         )
         .select_from(joined)
-        .where(_is_open(b), *where(filters, b))
+        .where(is_open(b), *where(filters, b))
         .group_by(periods.c.end_month, b.c.risk_class, end_class)
     )
 
@@ -217,23 +227,19 @@ def _summary_new_business(engine: Engine, end_idx: int, cohort: list[dict]) -> l
 
 
 def _new_business(filters: Filters, begin_idx: int, end_idx: int) -> sa.Select:
-    e, b = contract_month.alias("e"), contract_month.alias("b")
-    was_open = (
-        sa.select(b.c.contract_id)
-        .where(
-            b.c.contract_id == e.c.contract_id,
-            b.c.month_end == month_end_of(begin_idx),
-            _is_open(b),
-        )
-        .exists()
-    )
+    e = contract_month.alias("e")
     return (
         sa.select(
             e.c.risk_class.label("end_class"),
             sa.func.count().label("contracts"),
             measures.total(e.c.outstanding_principal, "balance"),
         )
-        .where(e.c.month_end == month_end_of(end_idx), _is_open(e), ~was_open, *where(filters, e))
+        .where(
+            e.c.month_end == month_end_of(end_idx),
+            is_open(e),
+            ~was_open_at(e, begin_idx),
+            *where(filters, e),
+        )
         .group_by(e.c.risk_class)
     )
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from queries import measures, tiers
 from queries.execute import fetch_frame
-from queries.filters import Filters, dimension, where
+from queries.filters import Filters, dimension, is_open, where
 from warehouse.schema import DPD_BUCKETS, contract_month, month_ends
 
 BASES: tuple[str, ...] = ("balance", "amount", "count")
@@ -29,7 +29,8 @@ DISTRIBUTION_COLUMNS = (
     "count_share",
 )
 _SUMS = ("contracts", "outstanding", "overdue_principal", "overdue_interest")
-LIST_COLUMNS: tuple[str, ...] = (
+# Who a contract is and where it sits: the leading columns of every contract list.
+IDENTITY_COLUMNS: tuple[str, ...] = (
     "contract_id",
     "lessee_id",
     "product",
@@ -39,6 +40,9 @@ LIST_COLUMNS: tuple[str, ...] = (
     "branch",
     "asset_category",
     "cohort_month",
+)
+LIST_COLUMNS: tuple[str, ...] = (
+    *IDENTITY_COLUMNS,
     "mob",
     "dpd",
     "dpd_bucket",
@@ -160,8 +164,7 @@ def contracts_behind(
     cm = contract_month
     conds = [
         cm.c.month_end == filters.as_of,
-        sa.not_(cm.c.closed),
-        sa.not_(cm.c.written_off),
+        is_open(cm),
         *where(filters, cm),
     ]
     if segment is not None:

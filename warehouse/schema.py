@@ -151,52 +151,40 @@ def _portfolio_measures() -> list[sa.Column]:
     ]
 
 
-portfolio_month = sa.Table(
+def _portfolio_table(name: str, keys: list[sa.Column], grain: str) -> sa.Table:
+    """A month × `keys` × DPD bucket × risk class summary with the portfolio measures."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
+        sa.Column("month_end", sa.Date, nullable=False),
+        *keys,
+        sa.Column("dpd_bucket", sa.String(3), nullable=False),
+        sa.Column("risk_class", sa.String, nullable=False),
+        *_portfolio_measures(),
+        info={"layer": "mart", "grain": grain},
+    )
+
+
+portfolio_month = _portfolio_table(
     "portfolio_month",
-    metadata,
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
-    sa.Column("month_end", sa.Date, nullable=False),
-    *_segment_columns(),
-    sa.Column("cohort_month", sa.Date, nullable=False),
-    sa.Column("dpd_bucket", sa.String(3), nullable=False),
-    sa.Column("risk_class", sa.String, nullable=False),
-    *_portfolio_measures(),
-    info={
-        "layer": "mart",
-        "grain": "one row per month-end, segment combination, cohort month, DPD bucket and "
-        "risk class present in contract_month",
-    },
+    [*_segment_columns(), sa.Column("cohort_month", sa.Date, nullable=False)],
+    "one row per month-end, segment combination, cohort month, DPD bucket and risk class "
+    "present in contract_month",
 )
 
 # Coarser copies of portfolio_month: queries read the coarsest one that answers their filters.
-portfolio_segment_month = sa.Table(
+portfolio_segment_month = _portfolio_table(
     "portfolio_segment_month",
-    metadata,
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
-    sa.Column("month_end", sa.Date, nullable=False),
-    *_segment_columns(),
-    sa.Column("dpd_bucket", sa.String(3), nullable=False),
-    sa.Column("risk_class", sa.String, nullable=False),
-    *_portfolio_measures(),
-    info={
-        "layer": "mart",
-        "grain": "one row per month-end, segment combination, DPD bucket and risk class "
-        "(portfolio_month without the cohort)",
-    },
+    _segment_columns(),
+    "one row per month-end, segment combination, DPD bucket and risk class "
+    "(portfolio_month without the cohort)",
 )
 
-portfolio_total_month = sa.Table(
+portfolio_total_month = _portfolio_table(
     "portfolio_total_month",
-    metadata,
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="year * 12 + month - 1"),
-    sa.Column("month_end", sa.Date, nullable=False),
-    sa.Column("dpd_bucket", sa.String(3), nullable=False),
-    sa.Column("risk_class", sa.String, nullable=False),
-    *_portfolio_measures(),
-    info={
-        "layer": "mart",
-        "grain": "one row per month-end, DPD bucket and risk class (the whole book)",
-    },
+    [],
+    "one row per month-end, DPD bucket and risk class (the whole book)",
 )
 
 segment_values = sa.Table(

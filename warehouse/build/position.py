@@ -25,6 +25,28 @@ RUNNING = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 # money fits 18 digits, and 64-bit decimals are cheaper to compare, join, sort and store.
 MONEY = "DECIMAL(18, 2)"
 
+
+def _installment_reached(table: str, received: str, columns: str) -> str:
+    """SQL creating `table`: per contract-month, `columns` of the last installment (in due order)
+    whose amount due before it is covered by `received` (an expression over `_b_cm0 b` and
+    `_b_params p`): the oldest installment not fully paid, or the last one when all are."""
+    return f"""
+CREATE TABLE {table} AS
+SELECT w.ck, w.month_idx, {columns}
+FROM (
+  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.amt_key, u.is_month, u.ord
+                               {RUNNING}) AS reached
+  FROM (
+    SELECT ck, vf, prev_cum_due AS amt_key, 0 AS is_month, ord, 0 AS month_idx FROM _b_inst
+    UNION ALL
+    SELECT b.ck, b.vf, {received}, 1, 0, b.month_idx FROM _b_cm0 b CROSS JOIN _b_params p
+  ) u
+) w
+JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.reached
+WHERE w.is_month = 1
+"""
+
+
 STEPS: tuple[tuple[str, str], ...] = (
     (
         "contracts",
@@ -117,43 +139,21 @@ LEFT JOIN _b_rm rm ON rm.ck = c.ck AND rm.month_idx = m.month_idx
     # sort instead of a join of every month with every installment.
     (
         "oldest unpaid installment",
-        f"""
-CREATE TABLE _b_pa AS
-SELECT w.ck, w.month_idx, i.cum_due AS a_cum_due,
-       i.cum_principal - i.principal_due AS a_prev_principal,
-       i.principal_due AS a_principal, i.interest_due AS a_interest, i.prev_cum_due AS a_prev_due,
-       i.due_date AS a_due
-FROM (
-  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.amt_key, u.is_month, u.ord
-                               {RUNNING}) AS a_ord
-  FROM (
-    SELECT ck, vf, prev_cum_due AS amt_key, 0 AS is_month, ord, 0 AS month_idx FROM _b_inst
-    UNION ALL
-    SELECT ck, vf, received_total - base_received, 1, 0, month_idx FROM _b_cm0
-  ) u
-) w
-JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.a_ord
-WHERE w.is_month = 1
-""",
+        _installment_reached(
+            "_b_pa",
+            "b.received_total - b.base_received",
+            """i.cum_due AS a_cum_due, i.cum_principal - i.principal_due AS a_prev_principal,
+       i.principal_due AS a_principal, i.interest_due AS a_interest,
+       i.prev_cum_due AS a_prev_due, i.due_date AS a_due""",
+        ),
     ),
     (
         "oldest unpaid installment beyond the tolerance",
-        f"""
-CREATE TABLE _b_pb AS
-SELECT w.ck, w.month_idx, i.cum_due AS b_cum_due, i.due_date AS b_due
-FROM (
-  SELECT u.*, MAX(u.ord) OVER (PARTITION BY u.ck, u.vf ORDER BY u.amt_key, u.is_month, u.ord
-                               {RUNNING}) AS b_ord
-  FROM (
-    SELECT ck, vf, prev_cum_due AS amt_key, 0 AS is_month, ord, 0 AS month_idx FROM _b_inst
-    UNION ALL
-    SELECT b.ck, b.vf, b.received_total - b.base_received + p.tol, 1, 0, b.month_idx
-    FROM _b_cm0 b CROSS JOIN _b_params p
-  ) u
-) w
-JOIN _b_inst i ON i.ck = w.ck AND i.vf = w.vf AND i.ord = w.b_ord
-WHERE w.is_month = 1
-""",
+        _installment_reached(
+            "_b_pb",
+            "b.received_total - b.base_received + p.tol",
+            "i.cum_due AS b_cum_due, i.due_date AS b_due",
+        ),
     ),
     (
         "installments due before the month-end",

@@ -97,7 +97,10 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium under Playwright (no browser download)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("the playwright package (a dev dependency of the project)")
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
         _unavailable("/usr/bin/chromium (make system-deps installs it)")
     with sync_api.sync_playwright() as p:

@@ -14,15 +14,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from warehouse.build import month_end_of, month_idx
+from warehouse.schema import SEGMENT_COLUMNS
 
-SEGMENTS: tuple[str, ...] = (
-    "product",
-    "lessee_type",
-    "industry",
-    "region",
-    "branch",
-    "asset_category",
-)
+SEGMENTS: tuple[str, ...] = SEGMENT_COLUMNS
 
 # The allow-list of group-by dimensions: user-facing name -> column name.
 DIMENSIONS: dict[str, str] = {

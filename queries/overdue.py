@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from queries import measures, tiers
 from queries.execute import fetch_frame
-from queries.filters import Filters, dimension, is_open, where
+from queries.filters import SEGMENTS, Filters, dimension, is_open, where
 from warehouse.schema import DPD_BUCKETS, contract_month, month_ends
 
 BASES: tuple[str, ...] = ("balance", "amount", "count")
@@ -30,17 +30,7 @@ DISTRIBUTION_COLUMNS = (
 )
 _SUMS = ("contracts", "outstanding", "overdue_principal", "overdue_interest")
 # Who a contract is and where it sits: the leading columns of every contract list.
-IDENTITY_COLUMNS: tuple[str, ...] = (
-    "contract_id",
-    "lessee_id",
-    "product",
-    "lessee_type",
-    "industry",
-    "region",
-    "branch",
-    "asset_category",
-    "cohort_month",
-)
+IDENTITY_COLUMNS: tuple[str, ...] = ("contract_id", "lessee_id", *SEGMENTS, "cohort_month")
 LIST_COLUMNS: tuple[str, ...] = (
     *IDENTITY_COLUMNS,
     "mob",

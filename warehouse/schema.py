@@ -121,11 +121,12 @@ contract_month = sa.Table(
     },
 )
 
-_SEGMENT_COLUMNS = ("product", "lessee_type", "industry", "region", "branch", "asset_category")
+# The segments a contract belongs to, copied onto the mart and the summaries.
+SEGMENT_COLUMNS = ("product", "lessee_type", "industry", "region", "branch", "asset_category")
 
 
 def _segment_columns() -> list[sa.Column]:
-    return [sa.Column(name, sa.String, nullable=False) for name in _SEGMENT_COLUMNS]
+    return [sa.Column(name, sa.String, nullable=False) for name in SEGMENT_COLUMNS]
 
 
 def _money(name: str, doc: str) -> sa.Column:

@@ -8,13 +8,18 @@ from pathlib import Path
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
+EVERYONE: frozenset[str] = frozenset({"executive", "risk_committee", "compliance", "admin"})
+ANALYSTS: frozenset[str] = frozenset({"executive", "risk_committee", "compliance"})
+
+
 @dataclass(frozen=True)
 class PageSpec:
-    """A page: its script, catalogue key of its title, icon and whether it opens first."""
+    """A page: its script, title key, icon, the roles it serves and whether it opens first."""
 
     script: str
     title_key: str
     icon: str
+    roles: frozenset[str] = ANALYSTS
     default: bool = False
 
     @property
@@ -24,13 +29,21 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home.py", "page.home", ":material/home:", default=True),
+    PageSpec("home.py", "page.home", ":material/home:", EVERYONE, default=True),
     PageSpec("overview.py", "page.overview", ":material/dashboard:"),
     PageSpec("overdue.py", "page.overdue", ":material/warning:"),
     PageSpec("vintage.py", "page.vintage", ":material/stacked_line_chart:"),
     PageSpec("migration.py", "page.migration", ":material/swap_vert:"),
     PageSpec("contracts.py", "page.contracts", ":material/list_alt:"),
 )
+
+
+def page_spec(script: str) -> PageSpec:
+    """The registry entry of `script` (ValueError if it is not a registered page)."""
+    for spec in PAGES:
+        if spec.script == script:
+            return spec
+    raise ValueError(f"unregistered page {script!r}")
 
 
 def page_path(script: str) -> str:

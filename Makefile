@@ -44,13 +44,15 @@ run: $(STAMP) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
 	POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}" \
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
-# PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests.
+# PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests;
+# LibreOffice Calc (headless) for the workbook tests.
 # apt only when something is missing.
-system-deps:  ## apt-get install postgresql, chromium and a CJK font when missing
+system-deps:  ## apt-get install postgresql, chromium, a CJK font and LibreOffice Calc when missing
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing="$$missing fonts-wqy-zenhei"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \

@@ -1,4 +1,8 @@
-"""Postloan dashboard entry script: only the router over `st.navigation`."""
+"""Postloan dashboard entry script: only the router over `st.navigation`.
+
+Every registered page is routable (a hidden page still opens by URL, where its own guard decides);
+the sidebar lists only the pages the signed-in user's roles allow, and nothing before sign-in.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import portal_store
+from dashboard.access import current_user
 from dashboard.i18n import t
 from dashboard.page_registry import PAGES
 from dashboard.widgets import language_picker
@@ -14,6 +20,17 @@ FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
 # A local favicon: a material icon would be fetched from fonts.gstatic.com (no internet here).
 st.set_page_config(page_title="Postloan", page_icon=str(FAVICON), layout="wide")
+portal_store.first_start()
 lang = language_picker()
-pages = [st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, default=p.default) for p in PAGES]
-st.navigation(pages).run()
+pages = {
+    p.script: st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, default=p.default)
+    for p in PAGES
+}
+navigation = st.navigation(list(pages.values()), position="hidden")
+user = current_user()
+if user is not None:
+    st.sidebar.caption(t("auth.nav", lang))
+    for spec in PAGES:
+        if user.has_any(spec.roles):
+            st.sidebar.page_link(pages[spec.script])
+navigation.run()

@@ -311,6 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _warehouse_option(check)
     check.set_defaults(func=cmd_check)
+
+    from dashboard.cli_user import add_user_parser
+
+    add_user_parser(sub, _warehouse_option)
+
+    from dashboard.cli_report import add_report_parser
+
+    add_report_parser(sub)
     return parser
 
 

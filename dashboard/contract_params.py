@@ -34,7 +34,8 @@ def _first(params: Mapping[str, list[str]], key: str) -> str | None:
 
 def _page(params: Mapping[str, list[str]]) -> int:
     text = _first(params, "page") or "1"
-    return max(1, min(int(text), 100000)) if text.isdigit() else 1
+    # isascii: "²" passes isdigit() but not int()
+    return max(1, min(int(text), 100000)) if text.isascii() and text.isdigit() else 1
 
 
 def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:

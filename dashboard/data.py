@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard.access import current_user, sees_personal_data
 from dashboard.loaders import DATA_TTL, WarehouseState, warehouse_engine
 from queries import (
     contract_lists,
@@ -26,6 +27,9 @@ from queries import (
     vintage_compare,
 )
 from queries.filters import Filters
+from queries.monitoring import MONITORING_QUERIES
+from queries.personal_data import mask_personal
+from queries.risk_queries import RISK_QUERIES
 
 QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
     "kpis": portfolio.kpis,
@@ -43,6 +47,8 @@ QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
     "roll_cell": contract_lists.roll_cell,
     "migration_cell": contract_lists.migration_cell,
 }
+QUERIES.update(MONITORING_QUERIES)
+QUERIES.update(RISK_QUERIES)
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,11 @@ def _run(
 
 
 def query(state: WarehouseState, name: str, filters: Filters, **options: object) -> pd.DataFrame:
-    """The registered query `name` on the state's load, cached; `options` are its keywords."""
+    """The registered query `name` on the state's load, cached; personal data masked per user."""
     if name not in QUERIES:
         raise ValueError(f"unknown query {name!r}")
     engine = _engine(state)
     key = tuple(sorted(options.items()))
-    return _run(engine, state.url, state.load.load_id, name, filters, key)  # type: ignore[union-attr]
+    frame = _run(engine, state.url, state.load.load_id, name, filters, key)  # type: ignore[union-attr]
+    # The cache is shared by all sessions: mask after it, for the user of this session.
+    return mask_personal(frame, reveal=sees_personal_data(current_user()))

@@ -2,16 +2,22 @@
 
 Text cells are written as strings even when they start with `=`, so a value from the data can
 never become a formula; Decimal money is written as a number; None stays an empty cell.
+`export(frame, fmt, reveal=...)` is the one path a download takes: personal data masked unless the
+user may see it (queries/personal_data.py), then rendered, with the SHA-256 the audit trail keeps.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
 from openpyxl import Workbook
+
+from queries.personal_data import mask_personal
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,3 +61,38 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right)."""
     safe = frame.astype(object).map(_csv_text)
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+MIME: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+_RENDER = {"xlsx": to_xlsx, "csv": to_csv}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file ready to hand over: its bytes, format, row count and SHA-256 (hex)."""
+
+    data: bytes
+    fmt: str
+    row_count: int
+    sha256: str
+
+    @property
+    def mime(self) -> str:
+        """The file's MIME type."""
+        return MIME[self.fmt]
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of `data` as 64 hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def export(frame: pd.DataFrame, fmt: str, *, reveal: bool) -> Export:
+    """`frame` as an .xlsx or .csv file, personal data masked unless `reveal`."""
+    if fmt not in _RENDER:
+        raise ValueError(f"unknown export format {fmt!r}; choose from {sorted(_RENDER)}")
+    data = _RENDER[fmt](mask_personal(frame, reveal=reveal))
+    return Export(data, fmt, len(frame), sha256_hex(data))

@@ -3,11 +3,14 @@
 Parameters: `as_of=YYYY-MM`, one repeated key per segment (`product=loan&product=…`),
 `cohort_from` / `cohort_to` = `YYYY-MM`. Values not on offer (forged or stale links) are dropped.
 A URL without any filter parameter (a sidebar navigation link) keeps the session's filters.
+The user's branch scope never comes from the URL: the page passes it in, the branch filter offers
+only branches inside it, and the returned Filters carry it (`Filters.scope`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -101,8 +104,20 @@ def _clear(default_as_of: date) -> None:
     st.session_state[_TRUTH] = Filters(as_of=default_as_of)
 
 
-def sidebar_filters(offer: Choices, default_as_of: date, lang: str) -> Filters:
-    """Draw the sidebar filters, sync them with the URL and return the Filters in force."""
+def scoped_offer(offer: Choices, scope: tuple[str, ...] | None) -> Choices:
+    """The choices with the branch list cut to the user's scope (None = every branch)."""
+    if scope is None:
+        return offer
+    allowed = set(scope)
+    branches = tuple(b for b in offer.segments.get("branch", ()) if b in allowed)
+    return replace(offer, segments={**offer.segments, "branch": branches})
+
+
+def sidebar_filters(
+    offer: Choices, default_as_of: date, lang: str, *, scope: tuple[str, ...] | None = None
+) -> Filters:
+    """Draw the sidebar filters, sync them with the URL; the Filters in force, with `scope`."""
+    offer = scoped_offer(offer, scope)
     url = _url_filters()
     if (url and url != st.session_state.get(_WRITTEN)) or _TRUTH not in st.session_state:
         st.session_state[_TRUTH] = parse(url, offer, default_as_of)  # a link or bookmark wins
@@ -153,4 +168,4 @@ def sidebar_filters(offer: Choices, default_as_of: date, lang: str) -> Filters:
         elif key in st.query_params:
             del st.query_params[key]
     st.session_state[_WRITTEN] = params
-    return filters
+    return replace(filters, scope=scope)

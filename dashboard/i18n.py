@@ -5,6 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.labels import ANALYTICS
+from dashboard.labels_access import ACCESS
+from dashboard.labels_monitoring import MONITORING
+from dashboard.labels_regulatory import REGULATORY
+from dashboard.labels_risk import RISK
+from dashboard.labels_signin import SIGNIN
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -43,6 +48,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 CATALOGUE.update(ANALYTICS)
+CATALOGUE.update(ACCESS)
+CATALOGUE.update(MONITORING)
+CATALOGUE.update(REGULATORY)
+CATALOGUE.update(RISK)
+CATALOGUE.update(SIGNIN)
 
 
 def normalise_lang(value: object) -> str:

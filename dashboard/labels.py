@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 
-def _zh_en(pairs: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+def zh_en(pairs: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """Catalogue entries from `key: (zh, en)` pairs."""
     return {key: {"zh": zh, "en": en} for key, (zh, en) in pairs.items()}
 
 
-ANALYTICS: dict[str, dict[str, str]] = _zh_en(
+ANALYTICS: dict[str, dict[str, str]] = zh_en(
     {
         "page.overview": ("组合概览", "Overview"),
         "page.overdue": ("逾期分析", "Overdue"),

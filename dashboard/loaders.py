@@ -77,13 +77,18 @@ def warehouse_state() -> WarehouseState:
 
 
 @st.cache_data(ttl=DATA_TTL, max_entries=64, show_spinner=False)
-def _headline(_engine: Engine, url: str, load_id: int, month_end: date) -> pd.DataFrame:
-    return book.headline(_engine, BookFilter(month_end=month_end))
+def _headline(
+    _engine: Engine, url: str, load_id: int, month_end: date, scope: tuple[str, ...] | None
+) -> pd.DataFrame:
+    return book.headline(_engine, BookFilter(month_end=month_end, scope=scope))
 
 
-def headline(state: WarehouseState, month_end: date) -> dict[str, object]:
-    """Headline counts of the book at `month_end` for the state's load, as one dict."""
+def headline(
+    state: WarehouseState, month_end: date, scope: tuple[str, ...] | None = None
+) -> dict[str, object]:
+    """Headline counts at `month_end` for the state's load within the branch `scope`, as a dict."""
     if state.load is None:
         raise ValueError(f"no load to read: warehouse is {state.status}")
-    frame = _headline(warehouse_engine(state.url), state.url, state.load.load_id, month_end)
+    engine = warehouse_engine(state.url)
+    frame = _headline(engine, state.url, state.load.load_id, month_end, scope)
     return frame.iloc[0].to_dict()

@@ -10,6 +10,9 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 EVERYONE: frozenset[str] = frozenset({"executive", "risk_committee", "compliance", "admin"})
 ANALYSTS: frozenset[str] = frozenset({"executive", "risk_committee", "compliance"})
+ADMIN_COMPLIANCE: frozenset[str] = frozenset({"admin", "compliance"})
+# The at-risk list serves the committee; executives read it (no admin: no business need).
+RISK_READERS: frozenset[str] = frozenset({"risk_committee", "executive"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("vintage.py", "page.vintage", ":material/stacked_line_chart:"),
     PageSpec("migration.py", "page.migration", ":material/swap_vert:"),
     PageSpec("contracts.py", "page.contracts", ":material/list_alt:"),
+    PageSpec("collections.py", "page.collections", ":material/support_agent:"),
+    PageSpec("early_warning.py", "page.early_warning", ":material/notifications_active:"),
+    PageSpec("at_risk.py", "page.at_risk", ":material/crisis_alert:", RISK_READERS),
+    PageSpec("dossier.py", "page.dossier", ":material/folder_open:"),
+    PageSpec("audit.py", "page.audit", ":material/policy:", frozenset({"admin", "compliance"})),
+    PageSpec("filing.py", "page.filing", ":material/assignment:", frozenset({"compliance"})),
+    PageSpec("data_quality.py", "page.data_quality", ":material/fact_check:", ADMIN_COMPLIANCE),
+    PageSpec("users.py", "page.users", ":material/manage_accounts:", frozenset({"admin"})),
 )
 
 

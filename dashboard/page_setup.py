@@ -1,4 +1,4 @@
-"""What every analytics page does first: language, data state, banner and the filter sidebar."""
+"""What every analytics page does first: sign-in gate, language, data state, banner, filters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import data
+from dashboard.access import User, guard
 from dashboard.filters_sidebar import link_params, sidebar_filters
 from dashboard.i18n import t
 from dashboard.loaders import WarehouseState
@@ -16,11 +17,12 @@ from queries.filters import Filters
 
 @dataclass(frozen=True)
 class PageContext:
-    """The language, warehouse state and filters a page renders with."""
+    """The signed-in user, language, warehouse state and filters (scoped) a page renders with."""
 
     lang: str
     state: WarehouseState
     filters: Filters
+    user: User
 
     def query(self, name: str, filters: Filters | None = None, **options: object):
         """A cached query on this page's load (see `dashboard.data.QUERIES`)."""
@@ -31,12 +33,17 @@ class PageContext:
         return link_params(self.filters, self.state.load.as_of, self.lang, **extra)  # type: ignore[union-attr]
 
 
-def start(title_key: str) -> PageContext:
-    """Title, banner and sidebar filters; stops the page when there is no data to show."""
+def start(script: str, title_key: str) -> PageContext:
+    """Guard, title, banner and sidebar filters; stops the page when refused or without data.
+
+    `ctx.filters.scope` is the user's branch scope, so every query the page runs is limited to
+    it (None = every branch, () = nothing).
+    """
+    user = guard(script)
     lang = current_lang()
     st.title(t(title_key, lang))
     state = ready_state(lang)
     banner(state, lang)
     offer = data.choices(state)
-    filters = sidebar_filters(offer, state.load.as_of, lang)  # type: ignore[union-attr]
-    return PageContext(lang, state, filters)
+    filters = sidebar_filters(offer, state.load.as_of, lang, scope=user.branches)  # type: ignore[union-attr]
+    return PageContext(lang, state, filters, user)

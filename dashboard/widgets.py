@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import loaders
-from dashboard.export import to_csv, to_xlsx
+from dashboard.downloads import audited_buttons
 from dashboard.i18n import LANG_NAMES, LANGS, localise, normalise_lang, t
 from dashboard.loaders import WarehouseState
 
@@ -51,27 +52,18 @@ def warehouse_problem(state: WarehouseState, lang: str) -> None:
         st.warning(t("warehouse.unreachable", lang, error=state.detail))
 
 
-def download_table(frame: pd.DataFrame, name: str, lang: str) -> None:
-    """Two buttons offering `frame` (raw values, money in yuan) as `<name>.xlsx` and `.csv`."""
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
-        t("ui.download_xlsx", lang),
-        data=to_xlsx(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        t("ui.download_csv", lang),
-        data=to_csv(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_csv_{name}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+def download_table(
+    frame: pd.DataFrame,
+    name: str,
+    lang: str,
+    *,
+    filters: Mapping[str, object] | None = None,
+) -> None:
+    """Buttons offering `frame` as `<name>.xlsx` and `.csv`: masked for the user, audited on click.
+
+    `filters` (default: the page's query parameters) is what the audit row says was filtered.
+    """
+    audited_buttons(frame, name, lang, filters=filters)
 
 
 def chart_with_table(

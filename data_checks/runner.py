@@ -176,9 +176,15 @@ def run_checks(
     as_of: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     checks: Sequence[Check] | None = None,
+    step: Callable[[int, int], None] | None = None,
 ) -> CheckRun:
-    """Run `checks` (default: every registered check) on the warehouse behind `engine`."""
+    """Run `checks` (default: every registered check) on the warehouse behind `engine`.
+
+    `progress` gets a message per dataset; `step(done, total)` the datasets done so far (for a
+    progress bar), before each dataset and once at the end.
+    """
     say = progress or (lambda _message: None)
+    advance = step or (lambda _done, _total: None)
     started = time.perf_counter()
     tables = set(sa.inspect(engine).get_table_names())
     load_id, sha256, tolerance = _fingerprint(engine, tables)
@@ -187,6 +193,7 @@ def run_checks(
     datasets = _by_dataset(chosen)
     results: dict[str, CheckResult] = {}
     for n, (dataset, group) in enumerate(datasets.items(), start=1):
+        advance(n - 1, len(datasets))
         say(f"checking {dataset} ({n}/{len(datasets)}, {len(group)} checks)")
         if dataset not in tables:
             results.update((c.id, _missing(c)) for c in group)
@@ -197,6 +204,7 @@ def run_checks(
         for c in group:
             if isinstance(c.run, Query):
                 results[c.id] = _run_one_query(engine, c, params)
+    advance(len(datasets), len(datasets))
     run_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     ordered = tuple(results[c.id] for c in chosen)
     return CheckRun(run_at, as_of, load_id, sha256, time.perf_counter() - started, ordered)

@@ -24,6 +24,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "loads": ("load_id",),
     "build_settings": ("key",),
     "month_ends": ("month_idx",),
+    "committee_classifications": ("contract_id", "effective_month"),
     "portfolio_month": ("month_idx", *_SEGMENTS, "cohort_month", "dpd_bucket", "risk_class"),
     "portfolio_segment_month": ("month_idx", *_SEGMENTS, "dpd_bucket", "risk_class"),
     "portfolio_total_month": ("month_idx", "dpd_bucket", "risk_class"),
@@ -33,6 +34,9 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "vintage_month": ("cohort_idx", "mob", *_SEGMENTS),
     "check_runs": ("run_id",),
     "check_results": ("run_id", "check_id"),
+    "contract_segments": ("contract_id",),
+    "collection_facts": ("action_id",),
+    "collection_credits": ("receipt_id",),
 }
 
 
@@ -263,6 +267,7 @@ def _other_checks() -> list[Check]:
         )
     )
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
+    checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
     return checks
 
 

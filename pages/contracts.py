@@ -17,7 +17,7 @@ from dashboard.i18n import localise, t
 from dashboard.page_setup import start
 from dashboard.widgets import download_table
 
-ctx = start("page.contracts")
+ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang
 drill = parse_drill({k: st.query_params.get_all(k) for k in st.query_params}, lang)
 st.markdown(f"**{t('ct.criteria', lang)}**: {drill.description}")

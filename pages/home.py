@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dashboard import loaders
+from dashboard.access import guard
 from dashboard.format import count, md_text, wan
 from dashboard.i18n import t
+from dashboard.page_registry import ANALYSTS
 from dashboard.widgets import current_lang, warehouse_problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
+user = guard("home.py")
 lang = current_lang()
 st.title(t("home.title", lang))
 state = loaders.warehouse_state()
@@ -30,7 +33,12 @@ st.markdown(
     f"**{t('home.load', lang)}** #{load.load_id} · `{load.sha256[:12]}`"
 )
 
-figures = loaders.headline(state, load.as_of)
+if not user.has_any(ANALYSTS):
+    # Administrators run the portal, not the book: no business figures (docs/security.md).
+    st.info(t("home.no_figures", lang))
+    st.stop()
+
+figures = loaders.headline(state, load.as_of, user.branches)
 cols = st.columns(4)
 cols[0].metric(t("metric.open_contracts", lang), count(figures["open_contracts"]))
 cols[1].metric(t("metric.lessees", lang), count(figures["lessees"]))

@@ -12,7 +12,7 @@ from dashboard.page_setup import start
 from dashboard.widgets import chart_with_table
 from queries.migration import OFFICIAL_RATES, PERIODS
 
-ctx = start("page.migration")
+ctx = start("migration.py", "page.migration")
 lang = ctx.lang
 
 st.subheader(t("mg.matrix", lang))

@@ -14,7 +14,7 @@ from queries.filters import SEGMENTS
 from queries.overdue import BASES
 
 CONTRACTS = page_path("contracts.py")
-ctx = start("page.overdue")
+ctx = start("overdue.py", "page.overdue")
 lang = ctx.lang
 
 st.subheader(t("od.distribution", lang))

@@ -10,7 +10,7 @@ from dashboard.i18n import t
 from dashboard.page_setup import start
 from dashboard.widgets import chart_with_table, download_table
 
-ctx = start("page.overview")
+ctx = start("overview.py", "page.overview")
 lang = ctx.lang
 
 CARDS = (

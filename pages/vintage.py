@@ -12,7 +12,7 @@ from dashboard.widgets import chart_with_table
 from queries.filters import SEGMENTS
 from queries.vintage import AMOUNTS, GRAINS, RATES
 
-ctx = start("page.vintage")
+ctx = start("vintage.py", "page.vintage")
 lang = ctx.lang
 
 a, b = st.columns([3, 1])

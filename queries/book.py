@@ -2,7 +2,8 @@
 
 Open contracts are the month-end rows neither closed nor written off in that month (DOMAIN.md §2:
 a closed contract's last row has outstanding 0; a written-off one leaves balance figures that
-month). Money is summed in the database as NUMERIC and returned as Decimal.
+month). Money is summed in the database as NUMERIC and returned as Decimal. The user's branch
+scope (`BookFilter.scope`) applies as in `queries.filters.where`: None = every branch, () = none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
-from queries.filters import BookFilter, is_open
+from queries.filters import BookFilter, is_open, scope_clause
 from warehouse.schema import MONEY_TYPE, contract_month
 
 HEADLINE_COLUMNS = ("open_contracts", "lessees", "outstanding_principal", "contracts_dpd_gt_0")
@@ -22,6 +23,9 @@ def headline_statement(flt: BookFilter) -> sa.Select:
     """One row: open contracts, distinct lessees, outstanding principal, contracts with DPD > 0."""
     cm = contract_month
     open_at_month_end = sa.and_(cm.c.month_end == flt.month_end, is_open(cm))
+    scoped = scope_clause(flt.scope, cm)
+    if scoped is not None:
+        open_at_month_end = sa.and_(open_at_month_end, scoped)
     return sa.select(
         sa.func.count().label("open_contracts"),
         sa.func.count(sa.distinct(cm.c.lessee_id)).label("lessees"),

@@ -4,8 +4,13 @@ Exposure = outstanding principal at the as-of of rows not written off (balance b
 is net assets at the as-of month-end for 融资租赁公司 (`financing_lease`) and capital net at the
 previous quarter end — the last quarter-end month-end strictly before the as-of month — for
 金融租赁公司 (`financial_lease`), both from `company_financials`. Limits are regulatory and
-entity-wide, so only the as-of of the filters applies here, never the segment filters. A ratio
-with no base (missing or zero) is None and so is its breach flag.
+entity-wide, so only the as-of of the filters applies here, never the segment filters; the
+user's branch scope does apply (a scoped user sees only exposure booked in their branches, an
+empty scope nothing). A ratio with no base (missing or zero) is None and so is its breach flag.
+
+Unscoped, the rows come from `concentration_month`, where the build ranked every month-end's
+exposures (the largest `CONCENTRATION_KEPT` per kind, ties by key, as the live query orders
+them); a branch scope or a longer list reads `contract_month` at the as-of.
 """
 
 from __future__ import annotations
@@ -17,11 +22,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import measures
+from queries import measures, tiers
 from queries.execute import fetch_frame, fetch_one, table_exists
-from queries.filters import Filters
+from queries.filters import Filters, scope_clause
 from warehouse.build import month_end_of
-from warehouse.schema import SOURCE_TABLES, contract_month, lessees, loads
+from warehouse.schema import (
+    CONCENTRATION_KEPT,
+    SOURCE_TABLES,
+    concentration_month,
+    contract_month,
+    lessees,
+    loads,
+)
 
 company_financials = SOURCE_TABLES["company_financials"]
 
@@ -79,9 +91,11 @@ def base(engine: Engine, filters: Filters, entity: str) -> Decimal | None:
 def _by_lessee(filters: Filters) -> sa.CTE:
     """Exposure per lessee at the as-of with the lessee's group, related flag and name."""
     cm = contract_month
+    scoped = scope_clause(filters.scope, cm)
+    conds = [cm.c.month_end == filters.as_of, sa.not_(cm.c.written_off)]
     exp = (
         sa.select(cm.c.lessee_id, measures.total(cm.c.outstanding_principal, "outstanding"))
-        .where(cm.c.month_end == filters.as_of, sa.not_(cm.c.written_off))
+        .where(*conds, *([] if scoped is None else [scoped]))
         .group_by(cm.c.lessee_id)
         .having(sa.func.sum(cm.c.outstanding_principal) > 0)
         .subquery("exp")
@@ -143,6 +157,18 @@ def _statement(x: sa.CTE, top: int) -> sa.CompoundSelect:
     return sa.union_all(*(sa.select(*p.c) for p in parts), related_total)
 
 
+def _ranked(filters: Filters, top: int) -> sa.Select | sa.CompoundSelect:
+    """The statement giving the concentration rows: the build's ranking when it holds them."""
+    if tiers.USE_SUMMARIES and filters.scope is None and top <= CONCENTRATION_KEPT:
+        c = concentration_month
+        return (
+            sa.select(c.c.kind, c.c.key, c.c.name, c.c.lessees, c.c.outstanding)
+            .where(c.c.month_idx == filters.as_of_idx, c.c.place <= top)
+            .order_by(c.c.kind, c.c.place)
+        )
+    return _statement(_by_lessee(filters), top)
+
+
 def concentration(
     engine: Engine, filters: Filters, top: int = 10, entity: str | None = None
 ) -> pd.DataFrame:
@@ -154,7 +180,7 @@ def concentration(
     entity = entity or entity_type(engine) or "financing_lease"
     if entity not in LIMITS:
         raise ValueError(f"unknown entity type {entity!r}")
-    frame = fetch_frame(engine, _statement(_by_lessee(filters), top)).astype(object)
+    frame = fetch_frame(engine, _ranked(filters, top)).astype(object)
     frame = frame[frame["lessees"] > 0]
     order = {kind: n for n, kind in enumerate(KINDS)}
     frame = frame.assign(

@@ -10,11 +10,14 @@ Readings made here:
   previous calendar quarter (quarter-to-date), `ytd` at the prior 31 December. The cohort is the
   contracts open at the beginning; a contract closed or written off by the end has no cell
   (it is in "reduced"). New business = contracts open at the end but not at the beginning.
-- For the whole book (no segment or cohort filter) the build has already joined every period's
-  two month-ends: the queries read `migration_month` and `roll_month` (new business = the end
-  month's open book by class, from `portfolio_total_month`, minus the cohort still open). With
-  filters each query joins two month-ends per period, contract by contract, on `contract_month`;
-  the rate series joins all its periods' month-end pairs (a VALUES list) in one statement.
+- The build has already joined every period's two month-ends: without a cohort filter the
+  matrix and the rates read `migration_month` (whole book) or `migration_segment_month`
+  (segment filters or a branch scope; `queries.tiers.migration_table`), and new business is the
+  end month's open book by class (the portfolio summary for the same filters) minus the cohort
+  still open; roll rates read `roll_month` or `roll_segment_month` alike
+  (`queries.tiers.roll_table`). Otherwise each query joins two
+  month-ends per period, contract by contract, on `contract_month`; the rate series joins all
+  its periods' month-end pairs (a VALUES list) in one statement.
 """
 
 from __future__ import annotations
@@ -28,14 +31,7 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
-from warehouse.schema import (
-    DPD_BUCKETS,
-    NPL_CLASSES,
-    contract_month,
-    migration_month,
-    portfolio_total_month,
-    roll_month,
-)
+from warehouse.schema import DPD_BUCKETS, NPL_CLASSES, contract_month
 
 PERIODS: tuple[str, ...] = ("month", "quarter", "ytd")
 ROLL_TARGETS: tuple[str, ...] = (*DPD_BUCKETS, "closed", "written_off")
@@ -90,8 +86,8 @@ def _cohort(
 
 def _roll_statement(filters: Filters) -> sa.Select:
     """From-bucket × to-target at t−1 → t: contracts, t−1 balance, t balance of the still open."""
-    if tiers.whole_book(filters):
-        r = roll_month
+    r = tiers.roll_table(filters)
+    if r is not None:
         return (
             sa.select(
                 r.c.from_bucket,
@@ -100,7 +96,7 @@ def _roll_statement(filters: Filters) -> sa.Select:
                 measures.total(r.c.balance, "balance"),
                 measures.total(r.c.balance_at_t, "balance_at_t"),
             )
-            .where(r.c.month_idx == filters.as_of_idx)
+            .where(r.c.month_idx == filters.as_of_idx, *where(filters, r, cohort=False))
             .group_by(r.c.from_bucket, r.c.to_bucket)
         )
     b, e, joined, conds = _cohort(filters, filters.as_of_idx - 1, filters.as_of_idx)
@@ -185,9 +181,13 @@ def _cohort_cells(filters: Filters, pairs: list[tuple[int, int]]) -> sa.Select:
     )
 
 
-def _summary_cells(engine: Engine, period: str, end_idxs: list[int]) -> list[dict]:
-    """Whole book: the same cells as `_cohort_cells`, read from `migration_month`."""
-    m = migration_month
+def _summary_cells(
+    engine: Engine, filters: Filters, period: str, end_idxs: list[int]
+) -> list[dict]:
+    """The same cells as `_cohort_cells`, read from the transition summary for the filters."""
+    m = tiers.migration_table(filters)
+    if m is None:
+        raise ValueError("a cohort filter needs contract_month, not a transition summary")
     stmt = (
         sa.select(
             m.c.month_idx,
@@ -197,7 +197,11 @@ def _summary_cells(engine: Engine, period: str, end_idxs: list[int]) -> list[dic
             measures.total(m.c.begin_balance, "begin_balance"),
             measures.total(m.c.balance, "balance"),
         )
-        .where(m.c.period == period, m.c.month_idx.in_(sorted(set(end_idxs))))
+        .where(
+            m.c.period == period,
+            m.c.month_idx.in_(sorted(set(end_idxs))),
+            *where(filters, m, cohort=False),
+        )
         .group_by(m.c.month_idx, m.c.begin_class, m.c.end_class)
     )
     rows = _cells(engine, stmt)
@@ -206,16 +210,18 @@ def _summary_cells(engine: Engine, period: str, end_idxs: list[int]) -> list[dic
     return rows
 
 
-def _summary_new_business(engine: Engine, end_idx: int, cohort: list[dict]) -> list[dict]:
-    """Whole book: open at the end by class, minus the beginning cohort still open there."""
-    t = portfolio_total_month
+def _summary_new_business(
+    engine: Engine, filters: Filters, end_idx: int, cohort: list[dict]
+) -> list[dict]:
+    """Open at the end by class (portfolio summary), minus the beginning cohort still open."""
+    t = tiers.portfolio_table(filters)
     stmt = (
         sa.select(
             t.c.risk_class.label("end_class"),
             measures.total(t.c.contracts, "contracts"),
             measures.total(t.c.outstanding, "balance"),
         )
-        .where(t.c.month_idx == end_idx)
+        .where(t.c.month_idx == end_idx, *where(filters, t))
         .group_by(t.c.risk_class)
     )
     rows = _cells(engine, stmt)
@@ -252,9 +258,9 @@ def migration_matrix(engine: Engine, filters: Filters, period: str = "ytd") -> p
     """
     end_idx = filters.as_of_idx
     begin_idx = period_begin(end_idx, period)
-    if tiers.whole_book(filters):
-        cohort = _summary_cells(engine, period, [end_idx])
-        fresh = _summary_new_business(engine, end_idx, cohort)
+    if tiers.migration_table(filters) is not None:
+        cohort = _summary_cells(engine, filters, period, [end_idx])
+        fresh = _summary_new_business(engine, filters, end_idx, cohort)
     else:
         cohort = _cells(engine, _cohort_cells(filters, [(begin_idx, end_idx)]))
         fresh = _cells(engine, _new_business(filters, begin_idx, end_idx))
@@ -321,8 +327,8 @@ def migration_rates(
     while len(ends) < periods:
         ends.append(period_begin(ends[-1], period))
     pairs = [(period_begin(end_idx, period), end_idx) for end_idx in reversed(ends)]
-    if tiers.whole_book(filters):
-        found = _summary_cells(engine, period, [end_idx for _, end_idx in pairs])
+    if tiers.migration_table(filters) is not None:
+        found = _summary_cells(engine, filters, period, [end_idx for _, end_idx in pairs])
     else:
         found = _cells(engine, _cohort_cells(filters, pairs))
     rows = []

@@ -5,7 +5,8 @@ time at each MOB; a running sum over MOB gives the cumulative ever-X+ principal,
 keeps after its last row (closed and written-off contracts stay counted). Quarter cohorts group
 three start months and measure each contract at its own MOB; a cell is mature when the cohort's
 *last* start month has reached that MOB at the as-of, so every contract in it has been seen.
-Immature cells are None (never 0); rates are ÷ the cohort's original principal.
+Immature cells are None (never 0); rates are ÷ the cohort's original principal. Without a
+segment filter the cells come from `vintage_total_month` (`queries.tiers.vintage_table`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import measures
+from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from warehouse.build import month_end_of
-from warehouse.schema import month_ends, vintage_month
+from warehouse.schema import month_ends
 
 GRAINS: dict[str, int] = {"month": 1, "quarter": 3}
 AMOUNTS: tuple[str, ...] = (
@@ -41,7 +42,7 @@ def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {sorted(GRAINS)}")
     size = GRAINS[grain]
-    v = vintage_month
+    v = tiers.vintage_table(filters)
     as_of = filters.as_of_idx
     key = (v.c.cohort_idx - v.c.cohort_idx % size) if size > 1 else v.c.cohort_idx
     cells = (

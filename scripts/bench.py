@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -162,7 +163,14 @@ def _row(
     )
 
 
-PAGES = ("overview", "overdue", "vintage", "migration")
+PAGES = (
+    "overview",
+    "overdue",
+    "vintage",
+    "migration",
+    "vintage by region",
+    "migration, one region",
+)
 QUERY_SCRIPT = [sys.executable, str(ROOT / "scripts" / "bench_queries.py")]
 WARM_TARGET, COLD_TARGET, PG_WARM_TARGET, RATIO_TARGET = 0.5, 2.0, 2.0, 10
 
@@ -243,9 +251,11 @@ def queries_section(ctx: Context) -> Section:
         "month list, sidebar choices, KPIs, 24-month trend, three breakdowns, concentration; "
         "overdue: bucket distribution, rates by product; vintage: the month triangle and the "
         "segment comparison by product; migration: the month matrix, twelve months of official "
-        "rates, roll rates), whole book at the latest month-end, each measurement a fresh "
-        "process (`scripts/bench_queries.py`). **Cold**: the first run on a new engine (the "
-        "process's DuckDB cache empty; the OS file cache may be warm). **Warm**: median of "
+        "rates, roll rates; then the vintage page comparing by region instead of product, and "
+        "the migration page filtered to one region), whole book at the latest month-end, each "
+        "measurement a fresh process (`scripts/bench_queries.py`). **Cold**: the first run "
+        "on a new engine (the process's DuckDB cache empty; the OS file cache may be warm). "
+        "**Warm**: median of "
         "three further runs on the same engine (the database warm, no Streamlit cache). "
         "**Naive**: the columns the page needs read from `contract_month` (and `lessees`) into "
         "pandas with DuckDB's fast fetch and aggregated there. Memory is each process's peak "
@@ -269,10 +279,34 @@ def queries_section(ctx: Context) -> Section:
     return Section("Analytics page queries (issue 3)", body, steps)
 
 
+def monitoring_section(ctx: Context) -> Section:
+    """The 催收 and 预警与租赁物 page query sets (code in scripts/bench_monitoring.py)."""
+    from bench_monitoring import section
+
+    return section(ctx)
+
+
+def reports_section(ctx: Context) -> Section:
+    """Data checks, each supervisory workbook and the detail writers (scripts/bench_reports.py)."""
+    from bench_reports import section
+
+    return section(ctx)
+
+
+def risk_section(ctx: Context) -> Section:
+    """The 风险合同 and 合同档案 query sets (code in scripts/bench_risk.py)."""
+    from bench_risk import section
+
+    return section(ctx)
+
+
 # The registry: name -> function. Add a section by adding an entry.
 SECTIONS: dict[str, Callable[[Context], Section]] = {
     "load": load_section,
     "queries": queries_section,
+    "monitoring": monitoring_section,
+    "reports": reports_section,
+    "risk": risk_section,
 }
 
 
@@ -303,6 +337,33 @@ def render(sections: Sequence[Section], command: str) -> str:
     return "\n".join(parts)
 
 
+def merged(previous: str, sections: Sequence[Section]) -> list[Section]:
+    """This run's sections in place of their namesakes in an earlier output; the rest kept.
+
+    A section not rerun keeps its body, headed by the date and command of the run that measured
+    it, so running one section never erases another's table.
+    """
+    head, *old = previous.split("\n## ")
+    found = re.search(r"^Run (.+? UTC)", head, re.M)
+    command = re.search(r"^Command: (`.+`)", head, re.M)
+    origin = (
+        f"_Not rerun this time: from the run of {found.group(1)} ({command.group(1)})._\n\n"
+        if found and command
+        else ""
+    )
+    fresh = {s.title: s for s in sections}
+    out: list[Section] = []
+    for part in old:
+        title, _, body = part.partition("\n\n")
+        if title in fresh:
+            out.append(fresh.pop(title))
+        elif body.startswith("_Not rerun this time"):
+            out.append(Section(title, body.rstrip("\n") + "\n"))
+        else:
+            out.append(Section(title, origin + body.rstrip("\n") + "\n"))
+    return out + list(fresh.values())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen sections at the chosen sizes and write docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -324,7 +385,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"[{name}]")
             sections.append(SECTIONS[name](ctx))
     sizes = " ".join(str(s) for s in args.sizes)
-    args.output.write_text(render(sections, f"make bench SIZES='{sizes}'"), encoding="utf-8")
+    given = list(sys.argv[1:] if argv is None else argv)
+    command = f"python scripts/bench.py {' '.join(given)}".strip()
+    if set(names) == set(SECTIONS) and not (args.warehouse or args.pg_url):
+        command = f"make bench SIZES='{sizes}'"
+    written = (
+        merged(args.output.read_text(encoding="utf-8"), sections)
+        if args.output.exists()
+        else sections
+    )
+    args.output.write_text(render(written, command), encoding="utf-8")
     print(f"wrote {args.output}")
     failed = [s for sec in sections for s in sec.steps if s.returncode != 0]
     return 1 if failed else 0

@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +55,18 @@ PAGES: dict[str, Callable[..., list[pd.DataFrame]]] = {
         migration.roll_rates(e, f),
     ],
 }
+# The same pages with a control or a filter changed: the vintage comparison by region (56
+# values at 1M) and the migration page filtered to one region (`_one_region`).
+PAGES["vintage by region"] = lambda e, f: [
+    vintage.vintage(e, f, "month"),
+    segment_curves(e, f, "region", "ever30_rate"),
+]
+PAGES["migration, one region"] = lambda e, f: PAGES["migration"](e, _one_region(e, f))
+
+
+def _one_region(engine, filters: Filters) -> Filters:
+    """The filters with the first region of the sidebar's choices (what a user would pick)."""
+    return replace(filters, region=(segments.choices(engine)["region"][0],))
 
 
 def _naive_overview(con, as_of: int) -> int:
@@ -136,11 +149,48 @@ def _naive_migration(con, as_of: int) -> int:
     return rows
 
 
+def _naive_vintage_region(con, as_of: int) -> int:
+    cm = con.execute(
+        "SELECT contract_id, month_idx - mob AS cohort_idx, mob, region, dpd, written_off,"
+        " outstanding_principal, original_principal FROM contract_month"
+    ).df()
+    cm = cm.sort_values(["contract_id", "mob"])
+    cm["ever30"] = (cm["dpd"] > 30).groupby(cm["contract_id"]).cummax()
+    size = cm[cm["mob"] == 0].groupby("cohort_idx")["original_principal"].sum()
+    ever = cm[cm["ever30"]].groupby(["cohort_idx", "mob"])["original_principal"].sum()
+    seg = cm[cm["ever30"]].groupby(["region", "cohort_idx", "mob"])["original_principal"].sum()
+    return len(size) + len(ever) + len(seg)
+
+
+def _naive_migration_region(con, as_of: int) -> int:
+    region = con.execute("SELECT MIN(region) FROM contract_month").fetchone()[0]
+    cm = con.execute(
+        "SELECT contract_id, month_idx, region, risk_class, dpd_bucket, closed, written_off,"
+        " outstanding_principal FROM contract_month WHERE month_idx >= ?",
+        [as_of - 12],
+    ).df()
+    cm = cm[cm["region"] == region]
+    cm["open"] = ~(cm["closed"] | cm["written_off"])
+    rows = 0
+    for end in range(as_of - 11, as_of + 1):
+        b = cm[(cm["month_idx"] == end - 1) & cm["open"]]
+        e = cm[cm["month_idx"] == end]
+        pair = b.merge(e, on="contract_id", how="left", suffixes=("_b", "_e"))
+        rows += len(
+            pair.groupby(["risk_class_b", "risk_class_e"], dropna=False)[
+                "outstanding_principal_e"
+            ].sum()
+        )
+    return rows
+
+
 NAIVE = {
     "overview": _naive_overview,
     "overdue": _naive_overdue,
     "vintage": _naive_vintage,
     "migration": _naive_migration,
+    "vintage by region": _naive_vintage_region,
+    "migration, one region": _naive_migration_region,
 }
 
 

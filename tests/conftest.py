@@ -14,11 +14,15 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from _pytest.mark.structures import ParameterSet
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SCRIPT = ROOT / "scripts" / "pg.sh"
@@ -86,12 +90,25 @@ def _pg_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("duckdb", id="duckdb"),
+def engine_params(local: str = "duckdb") -> list[ParameterSet]:
+    """Fixture params: `local` (a file on disk) and PostgreSQL (marked `postgres`)."""
+    return [
+        pytest.param(local, id=local),
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
     ]
-)
+
+
+def module_db_urls(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, folder: str
+) -> Iterator[str]:
+    """A fresh warehouse URL for a module: a DuckDB file in `folder`, or a new PG database."""
+    if request.param == "duckdb":
+        yield f"duckdb:///{tmp_path_factory.mktemp(folder)}/w.duckdb"
+        return
+    yield from _pg_database(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(params=engine_params())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty warehouse URL: a DuckDB file, or a new PostgreSQL database."""
     if request.param == "duckdb":

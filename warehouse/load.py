@@ -34,6 +34,7 @@ from warehouse.load_write import (
     reset_tables,
     write_source,
 )
+from warehouse.portal.decisions import approved_for_build
 from warehouse.settings import Settings
 
 __all__ = ["ExtractError", "LoadResult", "Problem", "format_problems", "load_extract", "rebuild"]
@@ -141,6 +142,7 @@ def load_extract(
     """Check the extract at `src`, write it to the warehouse at `url` and build the mart."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
+    committee = approved_for_build(url)  # read before the write transaction opens
     digest = _Digest(src)
     digest.start()
     try:
@@ -156,8 +158,10 @@ def load_extract(
                 counts = _write(conn, st, url, say)
                 con.close()  # free the staging memory before the build
                 say(f"building contract_month as of {as_of}")
+                if committee:
+                    say(f"applying {len(committee)} approved committee classifications")
                 build_started = time.perf_counter()
-                build.build_mart(conn, settings, as_of, progress=say)
+                build.build_mart(conn, settings, as_of, progress=say, committee=committee)
                 build_seconds = time.perf_counter() - build_started
                 digest.join()
                 load_id = _record(
@@ -182,6 +186,7 @@ def rebuild(
     """Re-run the month-end build on the current warehouse, as of its latest load."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
+    committee = approved_for_build(url)
     with atomic_write(url, start_empty=False) as conn:
         loads = schema.loads
         if not sa.inspect(conn).has_table(loads.name):
@@ -191,6 +196,8 @@ def rebuild(
         if as_of is None:
             raise LookupError("the warehouse has no loads yet; run postloan load first")
         say(f"building contract_month as of {as_of}")
+        if committee:
+            say(f"applying {len(committee)} approved committee classifications")
         reset_tables(conn, ["mart", "build"])
-        build.build_mart(conn, settings, as_of, progress=say)
+        build.build_mart(conn, settings, as_of, progress=say, committee=committee)
     return BuildResult(as_of, time.perf_counter() - started)

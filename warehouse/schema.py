@@ -51,6 +51,16 @@ contracts = SOURCE_TABLES["contracts"]
 schedule = SOURCE_TABLES["schedule"]
 receipts = SOURCE_TABLES["receipts"]
 
+# One contract's (or lessee's) rows, as the contract dossier reads them, on server databases.
+for _name, _column in (
+    ("receipts", "contract_id"),
+    ("collections", "contract_id"),
+    ("inspections", "contract_id"),
+    ("device_events", "contract_id"),
+    ("warning_signals", "lessee_id"),
+):
+    sa.Index(f"ix_{_name}_{_column}", SOURCE_TABLES[_name].c[_column]).ddl_if(dialect="postgresql")
+
 loads = sa.Table(
     "loads",
     metadata,
@@ -232,23 +242,212 @@ roll_month = sa.Table(
     },
 )
 
-vintage_month = sa.Table(
-    "vintage_month",
+migration_segment_month = sa.Table(
+    "migration_segment_month",
     metadata,
-    sa.Column("cohort_idx", sa.Integer, nullable=False, doc="month_idx of the start month"),
-    sa.Column("cohort_month", sa.Date, nullable=False),
-    sa.Column("mob", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(7), nullable=False, doc="month, quarter or ytd"),
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the period's end month"),
     *_segment_columns(),
-    _count("cohort_contracts", "contracts of the cohort (counted at MOB 0)"),
-    _money("cohort_principal", "original principal of the cohort (counted at MOB 0)"),
-    _money("ever30_principal", "original principal of contracts first DPD > 30 at this MOB"),
-    _money("ever90_principal", "original principal of contracts first DPD > 90 at this MOB"),
-    _money("current30_outstanding", "outstanding of rows DPD > 30, not written off"),
-    _money("writeoff_amount", "write-offs at this MOB (writeoffs.amount, else the row balance)"),
+    sa.Column("begin_class", sa.String, nullable=False),
+    sa.Column("end_class", sa.String, nullable=True, doc="NULL: closed or written off (reduced)"),
+    _count("contracts", "contracts open at the period's beginning"),
+    _money("begin_balance", "their outstanding at the beginning"),
+    _money("balance", "their outstanding at the end when still open, else 0"),
     info={
         "layer": "mart",
-        "grain": "one row per cohort month, MOB and segment combination at which something "
-        "happens (MOB 0, DPD > 30 or a write-off); other cells are zero",
+        "grain": "one row per period kind, period-end month, segment combination, beginning "
+        "class and end class (migration_month by segment)",
+    },
+)
+
+roll_segment_month = sa.Table(
+    "roll_segment_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="t; the rows come from t - 1"),
+    *_segment_columns(),
+    sa.Column("from_bucket", sa.String(3), nullable=False),
+    sa.Column("to_bucket", sa.String(11), nullable=False, doc="a bucket, closed, written_off"),
+    _count("contracts", "contracts open at t - 1"),
+    _money("balance", "their outstanding at t - 1"),
+    _money("balance_at_t", "their outstanding at t when still open, else 0"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end t, segment combination, DPD bucket at t - 1 and "
+        "destination at t (roll_month by segment)",
+    },
+)
+
+# How many of the largest exposures per kind and month `concentration_month` keeps.
+CONCENTRATION_KEPT = 100
+
+concentration_month = sa.Table(
+    "concentration_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String, nullable=False, doc="lessee, group, related_party or the total"),
+    sa.Column("place", sa.Integer, nullable=False, doc="1 = largest; ties by key"),
+    sa.Column("key", sa.String, nullable=True, doc="lessee_id or group_id; NULL for the total"),
+    sa.Column("name", sa.String, nullable=True, doc="corporate lessees' names only"),
+    _count("lessees", "lessees with exposure in the row"),
+    _money("outstanding", "outstanding principal of rows not written off"),
+    info={
+        "layer": "mart",
+        "grain": f"one row per month-end, kind and place up to {CONCENTRATION_KEPT} (the largest "
+        "lessee, group and related-party exposures) plus the related-party total",
+    },
+)
+
+# PostgreSQL reads one month-end of the larger summaries through these; DuckDB skips the other
+# months by zone maps (the rows are written in month order) and needs no index.
+for _table, _keys in (
+    (portfolio_month, ("month_idx",)),
+    (portfolio_segment_month, ("month_idx",)),
+    (migration_segment_month, ("period", "month_idx")),
+    (roll_segment_month, ("month_idx",)),
+    (concentration_month, ("month_idx",)),
+):
+    sa.Index(f"ix_{_table.name}_month", *(_table.c[k] for k in _keys)).ddl_if(dialect="postgresql")
+
+
+def _vintage_table(name: str, keys: list[sa.Column], grain: str) -> sa.Table:
+    """A `keys` × cohort × MOB vintage summary with the vintage measures."""
+    return sa.Table(
+        name,
+        metadata,
+        *keys,
+        sa.Column("cohort_idx", sa.Integer, nullable=False, doc="month_idx of the start month"),
+        sa.Column("cohort_month", sa.Date, nullable=False),
+        sa.Column("mob", sa.Integer, nullable=False),
+        _count("cohort_contracts", "contracts of the cohort (counted at MOB 0)"),
+        _money("cohort_principal", "original principal of the cohort (counted at MOB 0)"),
+        _money("ever30_principal", "original principal of contracts first DPD > 30 at this MOB"),
+        _money("ever90_principal", "original principal of contracts first DPD > 90 at this MOB"),
+        _money("current30_outstanding", "outstanding of rows DPD > 30, not written off"),
+        _money("writeoff_amount", "write-offs at this MOB (writeoffs.amount, else row balance)"),
+        info={"layer": "mart", "grain": grain},
+    )
+
+
+vintage_month = _vintage_table(
+    "vintage_month",
+    _segment_columns(),
+    "one row per cohort month, MOB and segment combination at which something happens "
+    "(MOB 0, DPD > 30 or a write-off); other cells are zero",
+)
+
+# Coarser copies of vintage_month: the whole book, and one segment dimension at a time.
+vintage_total_month = _vintage_table(
+    "vintage_total_month",
+    [],
+    "one row per cohort month and MOB at which something happens (vintage_month summed over "
+    "the segments)",
+)
+
+vintage_dimension_month = _vintage_table(
+    "vintage_dimension_month",
+    [
+        sa.Column("dimension", sa.String, nullable=False, doc="a segment column name"),
+        sa.Column("value", sa.String, nullable=False),
+    ],
+    "one row per segment dimension, value, cohort month and MOB at which something happens "
+    "(vintage_month summed over the other segments)",
+)
+
+committee_classifications = sa.Table(
+    "committee_classifications",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("effective_month", sa.String(7), nullable=False, doc="YYYY-MM"),
+    sa.Column("risk_class", sa.String, nullable=False),
+    sa.Column("proposal_id", sa.Integer, nullable=False, doc="committee_decisions.decision_id"),
+    sa.Column("proposed_by", sa.String, nullable=False),
+    sa.Column("approved_by", sa.String, nullable=False),
+    sa.Column("approved_at", sa.DateTime, nullable=False, doc="UTC"),
+    info={
+        "layer": "build",
+        "grain": "one row per contract and effective month: the latest approved committee "
+        "classification proposal, copied from the portal store at the build",
+    },
+)
+
+# The monitoring marts (warehouse/build/monitoring.py). One row per contract: what the
+# collections, warning and leased-asset queries filter source rows by.
+contract_segments = sa.Table(
+    "contract_segments",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    _money("original_principal", "the contract principal"),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("start_idx", sa.Integer, nullable=False, doc="month_idx of the start month"),
+    sa.Column("end_idx", sa.Integer, nullable=True, doc="month closed or written off (last row)"),
+    sa.Column("first_90_idx", sa.Integer, nullable=True, doc="first month with DPD > 90"),
+    sa.Column("first_90_month_end", sa.Date, nullable=True),
+    info={
+        "layer": "mart",
+        "grain": "one row per contract: lessee, segments, cohort, principal, start, end month "
+        "and first month-end over 90 DPD",
+    },
+)
+
+# The collections marts (warehouse/build/monitoring.py): actions and credited receipts with
+# their contract's segments, so the 催收 page filters them like any summary.
+collection_facts = sa.Table(
+    "collection_facts",
+    metadata,
+    sa.Column("action_id", sa.String, nullable=False),
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the action's month"),
+    sa.Column("action_time", sa.DateTime, nullable=False),
+    sa.Column("action_day", sa.Date, nullable=False),
+    sa.Column("channel", sa.String, nullable=False),
+    sa.Column("counterparty_role", sa.String, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),
+    sa.Column("collector", sa.String, nullable=False),
+    sa.Column("promised_amount", MONEY_TYPE, nullable=True),
+    sa.Column("promise_due", sa.Date, nullable=False, doc="promised_date, else the day + 30"),
+    *(
+        _count(name, doc)
+        for name, doc in (
+            ("attempt", "1 unless a legal filing"),
+            ("reached", "1 for an attempt contacted, promised, refused or paid"),
+            ("promise", "1 for a promise to pay"),
+            ("kept", "1 for a promise whose receipts to its due date reach the amount"),
+            ("part", "1 for a promise with some receipts, not enough"),
+            ("spell_start", "1 for the first action of a collection spell"),
+            ("cured", "1 for a spell start followed by DPD 0 within 3 month-ends"),
+        )
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per collection action, with its contract's segments and its flags",
+    },
+)
+
+collection_credits = sa.Table(
+    "collection_credits",
+    metadata,
+    sa.Column("receipt_id", sa.String, nullable=False),
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the receipt's month"),
+    sa.Column("received_date", sa.Date, nullable=False),
+    _money("amount", "the receipt"),
+    sa.Column("action_id", sa.String, nullable=False, doc="the latest action ≤ 30 days before"),
+    sa.Column("action_time", sa.DateTime, nullable=False),
+    sa.Column("channel", sa.String, nullable=False),
+    sa.Column("collector", sa.String, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per receipt dated within 30 days on or after a collection action of "
+        "its contract, credited to the latest such action",
     },
 )
 
@@ -292,4 +491,5 @@ CLASS_REASONS: tuple[str, ...] = (
     "override",
     "upgrade_hold",
     "debtor_npl_share",
+    "committee",
 )

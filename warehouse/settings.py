@@ -81,6 +81,35 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("collections.contact_window_end", "21:00", "DOMAIN §10: latest allowed contact"),
     Setting("collections.daily_cap", 3, "DOMAIN §10: contact attempts per debtor per day"),
     Setting("collections.retention_years", 2, "DOMAIN §10: minimum years records are kept"),
+    Setting("access.idle_minutes", 30, "access: minutes without activity before sign-out"),
+    Setting("access.absolute_hours", 12, "access: hours after sign-in before sign-out"),
+    Setting("access.max_failed_logins", 5, "access: wrong passwords in a row before lockout"),
+    Setting("access.lockout_minutes", 15, "access: minutes an account stays locked"),
+    Setting("access.oidc_roles_claim", "roles", "access: OIDC claim holding the roles"),
+    Setting(
+        "access.oidc_branches_claim",
+        "branches",
+        "access: OIDC claim holding the branch scope (absent = every branch)",
+    ),
+    Setting("watch.signal_days", 90, "DOMAIN §4: days a high-severity warning signal counts"),
+    Setting("watch.iot_days", 30, "DOMAIN §4: days an IoT alert counts"),
+    Setting("watch.promise_days", 90, "DOMAIN §10: days a broken promise to pay counts"),
+    Setting(
+        "watch.inspection_interval_days",
+        180,
+        "DOMAIN §4: an asset above the minimum value uninspected this long is overdue",
+    ),
+    Setting(
+        "watch.inspection_min_asset_value",
+        "1000000.00",
+        "DOMAIN §4: contract principal (yuan) above which inspections are required",
+    ),
+    Setting("watch.debt_ratio", "0.70", "DOMAIN §4: lessee debt ratio above which it is watched"),
+    Setting(
+        "watch.revenue_drop_share",
+        "0.20",
+        "DOMAIN §4: year-on-year revenue fall (share) above which a lessee is watched",
+    ),
 )
 
 SETTING_KEYS = tuple(s.key for s in SETTINGS)

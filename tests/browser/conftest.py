@@ -1,8 +1,10 @@
 """Browser harness: a real `streamlit run` on a demo warehouse, driven by Playwright + Chromium.
 
 The session builds a small demo warehouse (`postloan demo --contracts 300` + `postloan load`) in
-a temporary folder, serves the dashboard on a free port, and gives each test a fresh page whose
-console errors are collected. Later page issues add their tests beside these.
+a temporary folder, creates the test accounts in its portal store (`tests.signin`), serves the
+dashboard on a free port, and gives each test a fresh page whose console errors are collected.
+Every page needs a sign-in: `tests.signin.browser_sign_in(page, server_url, user, password, path)`
+with an account of `browser_accounts`. Later page issues add their tests beside these.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, _free_port, in_ci
+from tests.signin import create_browser_accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -46,13 +49,27 @@ def _run(*args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a dashboard served on a freshly built demo warehouse."""
+def server_warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the browser server's demo warehouse (its portal store sits beside it)."""
     work = tmp_path_factory.mktemp("browser")
     postloan = str(BIN / "postloan")
     _run(postloan, "demo", str(work / "extract"), "--contracts", "300")
     url = f"duckdb:///{work / 'w.duckdb'}"
     _run(postloan, "load", str(work / "extract"), "--warehouse", url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def browser_accounts(server_warehouse: str) -> dict[str, str]:
+    """`tests.signin.BROWSER_ACCOUNTS` created in the server's store: username -> password."""
+    return create_browser_accounts(server_warehouse)
+
+
+@pytest.fixture(scope="session")
+def server_url(server_warehouse: str, browser_accounts: dict[str, str]) -> Iterator[str]:
+    """Base URL of a dashboard served on the demo warehouse, with the test accounts created."""
+    url = server_warehouse
+    work = Path(url.removeprefix("duckdb:///")).parent
     port = _free_port()
     env = {**os.environ, "POSTLOAN_WAREHOUSE_URL": url}
     log = (work / "server.log").open("wb")

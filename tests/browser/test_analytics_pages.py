@@ -10,8 +10,15 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.browser.helpers import assert_no_exception, metric_value, settle, shot
+from tests.signin import TEST_PASSWORD, browser_sign_in
 
 pytestmark = pytest.mark.browser
+USER = "exec"  # an executive: every analytics page serves the role
+
+
+def _open(page, server_url: str, path: str) -> None:
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, path)
+
 
 PAGES = {
     "overview": "组合概览",
@@ -24,8 +31,7 @@ PAGES = {
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_opens_without_errors(server_url: str, page, name: str) -> None:
-    page.goto(f"{server_url}/{name}")
-    settle(page)
+    _open(page, server_url, name)
     assert page.locator("h1").first.inner_text() == PAGES[name]
     if name != "contracts":
         page.wait_for_selector(".js-plotly-plot", timeout=15_000)
@@ -43,8 +49,7 @@ def _pick(page, label: str, option: str) -> None:
 
 
 def test_filter_changes_numbers_and_url(server_url: str, page) -> None:
-    page.goto(f"{server_url}/overview")
-    settle(page)
+    _open(page, server_url, "overview")
     before = metric_value(page, "存续合同数")
     _pick(page, "产品", "贷款")
     assert_no_exception(page)
@@ -52,15 +57,17 @@ def test_filter_changes_numbers_and_url(server_url: str, page) -> None:
     assert after != before and int(after.replace(",", "")) < int(before.replace(",", ""))
     assert parse_qs(urlparse(page.url).query)["product"] == ["loan"]
     # The bookmark reproduces the view in a new session.
-    page.goto(page.url)
-    settle(page)
+    _open(page, server_url, page.url.removeprefix(server_url))
     assert metric_value(page, "存续合同数") == after
 
 
 def test_bucket_link_drills_to_contracts_keeping_filters(server_url: str, page) -> None:
-    page.goto(f"{server_url}/overdue?product=direct_lease")
-    settle(page)
-    link = page.locator('[data-testid="stPageLink"] a').filter(has_text="M0 · ").first
+    _open(page, server_url, "overdue?product=direct_lease")
+    link = (
+        page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a')
+        .filter(has_text="M0 · ")
+        .first
+    )
     link.click()
     page.wait_for_url("**/contracts?**")
     settle(page)
@@ -75,9 +82,8 @@ def test_bucket_link_drills_to_contracts_keeping_filters(server_url: str, page) 
 
 
 def test_matrix_cell_drills_to_contracts(server_url: str, page) -> None:
-    page.goto(f"{server_url}/migration")
-    settle(page)
-    page.locator('[data-testid="stPageLink"] a').first.click()
+    _open(page, server_url, "migration")
+    page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a').first.click()
     page.wait_for_url("**/contracts?**")
     settle(page)
     assert parse_qs(urlparse(page.url).query)["migration"][0].startswith("month:")
@@ -86,8 +92,7 @@ def test_matrix_cell_drills_to_contracts(server_url: str, page) -> None:
 
 
 def test_download_table_as_csv_and_xlsx(server_url: str, page) -> None:
-    page.goto(f"{server_url}/overview")
-    settle(page)
+    _open(page, server_url, "overview")
     buttons = page.locator('[data-testid="stDownloadButton"]')
     with page.expect_download() as got:
         buttons.filter(has_text="下载 CSV").first.click()

@@ -11,55 +11,49 @@ to 2024-06-30 with a load record. Hand-checked figures the pages must show:
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from tests.load_record import record_load
 from tests.queries.books import portfolio_book
-from tests.warehouse.book import build_book
-from warehouse import schema
-from warehouse.engine import create_warehouse_engine
+from tests.signin import sign_in
+from tests.warehouse.book import Book, build_book
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 AS_OF = date(2024, 6, 30)
 
 
-def build_analytics_warehouse(url: str) -> None:
-    """Build the portfolio book to June 2024 at `url` and record a load for it."""
-    build_book(url, portfolio_book(), AS_OF.isoformat())
-    engine = create_warehouse_engine(url)
-    try:
-        schema.metadata.create_all(engine, tables=[schema.loads])
-        with engine.begin() as conn:
-            conn.execute(
-                sa.insert(schema.loads),
-                {
-                    "load_id": 1,
-                    # stored naive UTC, as the loader records it: 10:00 in Beijing
-                    "loaded_at": datetime(2024, 7, 1, 2, 0, tzinfo=UTC).replace(tzinfo=None),
-                    "as_of": AS_OF,
-                    "institution": "测试融资租赁有限公司",
-                    "entity_type": "financing_lease",
-                    "currency": "CNY",
-                    "source": "book",
-                    "sha256": "0" * 64,
-                    "row_counts": json.dumps({"contracts": 3}),
-                    "build_seconds": 0.1,
-                },
-            )
-    finally:
-        engine.dispose()
+def build_analytics_warehouse(url: str, book: Book | None = None) -> None:
+    """Build the portfolio book (or `book`) to June 2024 at `url` and record a load for it."""
+    build_book(url, book or portfolio_book(), AS_OF.isoformat())
+    record_load(
+        url,
+        as_of=AS_OF,
+        # stored naive UTC, as the loader records it: 10:00 in Beijing
+        loaded_at=datetime(2024, 7, 1, 2, 0, tzinfo=UTC).replace(tzinfo=None),
+        institution="测试融资租赁有限公司",
+        source="book",
+        sha256="0" * 64,
+        contracts=3,
+        build_seconds=0.1,
+    )
 
 
-def open_page(page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
-    """Run the app, then switch to `pages/<page>.py` with `params` in the URL."""
+def open_page(
+    page: str,
+    params: dict[str, str | list[str]] | None = None,
+    *,
+    roles: tuple[str, ...] = ("executive",),
+    branches: tuple[str, ...] | None = None,
+) -> AppTest:
+    """Sign in with `roles` (and branch scope), run the app, switch to `pages/<page>.py`."""
     at = AppTest.from_file(str(APP), default_timeout=90)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    sign_in(at, roles=roles, branches=branches)
     at.run()
     return at.switch_page(f"../pages/{page}.py").run()
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.signin import sign_in
 from warehouse import schema
 from warehouse.engine import create_warehouse_engine
 
@@ -112,6 +113,7 @@ def _app(url: str, monkeypatch: pytest.MonkeyPatch, lang: str | None = None) -> 
     at = AppTest.from_file(str(APP), default_timeout=60)
     if lang:
         at.query_params["lang"] = lang
+    sign_in(at)
     return at.run()
 
 

@@ -6,7 +6,6 @@ every table the checks read exists. Tests that break the data get their own copy
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import _pg_database
+from tests.conftest import engine_params, module_db_urls
+from tests.load_record import record_load
 from tests.warehouse.book import Book, build_book, monthly
-from warehouse import schema
 from warehouse.engine import create_warehouse_engine
 
 AS_OF = "2024-12-31"
@@ -39,43 +38,24 @@ def good_book() -> Book:
 def make_warehouse(url: str) -> str:
     """Build the good book at `url` and record one load; returns `url`."""
     build_book(url, good_book(), AS_OF)
-    engine = create_warehouse_engine(url)
-    try:
-        schema.metadata.create_all(engine, tables=[schema.loads], checkfirst=True)
-        with engine.begin() as conn:
-            conn.execute(
-                schema.loads.insert().values(
-                    load_id=1,
-                    loaded_at=datetime(2025, 1, 2, 3, 4),  # noqa: DTZ001 - naive UTC
-                    as_of=date.fromisoformat(AS_OF),
-                    institution="示例租赁",
-                    entity_type="financing_lease",
-                    currency="CNY",
-                    source="hand-made",
-                    sha256="ab" * 32,
-                    row_counts=json.dumps({"contracts": 4}),
-                )
-            )
-    finally:
-        engine.dispose()
+    record_load(
+        url,
+        as_of=date.fromisoformat(AS_OF),
+        loaded_at=datetime(2025, 1, 2, 3, 4),  # noqa: DTZ001 - naive UTC
+        institution="示例租赁",
+        source="hand-made",
+        sha256="ab" * 32,
+        contracts=4,
+    )
     return url
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        pytest.param("duckdb", id="duckdb"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ],
-)
+@pytest.fixture(scope="module", params=engine_params())
 def module_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A fresh, empty warehouse URL shared by one module's tests, on DuckDB and PostgreSQL."""
-    if request.param == "duckdb":
-        yield f"duckdb:///{tmp_path_factory.mktemp('checks')}/w.duckdb"
-        return
-    yield from _pg_database(request.getfixturevalue("pg_url"))
+    yield from module_db_urls(request, tmp_path_factory, "checks")
 
 
 def execute(url: str, *statements: sa.Executable | str) -> None:

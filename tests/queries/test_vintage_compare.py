@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from queries.filters import Filters
 from queries.vintage_compare import segment_curves
@@ -48,3 +49,34 @@ def test_unknown_dimension_or_metric_is_refused(build: Build) -> None:
         segment_curves(engine, JUNE, "cohort_month")
     with pytest.raises(ValueError, match="metric"):
         segment_curves(engine, JUNE, "product", metric="bogus")
+
+
+def test_per_mob_and_write_off_metrics(build: Build) -> None:
+    """Current 30+ is per MOB, not cumulative. direct_lease: MOB 1 V4 1,000 ÷ 5,000 = 20%;
+    MOB 2 V1 1,000 + V4 1,000 = 40%; MOB 3 V4 (DPD 96) 20% (V1 closed); MOB 4 V4 closed: 0;
+    MOB 5 0 ÷ 4,000 = 0. Write-off, loan: V3 2,000 written off at MOB 3 (June) → 0, 0, 0, 100%,
+    then None; direct_lease never writes off: 0 at every mature MOB."""
+    engine = build(vintage_book(), "2024-06-30")
+    d = Decimal
+    current = segment_curves(engine, JUNE, "product", "current30_rate")
+    assert _rates(current, "direct_lease") == [0, d("0.2"), d("0.4"), d("0.2"), 0, 0]
+    written = segment_curves(engine, JUNE, "product", "writeoff_rate")
+    assert _rates(written, "loan") == [0, 0, 0, 1, None, None]
+    assert _rates(written, "direct_lease") == [0] * 6
+    loan = written[written["segment"] == "loan"].sort_values("mob")
+    assert list(loan["cohort_principal"])[3:] == [2000, 0, 0]
+    assert list(loan["amount"])[3:] == [2000, None, None]
+
+
+def test_one_statement_for_every_segment_value(build: Build) -> None:
+    """Chosen in the filters, any number of values is one grouped statement (not one per value);
+    unchosen, two more find the largest values and the sidebar's choices."""
+    engine = build(vintage_book(), "2024-06-30")
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    both = Filters(as_of=date(2024, 6, 30), product=("direct_lease", "loan"))
+    frame = segment_curves(engine, both, "product")
+    assert (len(statements), set(frame["segment"])) == (1, {"direct_lease", "loan"})
+    statements.clear()
+    segment_curves(engine, JUNE, "product")
+    assert len(statements) == 3

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.build import assemble, classify, position, summary
+from warehouse.build import assemble, classify, monitoring, position, summary
 from warehouse.settings import Settings
 from warehouse.table_reset import empty_table
 
@@ -45,12 +45,27 @@ MART_TABLES = (
     schema.segment_values,
     schema.migration_month,
     schema.roll_month,
+    schema.migration_segment_month,
+    schema.roll_segment_month,
+    schema.concentration_month,
+    schema.vintage_total_month,
+    schema.vintage_dimension_month,
+    schema.committee_classifications,
+    schema.contract_segments,
+    schema.collection_facts,
+    schema.collection_credits,
 )
 
 
 def all_steps(tolerance_is_zero: bool = False) -> tuple[tuple[str, str], ...]:
     """Every SQL step of the build, in order."""
-    return (*position.steps(tolerance_is_zero), *classify.STEPS, assemble.STEP, *summary.STEPS)
+    return (
+        *position.steps(tolerance_is_zero),
+        *classify.STEPS,
+        assemble.STEP,
+        *summary.STEPS,
+        *monitoring.STEPS,
+    )
 
 
 def scratch_tables() -> list[str]:
@@ -95,9 +110,17 @@ def _params(settings: Settings, as_of: date) -> dict[str, object]:
 
 
 def build_mart(
-    conn: Connection, settings: Settings, as_of: date, progress: Progress | None = None
+    conn: Connection,
+    settings: Settings,
+    as_of: date,
+    progress: Progress | None = None,
+    committee: Sequence[Mapping[str, object]] = (),
 ) -> dict[str, float]:
-    """Compute `contract_month` from the source tables in `conn`; returns seconds per step."""
+    """Compute `contract_month` from the source tables in `conn`; returns seconds per step.
+
+    `committee` are the approved risk-committee classifications (rows of
+    `committee_classifications`, from `warehouse.portal.decisions.approved_classifications`).
+    """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     _drop_scratch(conn)
@@ -110,6 +133,8 @@ def build_mart(
         {"month_idx": i, "month_end": month_end_of(i)} for i in range(start, month_idx(as_of) + 1)
     ]
     conn.execute(schema.month_ends.insert(), rows)
+    if committee:
+        conn.execute(schema.committee_classifications.insert(), [dict(r) for r in committee])
 
     conn.execute(sa.text(PARAMS_DDL))
     conn.execute(sa.text(PARAMS_INSERT), _params(settings, as_of))

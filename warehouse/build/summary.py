@@ -1,4 +1,4 @@
-"""Build steps 13-19: the summary marts the analytics pages read instead of `contract_month`.
+"""The last build steps: the summary marts the analytics pages read instead of `contract_month`.
 
 `portfolio_month` adds up `contract_month` per month-end × segments × cohort × DPD bucket × class
 (balance figures over rows not written off, DOMAIN.md §5); `vintage_month` keeps, per cohort ×
@@ -10,10 +10,16 @@ Coarser copies follow, so queries can read the coarsest table that answers their
 `portfolio_segment_month` (no cohort), `portfolio_total_month` (whole book), `segment_values`
 (the sidebar's choices), and for the whole book the period transitions behind the migration
 matrices and roll rates (`migration_month`, `roll_month`), each pair of month-ends joined once
-here rather than on every page view.
+here rather than on every page view; the same transitions per segment combination
+(`migration_segment_month`, `roll_segment_month`) answer segment-filtered migration and roll
+rates; the largest exposures per month-end (`concentration_month`) answer the concentration
+table; and `vintage_month` summed over every segment (`vintage_total_month`) or all but one
+(`vintage_dimension_month`) answer the vintage triangle and the segment comparison.
 """
 
 from __future__ import annotations
+
+from warehouse.schema import CONCENTRATION_KEPT
 
 SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
 
@@ -79,6 +85,36 @@ ORDER BY 1, 3
 """,
 )
 
+_VINTAGE = (
+    "cohort_contracts, cohort_principal, ever30_principal, ever90_principal, "
+    "current30_outstanding, writeoff_amount"
+)
+_VINTAGE_SUMS = ", ".join(f"SUM({c})" for c in _VINTAGE.split(", "))
+
+VINTAGE_TOTAL = (
+    "vintage_total_month",
+    f"""
+INSERT INTO vintage_total_month (cohort_idx, cohort_month, mob, {_VINTAGE})
+SELECT cohort_idx, cohort_month, mob, {_VINTAGE_SUMS}
+FROM vintage_month
+GROUP BY cohort_idx, cohort_month, mob
+ORDER BY cohort_idx, mob
+""",
+)
+
+VINTAGE_DIMENSION = (
+    "vintage_dimension_month",
+    f"""
+INSERT INTO vintage_dimension_month (dimension, value, cohort_idx, cohort_month, mob, {_VINTAGE})
+"""
+    + "\nUNION ALL\n".join(
+        f"SELECT '{name}', {name}, cohort_idx, cohort_month, mob, {_VINTAGE_SUMS}\n"
+        f"FROM vintage_month GROUP BY {name}, cohort_idx, cohort_month, mob"
+        for name in SEGMENTS.split(", ")
+    )
+    + "\nORDER BY 1, 2, 3, 5",
+)
+
 _MEASURES = (
     "contracts, outstanding, overdue_principal, overdue_interest, provision, new_contracts, "
     "new_principal, receipts, writeoff_contracts, writeoff_amount"
@@ -126,11 +162,13 @@ _PERIODS = """
   UNION ALL
   SELECT 'ytd', month_idx - MOD(month_idx, 12) - 1, month_idx FROM month_ends"""
 
+_B_SEGMENTS = ", ".join(f"b.{name}" for name in SEGMENTS.split(", "))
+
 TRANSITIONS = (
     "period transitions",
     f"""
 CREATE TABLE _b_trans AS
-SELECT p.period, p.end_idx, b.risk_class AS begin_class,
+SELECT p.period, p.end_idx, {_B_SEGMENTS}, b.risk_class AS begin_class,
        CASE WHEN e.closed OR e.written_off THEN NULL ELSE e.risk_class END AS end_class,
        b.dpd_bucket AS from_bucket,
        CASE WHEN e.contract_id IS NULL THEN 'closed' WHEN e.written_off THEN 'written_off'
@@ -144,7 +182,20 @@ FROM ({_PERIODS}
 JOIN contract_month b ON b.month_idx = p.begin_idx
 LEFT JOIN contract_month e ON e.contract_id = b.contract_id AND e.month_idx = p.end_idx
 WHERE NOT b.closed AND NOT b.written_off
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+""",
+)
+
+MIGRATION_SEGMENT = (
+    "migration_segment_month",
+    f"""
+INSERT INTO migration_segment_month (period, month_idx, {SEGMENTS}, begin_class, end_class,
+                                     contracts, begin_balance, balance)
+SELECT period, end_idx, {SEGMENTS}, begin_class, end_class,
+       SUM(contracts), SUM(begin_balance), SUM(balance)
+FROM _b_trans
+GROUP BY period, end_idx, {SEGMENTS}, begin_class, end_class
+ORDER BY period, end_idx
 """,
 )
 
@@ -153,10 +204,75 @@ MIGRATION = (
     """
 INSERT INTO migration_month (period, month_idx, begin_class, end_class, contracts, begin_balance,
                              balance)
-SELECT period, end_idx, begin_class, end_class, SUM(contracts), SUM(begin_balance), SUM(balance)
+SELECT period, month_idx, begin_class, end_class, SUM(contracts), SUM(begin_balance), SUM(balance)
+FROM migration_segment_month
+GROUP BY period, month_idx, begin_class, end_class
+ORDER BY period, month_idx
+""",
+)
+
+# Exposure per lessee and month-end (rows not written off), with what concentration needs.
+EXPOSURE = (
+    "exposures by lessee",
+    """
+CREATE TABLE _b_exposure AS
+SELECT x.month_idx, x.lessee_id, x.outstanding, l.group_id, l.related_party,
+       CASE WHEN l.lessee_type = 'corporate' THEN l.name END AS name
+FROM (
+  SELECT month_idx, lessee_id, SUM(outstanding_principal) AS outstanding
+  FROM contract_month
+  WHERE NOT written_off
+  GROUP BY month_idx, lessee_id
+  HAVING SUM(outstanding_principal) > 0
+) x
+JOIN lessees l ON l.lessee_id = x.lessee_id
+""",
+)
+
+_PLACE = "ROW_NUMBER() OVER (PARTITION BY month_idx ORDER BY {by} DESC, {key})"
+
+CONCENTRATION = (
+    "concentration_month",
+    f"""
+INSERT INTO concentration_month (month_idx, kind, place, key, name, lessees, outstanding)
+SELECT month_idx, kind, place, key, name, lessees, outstanding
+FROM (
+  SELECT month_idx, 'lessee' AS kind, {_PLACE.format(by="outstanding", key="lessee_id")} AS place,
+         lessee_id AS key, name, 1 AS lessees, outstanding
+  FROM _b_exposure
+  UNION ALL
+  SELECT month_idx, 'related_party', {_PLACE.format(by="outstanding", key="lessee_id")},
+         lessee_id, name, 1, outstanding
+  FROM _b_exposure
+  WHERE related_party
+  UNION ALL
+  SELECT month_idx, 'group', {_PLACE.format(by="SUM(outstanding)", key="group_id")},
+         group_id, NULL, COUNT(*), SUM(outstanding)
+  FROM _b_exposure
+  WHERE group_id IS NOT NULL
+  GROUP BY month_idx, group_id
+) ranked
+WHERE place <= {CONCENTRATION_KEPT}
+UNION ALL
+SELECT month_idx, 'related_parties_total', 1, NULL, NULL, COUNT(*), SUM(outstanding)
+FROM _b_exposure
+WHERE related_party
+GROUP BY month_idx
+ORDER BY 1, 2, 3
+""",
+)
+
+ROLL_SEGMENT = (
+    "roll_segment_month",
+    f"""
+INSERT INTO roll_segment_month (month_idx, {SEGMENTS}, from_bucket, to_bucket, contracts,
+                                balance, balance_at_t)
+SELECT end_idx, {SEGMENTS}, from_bucket, to_bucket,
+       SUM(contracts), SUM(begin_balance), SUM(balance)
 FROM _b_trans
-GROUP BY period, end_idx, begin_class, end_class
-ORDER BY period, end_idx
+WHERE period = 'month'
+GROUP BY end_idx, {SEGMENTS}, from_bucket, to_bucket
+ORDER BY end_idx
 """,
 )
 
@@ -164,11 +280,10 @@ ROLL = (
     "roll_month",
     """
 INSERT INTO roll_month (month_idx, from_bucket, to_bucket, contracts, balance, balance_at_t)
-SELECT end_idx, from_bucket, to_bucket, SUM(contracts), SUM(begin_balance), SUM(balance)
-FROM _b_trans
-WHERE period = 'month'
-GROUP BY end_idx, from_bucket, to_bucket
-ORDER BY end_idx
+SELECT month_idx, from_bucket, to_bucket, SUM(contracts), SUM(balance), SUM(balance_at_t)
+FROM roll_segment_month
+GROUP BY month_idx, from_bucket, to_bucket
+ORDER BY month_idx
 """,
 )
 
@@ -179,6 +294,12 @@ STEPS: tuple[tuple[str, str], ...] = (
     PORTFOLIO_TOTAL,
     SEGMENT_VALUES,
     TRANSITIONS,
+    MIGRATION_SEGMENT,
     MIGRATION,
+    ROLL_SEGMENT,
     ROLL,
+    EXPOSURE,
+    CONCENTRATION,
+    VINTAGE_TOTAL,
+    VINTAGE_DIMENSION,
 )

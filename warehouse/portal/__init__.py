@@ -29,7 +29,12 @@ from warehouse.engine import duckdb_path, is_duckdb
 portal_metadata = sa.MetaData()
 
 # Subject modules that declare portal tables; each is imported before tables are created.
-TABLE_MODULES: tuple[str, ...] = ("warehouse.portal.audit",)
+TABLE_MODULES: tuple[str, ...] = (
+    "warehouse.portal.audit",
+    "warehouse.portal.filings",
+    "warehouse.portal.users",
+    "warehouse.portal.decisions",
+)
 
 
 def load_table_modules() -> sa.MetaData:

@@ -1,0 +1,163 @@
+"""`postloan user add|disable|enable|reset-password|list`: local accounts in the portal store.
+
+Passwords are typed twice at a hidden prompt, or read from the first line of standard input with
+`--password-stdin` (scripts, tests); never taken as an argument, where `ps` and the shell history
+would show them. Every change is audited with the actor `cli:<operating-system user>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # `postloan --help` must not import SQLAlchemy
+    from sqlalchemy.engine import Engine
+
+EXIT_BAD_INPUT = 2
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from warehouse.portal import portal_engine, portal_url
+    from warehouse.settings import warehouse_url
+
+    return portal_engine(portal_url(warehouse_url(args.warehouse)))
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _list(text: str | None) -> list[str]:
+    return [v.strip() for v in (text or "").split(",") if v.strip()]
+
+
+def _add(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import add_account
+
+    if args.all_branches and args.branches is not None:
+        raise ValueError("give --branches or --all-branches, not both")
+    # No --branches means every branch; `--branches ""` grants none (the user sees no figures).
+    branches = None if args.branches is None else _list(args.branches)
+    account = add_account(
+        engine,
+        args.name,
+        _password(args),
+        _list(args.roles),
+        branches=branches,
+        display_name=args.display_name or "",
+        actor=_actor(),
+    )
+    return f"added {account.username} ({','.join(sorted(account.roles))})"
+
+
+def _disable(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import set_disabled
+
+    set_disabled(engine, args.name, True, actor=_actor())
+    return f"disabled {args.name}"
+
+
+def _enable(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import set_disabled
+
+    set_disabled(engine, args.name, False, actor=_actor())
+    return f"enabled {args.name} (lockout cleared)"
+
+
+def _reset(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import reset_password
+
+    reset_password(engine, args.name, _password(args), actor=_actor())
+    return f"password of {args.name} reset (lockout cleared)"
+
+
+def _list_users(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import list_accounts
+
+    rows = [("username", "roles", "branches", "state", "display name")]
+    for a in list_accounts(engine):
+        branches = "*" if a.branches is None else (",".join(a.branches) or "(none)")
+        state = "disabled" if a.disabled else ("locked" if a.locked_until else "active")
+        rows.append((a.username, ",".join(sorted(a.roles)), branches, state, a.display_name))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
+    "add": _add,
+    "disable": _disable,
+    "enable": _enable,
+    "reset-password": _reset,
+    "list": _list_users,
+}
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Manage the portal's local accounts (add, disable, enable, reset-password, list)."""
+    import sqlalchemy as sa
+
+    from warehouse.portal.users import AccountError
+
+    try:
+        engine = _engine(args)
+    except (ValueError, sa.exc.SQLAlchemyError) as exc:
+        print(f"postloan user: cannot open the portal store: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        print(ACTIONS[args.action](engine, args))
+    except (AccountError, ValueError) as exc:
+        print(f"postloan user {args.action}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    return 0
+
+
+def add_user_parser(
+    sub: argparse._SubParsersAction, warehouse_option: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Register `postloan user …` on the top-level subparsers."""
+    user = sub.add_parser("user", help="manage local portal accounts", description=cmd_user.__doc__)
+    actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def named(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=help_text, description=help_text)
+        parser.add_argument("name", metavar="NAME", help="username")
+        warehouse_option(parser)
+        return parser
+
+    add = named("add", "create an account (password prompted twice)")
+    add.add_argument(
+        "--roles", required=True, help="comma-separated: executive,risk_committee,compliance,admin"
+    )
+    add.add_argument(
+        "--branches", metavar="X,Y", help="branch scope; empty string = no branch at all"
+    )
+    add.add_argument("--all-branches", action="store_true", help="every branch (the default)")
+    add.add_argument("--display-name", metavar="TEXT", help="name shown in the portal")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    named("disable", "refuse further sign-ins (an open session ends at its next page)")
+    named("enable", "allow sign-ins again and clear a lockout")
+    reset = named("reset-password", "set a new password (prompted) and clear a lockout")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    warehouse_option(
+        actions.add_parser("list", help="list the accounts", description="list the accounts")
+    )
+    user.set_defaults(func=cmd_user)

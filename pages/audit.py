@@ -1,0 +1,55 @@
+"""审计日志: the append-only audit trail, filtered, newest first, one bounded page at a time.
+
+Roles admin and compliance. Params: `from`, `to`, `actor`, `action`, `q`, `page` (see
+dashboard/audit_view.py). The export holds every matching row up to a cap and is itself audited.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+import streamlit as st
+
+from dashboard import audit_view
+from dashboard.access import guard
+from dashboard.downloads import audited_buttons
+from dashboard.i18n import localise, t
+from dashboard.widgets import current_lang
+from queries.audit_trail import MAX_EXPORT
+
+guard("audit.py")
+lang = current_lang()
+st.title(t("page.audit", lang))
+st.caption(t("audit.intro", lang))
+try:
+    query = audit_view.filter_widgets(lang)
+    frame, total = audit_view.events(query)
+except sa.exc.SQLAlchemyError as exc:
+    st.warning(t("audit.unavailable", lang, error=type(exc).__name__))
+    st.stop()
+
+pages = max(1, math.ceil(total / audit_view.PAGE_SIZE))
+st.markdown(t("audit.count", lang, n=f"{total:,}"))
+if frame.empty:
+    st.info(t("audit.none", lang))
+    st.stop()
+st.dataframe(localise(audit_view.display(frame, lang), lang), hide_index=True, width="stretch")
+chosen = st.number_input(
+    f"{t('audit.page', lang)} (1–{pages})",
+    min_value=1,
+    max_value=pages,
+    value=min(query.page, pages),
+)
+if chosen != query.page:
+    st.query_params["page"] = str(chosen)
+    st.rerun()
+if total > MAX_EXPORT:
+    st.caption(t("audit.export_cap", lang, n=f"{MAX_EXPORT:,}"))
+audited_buttons(
+    audit_view.exported(audit_view.export_rows(query)),
+    "audit_trail",
+    lang,
+    action="export",
+    filters=audit_view.to_params(query),
+)

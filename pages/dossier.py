@@ -1,0 +1,111 @@
+"""合同档案: one contract's whole story, opened by deep link `?contract=ID` (`as_of=YYYY-MM`).
+
+A forged id or one outside the user's branch scope shows only "not found or not permitted".
+Every view is audited (`dossier_view`); the pack export is audited as `export`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, decision_forms, dossier_view, risk_data
+from dashboard.access import guard, sees_personal_data
+from dashboard.dossier_pack import dossier_pack
+from dashboard.downloads import audit_details, current_page, record_download
+from dashboard.format import md_text
+from dashboard.i18n import t
+from dashboard.page_registry import page_path
+from dashboard.risk_view import headers_only
+from dashboard.widgets import banner, current_lang, ready_state
+from queries.filters import Filters
+from queries.risk_queries import DOSSIER_SECTIONS
+from warehouse.portal import utc_now
+
+user = guard("dossier.py")
+lang = current_lang()
+st.title(t("page.dossier", lang))
+state = ready_state(lang)
+banner(state, lang)
+months = {f"{m:%Y-%m}": m for m in data.choices(state).month_ends}
+as_of = months.get(st.query_params.get("as_of", ""), risk_data.as_of_of(state))
+back = {"lang": lang, **({"as_of": f"{as_of:%Y-%m}"} if as_of != state.load.as_of else {})}  # type: ignore[union-attr]
+st.page_link(page_path("at_risk.py"), label=t("rk.back", lang), icon="↩", query_params=back)
+contract_id = (st.query_params.get("contract") or "").strip()[:64]
+if not contract_id:
+    st.info(t("rk.no_contract", lang))
+    st.stop()
+
+filters = Filters(as_of=as_of, scope=user.branches)
+sections = {
+    name: data.query(state, name, filters, contract_id=contract_id) for name in DOSSIER_SECTIONS
+}
+head = sections.pop("dossier_header")
+risk_data.audit_view(user, contract_id, found=not head.empty)
+if head.empty:
+    st.error(t("rk.not_found", lang))
+    st.stop()
+
+row = head.iloc[0]
+st.subheader(md_text(f"{row['contract_id']} · {row['lessee_name']}"))
+decision_forms.flash()
+history = risk_data.contract_decisions(contract_id)
+watch = risk_data.watchlist()
+why = data.query(state, "at_risk_rules_for", filters, contract_id=contract_id, watchlist=watch)
+dossier_view.summary(row, "" if why.empty else why["rules"].iloc[0], lang)
+
+pack = dossier_pack(
+    {t("col.contract_id", lang): contract_id, t("col.month_end", lang): as_of.isoformat()},
+    head,
+    {
+        **{t(f"rk.pack.{k}", lang): v for k, v in sections.items()},
+        t("rk.tab.decisions", lang): history,
+    },
+    generated_at=utc_now(),
+    reveal=sees_personal_data(user),
+    headers=lambda frame: headers_only(frame, lang),
+)
+st.download_button(
+    t("rk.export_pack", lang),
+    data=pack.data,
+    file_name=f"dossier_{contract_id}.xlsx",
+    mime=pack.mime,
+    icon=":material/download:",
+    key="rk_pack",
+    on_click=record_download,
+    args=(
+        user.username,
+        "export",
+        contract_id,
+        audit_details("dossier.xlsx", current_page(), {}),
+        pack,
+    ),
+)
+st.caption(t("rk.pdf_note", lang))
+
+TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
+tabs = st.tabs([t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")])
+with tabs[0]:
+    dossier_view.overview(head, sections["dossier_guarantors"], lang)
+with tabs[1]:
+    dossier_view.payments(sections, lang)
+with tabs[2]:
+    dossier_view.history(sections, lang)
+with tabs[3]:
+    dossier_view.table(sections["dossier_collections"], "collections", lang)
+with tabs[4]:
+    dossier_view.assets(sections, lang)
+with tabs[5]:
+    dossier_view.table(sections["dossier_signals"], "signals", lang)
+with tabs[6]:
+    dossier_view.exposure(sections, lang)
+with tabs[7]:
+    dossier_view.table(sections["dossier_financials"], "financials", lang)
+with tabs[8]:
+    if not user.has_any({"risk_committee"}):
+        st.caption(t("rk.decide_only", lang))
+    elif as_of != risk_data.as_of_of(state) or not isinstance(row["risk_class"], str):
+        st.caption(t("rk.form.latest_only", lang))
+    else:
+        decision_forms.record_form(user, contract_id, row["risk_class"], as_of, lang)
+        decision_forms.review(user, history, lang)
+    dossier_view.table(history, "decisions", lang)

@@ -1,0 +1,66 @@
+"""用户管理: local accounts — list, add, disable / enable, reset a password (admin only)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import user_admin
+from dashboard.access import ROLES, guard
+from dashboard.access_form import role_names
+from dashboard.i18n import localise, t
+from dashboard.widgets import current_lang, download_table
+
+admin = guard("users.py")
+lang = current_lang()
+st.title(t("page.users", lang))
+DONE = "users_done"  # the last change's message, shown after the rerun that refreshes the list
+if DONE in st.session_state:
+    st.success(st.session_state.pop(DONE))
+
+st.subheader(t("users.list", lang))
+frame = user_admin.accounts_frame()
+st.dataframe(localise(frame, lang), hide_index=True, width="stretch")
+download_table(frame, "users", lang)
+
+
+def _outcome(problem: str | None, name: str, key: str = "users.done") -> None:
+    if problem is None:
+        st.session_state[DONE] = t(key, lang, name=name)
+        st.rerun()
+    else:
+        st.error(problem)
+
+
+st.subheader(t("users.add", lang))
+with st.form("users_add", clear_on_submit=True):
+    username = st.text_input(t("users.username", lang), max_chars=64, key="ua_name")
+    display_name = st.text_input(t("users.display_name", lang), max_chars=200, key="ua_display")
+    roles = st.multiselect(
+        t("users.roles", lang),
+        list(ROLES),
+        format_func=lambda r: role_names({r}, lang),
+        key="ua_roles",
+    )
+    branches = st.text_input(t("users.branches", lang), key="ua_branches")
+    no_branch = st.checkbox(t("users.no_branches", lang), key="ua_no_branch")
+    password = st.text_input(t("users.password", lang), type="password", key="ua_password")
+    if st.form_submit_button(t("users.create", lang), type="primary"):
+        scope = user_admin.branch_list(branches, no_branch)
+        problem = user_admin.add(admin, username, password, roles, scope, display_name, lang)
+        _outcome(problem, username.strip(), "users.created")
+
+st.subheader(t("users.manage", lang))
+names = user_admin.usernames()
+if names:
+    name = st.selectbox(t("users.pick", lang), names, key="um_name")
+    left, right = st.columns(2)
+    if left.button(t("users.disable", lang), key="um_disable"):
+        _outcome(user_admin.set_disabled(admin, name, True, lang), name)
+    if right.button(t("users.enable", lang), key="um_enable"):
+        _outcome(user_admin.set_disabled(admin, name, False, lang), name)
+    with st.form("users_reset", clear_on_submit=True):
+        new_password = st.text_input(
+            t("users.new_password", lang), type="password", key="um_password"
+        )
+        if st.form_submit_button(t("users.reset", lang)):
+            _outcome(user_admin.reset_password(admin, name, new_password, lang), name)

@@ -1,0 +1,304 @@
+"""风险合同: the open contracts at the as-of month-end that meet any committee watch rule.
+
+One set-based statement flags every open contract of the slice (`Filters`, branch scope included)
+with each rule it meets, then keeps the flagged ones. Rules (codes; the page names them):
+
+- `dpd`: DPD > 0 · `class`: class worse than normal · `observation`: in a restructuring
+  observation period (all read from `contract_month` at the as-of);
+- `signal`: a high-severity warning signal of the contract, or of its lessee with no contract
+  named, dated within `watch.signal_days` up to the as-of (both ends counted: (as-of − N, as-of]);
+- `iot`: any IoT event of the contract's devices within `watch.iot_days`;
+- `inspection_abnormal`: the latest inspection up to the as-of found the asset not `normal`;
+- `inspection_overdue`: principal above `watch.inspection_min_asset_value` and no inspection
+  (nor the contract's start) within `watch.inspection_interval_days`;
+- `promise_broken`: a promise to pay with its promised date within `watch.promise_days` whose
+  receipts from the promise's day to the promised date fall short of the promised amount (any
+  receipt keeps a promise with no amount);
+- `debt_ratio`, `cash_flow`, `revenue_drop`: the lessee's latest statement up to the as-of has
+  liabilities above `watch.debt_ratio` × assets, a negative operating cash flow, or revenue more
+  than `watch.revenue_drop_share` below the statement twelve months earlier;
+- `watchlist`: on the committee's watchlist (ids from the portal store, passed in).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries import at_risk_rules as rules_sql
+from queries.at_risk_rules import WatchParams, watch_params
+from queries.execute import fetch_frame
+from queries.filters import Filters, is_open, where
+from warehouse import schema
+from warehouse.schema import MONEY_TYPE, contract_month
+
+__all__ = [
+    "MAX_PAGE",
+    "RULES",
+    "SORTS",
+    "WatchParams",
+    "at_risk",
+    "rule_counts",
+    "rules_for",
+    "split_counts",
+    "watch_params",
+]
+
+RULES: tuple[str, ...] = (
+    "dpd",
+    "class",
+    "observation",
+    "signal",
+    "iot",
+    "inspection_abnormal",
+    "inspection_overdue",
+    "promise_broken",
+    "debt_ratio",
+    "cash_flow",
+    "revenue_drop",
+    "watchlist",
+)
+MAX_PAGE = 1000
+ONE, ZERO = sa.literal_column("1"), sa.literal_column("0")
+
+
+def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.case((sa.func.coalesce(condition, sa.false()), ONE), else_=ZERO)
+
+
+def flagged_statement(
+    filters: Filters,
+    params: WatchParams,
+    watchlist: tuple[str, ...] = (),
+    only: str | None = None,
+) -> sa.Subquery:
+    """Every open contract of the slice at the as-of (or just contract `only`) with one 0/1
+    column `f_<rule>` per rule."""
+    as_of, p = filters.as_of, params
+    cm, k = contract_month, schema.contracts
+    # Only contracts above the inspection threshold need their start date.
+    big = (
+        sa.select(k.c.contract_id, k.c.start_date)
+        .where(k.c.principal > p.inspection_min_asset_value)
+        .subquery("big")
+    )
+    sig_c = rules_sql.high_signals(as_of, p, "contract_id", only)
+    sig_l = rules_sql.high_signals(as_of, p, "lessee_id", only)
+    iot, ins = rules_sql.iot_alerts(as_of, p, only), rules_sql.last_inspection(as_of, only)
+    promise = rules_sql.broken_promises(as_of, p, only)
+    fin = rules_sql.financial_flags(as_of, p, only)
+    due_since = as_of - timedelta(days=p.inspection_interval_days)
+    joined = (
+        cm.outerjoin(big, big.c.contract_id == cm.c.contract_id)
+        .outerjoin(sig_c, sig_c.c.contract_id == cm.c.contract_id)
+        .outerjoin(sig_l, sig_l.c.lessee_id == cm.c.lessee_id)
+        .outerjoin(iot, iot.c.contract_id == cm.c.contract_id)
+        .outerjoin(ins, ins.c.contract_id == cm.c.contract_id)
+        .outerjoin(promise, promise.c.contract_id == cm.c.contract_id)
+        .outerjoin(fin, fin.c.lessee_id == cm.c.lessee_id)
+    )
+    flags = {
+        "dpd": cm.c.dpd > 0,
+        "class": cm.c.risk_class != "normal",
+        "observation": cm.c.in_observation,
+        "signal": sa.or_(sig_c.c.contract_id.isnot(None), sig_l.c.lessee_id.isnot(None)),
+        "iot": iot.c.contract_id.isnot(None),
+        "inspection_abnormal": ins.c.abnormal == ONE,
+        "inspection_overdue": sa.and_(
+            big.c.contract_id.isnot(None),
+            sa.func.coalesce(ins.c.last_date, big.c.start_date) <= due_since,
+        ),
+        "promise_broken": promise.c.contract_id.isnot(None),
+        "debt_ratio": fin.c.debt == ONE,
+        "cash_flow": fin.c.cash == ONE,
+        "revenue_drop": fin.c.revenue == ONE,
+        "watchlist": cm.c.contract_id.in_(watchlist) if watchlist else sa.false(),
+    }
+    only_clause = [] if only is None else [cm.c.contract_id == only]
+    return (
+        sa.select(
+            cm.c.contract_id,
+            cm.c.lessee_id,
+            cm.c.lessee_type,
+            cm.c.product,
+            cm.c.branch,
+            cm.c.outstanding_principal,
+            cm.c.overdue_principal,
+            cm.c.dpd,
+            cm.c.risk_class,
+            cm.c.class_reason,
+            *(_flag(c).label(f"f_{r}") for r, c in flags.items()),
+        )
+        .select_from(joined)
+        .where(cm.c.month_end == as_of, is_open(cm), *where(filters, cm), *only_clause)
+        .subquery("flagged")
+    )
+
+
+def _codes(f: sa.Subquery) -> sa.ColumnElement[str]:
+    """The rules met as comma-separated codes, in `RULES` order."""
+    parts = (sa.case((f.c[f"f_{r}"] == ONE, f"{r},"), else_="") for r in RULES)
+    return sa.func.rtrim(sa.func.concat(*parts), ",")
+
+
+def _met(f: sa.Subquery) -> sa.ColumnElement[int]:
+    return sum((f.c[f"f_{r}"] for r in RULES), ZERO)
+
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "outstanding": ("outstanding_principal DESC", "contract_id"),
+    "dpd": ("dpd DESC", "outstanding_principal DESC", "contract_id"),
+    "rules": ("rules_met DESC", "outstanding_principal DESC", "contract_id"),
+    "class": ("class_rank DESC", "outstanding_principal DESC", "contract_id"),
+    "contract": ("contract_id",),
+}
+COUNT_COLUMNS: tuple[str, ...] = tuple(
+    f"{kind}_{r}" for r in (*RULES, "any") for kind in ("n", "o")
+)
+
+
+def _order(rows: sa.Subquery, sort: str) -> list[sa.ColumnElement]:
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {sorted(SORTS)}")
+    order = []
+    for item in SORTS[sort]:
+        name, _, direction = item.partition(" ")
+        order.append(rows.c[name].desc() if direction == "DESC" else rows.c[name].asc())
+    return order
+
+
+def _counts(f: sa.Subquery, over: bool) -> list[sa.ColumnElement]:
+    """n_<rule> contracts and o_<rule> outstanding per rule and for any rule (`over`: windows
+    over the at-risk rows, else aggregates)."""
+
+    def total(expr: sa.ColumnElement) -> sa.ColumnElement:
+        summed = sa.func.sum(expr).over() if over else sa.func.sum(expr)
+        return sa.func.coalesce(summed, ZERO)
+
+    columns = []
+    anything = _met(f) > ZERO
+    for r in (*RULES, "any"):
+        met = anything if r == "any" else f.c[f"f_{r}"] == ONE
+        columns.append(total(sa.case((met, ONE), else_=ZERO)).label(f"n_{r}"))
+        money = total(sa.case((met, f.c.outstanding_principal), else_=ZERO))
+        columns.append(sa.cast(money, MONEY_TYPE).label(f"o_{r}"))
+    return columns
+
+
+def at_risk_statement(
+    filters: Filters,
+    params: WatchParams,
+    watchlist: tuple[str, ...] = (),
+    rules: tuple[str, ...] = (),
+    sort: str = "outstanding",
+    limit: int = 100,
+    offset: int = 0,
+) -> sa.Select:
+    """One page of at-risk contracts meeting any of `rules` (all rules when empty), each row
+    carrying `total_rows` and the counts per rule of the whole at-risk list (`COUNT_COLUMNS`)."""
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown watch rules {sorted(unknown)}")
+    f = flagged_statement(filters, params, watchlist)
+    rank = sa.case(*((f.c.risk_class == c, i) for c, i in schema.RISK_CLASS_RANK.items()))
+    listed = (
+        sa.select(
+            *(col for col in f.c if not col.key.startswith("f_")),
+            _codes(f).label("rules"),
+            _met(f).label("rules_met"),
+            rank.label("class_rank"),
+            *_counts(f, over=True),
+            *(f.c[f"f_{r}"] for r in RULES),
+        )
+        .where(_met(f) > ZERO)
+        .subquery("at_risk")
+    )
+    chosen = rules or RULES
+    rows = (
+        sa.select(listed, sa.func.count().over().label("total_rows"))
+        .where(sa.or_(*(listed.c[f"f_{r}"] == ONE for r in chosen)))
+        .subquery("chosen")
+    )
+    page = (
+        sa.select(rows)
+        .order_by(*_order(rows, sort))
+        .limit(min(max(limit, 1), MAX_PAGE))
+        .offset(max(offset, 0))
+        .subquery("page")
+    )
+    # The lessee's name is read for the page's rows only, never for the whole book.
+    les = schema.lessees
+    kept = [c for c in page.c if c.key != "class_rank" and not c.key.startswith("f_")]
+    return (
+        sa.select(*kept[:2], les.c.name.label("lessee_name"), *kept[2:])
+        .join(les, les.c.lessee_id == page.c.lessee_id)
+        .order_by(*_order(page, sort))
+    )
+
+
+def at_risk(
+    engine: Engine,
+    filters: Filters,
+    watchlist: tuple[str, ...] = (),
+    rules: tuple[str, ...] = (),
+    sort: str = "outstanding",
+    limit: int = 100,
+    offset: int = 0,
+    params: WatchParams | None = None,
+) -> pd.DataFrame:
+    """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`,
+    `total_rows` and the list's counts per rule (`COUNT_COLUMNS`; see `split_counts`)."""
+    params = params or watch_params(engine)
+    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset)
+    return fetch_frame(engine, stmt)
+
+
+def counts_frame(wide: pd.Series) -> pd.DataFrame:
+    """Counts per rule (then `any`) from one row holding `COUNT_COLUMNS`."""
+    return pd.DataFrame(
+        [
+            {"rule": r, "contracts": int(wide[f"n_{r}"]), "outstanding": wide[f"o_{r}"]}
+            for r in (*RULES, "any")
+        ]
+    )
+
+
+def split_counts(page: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A page of `at_risk` as (rows without the count columns, counts per rule or None)."""
+    rows = page.drop(columns=[c for c in COUNT_COLUMNS if c in page.columns])
+    return rows, (counts_frame(page.iloc[0]) if len(page) else None)
+
+
+def rule_counts_statement(
+    filters: Filters, params: WatchParams, watchlist: tuple[str, ...] = ()
+) -> sa.Select:
+    """One row: per rule the contracts meeting it and their outstanding; `any` for the list."""
+    return sa.select(*_counts(flagged_statement(filters, params, watchlist), over=False))
+
+
+def rule_counts(
+    engine: Engine,
+    filters: Filters,
+    watchlist: tuple[str, ...] = (),
+    params: WatchParams | None = None,
+) -> pd.DataFrame:
+    """Per rule (then `any`): contracts meeting it and their outstanding principal (yuan)."""
+    params = params or watch_params(engine)
+    stmt = rule_counts_statement(filters, params, watchlist)
+    return counts_frame(fetch_frame(engine, stmt).iloc[0])
+
+
+def rules_for(
+    engine: Engine,
+    filters: Filters,
+    contract_id: str,
+    watchlist: tuple[str, ...] = (),
+    params: WatchParams | None = None,
+) -> pd.DataFrame:
+    """The rules one contract meets at the as-of (one row, `rules`; none when not open there)."""
+    params = params or watch_params(engine)
+    f = flagged_statement(filters, params, watchlist, only=contract_id)
+    return fetch_frame(engine, sa.select(f.c.contract_id, _codes(f).label("rules")))

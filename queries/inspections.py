@@ -1,0 +1,241 @@
+"""租赁物检查 Leased-asset inspections: coverage over time, overdue inspections, findings.
+
+Definitions (docs/monitoring.md):
+- An asset *needs inspection* when its contract is open at the month-end and its principal (the
+  financed amount, our measure of the asset's value) is above `watch.inspection_min_asset_value`.
+  It is *covered* when inspected (any type, any finding) within `watch.inspection_interval_days`
+  up to the month-end; *overdue* when not covered although the contract started before that
+  interval; otherwise *not yet due*. Coverage = covered ÷ (covered + overdue).
+- An *abnormal finding* is an inspection whose asset status is not `normal`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries.collections import days
+from queries.execute import fetch_frame
+from queries.filters import Filters, where
+from queries.measures import add_ratio
+from queries.monitoring_scope import (
+    LIST_LIMIT,
+    money,
+    month_index,
+    scoped_contracts,
+    settings_in_force,
+    window_start,
+)
+from warehouse.build import month_end_of
+from warehouse.schema import SOURCE_TABLES, contract_segments, month_ends
+
+INSPECTIONS = SOURCE_TABLES["inspections"]
+INSPECTION_LISTS: tuple[str, ...] = ("overdue", "abnormal")
+
+
+def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.insert(0, "month_end", [month_end_of(int(i)) for i in frame["month_idx"]])
+    return frame.drop(columns=["month_idx"])
+
+
+def _needing(
+    filters: Filters, months: int, settings: dict[str, str], *, recent_only: bool = False
+) -> tuple[sa.Subquery, int]:
+    """Open rows above the value in the window with start, due flag and last inspection so far.
+
+    `recent_only`: look only at inspections within the interval (the last one, if any, then
+    covers the row); a much smaller join when the actual older date is not needed.
+    """
+    cs, me, i = contract_segments, month_ends, INSPECTIONS
+    interval = int(settings["watch.inspection_interval_days"])
+    floor = money(settings["watch.inspection_min_asset_value"])
+    # Open at a month-end = from the start month up to before the closing / write-off month
+    # (contract_segments), so the window's rows come from ~12 × contracts, not contract_month.
+    rows = (
+        sa.select(
+            cs.c.contract_id,
+            cs.c.lessee_id,
+            me.c.month_idx,
+            me.c.month_end,
+            cs.c.branch,
+            cs.c.asset_category,
+            cs.c.original_principal,
+            cs.c.start_date,
+            (cs.c.start_date <= me.c.month_end - days(interval)).label("due"),
+        )
+        .select_from(
+            cs.join(
+                me,
+                sa.and_(
+                    me.c.month_idx >= cs.c.start_idx,
+                    sa.or_(cs.c.end_idx.is_(None), me.c.month_idx < cs.c.end_idx),
+                ),
+            )
+        )
+        .where(
+            me.c.month_idx >= filters.as_of_idx - months + 1,
+            me.c.month_idx <= filters.as_of_idx,
+            cs.c.original_principal > floor,
+            *where(filters, cs),
+        )
+        .subquery("rows")
+    )
+    # A join and group-by, not a correlated subquery: PostgreSQL would rescan per row.
+    last = (
+        sa.select(
+            rows.c.contract_id,
+            rows.c.month_idx,
+            sa.func.max(i.c.inspection_date).label("last_inspection"),
+        )
+        .select_from(
+            rows.join(
+                i,
+                sa.and_(
+                    i.c.contract_id == rows.c.contract_id,
+                    i.c.inspection_date <= rows.c.month_end,
+                    *(
+                        [i.c.inspection_date > rows.c.month_end - days(interval)]
+                        if recent_only
+                        else []
+                    ),
+                ),
+            )
+        )
+        .group_by(rows.c.contract_id, rows.c.month_idx)
+        .subquery("last")
+    )
+    needing = (
+        sa.select(rows, last.c.last_inspection)
+        .select_from(
+            rows.outerjoin(
+                last,
+                sa.and_(
+                    last.c.contract_id == rows.c.contract_id, last.c.month_idx == rows.c.month_idx
+                ),
+            )
+        )
+        .subquery("needing")
+    )
+    return needing, interval
+
+
+def inspection_coverage(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Per month-end: assets needing inspection, covered, overdue, not yet due, coverage rate."""
+    settings = settings_in_force(engine)
+    n, interval = _needing(filters, months, settings, recent_only=True)
+    covered = n.c.last_inspection.is_not(None)
+    overdue = sa.and_(sa.not_(sa.func.coalesce(covered, False)), n.c.due)
+
+    def count_if(cond: sa.ColumnElement[bool], name: str) -> sa.Label:
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0).label(name)
+
+    stmt = (
+        sa.select(
+            n.c.month_idx,
+            sa.func.count().label("assets"),
+            count_if(covered, "covered"),
+            count_if(overdue, "overdue"),
+        )
+        .group_by(n.c.month_idx)
+        .order_by(n.c.month_idx)
+    )
+    frame = fetch_frame(engine, stmt)
+    frame["not_yet_due"] = frame["assets"] - frame["covered"] - frame["overdue"]
+    frame["checked"] = frame["covered"] + frame["overdue"]
+    add_ratio(frame, "coverage_rate", "covered", "checked")
+    frame = frame.drop(columns=["checked"])
+    frame["interval_days"] = interval
+    frame["min_asset_value"] = money(settings["watch.inspection_min_asset_value"])
+    return _month_ends(frame)
+
+
+def abnormal_findings(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Inspections per month × asset status (month_end, asset_status, inspections, contracts)."""
+    i, sc = INSPECTIONS, scoped_contracts(filters)
+    midx = month_index(i.c.inspection_date).label("month_idx")
+    stmt = (
+        sa.select(
+            midx,
+            i.c.asset_status,
+            sa.func.count().label("inspections"),
+            sa.func.count(sa.distinct(i.c.contract_id)).label("contracts"),
+        )
+        .select_from(i.join(sc, sc.c.contract_id == i.c.contract_id))
+        .where(
+            i.c.inspection_date >= window_start(filters, months),
+            i.c.inspection_date <= filters.as_of,
+        )
+        .group_by(midx, i.c.asset_status)
+        .order_by(midx, i.c.asset_status)
+    )
+    return _month_ends(fetch_frame(engine, stmt))
+
+
+def inspection_contracts(
+    engine: Engine,
+    filters: Filters,
+    kind: str = "overdue",
+    months: int = 12,
+    limit: int = LIST_LIMIT,
+) -> pd.DataFrame:
+    """The contracts behind the as-of figures: `overdue` inspections or `abnormal` findings.
+
+    `overdue`: assets overdue at the as-of month-end, longest uninspected first. `abnormal`: the
+    latest abnormal inspection of each contract in the window, latest first.
+    """
+    if kind not in INSPECTION_LISTS:
+        raise ValueError(f"kind must be one of {INSPECTION_LISTS}")
+    total = sa.func.count().over().label("total_rows")
+    cap = max(1, min(int(limit), 1000))
+    if kind == "overdue":
+        n, interval = _needing(filters, 1, settings_in_force(engine))
+        covered = n.c.last_inspection > n.c.month_end - days(interval)
+        stmt = (
+            sa.select(
+                n.c.contract_id,
+                n.c.lessee_id,
+                n.c.branch,
+                n.c.asset_category,
+                n.c.original_principal,
+                n.c.start_date,
+                n.c.last_inspection,
+                total,
+            )
+            .where(sa.not_(sa.func.coalesce(covered, False)), n.c.due)
+            .order_by(n.c.last_inspection.asc().nulls_first(), n.c.contract_id)
+            .limit(cap)
+        )
+        return fetch_frame(engine, stmt)
+    i, sc = INSPECTIONS, scoped_contracts(filters)
+    latest = sa.func.row_number().over(
+        partition_by=i.c.contract_id, order_by=(i.c.inspection_date.desc(), i.c.inspection_id)
+    )
+    ranked = (
+        sa.select(
+            i.c.contract_id,
+            sc.c.lessee_id,
+            sc.c.branch,
+            sc.c.asset_category,
+            i.c.inspection_date,
+            i.c.inspection_type,
+            i.c.asset_status,
+            i.c.note,
+            latest.label("rn"),
+        )
+        .select_from(i.join(sc, sc.c.contract_id == i.c.contract_id))
+        .where(
+            i.c.asset_status != "normal",
+            i.c.inspection_date >= window_start(filters, months),
+            i.c.inspection_date <= filters.as_of,
+        )
+        .subquery("ranked")
+    )
+    cols = [c for c in ranked.c if c.name != "rn"]
+    stmt = (
+        sa.select(*cols, total)
+        .where(ranked.c.rn == 1)
+        .order_by(ranked.c.inspection_date.desc(), ranked.c.contract_id)
+        .limit(cap)
+    )
+    return fetch_frame(engine, stmt)

@@ -1,0 +1,212 @@
+"""预警 Early-warning signals over time, and how early they really come (lead time to 90+ DPD).
+
+A signal counts for the filters when its contract is one they allow, or, for a signal on the
+lessee as a whole (no contract), when the lessee has a contract they allow.
+
+Lead time (docs/monitoring.md): for each lessee with a contract the filters allow, its *first
+signal* is its earliest signal of severity `high` (or `medium` and worse) dated on or before the
+as-of month-end, and its *first 90+* is the earliest month-end at which one of those contracts
+has DPD > 90. Lead time = first 90+ − first signal, in days. Lessees fall in four groups:
+`warned` (lead > 0), `late` (the signal came on or after the 90+ month-end: lead ≤ 0),
+`missed` (90+ with no such signal), `no_default` (signal, never 90+ by the as-of). The
+distribution and the median cover `warned` and `late`; the other two are counted beside them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries.execute import fetch_frame
+from queries.filters import Filters, where
+from queries.monitoring_scope import LIST_LIMIT, month_index, scoped_contracts, window_start
+from warehouse.build import month_end_of
+from warehouse.schema import SOURCE_TABLES, contract_segments
+
+SIGNALS = SOURCE_TABLES["warning_signals"]
+LESSEES = SOURCE_TABLES["lessees"]
+SEVERITY_LEVELS: dict[str, tuple[str, ...]] = {"high": ("high",), "medium": ("medium", "high")}
+GROUPS: tuple[str, ...] = ("warned", "late", "missed", "no_default")
+# Lead-time bands in days: (name, lowest, highest); None is open.
+BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("le_0", None, 0),
+    ("d1_30", 1, 30),
+    ("d31_90", 31, 90),
+    ("d91_180", 91, 180),
+    ("d181_365", 181, 365),
+    ("gt_365", 366, None),
+)
+
+
+def signals_in_scope(filters: Filters) -> sa.Select:
+    """Signals on or before the as-of that the filters allow (all columns of warning_signals)."""
+    s, sc = SIGNALS, scoped_contracts(filters)
+    allowed = sa.or_(
+        s.c.contract_id.in_(sa.select(sc.c.contract_id)),
+        sa.and_(s.c.contract_id.is_(None), s.c.lessee_id.in_(sa.select(sc.c.lessee_id))),
+    )
+    return sa.select(s).where(s.c.signal_date <= filters.as_of, allowed)
+
+
+def signals_over_time(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
+    """Signals per month × source × severity (month_end, source, severity, signals, lessees)."""
+    s = signals_in_scope(filters).subquery("s")
+    midx = month_index(s.c.signal_date).label("month_idx")
+    keys = [midx, s.c.source, s.c.severity]
+    stmt = (
+        sa.select(
+            *keys,
+            sa.func.count().label("signals"),
+            sa.func.count(sa.distinct(s.c.lessee_id)).label("lessees"),
+        )
+        .where(s.c.signal_date >= window_start(filters, months))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    frame = fetch_frame(engine, stmt)
+    frame.insert(0, "month_end", [month_end_of(int(i)) for i in frame["month_idx"]])
+    return frame.drop(columns=["month_idx"])
+
+
+def _levels(severity: str) -> tuple[str, ...]:
+    if severity not in SEVERITY_LEVELS:
+        raise ValueError(f"severity must be one of {sorted(SEVERITY_LEVELS)}")
+    return SEVERITY_LEVELS[severity]
+
+
+def lead_times(filters: Filters, severity: str = "high") -> sa.Subquery:
+    """One row per lessee with a first signal or a first 90+: dates, lead days and group."""
+    s = signals_in_scope(filters).where(SIGNALS.c.severity.in_(_levels(severity))).subquery("s")
+    rank = sa.func.row_number().over(
+        partition_by=s.c.lessee_id, order_by=(s.c.signal_date, s.c.signal_id)
+    )
+    ranked = sa.select(
+        s.c.lessee_id, s.c.signal_date, s.c.source, s.c.contract_id, rank.label("rn")
+    ).subquery("ranked")
+    first_signal = sa.select(ranked).where(ranked.c.rn == 1).subquery("first_signal")
+    cs = contract_segments
+    hit = sa.func.row_number().over(
+        partition_by=cs.c.lessee_id, order_by=(cs.c.first_90_month_end, cs.c.contract_id)
+    )
+    over90 = (
+        sa.select(
+            cs.c.lessee_id,
+            cs.c.first_90_month_end.label("month_end"),
+            cs.c.contract_id,
+            hit.label("rn"),
+        )
+        .where(cs.c.first_90_idx <= filters.as_of_idx, *where(filters, cs))
+        .subquery("over90")
+    )
+    first_90 = sa.select(over90).where(over90.c.rn == 1).subquery("first_90")
+    lessee = sa.func.coalesce(first_signal.c.lessee_id, first_90.c.lessee_id)
+    lead = first_90.c.month_end - first_signal.c.signal_date
+    group = sa.case(
+        (first_signal.c.lessee_id.is_(None), "missed"),
+        (first_90.c.lessee_id.is_(None), "no_default"),
+        (lead > 0, "warned"),
+        else_="late",
+    )
+    return (
+        sa.select(
+            lessee.label("lessee_id"),
+            first_signal.c.signal_date.label("first_signal_date"),
+            first_signal.c.source.label("first_signal_source"),
+            first_90.c.month_end.label("first_90_month_end"),
+            sa.cast(lead, sa.Integer).label("lead_days"),
+            group.label("lead_group"),
+            sa.func.coalesce(first_90.c.contract_id, first_signal.c.contract_id).label(
+                "contract_id"
+            ),
+        )
+        .select_from(
+            first_signal.join(first_90, first_90.c.lessee_id == first_signal.c.lessee_id, full=True)
+        )
+        .subquery("lead")
+    )
+
+
+def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") -> pd.DataFrame:
+    """Lessees per group (warned, late, missed, no_default) and the median lead in days.
+
+    `median_lead_days` (same on every row) is over `warned` and `late`; None when there are none.
+    """
+    lt = lead_times(filters, severity)
+    counts = fetch_frame(
+        engine,
+        sa.select(lt.c.lead_group, sa.func.count().label("lessees")).group_by(lt.c.lead_group),
+    )
+    median = sa.select(
+        sa.func.percentile_cont(0.5).within_group(lt.c.lead_days).label("median")
+    ).where(lt.c.lead_days.is_not(None))
+    value = fetch_frame(engine, median)["median"].iloc[0]
+    found = dict(zip(counts["lead_group"], counts["lessees"], strict=True))
+    frame = pd.DataFrame({"lead_group": GROUPS, "lessees": [int(found.get(g, 0)) for g in GROUPS]})
+    frame["median_lead_days"] = None if value is None or pd.isna(value) else float(value)
+    return frame
+
+
+def lead_time_distribution(
+    engine: Engine, filters: Filters, severity: str = "high"
+) -> pd.DataFrame:
+    """Lessees with both events per lead-time band (band, lessees), bands in order, zeros kept."""
+    lt = lead_times(filters, severity)
+    whens = []
+    for name, low, high in BANDS:
+        conds = []
+        if low is not None:
+            conds.append(lt.c.lead_days >= low)
+        if high is not None:
+            conds.append(lt.c.lead_days <= high)
+        whens.append((sa.and_(*conds), name))
+    band = sa.case(*whens).label("band")
+    stmt = (
+        sa.select(band, sa.func.count().label("lessees"))
+        .where(lt.c.lead_days.is_not(None))
+        .group_by(band)
+    )
+    found = dict(fetch_frame(engine, stmt).itertuples(index=False))
+    names = [b[0] for b in BANDS]
+    return pd.DataFrame({"band": names, "lessees": [int(found.get(n, 0)) for n in names]})
+
+
+def lead_time_lessees(
+    engine: Engine,
+    filters: Filters,
+    severity: str = "high",
+    group: str = "warned",
+    limit: int = LIST_LIMIT,
+) -> pd.DataFrame:
+    """The lessees of one group with their dates, lead days and a contract to open."""
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {GROUPS}")
+    lt, le, sc = lead_times(filters, severity), LESSEES, scoped_contracts(filters)
+    # A lessee-wide signal names no contract: open the lessee's first contract instead.
+    any_contract = (
+        sa.select(sc.c.lessee_id, sa.func.min(sc.c.contract_id).label("contract_id"))
+        .group_by(sc.c.lessee_id)
+        .subquery("any_contract")
+    )
+    stmt = (
+        sa.select(
+            lt.c.lessee_id,
+            le.c.lessee_type,
+            le.c.name.label("lessee_name"),
+            sa.func.coalesce(lt.c.contract_id, any_contract.c.contract_id).label("contract_id"),
+            lt.c.first_signal_date,
+            lt.c.first_signal_source,
+            lt.c.first_90_month_end,
+            lt.c.lead_days,
+            sa.func.count().over().label("total_rows"),
+        )
+        .select_from(
+            lt.join(le, le.c.lessee_id == lt.c.lessee_id).outerjoin(
+                any_contract, any_contract.c.lessee_id == lt.c.lessee_id
+            )
+        )
+        .where(lt.c.lead_group == group)
+        .order_by(lt.c.lead_days.desc().nulls_last(), lt.c.lessee_id)
+        .limit(max(1, min(int(limit), 1000)))
+    )
+    return fetch_frame(engine, stmt)

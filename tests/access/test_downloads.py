@@ -1,0 +1,134 @@
+"""Every table download is audited (what, filters, rows, SHA-256 of the very bytes) and inert.
+
+On the access book (tests/access/access_app.py) the contracts past due in June
+(`threshold=0`) are B (12,000) and A (5,000): 2 rows, B first. B's branch is a HYPERLINK formula
+and its asset category `@SUM(1+1)`; in the files they must stay text.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from tests.access.access_app import (
+    HYPERLINK,
+    audit_rows,
+    download,
+    open_page,
+)
+from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.audit import audit_events
+
+PAST_DUE = {"threshold": "0"}
+
+
+def test_contract_list_xlsx_download_is_audited_with_its_hash_and_rows(access, served) -> None:
+    """Clicking writes one `download` row: target, page, filters, 2 rows, SHA-256 of the bytes."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.xlsx", roles=("executive",))
+    assert not at.exception, [e.value for e in at.exception]
+    button, data = download(at, served, "dl_xlsx_contracts")
+    assert [r for r in audit_rows(access, "download") if r["actor"] == "dl.xlsx"] == []
+    button.click()
+    at.run()
+    rows = [r for r in audit_rows(access, "download") if r["actor"] == "dl.xlsx"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["target"], row["row_count"]) == ("contracts", 2)
+    assert row["sha256"] == hashlib.sha256(data).hexdigest()
+    details = json.loads(row["details"])
+    assert details["file"] == "contracts.xlsx"
+    assert details["page"] == "contracts.py"
+    assert details["filters"]["threshold"] == ["0"]
+
+
+def test_contract_list_csv_download_is_audited_too(access, served) -> None:
+    at = open_page("contracts.py", PAST_DUE, username="dl.csv", roles=("risk_committee",))
+    button, data = download(at, served, "dl_csv_contracts")
+    button.click()
+    at.run()
+    rows = [r for r in audit_rows(access, "download") if r["actor"] == "dl.csv"]
+    assert [(r["target"], r["row_count"]) for r in rows] == [("contracts", 2)]
+    assert rows[0]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_formula_text_stays_text_in_the_xlsx(access, served) -> None:
+    """Row 2 is B: its branch cell holds the HYPERLINK text as a string, not a formula."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.inert")
+    _, data = download(at, served, "dl_xlsx_contracts")
+    ws = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in ws[1]]
+    assert ws.max_row == 3
+    branch = ws.cell(row=2, column=header.index("branch") + 1)
+    asset = ws.cell(row=2, column=header.index("asset_category") + 1)
+    assert (branch.value, branch.data_type) == (HYPERLINK, "s")
+    assert (asset.value, asset.data_type) == ("@SUM(1+1)", "s")
+    assert ws.cell(row=2, column=header.index("contract_id") + 1).value == "B"
+
+
+def test_formula_text_is_quoted_in_the_csv(access, served) -> None:
+    """A spreadsheet opening the CSV sees text: the cell starts with an apostrophe."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.inert")
+    _, data = download(at, served, "dl_csv_contracts")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r["contract_id"] for r in rows] == ["B", "A"]
+    assert rows[0]["branch"] == "'" + HYPERLINK
+    assert rows[0]["asset_category"] == "'@SUM(1+1)"
+
+
+def test_a_scoped_user_downloads_only_their_branch(access, served) -> None:
+    """Scoped to BJ, the past-due list is A alone, in the file as on screen."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.bj", branches=("BJ",))
+    _, data = download(at, served, "dl_csv_contracts")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["contract_id"], r["branch"]) for r in rows] == [("A", "BJ")]
+
+
+def test_download_audit_lands_in_either_portal_store(
+    access, served, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the portal store on SQLite or on PostgreSQL ($POSTLOAN_PORTAL_URL), one row each."""
+    store = portal_url(db_url)
+    monkeypatch.setenv("POSTLOAN_PORTAL_URL", store)
+    at = open_page("contracts.py", PAST_DUE, username="dl.store")
+    button, data = download(at, served, "dl_csv_contracts")
+    button.click()
+    at.run()
+    engine = portal_engine(store)
+    try:
+        with engine.connect() as conn:
+            rows = (
+                conn.execute(sa.select(audit_events).where(audit_events.c.actor == "dl.store"))
+                .mappings()
+                .all()
+            )
+    finally:
+        engine.dispose()
+    assert [(r["action"], r["target"], r["row_count"]) for r in rows] == [
+        ("download", "contracts", 2)
+    ]
+    assert rows[0]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_every_download_button_in_the_app_is_audited() -> None:
+    """Every `download_button(...)` call in dashboard/ and pages/ passes
+    `on_click=record_download`, so no file leaves without an audit row."""
+    root = Path(__file__).resolve().parents[2]
+    unaudited = []
+    for path in [*(root / "dashboard").glob("*.py"), *(root / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr != "download_button":
+                continue
+            on_click = {k.arg: k.value for k in node.keywords}.get("on_click")
+            if not (isinstance(on_click, ast.Name) and on_click.id == "record_download"):
+                unaudited.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert unaudited == []

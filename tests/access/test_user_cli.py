@@ -1,0 +1,133 @@
+"""`postloan user …` against a warehouse's portal store (SQLite beside a DuckDB file)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli import main
+from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.sign_in import authenticate
+from warehouse.portal.users import get_account
+
+SECRET = "cli-password-0123"  # noqa: S105 - a test account
+LIMITS = {"max_failed": 5, "lockout_minutes": 15}
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """A warehouse URL whose portal store starts empty (the warehouse file itself may not exist)."""
+    return f"duckdb:///{tmp_path}/w.duckdb"
+
+
+def _run(url: str, *args: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(["user", *args, "--warehouse", url])
+
+
+def test_add_list_disable_enable_reset(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = ["add", "zhang", "--roles", "executive,compliance", "--branches", "SH,BJ"]
+    assert (
+        _run(
+            url,
+            *add,
+            "--display-name",
+            "张三",
+            "--password-stdin",
+            stdin=f"{SECRET}\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert _run(url, "list", monkeypatch=monkeypatch) == 0
+    listing = capsys.readouterr().out
+    assert "zhang" in listing and "compliance,executive" in listing and "BJ,SH" in listing
+    assert "active" in listing and SECRET not in listing
+    store = portal_engine(portal_url(url))
+    assert authenticate(store, "zhang", SECRET, **LIMITS).ok
+
+    assert _run(url, "disable", "zhang", monkeypatch=monkeypatch) == 0
+    assert authenticate(store, "zhang", SECRET, **LIMITS).outcome == "disabled"
+    assert _run(url, "enable", "zhang", monkeypatch=monkeypatch) == 0
+    new = "another-password-99"
+    assert (
+        _run(
+            url,
+            "reset-password",
+            "zhang",
+            "--password-stdin",
+            stdin=f"{new}\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert authenticate(store, "zhang", new, **LIMITS).ok
+    assert get_account(store, "zhang").display_name == "张三"  # type: ignore[union-attr]
+    store.dispose()
+
+
+def test_all_branches_and_an_empty_branch_list(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (
+        _run(
+            url,
+            "add",
+            "all",
+            "--roles",
+            "admin",
+            "--all-branches",
+            "--password-stdin",
+            stdin=f"{SECRET}\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert (
+        _run(
+            url,
+            "add",
+            "none",
+            "--roles",
+            "executive",
+            "--branches",
+            "",
+            "--password-stdin",
+            stdin=f"{SECRET}\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    store = portal_engine(portal_url(url))
+    assert get_account(store, "all").branches is None  # type: ignore[union-attr]
+    assert get_account(store, "none").branches == ()  # type: ignore[union-attr]
+    store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["add", "x", "--roles", "boss"], SECRET, "unknown role"),
+        (["add", "x", "--roles", "executive"], "short", "at least 12"),
+        (
+            ["add", "x", "--roles", "admin", "--branches", "SH", "--all-branches"],
+            SECRET,
+            "not both",
+        ),
+        (["disable", "ghost"], "", "no user"),
+        (["reset-password", "ghost"], SECRET, "no user"),
+    ],
+)
+def test_refused_changes_exit_2_with_a_message(
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    stdin: str,
+    message: str,
+) -> None:
+    extra = ["--password-stdin"] if args[0] in {"add", "reset-password"} else []
+    assert _run(url, *args, *extra, stdin=f"{stdin}\n", monkeypatch=monkeypatch) == 2
+    assert message in capsys.readouterr().err

@@ -1,0 +1,51 @@
+"""用户管理 (admin only): the list, adding an account, disabling it, and what is refused."""
+
+from __future__ import annotations
+
+from dashboard.i18n import t
+from tests.access.apptest import audit_trail, open_as
+from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.users import get_account
+
+
+def _account(url: str, name: str):
+    engine = portal_engine(portal_url(url))
+    try:
+        return get_account(engine, name)
+    finally:
+        engine.dispose()
+
+
+def test_admin_adds_a_scoped_account_and_disables_it(app_url: str) -> None:
+    at = open_as("users.py", ("admin",), username="root1")
+    assert not at.exception
+    at.text_input(key="ua_name").input("new_exec")
+    at.text_input(key="ua_display").input("王五")
+    at.multiselect(key="ua_roles").set_value(["executive"])
+    at.text_input(key="ua_branches").input("SH，BJ")  # a full-width comma is accepted too
+    at.text_input(key="ua_password").input("initial-password-1")
+    next(b for b in at.button if b.label == t("users.create", "zh")).click().run()
+    assert t("users.created", "zh", name="new_exec") in [s.value for s in at.success]
+    account = _account(app_url, "new_exec")
+    assert account.roles == {"executive"} and account.branches == ("BJ", "SH")
+    assert "new_exec" in at.dataframe[0].value.iloc[:, 0].tolist()
+
+    at.selectbox(key="um_name").set_value("new_exec")
+    at.button(key="um_disable").click().run()
+    assert _account(app_url, "new_exec").disabled
+    actions = [(a, target) for a, target, _ in audit_trail(app_url, "root1")]
+    assert actions.count(("user_admin", "new_exec")) == 2  # added, then disabled
+
+
+def test_admin_cannot_disable_themself_and_bad_values_are_explained(app_url: str) -> None:
+    at = open_as("users.py", ("admin",), username="root2")
+    at.selectbox(key="um_name").set_value("root2")
+    at.button(key="um_disable").click().run()
+    assert t("users.self", "zh") in [e.value for e in at.error]
+    assert not _account(app_url, "root2").disabled
+    at.text_input(key="ua_name").input("short_pw")
+    at.multiselect(key="ua_roles").set_value(["executive"])
+    at.text_input(key="ua_password").input("short")
+    next(b for b in at.button if b.label == t("users.create", "zh")).click().run()
+    assert t("users.err.short_password", "zh", n=12) in [e.value for e in at.error]
+    assert _account(app_url, "short_pw") is None

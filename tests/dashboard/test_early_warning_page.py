@@ -1,0 +1,51 @@
+"""预警与租赁物 page on the monitoring book (figures in tests/dashboard/monitoring_app.py)."""
+
+from __future__ import annotations
+
+from tests.dashboard.analytics_app import assert_clean, metrics, open_page, table_text
+from tests.dashboard.monitoring_app import monitoring, monitoring_url
+
+__all__ = ["monitoring", "monitoring_url"]
+
+
+def test_lead_time_groups_and_median(monitoring: str) -> None:
+    at = open_page("early_warning", roles=("risk_committee",))
+    assert_clean(at)
+    shown = metrics(at)
+    assert shown["提前预警"] == "1"
+    assert shown["预警滞后"] == "1"
+    assert shown["未预警"] == "1"
+    assert shown["未违约"] == "1"
+    assert shown["提前期中位数（天）"] == "61"
+
+
+def test_medium_signals_and_a_filter_change_the_numbers(monitoring: str) -> None:
+    at = open_page("early_warning", roles=("risk_committee",))
+    at.radio(key="ew_level").set_value("medium").run()
+    assert_clean(at)
+    assert metrics(at)["提前预警"] == "2"
+    assert metrics(at)["提前期中位数（天）"] == "89"
+    at.multiselect(key="flt_product").set_value(["sale_leaseback"]).run()
+    assert_clean(at)
+    shown = metrics(at)
+    assert [shown[k] for k in ("提前预警", "预警滞后", "未预警", "未违约")] == ["0"] * 4
+    assert shown["提前期中位数（天）"] == "—"
+
+
+def test_inspection_lists_show_the_contracts_behind(monitoring: str) -> None:
+    at = open_page("early_warning", roles=("risk_committee",))
+    text = table_text(at)
+    # Overdue inspections at June: B (last 2024-03-10) and D (2024-05-01).
+    assert "2024-03-10" in text and "2024-05-01" in text
+    at.radio(key="ew_inspections").set_value("abnormal").run()
+    assert_clean(at)
+    assert "灭失/下落不明" in table_text(at)
+
+
+def test_open_dossier_carries_the_contract(monitoring: str) -> None:
+    at = open_page("early_warning", roles=("risk_committee",))
+    at.selectbox(key="pick_lead_time_high_warned").set_value("B")
+    at.button(key="open_lead_time_high_warned").click().run()
+    assert_clean(at)
+    assert [title.value for title in at.title] == ["合同档案"]
+    assert at.query_params["contract"] in ("B", ["B"])

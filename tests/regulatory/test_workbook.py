@@ -1,0 +1,179 @@
+"""The workbook: re-opened with openpyxl and converted by LibreOffice, deterministic, inert text.
+
+Figures from `tests/regulatory/books.py` in 万元: G11 total 17,700 yuan = 1.77, normal 1.10, NPL
+0.35; the normal migration rate 33.33%.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from regulatory.model import Cover, Finding, ReportData
+from regulatory.workbook import render_workbook, workbook_cells
+from tests.regulatory.books import INJECTION, PERIOD
+from tests.regulatory.libreoffice import sheets_as_csv
+
+COVER = Cover(
+    institution="=示例融资租赁",
+    period=PERIOD,
+    preparer="张三",
+    reviewer="李四",
+    generated_at=datetime(2024, 7, 5, 8, 30),  # noqa: DTZ001 - naive UTC
+    fingerprint="load 1 sha256 " + "cd" * 32,
+    settings=(("provisions.normal", "0.01"),),
+)
+WARNING = Finding(
+    "CONC-BREACH-single_lessee", "warning", ("CONC_5_E",), "单一客户超标", "breach", "否", "是"
+)
+EXPLAINED = {"CONC-BREACH-single_lessee": "已于7月3日向监管报告"}
+
+
+def summary(reports: dict[str, ReportData]) -> list[ReportData]:
+    return [r for r in reports.values() if r.sheets]
+
+
+@pytest.fixture(scope="module")
+def workbook(reports: dict[str, ReportData]) -> bytes:
+    return render_workbook(summary(reports), COVER, [WARNING], EXPLAINED)
+
+
+def test_sheets_headers_and_figures_read_back_with_openpyxl(workbook: bytes) -> None:
+    book = load_workbook(io.BytesIO(workbook))
+    assert book.sheetnames == [
+        "封面",
+        "G11",
+        "G12",
+        "G12迁徙率",
+        "逾期",
+        "最大十家",
+        "集中度",
+        "校验结果",
+        "_cells",
+    ]
+    assert book["_cells"].sheet_state == "hidden"
+    g11 = book["G11"]
+    assert g11["A1"].value == "G11 资产质量五级分类情况表"
+    assert [c.value for c in g11[3]][:4] == ["行次", "项目", "正常", "关注"]
+    assert [c.value for c in g11[4]][2:10] == list("ABCDEFGH")
+    assert g11["C5"].value == 1.1
+    assert g11["C5"].number_format == "#,##0.00"
+    assert g11["J5"].value == 6 and g11["J5"].number_format == "#,##0"
+    assert g11.freeze_panes == "C5"
+    assert g11.page_setup.orientation == "landscape"
+    assert g11.print_title_rows == "$3:$4"
+    rates = book["G12迁徙率"]
+    assert rates["E5"].number_format == "0.00%"
+
+
+def test_cells_read_back_by_code_in_wan_yuan(workbook: bytes) -> None:
+    """1.77 万元 total, 0.35 NPL, 33.33% normal rate, the injection name as plain text."""
+    cells = workbook_cells(workbook)
+    assert cells["G11_1_F"] == Decimal("1.77")
+    assert cells["G11_1_G"] == Decimal("0.35")
+    assert cells["G11_1_H"] == 6
+    assert cells["G12_9_C"] == Decimal("0.3333")
+    assert cells["G12_10_C"] is None
+    assert cells["TOP10_1_B"] == INJECTION
+    assert cells["CONC_5_E"] == "是"
+
+
+def test_cover_and_findings_sheets(workbook: bytes) -> None:
+    book = load_workbook(io.BytesIO(workbook))
+    cover = {r[0]: r[1] for r in book["封面"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert cover["填报机构 Institution"] == "=示例融资租赁"
+    assert cover["报表期间 Period"] == "2024-06-30"
+    assert cover["金额单位 Unit"] == "万元"
+    assert cover["填报人 Preparer"] == "张三"
+    assert cover["复核人 Reviewer"] == "李四"
+    assert cover["生成时间 Generated"] == "2024-07-05 08:30:00 UTC"
+    assert cover["数据指纹 Data fingerprint"].endswith("cd" * 32)
+    assert cover["状态 Status"] == "正式 FINAL"
+    assert cover["provisions.normal"] == "0.01"
+    findings = list(book["校验结果"].iter_rows(min_row=2, values_only=True))
+    assert findings == [
+        (
+            "CONC-BREACH-single_lessee",
+            "警示",
+            "CONC_5_E",
+            "单一客户超标",
+            "breach",
+            "否",
+            "是",
+            "已于7月3日向监管报告",
+        )
+    ]
+
+
+def test_same_data_gives_the_same_bytes(reports: dict[str, ReportData], workbook: bytes) -> None:
+    again = render_workbook(summary(reports), COVER, [WARNING], EXPLAINED)
+    assert again == workbook
+    with zipfile.ZipFile(io.BytesIO(workbook)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2024-07-05T08:30:00Z" in core
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_every_sheet(workbook: bytes) -> None:
+    book = load_workbook(io.BytesIO(workbook))
+    seen = []
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                    seen.append(ws.title)
+    assert {"封面", "最大十家"} <= set(seen)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in z.read(name), name
+
+
+def test_draft_cover_says_draft(reports: dict[str, ReportData]) -> None:
+    import dataclasses
+
+    data = render_workbook(summary(reports), dataclasses.replace(COVER, draft=True), [], {})
+    book = load_workbook(io.BytesIO(data))
+    assert book["封面"]["A1"].value == "监管报表（草稿 DRAFT）"
+    assert book["G11"].oddHeader.center.text == "草稿 DRAFT"
+    assert book["校验结果"]["A2"].value == "无 / none"
+
+
+def test_libreoffice_opens_the_workbook_and_reads_the_same_figures(
+    workbook: bytes, tmp_path: Path
+) -> None:
+    path = tmp_path / "g.xlsx"
+    path.write_bytes(workbook)
+    sheets = sheets_as_csv(path, tmp_path)
+    assert {"封面", "G11", "G12", "逾期", "最大十家", "集中度", "校验结果"} <= set(sheets)
+    g11 = sheets["G11"]
+    assert g11[2][:4] == ["行次", "项目", "正常", "关注"]
+    assert g11[4][:10] == [
+        "1",
+        "租赁应收（贷款）合计",
+        "1.1",
+        "0.32",
+        "0.3",
+        "0",
+        "0.05",
+        "1.77",
+        "0.35",
+        "6",
+    ]
+    top = sheets["最大十家"]
+    assert top[4][:4] == ["1", "关注类第1名", "LS1", INJECTION]
+    rates = sheets["G12迁徙率"]
+    assert rates[4][:5] == ["9", "正常类贷款迁徙率", "0.5", "1.5", "33.33%"]  # 0.00% format
+    cover = {r[0]: r[1] for r in sheets["封面"] if len(r) > 1}
+    assert cover["填报机构 Institution"] == "=示例融资租赁"
+
+
+def test_render_period_on_the_cover(reports: dict[str, ReportData]) -> None:
+    assert reports["G11"].period == date(2024, 6, 30)

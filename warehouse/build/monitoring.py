@@ -1,0 +1,149 @@
+"""Build steps of the monitoring marts: contracts, actions and credited receipts, pre-joined.
+
+The 催收 page's figures join each action to its contract's segments, each promise to the
+receipts that may keep it, and each receipt to the latest action in the 30 days before it. Done
+per page view these joins read the whole `collections` and `receipts` tables several times;
+done once per load they leave two narrow tables that `queries/collections.py` filters with
+`queries.filters.where` like any summary (docs/monitoring.md has the definitions):
+
+- `contract_segments`: one row per contract with its lessee, segments, cohort, principal, start
+  date and month, the month it closed or was written off (`end_idx`, its last row; open from
+  `start_idx` up to before it) and first month-end over 90 DPD (if any): what the monitoring
+  queries filter on.
+- `collection_facts`: one row per action with its contract's segments and cohort, its month,
+  day and promise due date (`promised_date`, else the action's day + 30), and 0/1 flags:
+  `attempt` (not `legal`), `reached`, `promise`, `kept` (receipts from the action's day to the
+  due date reach the promised amount; any receipt when none was promised) and `part` (some
+  receipts, not enough), and `spell_start`: the first action of a collection spell (the first
+  action of a month in which the contract had actions, the month before having none). Whether
+  a promise is *due* depends on the as-of and is left to the query. `cured`: a spell start
+  after which the contract shows DPD 0 (not written off) at one of the `CURE_HORIZON`
+  month-ends from the spell's month on; the query keeps only spells whose month-ends are all
+  past (mature), so the flag never looks beyond its as-of.
+- `collection_credits`: one row per receipt dated within 30 days on or after an action of its
+  contract, credited to the latest such action (channel, collector).
+"""
+
+from __future__ import annotations
+
+SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
+RECOVERY_DAYS = 30
+REACHED = ("contacted", "promise_to_pay", "refused", "paid")
+_REACHED_SQL = ", ".join(f"'{o}'" for o in REACHED)
+CURE_HORIZON = 3
+_OFFSETS = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(CURE_HORIZON))
+_MONTH = "CAST(EXTRACT(YEAR FROM {t}) * 12 + EXTRACT(MONTH FROM {t}) - 1 AS INTEGER)"
+# A contract's segments, cohort and lessee (one row per contract).
+_CONTRACT = "contract_segments cm"
+
+CONTRACTS = (
+    "contract segments",
+    f"""
+INSERT INTO contract_segments (
+  contract_id, lessee_id, {SEGMENTS}, cohort_month, original_principal, start_date,
+  start_idx, end_idx, first_90_idx, first_90_month_end)
+SELECT cm.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry, cm.region,
+       cm.branch, cm.asset_category, cm.cohort_month, cm.original_principal, c.start_date,
+       cm.month_idx, e.month_idx, f.month_idx, f.month_end
+FROM contract_month cm
+JOIN contracts c ON c.contract_id = cm.contract_id
+LEFT JOIN (
+  SELECT contract_id, MIN(month_idx) AS month_idx
+  FROM contract_month WHERE closed OR written_off GROUP BY contract_id
+) e ON e.contract_id = cm.contract_id
+LEFT JOIN (
+  SELECT contract_id, MIN(month_idx) AS month_idx, MIN(month_end) AS month_end
+  FROM contract_month WHERE dpd > 90 GROUP BY contract_id
+) f ON f.contract_id = cm.contract_id
+WHERE cm.mob = 0
+ORDER BY cm.contract_id
+""",
+)
+
+FACTS = (
+    "collection facts",
+    f"""
+INSERT INTO collection_facts (
+  action_id, contract_id, lessee_id, {SEGMENTS}, cohort_month, month_idx, action_time,
+  action_day, channel, counterparty_role, outcome, collector, promised_amount, promise_due,
+  attempt, reached, promise, kept, part, spell_start, cured)
+SELECT a.action_id, a.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry,
+       cm.region, cm.branch, cm.asset_category, cm.cohort_month, a.month_idx, a.action_time,
+       a.action_day, a.channel, a.counterparty_role, a.outcome, a.collector, a.promised_amount,
+       a.promise_due,
+       CASE WHEN a.channel <> 'legal' THEN 1 ELSE 0 END,
+       CASE WHEN a.channel <> 'legal' AND a.outcome IN ({_REACHED_SQL}) THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome = 'promise_to_pay' THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome <> 'promise_to_pay' THEN 0
+            WHEN a.promised_amount IS NULL THEN CASE WHEN p.paid > 0 THEN 1 ELSE 0 END
+            WHEN p.paid >= a.promised_amount THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome = 'promise_to_pay' AND p.paid > 0
+             AND a.promised_amount IS NOT NULL AND p.paid < a.promised_amount THEN 1 ELSE 0 END,
+       CASE WHEN a.nth = 1 AND pm.contract_id IS NULL THEN 1 ELSE 0 END,
+       CASE WHEN a.nth = 1 AND pm.contract_id IS NULL AND cu.contract_id IS NOT NULL
+            THEN 1 ELSE 0 END
+FROM (
+  SELECT c.*,
+         {_MONTH.format(t="c.action_time")} AS month_idx,
+         CAST(c.action_time AS DATE) AS action_day,
+         COALESCE(c.promised_date, CAST(c.action_time AS DATE) + {RECOVERY_DAYS}) AS promise_due,
+         ROW_NUMBER() OVER (PARTITION BY c.contract_id, {_MONTH.format(t="c.action_time")}
+                            ORDER BY c.action_time, c.action_id) AS nth
+  FROM collections c
+) a
+JOIN {_CONTRACT} ON cm.contract_id = a.contract_id
+LEFT JOIN (
+  SELECT DISTINCT contract_id, {_MONTH.format(t="action_time")} AS month_idx FROM collections
+) pm ON pm.contract_id = a.contract_id AND pm.month_idx = a.month_idx - 1
+LEFT JOIN (
+  -- action months after which the contract shows DPD 0 within {CURE_HORIZON} month-ends
+  SELECT DISTINCT s.contract_id, s.month_idx
+  FROM (
+    SELECT DISTINCT contract_id, {_MONTH.format(t="action_time")} AS month_idx FROM collections
+  ) s
+  CROSS JOIN ({_OFFSETS}) o
+  JOIN contract_month x ON x.contract_id = s.contract_id AND x.month_idx = s.month_idx + o.k
+  WHERE x.dpd = 0 AND NOT x.written_off
+) cu ON cu.contract_id = a.contract_id AND cu.month_idx = a.month_idx
+LEFT JOIN (
+  SELECT q.action_id, SUM(r.amount) AS paid
+  FROM (
+    SELECT action_id, contract_id, CAST(action_time AS DATE) AS action_day,
+           COALESCE(promised_date, CAST(action_time AS DATE) + {RECOVERY_DAYS}) AS promise_due
+    FROM collections WHERE outcome = 'promise_to_pay'
+  ) q
+  JOIN receipts r ON r.contract_id = q.contract_id
+   AND r.received_date >= q.action_day AND r.received_date <= q.promise_due
+  GROUP BY q.action_id
+) p ON p.action_id = a.action_id
+ORDER BY a.month_idx, a.action_time
+""",
+)
+
+CREDITS = (
+    "collection credits",
+    f"""
+INSERT INTO collection_credits (
+  receipt_id, contract_id, lessee_id, {SEGMENTS}, cohort_month, month_idx, received_date,
+  amount, action_id, action_time, channel, collector)
+SELECT x.receipt_id, x.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry,
+       cm.region, cm.branch, cm.asset_category, cm.cohort_month,
+       {_MONTH.format(t="x.received_date")} AS month_idx,
+       x.received_date, x.amount, x.action_id, x.action_time, x.channel, x.collector
+FROM (
+  SELECT r.receipt_id, r.contract_id, r.received_date, r.amount, a.action_id, a.action_time,
+         a.channel, a.collector,
+         ROW_NUMBER() OVER (PARTITION BY r.receipt_id
+                            ORDER BY a.action_time DESC, a.action_id DESC) AS rn
+  FROM receipts r
+  JOIN collections a ON a.contract_id = r.contract_id
+   AND CAST(a.action_time AS DATE) <= r.received_date
+   AND CAST(a.action_time AS DATE) >= r.received_date - {RECOVERY_DAYS}
+) x
+JOIN {_CONTRACT} ON cm.contract_id = x.contract_id
+WHERE x.rn = 1
+ORDER BY month_idx, x.received_date
+""",
+)
+
+STEPS: tuple[tuple[str, str], ...] = (CONTRACTS, FACTS, CREDITS)

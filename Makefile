@@ -41,7 +41,8 @@ $(WAREHOUSE): | $(STAMP)
 	$(BIN)/postloan load $(DEMO_EXTRACT) --warehouse duckdb:///$(WAREHOUSE)
 
 run: $(STAMP) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
-	POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}" \
+	export POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}"; \
+	$(BIN)/postloan user init; \
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
 # PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests;

@@ -100,7 +100,21 @@ def _list_users(engine: Engine, args: argparse.Namespace) -> str:
     )
 
 
+def _init(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.users import ensure_first_admin
+
+    password = ensure_first_admin(engine)
+    if password is None:
+        return "accounts exist already: nothing created"
+    return (
+        f"first start: created user 'admin' (role admin) with password: {password}\n"
+        "shown once: sign in, add the people who use the portal (用户管理), then change it "
+        "(postloan user reset-password admin)"
+    )
+
+
 ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
+    "init": _init,
     "add": _add,
     "disable": _disable,
     "enable": _enable,
@@ -110,7 +124,7 @@ ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    """Manage the portal's local accounts (add, disable, enable, reset-password, list)."""
+    """Manage the portal's local accounts (init, add, disable, enable, reset-password, list)."""
     import sqlalchemy as sa
 
     from warehouse.portal.users import AccountError
@@ -160,4 +174,6 @@ def add_user_parser(
     warehouse_option(
         actions.add_parser("list", help="list the accounts", description="list the accounts")
     )
+    init_help = "create the first 'admin' account when there is none; print its password once"
+    warehouse_option(actions.add_parser("init", help=init_help, description=init_help))
     user.set_defaults(func=cmd_user)

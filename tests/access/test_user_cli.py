@@ -131,3 +131,19 @@ def test_refused_changes_exit_2_with_a_message(
     extra = ["--password-stdin"] if args[0] in {"add", "reset-password"} else []
     assert _run(url, *args, *extra, stdin=f"{stdin}\n", monkeypatch=monkeypatch) == 2
     assert message in capsys.readouterr().err
+
+
+def test_init_creates_the_first_admin_once_and_prints_its_password_once(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` calls `postloan user init`: the first time an admin and a password appear."""
+    assert _run(url, "init", monkeypatch=monkeypatch) == 0
+    first = capsys.readouterr().out
+    password = first.split("with password: ", 1)[1].split()[0]
+    store = portal_engine(portal_url(url))
+    assert authenticate(store, "admin", password, **LIMITS).ok
+    assert get_account(store, "admin").roles == frozenset({"admin"})
+
+    assert _run(url, "init", monkeypatch=monkeypatch) == 0
+    second = capsys.readouterr().out
+    assert "nothing created" in second and password not in second

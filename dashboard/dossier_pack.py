@@ -19,8 +19,9 @@ from datetime import datetime
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from dashboard.export import Export, _cell_value, sha256_hex
+from dashboard.export import Export, sha256_hex, write_sheet
 from queries.personal_data import mask_personal
 
 Headers = Callable[[pd.DataFrame], pd.DataFrame]
@@ -36,14 +37,8 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _write(ws, frame: pd.DataFrame) -> None:
-    ws.append([str(c) for c in frame.columns])
-    for record in frame.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in record])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+def _write(ws: Worksheet, frame: pd.DataFrame) -> None:
+    write_sheet(ws, frame)
     for i, column in enumerate(frame.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(len(str(column)) + 4, 12), 40)
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from queries.personal_data import mask_personal
 
@@ -33,11 +34,8 @@ def _cell_value(value: object) -> object:
     return str(value)
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """The frame as a one-sheet workbook: header row, then one row per record."""
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
+def write_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
+    """Write the frame's header row, then one row per record; text cells are never formulas."""
     ws.append([str(c) for c in frame.columns])
     for record in frame.itertuples(index=False, name=None):
         ws.append([_cell_value(v) for v in record])
@@ -45,6 +43,14 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The frame as a one-sheet workbook: header row, then one row per record."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    write_sheet(ws, frame)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -66,6 +66,13 @@ def table(frame: pd.DataFrame, name: str, lang: str, **formats: list[str]) -> No
     download_table(frame, name, lang)
 
 
+def label_radio(title_key: str, options: list[str], lang: str, key: str) -> str:
+    """A horizontal choice among `options`, each shown by its catalogue label."""
+    return st.radio(
+        t(title_key, lang), options, format_func=lambda o: label(o, lang), horizontal=True, key=key
+    )
+
+
 def months_picker(ctx: PageContext, key: str) -> int:
     """The window length in months (sidebar of the page body), with its dates as a caption."""
     months = st.radio(t("mon.months", ctx.lang), MONTH_CHOICES, index=1, horizontal=True, key=key)

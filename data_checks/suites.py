@@ -32,6 +32,11 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "migration_month": ("period", "month_idx", "begin_class", "end_class"),
     "roll_month": ("month_idx", "from_bucket", "to_bucket"),
     "vintage_month": ("cohort_idx", "mob", *_SEGMENTS),
+    "migration_segment_month": ("period", "month_idx", *_SEGMENTS, "begin_class", "end_class"),
+    "roll_segment_month": ("month_idx", *_SEGMENTS, "from_bucket", "to_bucket"),
+    "concentration_month": ("month_idx", "kind", "place"),
+    "vintage_total_month": ("cohort_idx", "mob"),
+    "vintage_dimension_month": ("dimension", "value", "cohort_idx", "mob"),
     "check_runs": ("run_id",),
     "check_results": ("run_id", "check_id"),
     "contract_segments": ("contract_id",),
@@ -249,7 +254,8 @@ def _other_checks() -> list[Check]:
     for name in DATASET_KEYS:
         if name in spec.TABLES_BY_NAME or name == "contract_month":
             continue
-        nullable = ("end_class",) if name == "migration_month" else ()
+        migration = ("migration_month", "migration_segment_month")
+        nullable = ("end_class",) if name in migration else ()
         checks += _keys(name, nullable=nullable)
     for name in ("portfolio_month", "portfolio_segment_month", "portfolio_total_month"):
         checks.append(_in_set(name, "dpd_bucket", schema.DPD_BUCKETS))

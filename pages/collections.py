@@ -8,7 +8,7 @@ from dashboard import charts_monitoring as charts
 from dashboard.access import sees_personal_data
 from dashboard.format import count_or_dash, display, pct, wan_or_dash
 from dashboard.i18n import label, t
-from dashboard.monitoring_view import contract_list, months_picker, table
+from dashboard.monitoring_view import contract_list, label_radio, months_picker, table
 from dashboard.page_setup import start
 from dashboard.widgets import chart_with_table
 from queries.collections_compliance import FLAGS
@@ -95,12 +95,6 @@ for card, row in zip(cards, flags.to_dict("records"), strict=True):
     )
 settings = "; ".join(s for s in flags["settings"] if s)
 st.caption(t("mon.settings", lang, values=settings))
-flag = st.radio(
-    t("col.flag", lang),
-    FLAGS,
-    format_func=lambda f: label(f, lang),
-    horizontal=True,
-    key="col_flag",
-)
+flag = label_radio("col.flag", FLAGS, lang, "col_flag")
 behind = ctx.query("compliance_contracts", flag=flag, months=months)
 contract_list(ctx, behind, f"compliance_{flag}", counts=["flagged_actions"])

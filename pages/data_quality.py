@@ -10,25 +10,17 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import quality_view as qv
-from dashboard.access import guard
 from dashboard.dossier_links import contract_links
 from dashboard.i18n import t
+from dashboard.institution_page import open_institution_page
 from dashboard.widgets import (
     PLOTLY_CONFIG,
-    banner,
-    current_lang,
     download_table,
-    ready_state,
 )
 
-user = guard("data_quality.py")
-lang = current_lang()
-st.title(t("page.data_quality", lang))
-if user.branches is not None:  # institution-wide figures: fail closed for a branch scope
-    st.warning(t("dq.scope_refused", lang))
-    st.stop()
-state = ready_state(lang)
-banner(state, lang)
+user, lang, state = open_institution_page(
+    "data_quality.py", "page.data_quality", "dq.scope_refused"
+)
 st.caption(t("dq.intro", lang))
 
 if st.button(t("dq.run", lang), type="primary", icon=":material/play_arrow:"):

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts_monitoring as charts
 from dashboard.format import count_or_dash, display
 from dashboard.i18n import label, t
-from dashboard.monitoring_view import contract_list, months_picker
+from dashboard.monitoring_view import contract_list, label_radio, months_picker
 from dashboard.page_setup import start
 from dashboard.widgets import chart_with_table
 from queries.inspections import INSPECTION_LISTS
@@ -19,13 +19,7 @@ lang = ctx.lang
 months = months_picker(ctx, "ew_months")
 
 st.subheader(t("ew.h_signals", lang))
-severity = st.radio(
-    t("ew.severity", lang),
-    ["high", "medium", "low"],
-    format_func=lambda s: label(s, lang),
-    horizontal=True,
-    key="ew_severity",
-)
+severity = label_radio("ew.severity", ["high", "medium", "low"], lang, "ew_severity")
 signals = ctx.query("warning_signals", months=months)
 chosen = signals[signals["severity"] == severity]
 chart_with_table(
@@ -59,9 +53,7 @@ chart_with_table(
     f"lead_time_{level}",
     lang,
 )
-group = st.radio(
-    t("ew.group", lang), GROUPS, format_func=lambda g: label(g, lang), horizontal=True, key="ew_g"
-)
+group = label_radio("ew.group", GROUPS, lang, "ew_g")
 lessees = ctx.query("lead_time_lessees", severity=level, group=group)
 contract_list(ctx, lessees, f"lead_time_{level}_{group}", counts=["lead_days"])
 
@@ -74,13 +66,7 @@ chart_with_table(
     "device_status",
     lang,
 )
-event = st.radio(
-    t("ew.alerts_month", lang),
-    ALERTS,
-    format_func=lambda e: label(e, lang),
-    horizontal=True,
-    key="ew_event",
-)
+event = label_radio("ew.alerts_month", ALERTS, lang, "ew_event")
 alerts = ctx.query("device_alert_contracts", event_type=event)
 contract_list(ctx, alerts, f"device_{event}", counts=["devices", "events"])
 
@@ -114,12 +100,6 @@ chart_with_table(
     "abnormal_findings",
     lang,
 )
-kind = st.radio(
-    t("ew.inspection_list", lang),
-    INSPECTION_LISTS,
-    format_func=lambda k: label(k, lang),
-    horizontal=True,
-    key="ew_inspections",
-)
+kind = label_radio("ew.inspection_list", INSPECTION_LISTS, lang, "ew_inspections")
 listed = ctx.query("inspection_contracts", kind=kind, months=months)
 contract_list(ctx, listed, f"inspections_{kind}", money=["original_principal"])

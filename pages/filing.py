@@ -11,21 +11,14 @@ import streamlit as st
 
 from dashboard import data, filing_history, filing_panel, portal_store
 from dashboard import filing_view as view
-from dashboard.access import guard
 from dashboard.filing_workbook import Filing
 from dashboard.i18n import t
-from dashboard.widgets import banner, current_lang, download_table, ready_state
+from dashboard.institution_page import open_institution_page
+from dashboard.widgets import download_table
 from regulatory.filing_store import WITHDRAWN
 from regulatory.registry import REPORTS
 
-user = guard("filing.py")
-lang = current_lang()
-st.title(t("page.filing", lang))
-if user.branches is not None:  # institution-wide figures: fail closed for a branch scope
-    st.warning(t("fl.scope_refused", lang))
-    st.stop()
-state = ready_state(lang)
-banner(state, lang)
+user, lang, state = open_institution_page("filing.py", "page.filing", "fl.scope_refused")
 
 periods = sorted(data.choices(state).month_ends, reverse=True)
 if not periods:

@@ -28,67 +28,65 @@ def _until(filters: Filters) -> datetime:
     return datetime.combine(filters.as_of + timedelta(days=1), time())
 
 
-def collections(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
-    """Collection attempts up to the as-of, newest first."""
-    c = _table("collections")
+def _history(
+    engine: Engine,
+    filters: Filters,
+    contract_id: str,
+    columns: list[sa.ColumnElement],
+    up_to: sa.ColumnElement[bool],
+    order: tuple[sa.ColumnElement, ...],
+) -> pd.DataFrame:
+    """One contract's rows up to the as-of (`up_to`), newest first, at most `MAX_ROWS`."""
+    table = columns[0].table
     stmt = (
-        sa.select(
-            c.c.action_time,
-            c.c.channel,
-            c.c.counterparty_role,
-            c.c.outcome,
-            c.c.promised_amount,
-            c.c.promised_date,
-            c.c.collector,
-        )
-        .where(
-            c.c.contract_id == contract_id,
-            c.c.action_time < _until(filters),
-            permitted(filters, contract_id),
-        )
-        .order_by(c.c.action_time.desc(), c.c.action_id)
+        sa.select(*columns)
+        .where(table.c.contract_id == contract_id, up_to, permitted(filters, contract_id))
+        .order_by(*order)
         .limit(MAX_ROWS)
     )
     return fetch_frame(engine, stmt)
+
+
+def collections(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
+    """Collection attempts up to the as-of, newest first."""
+    c = _table("collections")
+    columns = [
+        c.c.action_time,
+        c.c.channel,
+        c.c.counterparty_role,
+        c.c.outcome,
+        c.c.promised_amount,
+        c.c.promised_date,
+        c.c.collector,
+    ]
+    up_to = c.c.action_time < _until(filters)
+    order = (c.c.action_time.desc(), c.c.action_id)
+    return _history(engine, filters, contract_id, columns, up_to, order)
 
 
 def inspections(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
     """Leased-asset inspections up to the as-of, newest first."""
     i = _table("inspections")
-    stmt = (
-        sa.select(i.c.inspection_date, i.c.inspection_type, i.c.asset_status, i.c.note)
-        .where(
-            i.c.contract_id == contract_id,
-            i.c.inspection_date <= filters.as_of,
-            permitted(filters, contract_id),
-        )
-        .order_by(i.c.inspection_date.desc(), i.c.inspection_id)
-        .limit(MAX_ROWS)
-    )
-    return fetch_frame(engine, stmt)
+    columns = [i.c.inspection_date, i.c.inspection_type, i.c.asset_status, i.c.note]
+    up_to = i.c.inspection_date <= filters.as_of
+    order = (i.c.inspection_date.desc(), i.c.inspection_id)
+    return _history(engine, filters, contract_id, columns, up_to, order)
 
 
 def device_events(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
     """IoT events of the contract's devices up to the as-of, newest first."""
     e = _table("device_events")
-    stmt = (
-        sa.select(
-            e.c.event_time,
-            e.c.device_id,
-            e.c.event_type,
-            e.c.latitude,
-            e.c.longitude,
-            e.c.run_hours,
-        )
-        .where(
-            e.c.contract_id == contract_id,
-            e.c.event_time < _until(filters),
-            permitted(filters, contract_id),
-        )
-        .order_by(e.c.event_time.desc(), e.c.event_id)
-        .limit(MAX_ROWS)
-    )
-    return fetch_frame(engine, stmt)
+    columns = [
+        e.c.event_time,
+        e.c.device_id,
+        e.c.event_type,
+        e.c.latitude,
+        e.c.longitude,
+        e.c.run_hours,
+    ]
+    up_to = e.c.event_time < _until(filters)
+    order = (e.c.event_time.desc(), e.c.event_id)
+    return _history(engine, filters, contract_id, columns, up_to, order)
 
 
 def device_event_months(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:

@@ -47,8 +47,8 @@ CORRECTED = {
 }
 
 
-def _filed(engine: Engine, cells: dict, archive: Path, workbook: bytes | Path = WORKBOOK) -> int:
-    """A version taken through draft → validated → reviewed → submitted."""
+def _approved(engine: Engine, cells: dict, reason: str = "") -> int:
+    """A version taken through draft → validated → reviewed → approved (by alice, then bob)."""
     v = filing.new_version(
         engine,
         report_code="G11",
@@ -57,11 +57,18 @@ def _filed(engine: Engine, cells: dict, archive: Path, workbook: bytes | Path = 
         actor="alice",
         load_id=7,
         data_sha256="a" * 64,
-        reason="" if not versions(engine, "G11", PERIOD) else "补录漏报合同",
+        reason=reason,
     )
     filing.record_validation(engine, v, [], "alice")
     filing.submit_for_review(engine, v, "alice")
     filing.approve(engine, v, "bob")
+    return v
+
+
+def _filed(engine: Engine, cells: dict, archive: Path, workbook: bytes | Path = WORKBOOK) -> int:
+    """A version taken through draft → validated → reviewed → submitted."""
+    reason = "" if not versions(engine, "G11", PERIOD) else "补录漏报合同"
+    v = _approved(engine, cells, reason)
     filing.submit(
         engine,
         v,
@@ -155,18 +162,7 @@ def test_submitted_version_cannot_be_submitted_again(portal: Engine, tmp_path: P
 
 
 def test_submit_refuses_a_workbook_of_other_figures(portal: Engine, tmp_path: Path) -> None:
-    v = filing.new_version(
-        portal,
-        report_code="G11",
-        period=PERIOD,
-        cells=FILED,
-        actor="alice",
-        load_id=7,
-        data_sha256="a" * 64,
-    )
-    filing.record_validation(portal, v, [], "alice")
-    filing.submit_for_review(portal, v, "alice")
-    filing.approve(portal, v, "bob")
+    v = _approved(portal, FILED)
     other = {**FILED, "G11_2_C": 4}
     with pytest.raises(FilingError, match="figures differ"):
         filing.submit(

@@ -52,8 +52,10 @@ def summary(row: pd.Series, rules: str, lang: str) -> None:
 def overview(head: pd.DataFrame, guarantors: pd.DataFrame, lang: str) -> None:
     """The contract and lessee as item/value rows, then the guarantors."""
     items = shown(head, lang).iloc[0]
+    # One text column: mixed values (text, numbers, flags) cannot share one Arrow column.
+    values = ["" if pd.isna(v) else str(v) for v in items.values]
     st.dataframe(
-        pd.DataFrame({t("rk.col.field", lang): items.index, t("rk.col.value", lang): items.values}),
+        pd.DataFrame({t("rk.col.field", lang): items.index, t("rk.col.value", lang): values}),
         hide_index=True,
         width="stretch",
     )

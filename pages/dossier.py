@@ -14,7 +14,7 @@ from dashboard.dossier_pack import dossier_pack
 from dashboard.downloads import audit_details, current_page, record_download
 from dashboard.format import md_text
 from dashboard.i18n import t
-from dashboard.page_registry import page_path
+from dashboard.page_registry import page_path, page_spec
 from dashboard.risk_view import headers_only
 from dashboard.widgets import banner, current_lang, ready_state
 from queries.filters import Filters
@@ -29,7 +29,8 @@ banner(state, lang)
 months = {f"{m:%Y-%m}": m for m in data.choices(state).month_ends}
 as_of = months.get(st.query_params.get("as_of", ""), risk_data.as_of_of(state))
 back = {"lang": lang, **({"as_of": f"{as_of:%Y-%m}"} if as_of != state.load.as_of else {})}  # type: ignore[union-attr]
-st.page_link(page_path("at_risk.py"), label=t("rk.back", lang), icon="↩", query_params=back)
+if user.has_any(page_spec("at_risk.py").roles):
+    st.page_link(page_path("at_risk.py"), label=t("rk.back", lang), icon="↩", query_params=back)
 contract_id = (st.query_params.get("contract") or "").strip()[:64]
 if not contract_id:
     st.info(t("rk.no_contract", lang))

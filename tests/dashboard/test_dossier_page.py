@@ -87,6 +87,21 @@ def test_executive_reads_without_forms(risk: str) -> None:
     assert not [b for b in at.button if b.key == "rk_submit"]
 
 
+def _back_links(at) -> list[str]:
+    return [
+        link.proto.page for link in at.get("page_link") if link.proto.label == "返回风险合同列表"
+    ]
+
+
+def test_back_link_to_the_list_only_for_roles_that_may_open_it(risk: str) -> None:
+    """Compliance reaches dossiers from collections flags but may not open 风险合同: no link."""
+    committee = open_page("dossier", {"contract": "D1"}, roles=COMMITTEE)
+    compliance = open_page("dossier", {"contract": "D1"}, roles=("compliance",))
+    assert_clean(compliance)
+    assert len(_back_links(committee)) == 1
+    assert _back_links(compliance) == []
+
+
 def test_committee_pack_masks_personal_data_and_never_writes_formulas() -> None:
     """An individual's name 张三丰 → 张** unless revealed; '=1+1' stays text; one sheet per
     section after the cover; the row count is the sections' rows (2 + 1)."""

@@ -209,72 +209,63 @@ segment_values = sa.Table(
     },
 )
 
-migration_month = sa.Table(
+
+def _migration_table(name: str, segmented: bool, grain: str) -> sa.Table:
+    """A five-tier transition table: whole book, or by segment combination (`segmented`)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("period", sa.String(7), nullable=False, doc="month, quarter or ytd"),
+        sa.Column("month_idx", sa.Integer, nullable=False, doc="the period's end month"),
+        *(_segment_columns() if segmented else []),
+        sa.Column("begin_class", sa.String, nullable=False),
+        sa.Column(
+            "end_class", sa.String, nullable=True, doc="NULL: closed or written off (reduced)"
+        ),
+        _count("contracts", "contracts open at the period's beginning"),
+        _money("begin_balance", "their outstanding at the beginning"),
+        _money("balance", "their outstanding at the end when still open, else 0"),
+        info={"layer": "mart", "grain": grain},
+    )
+
+
+def _roll_table(name: str, segmented: bool, grain: str) -> sa.Table:
+    """A DPD roll-rate table: whole book, or by segment combination (`segmented`)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("month_idx", sa.Integer, nullable=False, doc="t; the rows come from t - 1"),
+        *(_segment_columns() if segmented else []),
+        sa.Column("from_bucket", sa.String(3), nullable=False),
+        sa.Column("to_bucket", sa.String(11), nullable=False, doc="a bucket, closed, written_off"),
+        _count("contracts", "contracts open at t - 1"),
+        _money("balance", "their outstanding at t - 1"),
+        _money("balance_at_t", "their outstanding at t when still open, else 0"),
+        info={"layer": "mart", "grain": grain},
+    )
+
+
+migration_month = _migration_table(
     "migration_month",
-    metadata,
-    sa.Column("period", sa.String(7), nullable=False, doc="month, quarter or ytd"),
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="the period's end month"),
-    sa.Column("begin_class", sa.String, nullable=False),
-    sa.Column("end_class", sa.String, nullable=True, doc="NULL: closed or written off (reduced)"),
-    _count("contracts", "contracts open at the period's beginning"),
-    _money("begin_balance", "their outstanding at the beginning"),
-    _money("balance", "their outstanding at the end when still open, else 0"),
-    info={
-        "layer": "mart",
-        "grain": "one row per period kind, period-end month, beginning class and end class "
-        "(the whole book)",
-    },
+    False,
+    "one row per period kind, period-end month, beginning class and end class (the whole book)",
 )
-
-roll_month = sa.Table(
+roll_month = _roll_table(
     "roll_month",
-    metadata,
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="t; the rows come from t - 1"),
-    sa.Column("from_bucket", sa.String(3), nullable=False),
-    sa.Column("to_bucket", sa.String(11), nullable=False, doc="a bucket, closed, written_off"),
-    _count("contracts", "contracts open at t - 1"),
-    _money("balance", "their outstanding at t - 1"),
-    _money("balance_at_t", "their outstanding at t when still open, else 0"),
-    info={
-        "layer": "mart",
-        "grain": "one row per month-end t, DPD bucket at t - 1 and destination at t "
-        "(the whole book)",
-    },
+    False,
+    "one row per month-end t, DPD bucket at t - 1 and destination at t (the whole book)",
 )
-
-migration_segment_month = sa.Table(
+migration_segment_month = _migration_table(
     "migration_segment_month",
-    metadata,
-    sa.Column("period", sa.String(7), nullable=False, doc="month, quarter or ytd"),
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="the period's end month"),
-    *_segment_columns(),
-    sa.Column("begin_class", sa.String, nullable=False),
-    sa.Column("end_class", sa.String, nullable=True, doc="NULL: closed or written off (reduced)"),
-    _count("contracts", "contracts open at the period's beginning"),
-    _money("begin_balance", "their outstanding at the beginning"),
-    _money("balance", "their outstanding at the end when still open, else 0"),
-    info={
-        "layer": "mart",
-        "grain": "one row per period kind, period-end month, segment combination, beginning "
-        "class and end class (migration_month by segment)",
-    },
+    True,
+    "one row per period kind, period-end month, segment combination, beginning "
+    "class and end class (migration_month by segment)",
 )
-
-roll_segment_month = sa.Table(
+roll_segment_month = _roll_table(
     "roll_segment_month",
-    metadata,
-    sa.Column("month_idx", sa.Integer, nullable=False, doc="t; the rows come from t - 1"),
-    *_segment_columns(),
-    sa.Column("from_bucket", sa.String(3), nullable=False),
-    sa.Column("to_bucket", sa.String(11), nullable=False, doc="a bucket, closed, written_off"),
-    _count("contracts", "contracts open at t - 1"),
-    _money("balance", "their outstanding at t - 1"),
-    _money("balance_at_t", "their outstanding at t when still open, else 0"),
-    info={
-        "layer": "mart",
-        "grain": "one row per month-end t, segment combination, DPD bucket at t - 1 and "
-        "destination at t (roll_month by segment)",
-    },
+    True,
+    "one row per month-end t, segment combination, DPD bucket at t - 1 and "
+    "destination at t (roll_month by segment)",
 )
 
 # How many of the largest exposures per kind and month `concentration_month` keeps.

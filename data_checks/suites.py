@@ -42,6 +42,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "contract_segments": ("contract_id",),
     "collection_facts": ("action_id",),
     "collection_credits": ("receipt_id",),
+    "contract_watch": ("contract_id",),
 }
 
 

@@ -22,14 +22,14 @@ with each rule it meets, then keeps the flagged ones. Rules (codes; the page nam
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries import at_risk_rules as rules_sql
-from queries.at_risk_rules import WatchParams, watch_params
+from queries.at_risk_rules import WatchParams, build_as_of, watch_params
 from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from warehouse import schema
@@ -47,20 +47,9 @@ __all__ = [
     "watch_params",
 ]
 
-RULES: tuple[str, ...] = (
-    "dpd",
-    "class",
-    "observation",
-    "signal",
-    "iot",
-    "inspection_abnormal",
-    "inspection_overdue",
-    "promise_broken",
-    "debt_ratio",
-    "cash_flow",
-    "revenue_drop",
-    "watchlist",
-)
+MART_RULES: tuple[str, ...] = ("dpd", "class", "observation")
+SOURCE_RULES: tuple[str, ...] = schema.WATCH_SOURCE_RULES
+RULES: tuple[str, ...] = (*MART_RULES, *SOURCE_RULES, "watchlist")
 MAX_PAGE = 1000
 ONE, ZERO = sa.literal_column("1"), sa.literal_column("0")
 
@@ -69,16 +58,11 @@ def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((sa.func.coalesce(condition, sa.false()), ONE), else_=ZERO)
 
 
-def flagged_statement(
-    filters: Filters,
-    params: WatchParams,
-    watchlist: tuple[str, ...] = (),
-    only: str | None = None,
-) -> sa.Subquery:
-    """Every open contract of the slice at the as-of (or just contract `only`) with one 0/1
-    column `f_<rule>` per rule."""
-    as_of, p = filters.as_of, params
-    cm, k = contract_month, schema.contracts
+def _live_flags(
+    cm: sa.Table, as_of: date, p: WatchParams, only: str | None
+) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
+    """The source-table rules as subqueries joined to `cm`, and their conditions."""
+    k = schema.contracts
     # Only contracts above the inspection threshold need their start date.
     big = (
         sa.select(k.c.contract_id, k.c.start_date)
@@ -101,9 +85,6 @@ def flagged_statement(
         .outerjoin(fin, fin.c.lessee_id == cm.c.lessee_id)
     )
     flags = {
-        "dpd": cm.c.dpd > 0,
-        "class": cm.c.risk_class != "normal",
-        "observation": cm.c.in_observation,
         "signal": sa.or_(sig_c.c.contract_id.isnot(None), sig_l.c.lessee_id.isnot(None)),
         "iot": iot.c.contract_id.isnot(None),
         "inspection_abnormal": ins.c.abnormal == ONE,
@@ -115,6 +96,34 @@ def flagged_statement(
         "debt_ratio": fin.c.debt == ONE,
         "cash_flow": fin.c.cash == ONE,
         "revenue_drop": fin.c.revenue == ONE,
+    }
+    return joined, flags
+
+
+def _stored_flags(cm: sa.Table) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
+    """The source-table rules as flagged by the build (`contract_watch`), joined to `cm`."""
+    cw = schema.contract_watch
+    joined = cm.outerjoin(cw, cw.c.contract_id == cm.c.contract_id)
+    return joined, {r: cw.c[f"f_{r}"] == ONE for r in SOURCE_RULES}
+
+
+def flagged_statement(
+    filters: Filters,
+    params: WatchParams,
+    watchlist: tuple[str, ...] = (),
+    only: str | None = None,
+    stored: bool = False,
+) -> sa.Subquery:
+    """Every open contract of the slice at the as-of (or just contract `only`) with one 0/1
+    column `f_<rule>` per rule; `stored` reads the source-table rules from `contract_watch`
+    (right only for the build's as-of and watch settings: see `stored_flags_apply`)."""
+    cm = contract_month
+    joined, source = _stored_flags(cm) if stored else _live_flags(cm, filters.as_of, params, only)
+    flags = {
+        "dpd": cm.c.dpd > 0,
+        "class": cm.c.risk_class != "normal",
+        "observation": cm.c.in_observation,
+        **source,
         "watchlist": cm.c.contract_id.in_(watchlist) if watchlist else sa.false(),
     }
     only_clause = [] if only is None else [cm.c.contract_id == only]
@@ -133,9 +142,23 @@ def flagged_statement(
             *(_flag(c).label(f"f_{r}") for r, c in flags.items()),
         )
         .select_from(joined)
-        .where(cm.c.month_end == as_of, is_open(cm), *where(filters, cm), *only_clause)
+        .where(cm.c.month_end == filters.as_of, is_open(cm), *where(filters, cm), *only_clause)
         .subquery("flagged")
     )
+
+
+def source_flags_statement(as_of: date, params: WatchParams) -> sa.Select:
+    """The open contracts at `as_of` meeting any source-table rule, with 0/1 `f_<rule>` for
+    each (what the build writes to `contract_watch`)."""
+    f = flagged_statement(Filters(as_of=as_of), params)
+    return sa.select(f.c.contract_id, *(f.c[f"f_{r}"] for r in SOURCE_RULES)).where(
+        sa.or_(*(f.c[f"f_{r}"] == ONE for r in SOURCE_RULES))
+    )
+
+
+def stored_flags_apply(engine: Engine, filters: Filters, params: WatchParams) -> bool:
+    """Whether `contract_watch` answers for this slice: the build's as-of and watch settings."""
+    return filters.as_of == build_as_of(engine) and params == watch_params(engine)
 
 
 def _codes(f: sa.Subquery) -> sa.ColumnElement[str]:
@@ -196,13 +219,14 @@ def at_risk_statement(
     sort: str = "outstanding",
     limit: int = 100,
     offset: int = 0,
+    stored: bool = False,
 ) -> sa.Select:
     """One page of at-risk contracts meeting any of `rules` (all rules when empty), each row
     carrying `total_rows` and the counts per rule of the whole at-risk list (`COUNT_COLUMNS`)."""
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown watch rules {sorted(unknown)}")
-    f = flagged_statement(filters, params, watchlist)
+    f = flagged_statement(filters, params, watchlist, stored=stored)
     rank = sa.case(*((f.c.risk_class == c, i) for c, i in schema.RISK_CLASS_RANK.items()))
     listed = (
         sa.select(
@@ -252,7 +276,8 @@ def at_risk(
     """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`,
     `total_rows` and the list's counts per rule (`COUNT_COLUMNS`; see `split_counts`)."""
     params = params or watch_params(engine)
-    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset)
+    stored = stored_flags_apply(engine, filters, params)
+    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset, stored)
     return fetch_frame(engine, stmt)
 
 
@@ -273,10 +298,14 @@ def split_counts(page: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]
 
 
 def rule_counts_statement(
-    filters: Filters, params: WatchParams, watchlist: tuple[str, ...] = ()
+    filters: Filters,
+    params: WatchParams,
+    watchlist: tuple[str, ...] = (),
+    stored: bool = False,
 ) -> sa.Select:
     """One row: per rule the contracts meeting it and their outstanding; `any` for the list."""
-    return sa.select(*_counts(flagged_statement(filters, params, watchlist), over=False))
+    f = flagged_statement(filters, params, watchlist, stored=stored)
+    return sa.select(*_counts(f, over=False))
 
 
 def rule_counts(
@@ -287,7 +316,9 @@ def rule_counts(
 ) -> pd.DataFrame:
     """Per rule (then `any`): contracts meeting it and their outstanding principal (yuan)."""
     params = params or watch_params(engine)
-    stmt = rule_counts_statement(filters, params, watchlist)
+    stmt = rule_counts_statement(
+        filters, params, watchlist, stored_flags_apply(engine, filters, params)
+    )
     return counts_frame(fetch_frame(engine, stmt).iloc[0])
 
 

@@ -8,6 +8,7 @@ because they are cheaper on both engines. Settings are `WatchParams` (the `watch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,6 +36,28 @@ class WatchParams:
     revenue_drop_share: Decimal = Decimal(_DEFAULTS["watch.revenue_drop_share"])
 
 
+def params_from(values: Mapping[str, object]) -> WatchParams:
+    """`WatchParams` from `watch.*` keys (text or numbers); missing keys keep the defaults."""
+    chosen: dict[str, object] = {}
+    for f in fields(WatchParams):
+        value = values.get(f"watch.{f.name}")
+        if value is not None:
+            text = str(value)
+            chosen[f.name] = Decimal(text) if f.type in ("Decimal", Decimal) else int(text)
+    return WatchParams(**chosen)  # type: ignore[arg-type]
+
+
+def build_as_of(engine: Engine) -> date | None:
+    """The as-of of the last build (`build_settings`), None before any build."""
+    bs = schema.build_settings
+    stmt = sa.select(bs.c.value).where(bs.c.key == "as_of")
+    try:
+        found = fetch_frame(engine, stmt)
+    except sa.exc.SQLAlchemyError:
+        return None
+    return date.fromisoformat(str(found.iloc[0, 0])) if len(found) else None
+
+
 def watch_params(engine: Engine) -> WatchParams:
     """The watch settings recorded by the last build (`build_settings`), else the defaults."""
     bs = schema.build_settings
@@ -43,12 +66,7 @@ def watch_params(engine: Engine) -> WatchParams:
         found = dict(fetch_frame(engine, stmt).itertuples(index=False, name=None))
     except sa.exc.SQLAlchemyError:
         found = {}
-    values: dict[str, object] = {}
-    for f in fields(WatchParams):
-        text = found.get(f"watch.{f.name}")
-        if text is not None:
-            values[f.name] = Decimal(text) if f.type in ("Decimal", Decimal) else int(text)
-    return WatchParams(**values)  # type: ignore[arg-type]
+    return params_from(found)
 
 
 def since(as_of: date, days: int) -> date:

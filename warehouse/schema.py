@@ -442,6 +442,34 @@ collection_credits = sa.Table(
     },
 )
 
+# The watch rules read from the source tables rather than the mart (queries/at_risk.py), flagged
+# once per build at its as-of with its `watch.*` settings (warehouse/build/watch.py).
+WATCH_SOURCE_RULES: tuple[str, ...] = (
+    "signal",
+    "iot",
+    "inspection_abnormal",
+    "inspection_overdue",
+    "promise_broken",
+    "debt_ratio",
+    "cash_flow",
+    "revenue_drop",
+)
+
+contract_watch = sa.Table(
+    "contract_watch",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    *(
+        _count(f"f_{rule}", f"1 when the contract meets watch rule `{rule}`, else 0")
+        for rule in WATCH_SOURCE_RULES
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per contract open at the build's as-of that meets a watch rule read "
+        "from the source tables, with the build's watch settings",
+    },
+)
+
 check_runs = sa.Table(
     "check_runs",
     metadata,

@@ -6,20 +6,26 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.at_risk import (
     RULES,
+    SOURCE_RULES,
     WatchParams,
     at_risk,
+    at_risk_statement,
     rule_counts,
     rules_for,
     split_counts,
+    stored_flags_apply,
     watch_params,
 )
+from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.books import Build
 from tests.queries.risk_books import AS_OF, AT_RISK, CLEAN, watch_book
+from warehouse.schema import contract_watch
 
 FILTERS = Filters(as_of=date(2024, 6, 30))
 WATCH = ("WL",)
@@ -141,3 +147,28 @@ def test_a_page_carries_the_counts_of_the_whole_list(engine: Engine) -> None:
     assert list(rows.contract_id) == ["IO"]
     assert counts is not None
     assert counts.equals(rule_counts(engine, FILTERS, watchlist=WATCH))
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["build_flags", "live"])
+def test_build_flags_and_live_rules_list_the_same_hand_worked_contracts(
+    engine: Engine, stored: bool
+) -> None:
+    """`contract_watch` (written by the build) and the live subqueries both give AT_RISK."""
+    stmt = at_risk_statement(FILTERS, WatchParams(), WATCH, limit=100, stored=stored)
+    assert _rules(fetch_frame(engine, stmt)) == AT_RISK
+
+
+def test_build_flags_hold_only_the_source_table_rules(engine: Engine) -> None:
+    """Of AT_RISK, the build stores the contracts meeting a source-table rule: not D1, CL, OB
+    (dpd/class/observation come from the mart) nor WL (the watchlist is the portal's)."""
+    stored = fetch_frame(engine, sa.select(contract_watch.c.contract_id))
+    mart_only = {c for c, r in AT_RISK.items() if not r & set(SOURCE_RULES)}
+    assert mart_only == {"D1", "CL", "OB", "WL"}
+    assert set(stored.contract_id) == set(AT_RISK) - mart_only
+
+
+def test_build_flags_answer_only_for_the_builds_as_of_and_settings(engine: Engine) -> None:
+    """The build's as-of and default settings: stored; a month earlier or other settings: live."""
+    assert stored_flags_apply(engine, FILTERS, WatchParams())
+    assert not stored_flags_apply(engine, Filters(as_of=date(2024, 5, 31)), WatchParams())
+    assert not stored_flags_apply(engine, FILTERS, WatchParams(debt_ratio=Decimal("0.80")))

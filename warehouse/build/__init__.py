@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.build import assemble, classify, monitoring, position, summary
+from warehouse.build import assemble, classify, monitoring, position, summary, watch
 from warehouse.settings import Settings
 from warehouse.table_reset import empty_table
 
@@ -31,6 +31,7 @@ PARAMS_INSERT = """
 INSERT INTO _b_params VALUES
   (:as_of, :as_of_idx, :tol, :obs_months, :obs_inst, :rr_rank, :upg_inst, :upg_months, :npl_share)
 """
+PG_BUILD_WORK_MEM = "256MB"
 RANK_DDL = "CREATE TABLE _b_rank (rank INTEGER, risk_class VARCHAR(20), rate DECIMAL(9, 6))"
 RANK_INSERT = "INSERT INTO _b_rank VALUES (:rank, :risk_class, :rate)"
 
@@ -54,6 +55,7 @@ MART_TABLES = (
     schema.contract_segments,
     schema.collection_facts,
     schema.collection_credits,
+    schema.contract_watch,
 )
 
 
@@ -136,6 +138,10 @@ def build_mart(
     if committee:
         conn.execute(schema.committee_classifications.insert(), [dict(r) for r in committee])
 
+    if conn.dialect.name == "postgresql":
+        # The default 4 MB makes every big hash join and sort of the build spill to disk; this
+        # lasts only for the build's transaction.
+        conn.execute(sa.text(f"SET LOCAL work_mem = '{PG_BUILD_WORK_MEM}'"))
     conn.execute(sa.text(PARAMS_DDL))
     conn.execute(sa.text(PARAMS_INSERT), _params(settings, as_of))
     conn.execute(sa.text(RANK_DDL))
@@ -170,6 +176,11 @@ def build_mart(
             # statistics the next steps' joins get very poor plans.
             conn.execute(sa.text(f"ANALYZE {created.group(1)}"))
         timings[name] = time.perf_counter() - began
+
+    say(f"build {len(steps) + 1}/{len(steps) + 1}: {watch.NAME}")
+    began = time.perf_counter()
+    watch.write_watch_flags(conn, settings, as_of)
+    timings[watch.NAME] = time.perf_counter() - began
 
     if conn.dialect.name != "duckdb":
         # Row lookups (a contract's history) need these; DuckDB's zone maps serve without them.

@@ -40,7 +40,19 @@ $(WAREHOUSE): | $(STAMP)
 	$(BIN)/postloan demo $(DEMO_EXTRACT) $(DEMO_ARGS)
 	$(BIN)/postloan load $(DEMO_EXTRACT) --warehouse duckdb:///$(WAREHOUSE)
 
-run: $(STAMP) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
+# The Chinese font the committee pack's PDF embeds (without it the PDF names a viewer-side font).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+$(CJK_FONT):
+	export DEBIAN_FRONTEND=noninteractive; \
+	$(SUDO) apt-get install -y -q --no-install-recommends fonts-wqy-zenhei >/dev/null \
+	|| { $(SUDO) apt-get update -q >/dev/null \
+	     && $(SUDO) apt-get install -y -q --no-install-recommends fonts-wqy-zenhei >/dev/null; }
+
+# A demo warehouse written by an older version (tables or columns missing) is made anew.
+run: $(STAMP) $(CJK_FONT) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
+	$(BIN)/postloan info --warehouse duckdb:///$(WAREHOUSE) >/dev/null 2>&1 \
+		|| { echo "the demo warehouse is from an older version: making it anew"; \
+		     rm -f $(WAREHOUSE); $(MAKE) --no-print-directory $(WAREHOUSE); }
 	export POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}"; \
 	$(BIN)/postloan user init; \
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true

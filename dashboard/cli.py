@@ -17,6 +17,7 @@ from typing import Any
 EXIT_BAD_INPUT = 2
 EXIT_NO_WAREHOUSE = 1
 EXIT_CHECK_FAILED = 1
+EXIT_STALE = 3
 
 
 class Progress:
@@ -146,7 +147,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def _print_info(url: str, *, with_settings: bool) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from queries.loads import latest_load
+    from queries.loads import latest_load, missing_layout
     from warehouse.engine import create_warehouse_engine
 
     if _missing_duckdb(url):
@@ -154,6 +155,7 @@ def _print_info(url: str, *, with_settings: bool) -> int:
     engine = create_warehouse_engine(url, read_only=True)
     try:
         load = latest_load(engine)
+        missing = [] if load is None else missing_layout(engine)
     except SQLAlchemyError as exc:
         print(f"cannot read the warehouse {_shown(url)}: {type(exc).__name__}", file=sys.stderr)
         return EXIT_NO_WAREHOUSE
@@ -183,6 +185,13 @@ def _print_info(url: str, *, with_settings: bool) -> int:
     if with_settings:
         settings = _settings()
         _print_rows(f"settings ({settings.source})", settings.as_rows())
+    if missing:
+        print(
+            f"the warehouse was written by an older version; it lacks {', '.join(missing)}: "
+            "run `postloan build` (or load the extract again if source tables are missing)",
+            file=sys.stderr,
+        )
+        return EXIT_STALE
     return 0
 
 

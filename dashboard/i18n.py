@@ -41,6 +41,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "数据仓库中还没有任何加载记录。请运行 `postloan load <数据包目录>`。",
         "en": "The warehouse holds no load yet. Run `postloan load <extract folder>`.",
     },
+    "warehouse.stale": {
+        "zh": "数据仓库由旧版本程序写入，缺少本版本需要的表或列（{missing}）。请运行 "
+        "`postloan build` 重新构建；若仍提示缺少来源表，请重新 `postloan load <数据包目录>`。"
+        "演示库可删除 data/ 后再运行 `make run`。",
+        "en": "The warehouse was written by an older version and lacks tables or columns this "
+        "version needs ({missing}). Run `postloan build`; if source tables are still missing, "
+        "load the extract again with `postloan load <extract folder>`. For the demo, delete "
+        "data/ and run `make run` again.",
+    },
     "warehouse.unreachable": {
         "zh": "暂时无法读取数据仓库（{error}）。请稍后重试或联系管理员。",
         "en": "The warehouse cannot be read right now ({error}). Try again or call the admin.",

@@ -17,17 +17,19 @@ from sqlalchemy.engine import Engine
 
 from queries import book
 from queries.filters import BookFilter
-from queries.loads import LoadInfo, latest_load
+from queries.loads import LoadInfo, latest_load, missing_layout
 from warehouse.engine import create_warehouse_engine, duckdb_path, is_duckdb
 from warehouse.settings import ROOT, warehouse_url
 
 LOAD_TTL = 15  # seconds: how soon a finished load shows up
 DATA_TTL = 3600
+STALE_SHOWN = 5  # missing tables or columns named on screen
 
 
 @dataclass(frozen=True)
 class WarehouseState:
-    """What the dashboard can show: `ok`, `missing`, `empty` or `unreachable` (with a detail)."""
+    """What the dashboard can show: `ok`, `missing`, `empty`, `stale` (written by an older
+    version) or `unreachable` (with a detail)."""
 
     status: str
     url: str
@@ -50,6 +52,11 @@ def _latest_load(_engine: Engine, url: str) -> LoadInfo | None:
     return latest_load(_engine)
 
 
+@st.cache_data(ttl=DATA_TTL, max_entries=8, show_spinner=False)
+def _missing_layout(_engine: Engine, url: str, load_id: int) -> list[str]:
+    return missing_layout(_engine)
+
+
 def _missing_file(url: str) -> Path | None:
     if not is_duckdb(url):
         return None
@@ -69,10 +76,14 @@ def warehouse_state() -> WarehouseState:
         return WarehouseState("missing", url, detail=_display_path(missing))
     try:
         load = _latest_load(warehouse_engine(url), url)
+        missing = [] if load is None else _missing_layout(warehouse_engine(url), url, load.load_id)
     except sa.exc.SQLAlchemyError as exc:
         return WarehouseState("unreachable", url, detail=type(exc).__name__)
     if load is None:
         return WarehouseState("empty", url)
+    if missing:
+        shown = ", ".join(missing[:STALE_SHOWN]) + (" …" if len(missing) > STALE_SHOWN else "")
+        return WarehouseState("stale", url, detail=shown)
     return WarehouseState("ok", url, load=load)
 
 

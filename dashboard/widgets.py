@@ -48,6 +48,8 @@ def warehouse_problem(state: WarehouseState, lang: str) -> None:
         st.info(t("warehouse.missing", lang, where=state.detail))
     elif state.status == "empty":
         st.info(t("warehouse.empty", lang))
+    elif state.status == "stale":
+        st.warning(t("warehouse.stale", lang, missing=state.detail))
     else:
         st.warning(t("warehouse.unreachable", lang, error=state.detail))
 

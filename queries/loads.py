@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_one, table_exists
-from warehouse.schema import loads
+from warehouse.schema import loads, metadata
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,38 @@ def latest_load(engine: Engine) -> LoadInfo | None:
         row_counts={str(k): int(v) for k, v in json.loads(row["row_counts"] or "{}").items()},
         build_seconds=None if build is None else float(build),
     )
+
+
+# The layers a load and a build write into the warehouse (the portal's tables live elsewhere).
+WAREHOUSE_LAYERS = ("source", "build", "mart")
+_COLUMNS = sa.table(
+    "columns",
+    sa.column("table_schema"),
+    sa.column("table_name"),
+    sa.column("column_name"),
+    schema="information_schema",
+)
+
+
+def expected_layout() -> dict[str, set[str]]:
+    """The tables (and their columns) this version reads from a warehouse."""
+    tables = [t for t in metadata.sorted_tables if t.info.get("layer") in WAREHOUSE_LAYERS]
+    return {t.name: {c.name for c in t.columns} for t in [*tables, loads]}
+
+
+def missing_layout(engine: Engine) -> list[str]:
+    """Tables (`name`) and columns (`table.column`) this version needs but the warehouse lacks:
+    a warehouse written by an older version, to rebuild (`postloan build`) or load again."""
+    c = _COLUMNS.c
+    stmt = sa.select(c.table_name, c.column_name).where(c.table_schema == sa.func.current_schema())
+    with engine.connect() as conn:
+        found: dict[str, set[str]] = {}
+        for table, column in conn.execute(stmt):
+            found.setdefault(str(table), set()).add(str(column))
+    missing = []
+    for table, columns in sorted(expected_layout().items()):
+        if table not in found:
+            missing.append(table)
+        else:
+            missing.extend(f"{table}.{name}" for name in sorted(columns - found[table]))
+    return missing

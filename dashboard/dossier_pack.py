@@ -6,8 +6,7 @@ for the user (`mask_personal`) before anything is written; text cells are never 
 stays exact (Decimal written as numbers, in yuan). The same data gives the same bytes: the
 workbook's timestamps are fixed to the generation time given.
 
-No PDF: a PDF with Chinese text needs a PDF library plus an embedded CJK font file, and neither
-is a dependency of this project (nothing may be fetched at run time); the workbook prints.
+The same pack as PDF, for reading and printing: `dashboard/dossier_pdf.py`.
 """
 
 from __future__ import annotations

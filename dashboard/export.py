@@ -72,6 +72,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 MIME: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
+    "pdf": "application/pdf",  # the committee pack (dashboard/dossier_pdf.py)
 }
 _RENDER = {"xlsx": to_xlsx, "csv": to_csv}
 

@@ -1,25 +1,21 @@
 """合同档案: one contract's whole story, opened by deep link `?contract=ID` (`as_of=YYYY-MM`).
 
 A forged id or one outside the user's branch scope shows only "not found or not permitted".
-Every view is audited (`dossier_view`); the pack export is audited as `export`.
+Every view is audited (`dossier_view`); the committee pack (.xlsx and .pdf) as `export`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, decision_forms, dossier_view, risk_data
-from dashboard.access import guard, sees_personal_data
-from dashboard.dossier_pack import dossier_pack
-from dashboard.downloads import audit_details, current_page, record_download
+from dashboard import committee_pack, data, decision_forms, dossier_view, risk_data
+from dashboard.access import guard
 from dashboard.format import md_text
 from dashboard.i18n import t
 from dashboard.page_registry import page_path, page_spec
-from dashboard.risk_view import headers_only
 from dashboard.widgets import banner, current_lang, ready_state
 from queries.filters import Filters
 from queries.risk_queries import DOSSIER_SECTIONS
-from warehouse.portal import utc_now
 
 user = guard("dossier.py")
 lang = current_lang()
@@ -52,36 +48,21 @@ decision_forms.flash()
 history = risk_data.contract_decisions(contract_id)
 watch = risk_data.watchlist()
 why = data.query(state, "at_risk_rules_for", filters, contract_id=contract_id, watchlist=watch)
-dossier_view.summary(row, "" if why.empty else why["rules"].iloc[0], lang)
+rules = "" if why.empty else str(why["rules"].iloc[0])
+dossier_view.summary(row, rules, lang)
 
-pack = dossier_pack(
-    {t("col.contract_id", lang): contract_id, t("col.month_end", lang): as_of.isoformat()},
+committee_pack.pack_buttons(
+    user,
+    contract_id,
+    as_of,
+    rules,
     head,
     {
         **{t(f"rk.pack.{k}", lang): v for k, v in sections.items()},
         t("rk.tab.decisions", lang): history,
     },
-    generated_at=utc_now(),
-    reveal=sees_personal_data(user),
-    headers=lambda frame: headers_only(frame, lang),
+    lang,
 )
-st.download_button(
-    t("rk.export_pack", lang),
-    data=pack.data,
-    file_name=f"dossier_{contract_id}.xlsx",
-    mime=pack.mime,
-    icon=":material/download:",
-    key="rk_pack",
-    on_click=record_download,
-    args=(
-        user.username,
-        "export",
-        contract_id,
-        audit_details("dossier.xlsx", current_page(), {}),
-        pack,
-    ),
-)
-st.caption(t("rk.pdf_note", lang))
 
 TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
 tabs = st.tabs([t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")])

@@ -1,4 +1,5 @@
-"""The risk committee's path in real Chromium: list → dossier → proposal (A) → approval (B) → pack.
+"""The risk committee's path in real Chromium: list → dossier → proposal (A) → approval (B) → pack
+(.xlsx, then .pdf with its audit row).
 
 User A is `risk` (risk_committee), user B is `everyone` (every role, so also risk_committee).
 The contract is the first at-risk one on the list's first page whose class can still get worse.
@@ -6,12 +7,15 @@ The contract is the first at-risk one on the list's first page whose class can s
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from queries.at_risk import at_risk
 from queries.filters import Filters
@@ -19,6 +23,7 @@ from tests.browser.helpers import assert_no_exception, settle, shot
 from tests.signin import TEST_PASSWORD, browser_sign_in
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.audit import audit_events
 from warehouse.portal.decisions import approved_classifications
 
 pytestmark = pytest.mark.browser
@@ -110,3 +115,27 @@ def test_list_dossier_proposal_approval_and_pack(
     decisions = book["委员会决议"]
     kinds = [row[3] for row in decisions.iter_rows(min_row=2, values_only=True)]
     assert kinds == ["propose_class", "approve"]
+
+    # The same pack as PDF: it opens, names the contract, and its audit row has its SHA-256.
+    settle(page)  # the click above reran the page: click the PDF button of the new run
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出委员会材料（PDF）").click()
+    pdf = info.value.path().read_bytes()
+    settle(page)  # the click's audit row is written by the run it starts
+    assert info.value.suggested_filename == f"dossier_{contract}.pdf"
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert pages[0].extract_text().startswith(f"合同档案 · 风险委员会材料 · {contract}")
+    assert "委员会决议" in "\n".join(p.extract_text() for p in pages[1:])
+    portal = portal_engine(portal_url(server_warehouse))
+    try:
+        with portal.connect() as conn:
+            hashes = conn.execute(
+                sa.select(audit_events.c.sha256).where(
+                    audit_events.c.action == "export",
+                    audit_events.c.target == contract,
+                    audit_events.c.details.contains("dossier.pdf"),
+                )
+            ).scalars()
+            assert hashlib.sha256(pdf).hexdigest() in list(hashes)
+    finally:
+        portal.dispose()

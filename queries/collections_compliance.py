@@ -5,7 +5,8 @@ Over the actions of the window on contracts the filters allow (docs/monitoring.m
   `collections.contact_window_start` or after `collections.contact_window_end` (both allowed);
   letters and court filings have no contact time and are not judged.
 - `over_daily_cap`: real-time contacts addressed to the lessee, counted per debtor (lessee) and
-  calendar day over its contracts; those after the first `collections.daily_cap` of the day.
+  calendar day over all its contracts (also those outside the filters); those after the first
+  `collections.daily_cap` of the day.
 - `third_party`: any action addressed to `other`, or to `guarantor` on a contract with no
   guarantor on record — someone who is neither the lessee nor one of its guarantors.
 - `agency_without_notice`: a contract's first `agency` action ever falls in the window and no
@@ -62,7 +63,9 @@ def _outside_window(filters: Filters, months: int, settings: dict[str, str]) -> 
 
 
 def _over_daily_cap(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:
-    act = actions(filters, months)
+    # The cap is per debtor: every contact of the day counts, whichever of the debtor's
+    # contracts it concerns, so the ranking runs on the whole book and the slice comes after.
+    act = actions(Filters(as_of=filters.as_of), months)
     cap = int(settings["collections.daily_cap"])
     nth = sa.func.row_number().over(
         partition_by=(act.c.lessee_id, act.c.action_day),
@@ -73,7 +76,9 @@ def _over_daily_cap(filters: Filters, months: int, settings: dict[str, str]) -> 
         .where(act.c.channel.in_(REAL_TIME), act.c.counterparty_role == "lessee")
         .subquery("ranked")
     )
-    return sa.select(*(ranked.c[c.name] for c in act.c)).where(ranked.c.nth > cap)
+    return sa.select(*(ranked.c[c.name] for c in act.c)).where(
+        ranked.c.nth > cap, *where(filters, ranked)
+    )
 
 
 def _third_party(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:

@@ -22,6 +22,8 @@ from sqlalchemy.engine import Engine
 from queries import collections_compliance as compliance
 from queries.filters import Filters
 from tests.queries.monitoring_books import ENGINES, built_engine
+from tests.warehouse.book import Book, build_book, monthly
+from warehouse.engine import create_warehouse_engine
 
 AS_OF = Filters(as_of=date(2024, 6, 30))
 
@@ -125,3 +127,39 @@ def test_unknown_flag_is_refused(engine: Engine) -> None:
     """A flag outside FLAGS raises ValueError."""
     with pytest.raises(ValueError, match="unknown flag"):
         compliance.flagged_contracts(engine, AS_OF, "everything")
+
+
+def test_daily_cap_counts_the_debtors_contacts_on_every_contract(db_url: str) -> None:
+    """Lessee LX holds X1 (direct_lease) and X2 (sale_leaseback). On 2024-04-10 it gets four
+    calls: 09:00 and 10:00 about X1, 11:00 and 12:00 about X2. Cap 3 per debtor: the 12:00 call
+    (X2) is the fourth and over the cap, whether or not the slice shows X1. Sliced to
+    sale_leaseback: 1 action, 1 contract; to direct_lease: none of its calls is over."""
+    b = Book()
+    b.contract("X1", "2024-01-10", monthly("2024-02-10", 6, "1000"))
+    b.contract("X2", "2024-01-10", monthly("2024-02-10", 6, "1000"), lessee_id="LX1")
+    b.contracts[-1]["product"] = "sale_leaseback"
+    for n, (contract, hour) in enumerate((("X1", 9), ("X1", 10), ("X2", 11), ("X2", 12))):
+        b.__dict__.setdefault("collections", []).append(
+            {
+                "action_id": f"K{n}",
+                "contract_id": contract,
+                "action_time": datetime.fromisoformat(f"2024-04-10 {hour:02d}:00"),
+                "channel": "phone",
+                "counterparty_role": "lessee",
+                "outcome": "no_answer",
+                "promised_amount": None,
+                "promised_date": None,
+                "collector": "wang",
+            }
+        )
+    build_book(db_url, b, "2024-06-30")
+    engine = create_warehouse_engine(db_url)
+    try:
+        slb = Filters(as_of=date(2024, 6, 30), product=("sale_leaseback",))
+        direct = Filters(as_of=date(2024, 6, 30), product=("direct_lease",))
+        assert _counts(compliance.flag_counts(engine, slb))["over_daily_cap"] == (1, 1)
+        assert _counts(compliance.flag_counts(engine, direct))["over_daily_cap"] == (0, 0)
+        listed = compliance.flagged_contracts(engine, slb, "over_daily_cap")
+        assert list(listed.contract_id) == ["X2"]
+    finally:
+        engine.dispose()

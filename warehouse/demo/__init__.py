@@ -75,6 +75,7 @@ def generate_extract(
     write("receipts", ledger.receipt_chunks(outcome, contract_ids))
     write("restructurings", ledger.restructurings_table(outcome, contract_ids))
     write("writeoffs", ledger.writeoffs_table(outcome, contract_ids))
+    paid = dunning.Paid.of(outcome)  # what promises to pay are kept by, before receipts go
     outcome.state.store = None  # type: ignore[assignment]
     outcome.receipts = ()  # type: ignore[assignment]
     gc.collect()
@@ -86,8 +87,9 @@ def generate_extract(
     write("provisions", oversight.provisions_table(rng, outcome, month_ends, contract_ids))
     write(
         "collections",
-        dunning.collections_table(rng, book, outcome, cal, has_guarantor, contract_ids),
+        dunning.collections_table(rng, book, outcome, cal, has_guarantor, contract_ids, paid),
     )
+    del paid
     write(
         "inspections",
         monitoring.inspections_table(rng, book, cal, anchor, last_open, contract_ids),

@@ -3,9 +3,16 @@ agency → legal, with a few deliberately non-compliant contacts for the complia
 
 Prior notice before an outside agency is a `letter` action to the lessee dated before the
 contract's first `agency` action; about 5% of agency cases get none (their letters become sms).
+
+Promises to pay follow the receipts the simulation wrote, so the 催收 page's kept rate means
+something: a lessee promises the whole arrears or part of it, due 3-14 days later; when a receipt
+does arrive within three weeks most promises name its day (or a day or two after) and at most
+what has arrived by then (kept), the rest are broken or partly kept. No receipt is invented.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +27,8 @@ from warehouse.extract_spec import CHANNELS, COUNTERPARTY_ROLES, OUTCOMES
 
 PHONE, SMS, LETTER, VISIT, AGENCY, LEGAL = range(6)
 LESSEE, GUARANTOR, OTHER = range(3)
-PROMISE, PAID = OUTCOMES.index("promise_to_pay"), OUTCOMES.index("paid")
+CONTACTED, PROMISE = OUTCOMES.index("contacted"), OUTCOMES.index("promise_to_pay")
+PAID = OUTCOMES.index("paid")
 BUCKET_EDGES = np.array([30, 60, 90, 180])
 BASE_ACTIONS = np.array([1, 2, 3, 2, 2])
 EXTRA_ACTIONS = np.array([0.8, 1.2, 1.5, 1.5, 1.0])
@@ -49,6 +57,94 @@ CAP_BREACH = 0.003
 OTHER_PARTY = 0.003
 NO_NOTICE = 0.05
 DAY = 86_400
+DAY_BITS = 20  # day numbers from 1970 stay below 2**20 until the year 4840
+WHOLE_ARREARS = 0.5  # a promise of all that is overdue; the others promise 30-80% of it
+KEEP_WINDOW = 21  # days from the action to a receipt the lessee may have known was coming
+HONEST = 0.85  # of promises followed by such a receipt, those that name its day and amount
+# Lessees about to pay promise more readily than those who will not: shares of contacts that
+# become promises when a receipt follows within KEEP_WINDOW, and of promises that stay mere
+# contacts when none does.
+TO_PROMISE, TO_CONTACT = 0.6, 0.5
+HUNDRED_YUAN = 10_000
+
+
+@dataclass(frozen=True)
+class Paid:
+    """Receipts of the contracts ever past due, by contract and day, with running totals."""
+
+    key: np.ndarray  # int64 sorted: contract << DAY_BITS | day
+    cum: np.ndarray  # int64 cents received up to each key, cum[0] = 0 (one longer than key)
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Paid:
+        """Index `outcome.receipts` (only contracts with a month-end past due get actions)."""
+        c, d, a = outcome.receipts
+        keep = (outcome.dpd > 0).any(axis=0)[c]
+        key = (c[keep].astype(np.int64) << DAY_BITS) | d[keep].astype(np.int64)
+        order = np.argsort(key, kind="stable")
+        cum = np.concatenate([[0], np.cumsum(a[keep][order])]).astype(np.int64)
+        return cls(key[order], cum)
+
+    def between(self, c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Cents each contract `c` received from day `lo` to day `hi`, both included."""
+        base = c.astype(np.int64) << DAY_BITS
+        start = np.searchsorted(self.key, base | lo, side="left")
+        stop = np.searchsorted(self.key, base | hi, side="right")
+        return self.cum[stop] - self.cum[start]
+
+    def next_day(self, c: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The first day on or after `day` with a receipt of contract `c`, else -1."""
+        base = c.astype(np.int64) << DAY_BITS
+        at = np.searchsorted(self.key, base | day, side="left")
+        found = self.key[np.minimum(at, len(self.key) - 1)] if len(self.key) else base - 1
+        same = (at < len(self.key)) & (found >> DAY_BITS == c)
+        return np.where(same, found & ((1 << DAY_BITS) - 1), -1)
+
+
+def lean_on_receipts(
+    rng: np.random.Generator,
+    receipts: Paid,
+    c: np.ndarray,
+    day: np.ndarray,
+    channel: np.ndarray,
+    result: np.ndarray,
+) -> np.ndarray:
+    """`result` with some contacts turned promises before a receipt, and some promises not."""
+    can = np.flatnonzero(
+        np.isin(channel, (PHONE, VISIT, AGENCY)) & np.isin(result, (CONTACTED, PROMISE))
+    )
+    coming = receipts.next_day(c[can], day[can])
+    soon = (coming >= 0) & (coming - day[can] <= KEEP_WINDOW)
+    now, u = result[can], rng.random(len(can))
+    now = np.where(soon & (now == CONTACTED) & (u < TO_PROMISE), PROMISE, now)
+    now = np.where(~soon & (now == PROMISE) & (u < TO_CONTACT), CONTACTED, now)
+    out = result.copy()
+    out[can] = now
+    return out
+
+
+def promises(
+    rng: np.random.Generator,
+    receipts: Paid,
+    c: np.ndarray,
+    day: np.ndarray,
+    arrears: np.ndarray,
+    as_of_day: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Promised cents and day of promises made by contracts `c` on `day` owing `arrears` cents."""
+    n = len(c)
+    share = np.where(rng.random(n) < WHOLE_ARREARS, 1.0, 0.3 + 0.5 * rng.random(n))
+    asked = np.maximum((arrears * share).astype(np.int64) // HUNDRED_YUAN, 1) * HUNDRED_YUAN
+    promised_day = day + rng.integers(3, 15, n)
+    coming = receipts.next_day(c, day)
+    honest = (coming >= 0) & (coming - day <= KEEP_WINDOW) & (rng.random(n) < HONEST)
+    promised_day = np.where(honest, coming + rng.integers(0, 3, n), promised_day)
+    promised_day = np.minimum(promised_day, as_of_day)
+    got = receipts.between(c, day, promised_day)
+    # Round what arrived down to 100 yuan (to the yuan when less): an amount a person would say.
+    said = np.where(got >= HUNDRED_YUAN, got // HUNDRED_YUAN * HUNDRED_YUAN, got // 100 * 100)
+    fits = np.minimum(asked, np.where(said > 0, said, got))
+    return np.where(honest & (got > 0), fits, asked), promised_day
 
 
 def _categorical(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -64,6 +160,7 @@ def collections_table(
     cal: Calendar,
     has_guarantor: np.ndarray,
     contract_ids: pa.Array,
+    receipts: Paid,
 ) -> pa.Table:
     """Collection actions for every month-end a contract is past due."""
     mi, pc_ = np.nonzero(outcome.dpd > 0)
@@ -132,11 +229,17 @@ def collections_table(
         a[order] for a in (c, secs, channel, role, result, dpd_a)
     )
     n = len(c)
+    result = lean_on_receipts(rng, receipts, c, secs // DAY, channel, result)
     promise = result == PROMISE
     installment = book.principal * (book.rate / 12 + 1 / book.term) * book.freq
-    promised = (installment[c] * np.maximum(1, -(-dpd_a // 30)) // 10_000 * 10_000).astype(np.int64)
+    arrears = (installment[c] * np.maximum(1, -(-dpd_a // 30))).astype(np.int64)
     as_of_day = int(cal.end(outcome.first_month + outcome.dpd.shape[0] - 1))
-    promised_day = np.minimum(secs // DAY + rng.integers(3, 15, n), as_of_day)
+    promised = np.zeros(n, dtype=np.int64)
+    promised_day = np.zeros(n, dtype=np.int64)
+    at = np.flatnonzero(promise)
+    promised[at], promised_day[at] = promises(
+        rng, receipts, c[at], secs[at] // DAY, arrears[at], as_of_day
+    )
     staff = person_names(rng, 60)
     collector = staff.take(pa.array(c % 60))
     agency = col.pick(AGENCIES, c % len(AGENCIES))

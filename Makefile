@@ -14,6 +14,7 @@ DEMO_EXTRACT := data/demo-extract
 DEMO_ARGS ?=
 PORT ?= 8501
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 SIZES ?= 100000 1000000
 PG := scripts/pg.sh
 PG_PORT ?= 54329
@@ -83,13 +84,24 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff format .
 
 # One shell: the trap stops the throwaway server however pytest ends. Port 54329 unless taken
-# (say, by another checkout's run), then any free one.
+# (say, by another checkout's run), then any free one. Two runs, both always run, and the target
+# fails if either fails: everything but the browser tests on $(TEST_WORKERS) xdist workers, then
+# the browser tests alone (one Streamlit server and Chromium; timing-sensitive under load).
+# --dist loadfile keeps each module, and so its module-scoped warehouse, in one worker; every
+# worker has its own temporary folder and PostgreSQL databases are named t_<uuid>, so workers
+# never share a file or a database. PYTEST_ARGS go to both runs; exit 5 (nothing selected, e.g.
+# PYTEST_ARGS=tests/queries for the browser run) is not a failure.
 test: $(STAMP) system-deps lint  ## the whole suite on DuckDB and PostgreSQL (starts a throwaway PG)
 	export POSTLOAN_PG_PORT="$$($(BIN)/python scripts/free_port.py $(PG_PORT))"; \
 	trap '$(PG) stop' EXIT; trap 'exit 130' INT TERM; \
 	$(PG) start; \
 	export POSTLOAN_TEST_PG_URL="$$($(PG) url)"; \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	status=0; \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" $(PYTEST_ARGS) \
+		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
+	$(BIN)/pytest -m browser $(or $(PYTEST_ARGS),tests/browser) \
+		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
+	exit $$status
 
 bench: $(STAMP)  ## time demo + load + build (SIZES="100000 1000000"), write docs/benchmarks.md
 	$(BIN)/python scripts/bench.py $(SIZES)

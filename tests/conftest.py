@@ -27,11 +27,21 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 PG_SCRIPT = ROOT / "scripts" / "pg.sh"
 PG_DRIVER = "postgresql+psycopg"
+BROWSER_TESTS = ROOT / "tests" / "browser"
 
 
 def in_ci() -> bool:
     """True when $CI says this is a CI run (where a missing service is a failure)."""
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/browser `browser` before `-m` selects: `make test` runs
+    `-m "not browser"` on parallel workers, then `-m browser` alone (one server, one Chromium)."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:

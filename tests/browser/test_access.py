@@ -45,7 +45,11 @@ def test_each_role_opens_an_allowed_page_and_is_refused_another(
     spec = next(p for p in PAGES if p.script == allowed)
     assert page.locator("h1").first.inner_text() == t(spec.title_key, "zh")
     assert "您没有访问" not in _main_text(page)
-    nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
+    links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+    # Every role has a page: wait for the links (once read as none just after settle, load 6
+    # on 2 cores).
+    links.first.wait_for(timeout=30_000)
+    nav = links.all_inner_texts()
     assert [n.strip().split("\n")[-1] for n in nav] == [
         t(p.title_key, "zh") for p in PAGES if role in p.roles
     ]

@@ -226,24 +226,18 @@ def at_risk_statement(
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown watch rules {sorted(unknown)}")
-    f = flagged_statement(filters, params, watchlist, stored=stored)
+    # A CTE: the list and the counts read the one flagging (materialised by both engines).
+    f = flagged_statement(filters, params, watchlist, stored=stored).element.cte("flagged")
     rank = sa.case(*((f.c.risk_class == c, i) for c, i in schema.RISK_CLASS_RANK.items()))
-    listed = (
+    chosen = rules or RULES
+    rows = (
         sa.select(
             *(col for col in f.c if not col.key.startswith("f_")),
             _codes(f).label("rules"),
             _met(f).label("rules_met"),
             rank.label("class_rank"),
-            *_counts(f, over=True),
-            *(f.c[f"f_{r}"] for r in RULES),
         )
-        .where(_met(f) > ZERO)
-        .subquery("at_risk")
-    )
-    chosen = rules or RULES
-    rows = (
-        sa.select(listed, sa.func.count().over().label("total_rows"))
-        .where(sa.or_(*(listed.c[f"f_{r}"] == ONE for r in chosen)))
+        .where(_met(f) > ZERO, sa.or_(*(f.c[f"f_{r}"] == ONE for r in chosen)))
         .subquery("chosen")
     )
     page = (
@@ -253,12 +247,19 @@ def at_risk_statement(
         .offset(max(offset, 0))
         .subquery("page")
     )
+    # Aggregates, not window sums over every listed row: one row each, joined to the page.
+    counts = sa.select(*_counts(f, over=False)).subquery("counts")
+    total = sa.select(sa.func.count().label("total_rows")).select_from(rows).subquery("total")
     # The lessee's name is read for the page's rows only, never for the whole book.
     les = schema.lessees
-    kept = [c for c in page.c if c.key != "class_rank" and not c.key.startswith("f_")]
+    kept = [c for c in page.c if c.key != "class_rank"]
     return (
-        sa.select(*kept[:2], les.c.name.label("lessee_name"), *kept[2:])
-        .join(les, les.c.lessee_id == page.c.lessee_id)
+        sa.select(*kept[:2], les.c.name.label("lessee_name"), *kept[2:], counts, total)
+        .select_from(
+            page.join(les, les.c.lessee_id == page.c.lessee_id)
+            .join(counts, sa.true())
+            .join(total, sa.true())
+        )
         .order_by(*_order(page, sort))
     )
 

@@ -235,7 +235,7 @@ def queries_section(ctx: Context) -> Section:
             f"| {'met' if ok else '**missed**'} |"
         )
     pg_rows = []
-    pg_months = _build_figures(ctx.pg_url)[1] if ctx.pg_url else None
+    pg_build, pg_months = _build_figures(ctx.pg_url) if ctx.pg_url else (None, None)
     if ctx.pg_url:
         for page in PAGES:
             cold, c = _measure(ctx.pg_url, page, "cold", 0, log)
@@ -270,8 +270,8 @@ def queries_section(ctx: Context) -> Section:
     )
     if pg_rows:
         body += (
-            f"\nPostgreSQL (`{ctx.pg_url.split('@')[-1]}`, {pg_months or 0:,} contract-months; "
-            f"target warm < {PG_WARM_TARGET:.0f} s):"
+            f"\nPostgreSQL (`{ctx.pg_url.split('@')[-1]}`, {pg_months or 0:,} contract-months, "
+            f"its build took {pg_build or 0:,.0f} s; target warm < {PG_WARM_TARGET:.0f} s):"
             "\n\n| page | cold s | warm s | target |\n|---|---:|---:|---|\n"
             + "\n".join(pg_rows)
             + "\n"

@@ -37,10 +37,34 @@ def time_set(
 def page_table(
     ctx: bench.Context, script: Sequence[str], log_name: str, pages: Iterable[str]
 ) -> tuple[int, list[bench.Step], str]:
-    """Each page cold and warm in fresh processes: contract-months, steps, the markdown table."""
+    """Each page cold and warm in fresh processes: contract-months, steps, the markdown table
+    (DuckDB, then PostgreSQL under its own heading when the run has `--pg-url`)."""
     import bench  # scripts/ is on sys.path when bench.py runs
 
     url, months = bench._query_warehouse(ctx)
+    pages = list(pages)
+    steps, table = _engine_table(ctx, script, log_name, pages, url, months)
+    if ctx.pg_url:
+        pg_months = bench._build_figures(ctx.pg_url)[1] or 0
+        pg_steps, pg_table = _engine_table(
+            ctx, script, f"pg-{log_name}", pages, ctx.pg_url, pg_months
+        )
+        steps += pg_steps
+        where = ctx.pg_url.split("@")[-1]
+        table += f"\nPostgreSQL (`{where}`, {pg_months:,} contract-months):\n\n{pg_table}"
+    return months, steps, table
+
+
+def _engine_table(
+    ctx: bench.Context,
+    script: Sequence[str],
+    log_name: str,
+    pages: Iterable[str],
+    url: str,
+    months: int,
+) -> tuple[list[bench.Step], str]:
+    import bench
+
     log = ctx.workdir / log_name
     steps, rows = [], []
     for page in pages:
@@ -62,4 +86,4 @@ def page_table(
             f"| {'met' if ok else '**missed**'} |"
         )
     table = "| page | cold s | warm s | rows | target |\n|---|---:|---:|---:|---|\n"
-    return months, steps, table + "\n".join(rows) + "\n"
+    return steps, table + "\n".join(rows) + "\n"

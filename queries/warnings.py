@@ -39,19 +39,23 @@ BANDS: tuple[tuple[str, int | None, int | None], ...] = (
 )
 
 
-def signals_in_scope(filters: Filters) -> sa.Select:
-    """Signals on or before the as-of that the filters allow (all columns of warning_signals)."""
+def signals_in_scope(filters: Filters, *conditions: sa.ColumnElement[bool]) -> sa.Subquery:
+    """Signals on or before the as-of that the filters allow and meet `conditions` (all columns
+    of warning_signals): those naming an allowed contract, and those naming no contract whose
+    lessee holds one. Two disjoint halves, not one OR of two IN lists: PostgreSQL answers that
+    OR with a subplan per row once the lists outgrow work_mem (an hour at 1M contracts)."""
     s, sc = SIGNALS, scoped_contracts(filters)
-    allowed = sa.or_(
-        s.c.contract_id.in_(sa.select(sc.c.contract_id)),
-        sa.and_(s.c.contract_id.is_(None), s.c.lessee_id.in_(sa.select(sc.c.lessee_id))),
+    common = (s.c.signal_date <= filters.as_of, *conditions)
+    named = sa.select(s).where(*common, s.c.contract_id.in_(sa.select(sc.c.contract_id)))
+    unnamed = sa.select(s).where(
+        *common, s.c.contract_id.is_(None), s.c.lessee_id.in_(sa.select(sc.c.lessee_id))
     )
-    return sa.select(s).where(s.c.signal_date <= filters.as_of, allowed)
+    return sa.union_all(named, unnamed).subquery("s")
 
 
 def signals_over_time(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
     """Signals per month × source × severity (month_end, source, severity, signals, lessees)."""
-    s = signals_in_scope(filters).subquery("s")
+    s = signals_in_scope(filters)
     midx = month_index(s.c.signal_date).label("month_idx")
     keys = [midx, s.c.source, s.c.severity]
     stmt = (
@@ -77,7 +81,7 @@ def _levels(severity: str) -> tuple[str, ...]:
 
 def lead_times(filters: Filters, severity: str = "high") -> sa.Subquery:
     """One row per lessee with a first signal or a first 90+: dates, lead days and group."""
-    s = signals_in_scope(filters).where(SIGNALS.c.severity.in_(_levels(severity))).subquery("s")
+    s = signals_in_scope(filters, SIGNALS.c.severity.in_(_levels(severity)))
     rank = sa.func.row_number().over(
         partition_by=s.c.lessee_id, order_by=(s.c.signal_date, s.c.signal_id)
     )

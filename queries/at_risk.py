@@ -156,9 +156,22 @@ def source_flags_statement(as_of: date, params: WatchParams) -> sa.Select:
     )
 
 
-def stored_flags_apply(engine: Engine, filters: Filters, params: WatchParams) -> bool:
-    """Whether `contract_watch` answers for this slice: the build's as-of and watch settings."""
-    return filters.as_of == build_as_of(engine) and params == watch_params(engine)
+def stored_flags_apply(
+    engine: Engine, filters: Filters, params: WatchParams, built: WatchParams | None = None
+) -> bool:
+    """Whether `contract_watch` answers for this slice: the build's as-of and watch settings
+    (`built`: the build's settings when the caller has already read them)."""
+    built = built or watch_params(engine)
+    return filters.as_of == build_as_of(engine) and params == built
+
+
+def _settings_and_route(
+    engine: Engine, filters: Filters, params: WatchParams | None
+) -> tuple[WatchParams, bool]:
+    """The settings to apply (the build's unless given) and whether the stored flags answer."""
+    built = watch_params(engine)
+    chosen = params or built
+    return chosen, stored_flags_apply(engine, filters, chosen, built)
 
 
 def _codes(f: sa.Subquery) -> sa.ColumnElement[str]:
@@ -276,8 +289,7 @@ def at_risk(
 ) -> pd.DataFrame:
     """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`,
     `total_rows` and the list's counts per rule (`COUNT_COLUMNS`; see `split_counts`)."""
-    params = params or watch_params(engine)
-    stored = stored_flags_apply(engine, filters, params)
+    params, stored = _settings_and_route(engine, filters, params)
     stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset, stored)
     return fetch_frame(engine, stmt)
 
@@ -316,10 +328,8 @@ def rule_counts(
     params: WatchParams | None = None,
 ) -> pd.DataFrame:
     """Per rule (then `any`): contracts meeting it and their outstanding principal (yuan)."""
-    params = params or watch_params(engine)
-    stmt = rule_counts_statement(
-        filters, params, watchlist, stored_flags_apply(engine, filters, params)
-    )
+    params, stored = _settings_and_route(engine, filters, params)
+    stmt = rule_counts_statement(filters, params, watchlist, stored)
     return counts_frame(fetch_frame(engine, stmt).iloc[0])
 
 

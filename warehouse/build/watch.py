@@ -27,7 +27,7 @@ def write_watch_flags(conn: Connection, settings: Settings, as_of: date) -> None
     from queries.at_risk import SOURCE_RULES, source_flags_statement
     from queries.at_risk_rules import params_from
 
-    params = params_from({k: v for k, v in settings.as_rows() if k.startswith("watch.")})
+    params = params_from(dict(settings.as_rows()))
     columns = ["contract_id", *(f"f_{r}" for r in SOURCE_RULES)]
     stmt = sa.insert(schema.contract_watch).from_select(
         columns, source_flags_statement(as_of, params)

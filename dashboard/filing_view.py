@@ -14,7 +14,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from sqlalchemy.engine import Engine
 
-from dashboard import portal_store
+from dashboard import access, portal_store
 from dashboard.i18n import t
 from dashboard.loaders import DATA_TTL, WarehouseState, warehouse_engine
 from regulatory.calendar import CalendarEntry, filing_calendar, month_end
@@ -231,8 +231,10 @@ def filed_versions(code: str, period: dt.date) -> list[FilingVersion]:
 
 
 def calendar(first: dt.date, last: dt.date, specs: Iterable[ReportSpec]) -> list[CalendarEntry]:
-    """The filing calendar of `specs` for the months `first`..`last`, as seen today in Beijing."""
-    today = dt.datetime.now(BEIJING).date()
+    """The filing calendar of `specs` for the months `first`..`last`, as seen today in Beijing.
+
+    Today comes from the app's one clock (`dashboard.access.clock`), which tests replace."""
+    today = access.clock().replace(tzinfo=UTC).astimezone(BEIJING).date()
     return filing_calendar(portal_store.portal(), list(specs), first, last, today)
 
 

@@ -180,7 +180,12 @@ def test_info_names_what_an_older_warehouse_lacks_until_rebuilt(
     from warehouse.engine import create_warehouse_engine
 
     extract = tmp_path / "demo"
-    assert _run("demo", str(extract), "--contracts", "200", "--months", "6").returncode == 0
+    assert (
+        _run(
+            "demo", str(extract), "--contracts", "200", "--months", "6", "--as-of", "2026-06"
+        ).returncode
+        == 0
+    )
     assert _run("load", str(extract), "--warehouse", db_url).returncode == 0
     engine = create_warehouse_engine(db_url)
     with engine.begin() as conn:

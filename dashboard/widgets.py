@@ -71,7 +71,13 @@ def download_table(
 def chart_with_table(
     figure: go.Figure, raw: pd.DataFrame, shown: pd.DataFrame, name: str, lang: str
 ) -> None:
-    """A chart, its table (display text) in an expander, and the raw table's downloads."""
+    """A chart, its table (display text) in an expander, and the raw table's downloads.
+
+    With no rows (a month or a filter that leaves nothing) it says so instead of an empty frame.
+    """
+    if raw.empty:
+        st.info(t("ui.no_data", lang))
+        return
     st.plotly_chart(figure, width="stretch", key=f"chart_{name}", config=PLOTLY_CONFIG)
     with st.expander(t("ui.table", lang)):
         st.dataframe(localise(shown, lang), hide_index=True, width="stretch")

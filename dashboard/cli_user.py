@@ -2,7 +2,10 @@
 
 Passwords are typed twice at a hidden prompt, or read from the first line of standard input with
 `--password-stdin` (scripts, tests); never taken as an argument, where `ps` and the shell history
-would show them. Every change is audited with the actor `cli:<operating-system user>`.
+would show them. A new password must pass `warehouse.portal.passwords` (not blank, long enough
+for `access.min_password_length`, not holding the username, not repetitive or sequential, not a
+common or breached password); a refusal names the rule, in English and Chinese, and exits 2.
+Every change is audited with the actor `cli:<operating-system user>`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,12 @@ def _engine(args: argparse.Namespace) -> Engine:
     return portal_engine(portal_url(warehouse_url(args.warehouse)))
 
 
+def _min_length() -> int:
+    from warehouse.settings import load_settings
+
+    return int(load_settings()["access.min_password_length"])
+
+
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -61,6 +70,7 @@ def _add(engine: Engine, args: argparse.Namespace) -> str:
         branches=branches,
         display_name=args.display_name or "",
         actor=_actor(),
+        min_length=_min_length(),
     )
     return f"added {account.username} ({','.join(sorted(account.roles))})"
 
@@ -82,7 +92,7 @@ def _enable(engine: Engine, args: argparse.Namespace) -> str:
 def _reset(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal.users import reset_password
 
-    reset_password(engine, args.name, _password(args), actor=_actor())
+    reset_password(engine, args.name, _password(args), actor=_actor(), min_length=_min_length())
     return f"password of {args.name} reset (lockout cleared)"
 
 
@@ -136,7 +146,13 @@ def cmd_user(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         print(ACTIONS[args.action](engine, args))
-    except (AccountError, ValueError) as exc:
+    except AccountError as exc:
+        from dashboard.i18n import t
+
+        chinese = t(f"users.err.{exc.code}", "zh", **exc.values)
+        print(f"postloan user {args.action}: {exc} / {chinese}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
         print(f"postloan user {args.action}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:

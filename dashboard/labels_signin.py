@@ -20,7 +20,13 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         "auth.submit": ("登录", "Sign in"),
         "auth.sso": ("使用单点登录（SSO）", "Sign in with single sign-on (SSO)"),
         "auth.or_local": ("或使用本地账户：", "Or with a local account:"),
-        "auth.bad_credentials": ("用户名或密码错误。", "Wrong username or password."),
+        # The one answer to every refused sign-in (unknown user, wrong password, locked,
+        # disabled): telling them apart would tell which usernames exist.
+        "auth.bad_credentials": (
+            "登录失败：用户名或密码错误，或账户已锁定或停用。请稍后重试，或联系管理员。",
+            "Sign-in refused: wrong username or password, or the account is locked or "
+            "disabled. Try again later, or call the administrator.",
+        ),
         "auth.locked": (
             "连续输错密码次数过多，账户已锁定，请于 {until}（北京时间）后再试，或联系管理员。",
             "Too many wrong passwords: the account is locked until {until} (Beijing time). "
@@ -80,14 +86,20 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
             "Branches (comma-separated, empty = all)",
         ),
         "users.no_branches": ("不授予任何分支机构", "Grant no branch at all"),
-        "users.password": ("初始密码（至少 12 位）", "Initial password (12 characters or more)"),
+        "users.password": ("初始密码（至少 {n} 位）", "Initial password ({n} characters or more)"),
+        "users.password_help": (
+            "不能为空白，不能包含用户名，不能是重复或连续的字符（如 aaaa、abcd、1234），"
+            "也不能是常见或已泄露的密码。",
+            "Not blank, not holding the username, not repeated or sequential characters "
+            "(aaaa, abcd, 1234), not a common or breached password.",
+        ),
         "users.create": ("创建", "Create"),
         "users.created": ("已创建账户 {name}。", "Account {name} created."),
         "users.manage": ("停用 / 启用 / 重置密码", "Disable / enable / reset password"),
         "users.pick": ("选择账户", "Account"),
         "users.disable": ("停用", "Disable"),
         "users.enable": ("启用（并解除锁定）", "Enable (and unlock)"),
-        "users.new_password": ("新密码（至少 12 位）", "New password (12 characters or more)"),
+        "users.new_password": ("新密码（至少 {n} 位）", "New password ({n} characters or more)"),
         "users.reset": ("重置密码", "Reset password"),
         "users.done": ("已更新账户 {name}。", "Account {name} updated."),
         "users.self": ("不能停用自己的账户。", "You cannot disable your own account."),
@@ -100,6 +112,32 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         "users.err.short_password": (
             "密码至少需要 {n} 位。",
             "A password needs at least {n} characters.",
+        ),
+        "users.err.blank_password": (
+            "密码不能为空白或只有空格。",
+            "A password cannot be blank or only spaces.",
+        ),
+        "users.err.long_password": (
+            "密码最多 {n} 位。",
+            "A password has at most {n} characters.",
+        ),
+        "users.err.password_has_username": (
+            "密码不能包含用户名（不区分大小写、忽略空格）。",
+            "A password cannot contain the username (in any case, spaces ignored).",
+        ),
+        "users.err.repetitive_password": (
+            "密码不能是同一字符或同一片段的重复（如 aaaa、abab），且至少含 4 个不同字符。",
+            "A password cannot be one character or a pattern repeated (aaaa, abab), and needs "
+            "4 different characters or more.",
+        ),
+        "users.err.sequential_password": (
+            "密码不能是连续的字符序列（如 abcd…、1234…、qwer…）。",
+            "A password cannot be a sequence such as abcd…, 1234… or qwer….",
+        ),
+        "users.err.common_password": (
+            "该密码过于常见或已在泄露数据中出现（含大小写变化、前后加数字或符号），请另选。",
+            "This password is common or known from breaches (also with other case, or digits "
+            "or symbols added): choose another.",
         ),
         "users.err.exists": ("用户名 {name} 已存在。", "The username {name} is taken."),
         "users.err.no_user": ("没有账户 {name}。", "There is no account {name}."),

@@ -2,6 +2,8 @@
 
 Every change goes through `warehouse.portal.users` (validated, audited with the admin as actor);
 refusals come back as a message in the user's language for the page to show, never an exception.
+A new password must pass `warehouse.portal.passwords`, with the minimum length of the setting
+`access.min_password_length`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import pandas as pd
 
 from dashboard.access import User
 from dashboard.i18n import t
-from dashboard.portal_store import portal
+from dashboard.portal_store import portal, settings
+from warehouse.portal import passwords
 from warehouse.portal import users as accounts
 
 COLUMNS = ("username", "display_name", "roles", "branches", "disabled", "locked_until")
@@ -30,6 +33,11 @@ def accounts_frame() -> pd.DataFrame:
         for a in accounts.list_accounts(portal())
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+
+
+def min_password_length() -> int:
+    """The fewest characters a new password may have (setting access.min_password_length)."""
+    return max(int(settings()["access.min_password_length"]), passwords.FLOOR)
 
 
 def explain(error: accounts.AccountError, lang: str) -> str:
@@ -69,6 +77,7 @@ def add(
             branches=branches,
             display_name=display_name,
             actor=admin.username,
+            min_length=min_password_length(),
         )
     except accounts.AccountError as exc:
         return explain(exc, lang)
@@ -89,7 +98,9 @@ def set_disabled(admin: User, username: str, disabled: bool, lang: str) -> str |
 def reset_password(admin: User, username: str, password: str, lang: str) -> str | None:
     """Give `username` a new password and clear a lockout; None when done."""
     try:
-        accounts.reset_password(portal(), username, password, actor=admin.username)
+        accounts.reset_password(
+            portal(), username, password, actor=admin.username, min_length=min_password_length()
+        )
     except accounts.AccountError as exc:
         return explain(exc, lang)
     return None

@@ -43,7 +43,12 @@ with st.form("users_add", clear_on_submit=True):
     )
     branches = st.text_input(t("users.branches", lang), key="ua_branches")
     no_branch = st.checkbox(t("users.no_branches", lang), key="ua_no_branch")
-    password = st.text_input(t("users.password", lang), type="password", key="ua_password")
+    password = st.text_input(
+        t("users.password", lang, n=user_admin.min_password_length()),
+        type="password",
+        key="ua_password",
+        help=t("users.password_help", lang),
+    )
     if st.form_submit_button(t("users.create", lang), type="primary"):
         scope = user_admin.branch_list(branches, no_branch)
         problem = user_admin.add(admin, username, password, roles, scope, display_name, lang)
@@ -60,7 +65,10 @@ if names:
         _outcome(user_admin.set_disabled(admin, name, False, lang), name)
     with st.form("users_reset", clear_on_submit=True):
         new_password = st.text_input(
-            t("users.new_password", lang), type="password", key="um_password"
+            t("users.new_password", lang, n=user_admin.min_password_length()),
+            type="password",
+            key="um_password",
+            help=t("users.password_help", lang),
         )
         if st.form_submit_button(t("users.reset", lang)):
             _outcome(user_admin.reset_password(admin, name, new_password, lang), name)

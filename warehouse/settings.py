@@ -85,6 +85,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("access.absolute_hours", 12, "access: hours after sign-in before sign-out"),
     Setting("access.max_failed_logins", 5, "access: wrong passwords in a row before lockout"),
     Setting("access.lockout_minutes", 15, "access: minutes an account stays locked"),
+    Setting(
+        "access.min_password_length",
+        12,
+        "access: fewest characters of a new local password (never below 8)",
+    ),
     Setting("access.oidc_roles_claim", "roles", "access: OIDC claim holding the roles"),
     Setting(
         "access.oidc_branches_claim",

@@ -1,13 +1,16 @@
 """The sign-in form, lockout, sign-out, disabling and the session timeouts, in AppTest.
 
 Defaults (warehouse/settings.py): 5 failures lock for 15 minutes; idle 30 minutes; absolute
-12 hours. The clock is `dashboard.access.clock`, replaced by the tests (no sleeping).
+12 hours. The clock is `dashboard.access.clock`, replaced by the tests (no sleeping). A refused
+sign-in says the same whatever the reason, and costs the same: one argon2 verification, counted
+by wrapping the verifier (never timed).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import argon2
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,9 +24,10 @@ from tests.access.apptest import (
     shows_sign_in_form,
     submit_sign_in,
 )
+from tests.access.verifications import count_verifications
 from tests.signin import TEST_PASSWORD, ensure_account, sign_in
 from warehouse.portal import portal_engine, portal_url
-from warehouse.portal.users import set_disabled
+from warehouse.portal.users import HASHER, set_disabled
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).replace(tzinfo=None)  # naive UTC, as stored
 
@@ -70,9 +74,9 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app_url: s
     at = _fresh("cat", app_url)
     for _ in range(5):
         at = submit_sign_in(at, "cat", "not-the-password")
-    assert "账户已锁定" in _errors(at)
+    assert _errors(at) == t("auth.bad_credentials", "zh")  # the lock is not announced
     at = submit_sign_in(at, "cat", TEST_PASSWORD)
-    assert "账户已锁定" in _errors(at) and shows_sign_in_form(at)
+    assert _errors(at) == t("auth.bad_credentials", "zh") and shows_sign_in_form(at)
     actions = _actions(app_url, "cat")
     assert actions.count("locked_out") == 1 and actions.count("sign_in") == 0
 
@@ -83,8 +87,41 @@ def test_disabled_account_cannot_sign_in(app_url: str) -> None:
     set_disabled(engine, "dan", True, actor="test")
     engine.dispose()
     at = submit_sign_in(at, "dan", TEST_PASSWORD)
-    assert t("auth.disabled", "zh") in _errors(at) and shows_sign_in_form(at)
+    assert _errors(at) == t("auth.bad_credentials", "zh") and shows_sign_in_form(at)
     assert _actions(app_url, "dan")[-1] == "sign_in_failed"
+    assert '"reason": "disabled"' in audit_trail(app_url, "dan")[-1][2]
+
+
+def test_unknown_wrong_locked_and_disabled_look_and_cost_the_same(
+    app_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form's answer and the argon2 work do not tell whether a username exists."""
+    at = _fresh("kim", app_url)
+    ensure_account(app_url, "lou", ("executive",))
+    ensure_account(app_url, "max", ("executive",))
+    for _ in range(5):
+        at = submit_sign_in(at, "lou", "not-the-password")  # lou is locked now
+    engine = portal_engine(portal_url(app_url))
+    set_disabled(engine, "max", True, actor="test")
+    engine.dispose()
+    hasher = count_verifications(monkeypatch)
+    attempts = {
+        "unknown": ("no_such_person", TEST_PASSWORD),
+        "password": ("kim", "not-the-password"),
+        "locked": ("lou", TEST_PASSWORD),
+        "disabled": ("max", TEST_PASSWORD),
+    }
+    shown, costs = {}, {}
+    for reason, (name, password) in attempts.items():
+        at = submit_sign_in(at, name, password)
+        shown[reason] = (_errors(at), _infos(at), shows_sign_in_form(at), bool(at.metric))
+        costs[reason] = hasher.take()
+    assert set(shown.values()) == {(t("auth.bad_credentials", "zh"), "", True, False)}
+    assert {reason: len(done) for reason, done in costs.items()} == dict.fromkeys(attempts, 1)
+    reference = argon2.extract_parameters(HASHER.hash("x"))
+    assert all(done == [reference] for done in costs.values())  # same argon2 parameters
+    for reason, (name, _) in attempts.items():
+        assert f'"reason": "{reason}"' in audit_trail(app_url, name)[-1][2]
 
 
 def test_disabling_an_open_session_signs_it_out_at_the_next_run(app_url: str) -> None:

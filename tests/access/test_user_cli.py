@@ -51,7 +51,7 @@ def test_add_list_disable_enable_reset(
     assert authenticate(store, "zhang", SECRET, **LIMITS).ok
 
     assert _run(url, "disable", "zhang", monkeypatch=monkeypatch) == 0
-    assert authenticate(store, "zhang", SECRET, **LIMITS).outcome == "disabled"
+    assert authenticate(store, "zhang", SECRET, **LIMITS).reason == "disabled"
     assert _run(url, "enable", "zhang", monkeypatch=monkeypatch) == 0
     new = "another-password-99"
     assert (
@@ -131,6 +131,54 @@ def test_refused_changes_exit_2_with_a_message(
     extra = ["--password-stdin"] if args[0] in {"add", "reset-password"} else []
     assert _run(url, *args, *extra, stdin=f"{stdin}\n", monkeypatch=monkeypatch) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("password", "english", "chinese"),
+    [
+        (" " * 12, "cannot be blank", "不能为空白"),
+        ("aaaaaaaaaaaa", "one character or a pattern repeated", "重复"),
+        ("abcdefghijkl", "a sequence", "连续"),
+        ("password1234", "common or known from breaches", "常见或已在泄露"),
+        ("Password1234", "common or known from breaches", "常见或已在泄露"),
+        ("li.xiaoming", "at least 12", "至少需要 12 位"),
+        ("li.xiaoming.2024", "cannot contain the username", "不能包含用户名"),
+        ("LI.XIAOMING.2024", "cannot contain the username", "不能包含用户名"),
+    ],
+)
+def test_weak_passwords_are_refused_on_add_and_reset_with_the_rule_named(
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    password: str,
+    english: str,
+    chinese: str,
+) -> None:
+    add = ["add", "li.xiaoming", "--roles", "executive", "--password-stdin"]
+    assert _run(url, *add, stdin=f"{password}\n", monkeypatch=monkeypatch) == 2
+    refused = capsys.readouterr().err
+    assert english in refused and chinese in refused
+    assert not password.strip() or password not in refused  # the password is never echoed
+    assert _run(url, *add, stdin=f"{SECRET}\n", monkeypatch=monkeypatch) == 0  # a strong one
+    reset = ["reset-password", "li.xiaoming", "--password-stdin"]
+    assert _run(url, *reset, stdin=f"{password}\n", monkeypatch=monkeypatch) == 2
+    assert english in capsys.readouterr().err
+    store = portal_engine(portal_url(url))
+    assert authenticate(store, "li.xiaoming", SECRET, **LIMITS).ok  # the strong one stands
+    store.dispose()
+
+
+def test_minimum_length_follows_the_setting(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "postloan.toml"
+    settings.write_text("[access]\nmin_password_length = 20\n", encoding="utf-8")
+    monkeypatch.setenv("POSTLOAN_SETTINGS", str(settings))
+    add = ["add", "wang", "--roles", "executive", "--password-stdin"]
+    assert _run(url, *add, stdin=f"{SECRET}\n", monkeypatch=monkeypatch) == 2
+    assert "at least 20" in capsys.readouterr().err
+    long_secret = "cli-password-0123-kiwi"  # noqa: S105 - a test account
+    assert _run(url, *add, stdin=f"{long_secret}\n", monkeypatch=monkeypatch) == 0
 
 
 def test_init_creates_the_first_admin_once_and_prints_its_password_once(

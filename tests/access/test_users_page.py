@@ -49,3 +49,38 @@ def test_admin_cannot_disable_themself_and_bad_values_are_explained(app_url: str
     next(b for b in at.button if b.label == t("users.create", "zh")).click().run()
     assert t("users.err.short_password", "zh", n=12) in [e.value for e in at.error]
     assert _account(app_url, "short_pw") is None
+
+
+WEAK = [
+    (" " * 12, "blank_password"),
+    ("aaaaaaaaaaaa", "repetitive_password"),
+    ("password1234", "common_password"),
+    ("Password1234", "common_password"),
+    ("weak_user_2024", "password_has_username"),
+]
+
+
+def test_weak_passwords_are_refused_on_the_page_with_the_rule_named(app_url: str) -> None:
+    at = open_as("users.py", ("admin",), username="root3")
+    assert t("users.password", "zh", n=12) in [w.label for w in at.text_input]
+    for password, code in WEAK:
+        at.text_input(key="ua_name").input("weak_user")
+        at.multiselect(key="ua_roles").set_value(["executive"])
+        at.text_input(key="ua_password").input(password)
+        next(b for b in at.button if b.label == t("users.create", "zh")).click().run()
+        assert [e.value for e in at.error] == [t(f"users.err.{code}", "zh")], password
+        assert _account(app_url, "weak_user") is None
+    at.text_input(key="ua_name").input("weak_user")
+    at.multiselect(key="ua_roles").set_value(["executive"])
+    at.text_input(key="ua_password").input("initial-password-1")
+    next(b for b in at.button if b.label == t("users.create", "zh")).click().run()
+    assert _account(app_url, "weak_user") is not None
+
+    at.selectbox(key="um_name").set_value("weak_user")
+    for password, code in WEAK:
+        at.text_input(key="um_password").input(password)
+        next(b for b in at.button if b.label == t("users.reset", "zh")).click().run()
+        assert [e.value for e in at.error] == [t(f"users.err.{code}", "zh")], password
+    at.text_input(key="um_password").input("a-brand-new-secret")
+    next(b for b in at.button if b.label == t("users.reset", "zh")).click().run()
+    assert t("users.done", "zh", name="weak_user") in [s.value for s in at.success]

@@ -2,7 +2,10 @@
 
 One row per account. `roles` is a comma-separated subset of `ROLES`; `branches` is NULL for every
 branch, else a JSON list (`[]` = no branch at all: the user sees nothing, access fails closed).
-`failed_logins` / `locked_until` hold the lockout state that `warehouse.portal.sign_in` keeps.
+`failed_logins` / `locked_until` hold the lockout state that `warehouse.portal.sign_in` keeps;
+`sign_in_misses` keeps the same state for usernames that have no account, so trying one behaves
+like trying a wrong password. New passwords must pass `warehouse.portal.passwords` (NIST SP
+800-63B checks); existing hashes are never re-checked.
 Every change is audited in the same transaction (`warehouse.portal.audit`). Times are naive UTC
 (`utc_now`); callers pass `now` so tests drive the clock.
 """
@@ -20,10 +23,11 @@ from argon2 import PasswordHasher
 from sqlalchemy.engine import Connection, Engine
 
 from warehouse.portal import audit, portal_metadata, utc_now
+from warehouse.portal.passwords import MIN_LENGTH, weakness
 
 ROLES: tuple[str, ...] = ("executive", "risk_committee", "compliance", "admin")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
-MIN_PASSWORD = 12
+MIN_PASSWORD = MIN_LENGTH  # default of access.min_password_length; callers pass the setting
 FIRST_ADMIN = "admin"
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -42,6 +46,16 @@ users = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
     sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),
     comment="local portal accounts",
+)
+
+sign_in_misses = sa.Table(
+    "sign_in_misses",
+    portal_metadata,
+    sa.Column("username", sa.String(64), primary_key=True, comment="a name with no account"),
+    sa.Column("failed_logins", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.DateTime, nullable=True, comment="UTC"),
+    sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),
+    comment="failure count and lockout of usernames without an account (one row per name tried)",
 )
 
 
@@ -99,12 +113,11 @@ def check_roles(roles: object) -> frozenset[str]:
     return found
 
 
-def check_password(password: str) -> str:
-    """`password` when it is at least `MIN_PASSWORD` characters long."""
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(
-            "short_password", f"a password needs at least {MIN_PASSWORD} characters", n=MIN_PASSWORD
-        )
+def check_password(password: str, username: str = "", *, min_length: int = MIN_PASSWORD) -> str:
+    """`password` when it may be set for `username`, else AccountError naming the rule it breaks."""
+    found = weakness(password, username, min_length=min_length)
+    if found is not None:
+        raise AccountError(found.code, found.message, **found.values)
     return password
 
 
@@ -156,11 +169,12 @@ def add_account(
     display_name: str = "",
     actor: str,
     now: datetime | None = None,
+    min_length: int = MIN_PASSWORD,
 ) -> Account:
     """Create an account (AccountError when the name is taken or a value is refused)."""
     check_username(username)
     role_set = check_roles(roles)
-    check_password(password)
+    check_password(password, username, min_length=min_length)
     at = now or utc_now()
     values = {
         "username": username,
@@ -216,11 +230,17 @@ def set_disabled(
 
 
 def reset_password(
-    engine: Engine, username: str, password: str, *, actor: str, now: datetime | None = None
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    min_length: int = MIN_PASSWORD,
 ) -> Account:
-    """Set a new password and clear any lockout."""
+    """Set a new password (checked like a new account's) and clear any lockout."""
     values = {
-        "password_hash": hash_password(check_password(password)),
+        "password_hash": hash_password(check_password(password, username, min_length=min_length)),
         "failed_logins": 0,
         "locked_until": None,
     }
@@ -257,6 +277,8 @@ def ensure_first_admin(engine: Engine) -> str | None:
         if conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one():
             return None
     password = secrets.token_urlsafe(15)
+    while weakness(password, FIRST_ADMIN) is not None:  # e.g. "admin" drawn inside it
+        password = secrets.token_urlsafe(15)
     try:
         add_account(engine, FIRST_ADMIN, password, ("admin",), actor="system")
     except AccountError:

@@ -182,6 +182,9 @@ def _print_info(url: str, *, with_settings: bool) -> int:
     ]
     _print_rows("latest load", rows)
     _print_rows("row counts", [(k, f"{v:,}") for k, v in sorted(load.row_counts.items())])
+    if load.late_rows:
+        late = [(k, f"{v:,}") for k, v in sorted(load.late_rows.items())]
+        _print_rows(f"rows dated after as of {load.as_of}, not loaded", late)
     if with_settings:
         settings = _settings()
         _print_rows(f"settings ({settings.source})", settings.as_rows())

@@ -22,6 +22,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     **{t.name: t.key for t in spec.TABLES},
     "contract_month": ("contract_id", "month_end"),
     "loads": ("load_id",),
+    "load_late_rows": ("load_id", "table_name"),
     "build_settings": ("key",),
     "month_ends": ("month_idx",),
     "committee_classifications": ("contract_id", "effective_month"),

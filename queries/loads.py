@@ -9,8 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.execute import fetch_one, table_exists
-from warehouse.schema import loads, metadata
+from queries.execute import fetch_frame, fetch_one, table_exists
+from warehouse.schema import load_late_rows, loads, metadata
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,10 @@ class LoadInfo:
     currency: str
     source: str
     sha256: str
-    row_counts: dict[str, int]
+    row_counts: dict[str, int]  # rows loaded, per table
     build_seconds: float | None
+    # Rows dated after as_of, not loaded, per table that may have them (empty: none recorded).
+    late_rows: dict[str, int]
 
 
 def latest_load_statement() -> sa.Select:
@@ -53,7 +55,23 @@ def latest_load(engine: Engine) -> LoadInfo | None:
         sha256=str(row["sha256"]),
         row_counts={str(k): int(v) for k, v in json.loads(row["row_counts"] or "{}").items()},
         build_seconds=None if build is None else float(build),
+        late_rows=late_rows(engine, int(row["load_id"])),
     )
+
+
+def late_rows(engine: Engine, load_id: int) -> dict[str, int]:
+    """Per extract table, the rows dated after as_of that load `load_id` left out (empty when
+    the warehouse has no record of them: written by an older version)."""
+    if not table_exists(engine, load_late_rows.name):
+        return {}
+    t = load_late_rows
+    stmt = (
+        sa.select(t.c.table_name, t.c.late_rows)
+        .where(t.c.load_id == load_id)
+        .order_by(t.c.table_name)
+    )
+    frame = fetch_frame(engine, stmt)
+    return {str(name): int(n) for name, n in zip(frame.table_name, frame.late_rows, strict=True)}
 
 
 # The layers a load and a build write into the warehouse (the portal's tables live elsewhere).

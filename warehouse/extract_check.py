@@ -12,15 +12,12 @@ import re
 
 from warehouse import extract_spec as spec
 from warehouse.extract_collect import CAP, collect
+from warehouse.extract_cutoff import AS_OF_FREE, day_of
 from warehouse.extract_kinds import SEP_FIELD, SEP_PROBLEM
 from warehouse.extract_problems import Problem
 from warehouse.extract_read import Staging
 from warehouse.extract_schedule import check_schedule
 
-# Dated columns that may lie after as_of (installments fall due later; promises look ahead).
-AS_OF_FREE: frozenset[tuple[str, str]] = frozenset(
-    {("schedule", "due_date"), ("collections", "promised_date")}
-)
 # Dates that cannot come before their contract's start_date.
 AFTER_START: tuple[tuple[str, str], ...] = (
     ("schedule", "due_date"),
@@ -137,12 +134,9 @@ def _after_as_of(st: Staging, t: spec.Table, as_of: dt.date) -> list[Problem]:
     for c in _dated(t):
         if (t.name, c.name) in AS_OF_FREE or c.name not in st.tables[t.name].present:
             continue
-        value = {spec.DATE: f'"{c.name}"', spec.TIMESTAMP: f'CAST("{c.name}" AS DATE)'}.get(
-            c.kind, f"CAST(\"{c.name}\" || '-01' AS DATE)"
-        )
         sql = (
             f"SELECT rowid + 2 AS row, 'after the manifest as_of {as_of}: ' || \"{c.name}\" "  # noqa: S608
-            f'AS message FROM "s_{t.name}" WHERE {value} > $1'
+            f'AS message FROM "s_{t.name}" WHERE {day_of(t.name, c.name)} > $1'
         )
         problems += collect(st, st.tables[t.name].file, c.name, sql, [as_of])
     return problems

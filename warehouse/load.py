@@ -1,8 +1,10 @@
 """`postloan load` and `postloan build`: check an extract, write it atomically, build the mart.
 
 Nothing is written unless the whole extract passes every check (`ExtractError` lists all the
-problems). The write replaces the source, mart and build tables in one step: a new DuckDB file
-swapped in by `atomic_write`, or one transaction elsewhere; portal tables such as `loads` survive.
+problems). Rows dated after the extract's as_of are then counted and left out (`extract_cutoff`),
+so every figure is cut off at as_of. The write replaces the source, mart and build tables in one
+step: a new DuckDB file swapped in by `atomic_write`, or one transaction elsewhere; portal tables
+such as `loads` survive.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.engine import Connection
 from warehouse import build, schema
 from warehouse.engine import atomic_write, duckdb_path, is_duckdb
 from warehouse.extract_check import check_extract
+from warehouse.extract_cutoff import cut_late_rows
 from warehouse.extract_problems import ExtractError, Problem, format_problems
 from warehouse.extract_read import Staging, stage_extract
 from warehouse.load_write import (
@@ -49,9 +52,10 @@ class LoadResult:
 
     load_id: int
     as_of: dt.date
-    row_counts: dict[str, int]
+    row_counts: dict[str, int]  # rows loaded, per table
     sha256: str
     seconds: float
+    late_rows: dict[str, int]  # rows dated after as_of, per table that may have them: not loaded
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,22 @@ def _write(conn: Connection, st: Staging, url: str, say: Callable[[str], None]) 
     return counts
 
 
-def _record(conn: Connection, st: Staging, src: Path, as_of: dt.date, **values: object) -> int:
+def _record(
+    conn: Connection,
+    st: Staging,
+    src: Path,
+    as_of: dt.date,
+    late: dict[str, int],
+    **values: object,
+) -> int:
     loads = schema.loads
     load_id = conn.execute(sa.select(sa.func.coalesce(sa.func.max(loads.c.load_id), 0))).scalar()
+    late_rows = [
+        {"load_id": int(load_id or 0) + 1, "table_name": name, "late_rows": n}
+        for name, n in sorted(late.items())
+    ]
+    if late_rows:
+        conn.execute(schema.load_late_rows.insert(), late_rows)
     conn.execute(
         loads.insert().values(
             load_id=int(load_id or 0) + 1,
@@ -154,6 +171,10 @@ def load_extract(
             if problems:
                 raise ExtractError(problems)
             as_of = dt.date.fromisoformat(st.manifest["as_of"][0])
+            late = cut_late_rows(st, as_of)
+            if any(late.values()):
+                shown = ", ".join(f"{name} {n:,}" for name, n in sorted(late.items()) if n)
+                say(f"rows dated after as_of {as_of}, not loaded: {shown}")
             with atomic_write(url, start_empty=True) as conn:
                 counts = _write(conn, st, url, say)
                 con.close()  # free the staging memory before the build
@@ -169,6 +190,7 @@ def load_extract(
                     st,
                     src,
                     as_of,
+                    late,
                     sha256=digest.value,
                     row_counts=json.dumps(counts, sort_keys=True),
                     build_seconds=round(build_seconds, 3),
@@ -177,7 +199,7 @@ def load_extract(
         digest.stop.set()
     seconds = time.perf_counter() - started
     say(f"load {load_id} done in {seconds:.1f} s")
-    return LoadResult(load_id, as_of, counts, digest.value, seconds)
+    return LoadResult(load_id, as_of, counts, digest.value, seconds, late)
 
 
 def rebuild(

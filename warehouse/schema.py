@@ -77,6 +77,20 @@ loads = sa.Table(
     info={"layer": "portal", "grain": "one row per successful load"},
 )
 
+# A table of its own, not a column of `loads`: portal tables are kept across loads, so a new
+# table appears on an existing warehouse (create_all) where a new column would not.
+load_late_rows = sa.Table(
+    "load_late_rows",
+    metadata,
+    sa.Column("load_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("table_name", sa.String, primary_key=True, doc="an extract table"),
+    sa.Column("late_rows", sa.Integer, nullable=False, doc="rows dated after as_of, not loaded"),
+    info={
+        "layer": "portal",
+        "grain": "one row per load and extract table whose rows may be dated after as_of",
+    },
+)
+
 build_settings = sa.Table(
     "build_settings",
     metadata,

@@ -116,11 +116,11 @@ def _typed(value: str) -> object:
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:
-    """The loads table and every source table, row by row."""
+    """The load records (loads, load_late_rows) and every source table, row by row."""
     engine = create_warehouse_engine(url)
     try:
         with engine.connect() as conn:
-            tables = [schema.loads, *schema.SOURCE_TABLES.values()]
+            tables = [schema.loads, schema.load_late_rows, *schema.SOURCE_TABLES.values()]
             return {
                 t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.c))]
                 for t in tables

@@ -145,10 +145,25 @@ BAD_INPUTS: dict[str, tuple[list[Edit], list[Where], str]] = {
         [("manifest.csv", None, "key")],
         "required key currency is missing",
     ),
-    "date_after_as_of": (
-        [set_cell("receipts", 6, "received_date", "2024-07-15")],
-        [("receipts.csv", 6, "received_date")],
-        "after the manifest as_of 2024-06-30",
+    # A receipt dated after as_of is a late row, left out of the load (test_load_late_rows.py);
+    # a contract cannot start, nor a provision be for a month-end, after as_of.
+    "contract_start_after_as_of": (
+        [
+            append_line("contracts", "C5,L2,loan,vehicle,2024-07-01,1000.00,0.05,1,北京分部,赵六"),
+            append_line("schedule", "C5,1,2024-08-01,1000.00,5.00,,"),
+        ],
+        [("contracts.csv", 6, "start_date")],
+        "after the manifest as_of 2024-06-30: 2024-07-01",
+    ),
+    "provision_after_as_of": (
+        [set_cell("provisions", 3, "month_end", "2024-07-31")],
+        [("provisions.csv", 3, "month_end")],
+        "after the manifest as_of 2024-06-30: 2024-07-31",
+    ),
+    "late_row_still_checked": (
+        [append_line("receipts", "R14,C9,2024-07-03,10.00")],
+        [("receipts.csv", 15, "contract_id")],
+        "unknown contracts reference: contract_id=C9",
     ),
     "more_than_two_decimals": (
         [set_cell("receipts", 3, "amount", "1050.005")],

@@ -44,6 +44,7 @@ class Book:
     writeoffs: list[dict[str, Any]] = field(default_factory=list)
     classification_overrides: list[dict[str, Any]] = field(default_factory=list)
     provisions: list[dict[str, Any]] = field(default_factory=list)
+    collections: list[dict[str, Any]] = field(default_factory=list)
 
     def lessee(self, lessee_id: str, lessee_type: str = "individual") -> None:
         """Add a lessee."""

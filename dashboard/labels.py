@@ -83,6 +83,7 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "m.ever30_rate": ("累计曾逾期30+率", "Cumulative ever-30+ rate"),
         "m.ever90_rate": ("累计曾逾期90+率", "Cumulative ever-90+ rate"),
         "m.current30_rate": ("当前30+余额率", "Current 30+ balance rate"),
+        "m.current90_rate": ("当前90+余额率", "Current 90+ balance rate"),
         "m.writeoff_rate": ("累计核销率", "Cumulative write-off rate"),
         "m.normal_migration_rate": ("正常类迁徙率", "Normal migration rate"),
         "m.special_mention_migration_rate": ("关注类迁徙率", "Special-mention migration rate"),

@@ -2,9 +2,11 @@
 
 `vintage_month` holds the original principal of contracts reaching DPD > 30 / > 90 for the first
 time at each MOB; a running sum over MOB gives the cumulative ever-X+ principal, which a contract
-keeps after its last row (closed and written-off contracts stay counted). Quarter cohorts group
-three start months and measure each contract at its own MOB; a cell is mature when the cohort's
-*last* start month has reached that MOB at the as-of, so every contract in it has been seen.
+keeps after its last row (closed and written-off contracts stay counted). The current 30+ / 90+
+balance (outstanding principal of rows DPD > 30 / > 90, not written off) is per MOB, not summed.
+Quarter cohorts group three start months and measure each contract at its own MOB; a cell is
+mature when the cohort's *last* start month has reached that MOB at the as-of, so every contract
+in it has been seen.
 Immature cells are None (never 0); rates are ÷ the cohort's original principal. Without a
 segment filter the cells come from `vintage_total_month` (`queries.tiers.vintage_table`).
 """
@@ -26,19 +28,21 @@ AMOUNTS: tuple[str, ...] = (
     "ever30_principal",
     "ever90_principal",
     "current30_outstanding",
+    "current90_outstanding",
     "writeoff_amount",
 )
 RATES: dict[str, str] = {
     "ever30_rate": "ever30_principal",
     "ever90_rate": "ever90_principal",
     "current30_rate": "current30_outstanding",
+    "current90_rate": "current90_outstanding",
     "writeoff_rate": "writeoff_amount",
 }
 _CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
 
 
 def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
-    """Cohort × MOB rectangle: cohort size, cumulative ever-30/90 and write-offs, current 30+."""
+    """Cohort × MOB rectangle: cohort size, cumulative ever-30/90+ and write-offs, current X+."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {sorted(GRAINS)}")
     size = GRAINS[grain]
@@ -97,8 +101,9 @@ def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
 def vintage(engine: Engine, filters: Filters, grain: str = "month") -> pd.DataFrame:
     """Cohort × MOB amounts and rates; immature cells are None (never 0).
 
-    Rates: ever30_rate, ever90_rate (cumulative), current30_rate, writeoff_rate (cumulative), each
-    ÷ cohort_principal; `cohort_month` is the month-end of the cohort's first start month.
+    Rates: ever30_rate, ever90_rate (cumulative), current30_rate, current90_rate (per MOB),
+    writeoff_rate (cumulative), each ÷ cohort_principal; `cohort_month` is the month-end of the
+    cohort's first start month.
     """
     frame = fetch_frame(engine, vintage_statement(filters, grain))
     size = GRAINS[grain]

@@ -328,6 +328,7 @@ def _vintage_table(name: str, keys: list[sa.Column], grain: str) -> sa.Table:
         _money("ever30_principal", "original principal of contracts first DPD > 30 at this MOB"),
         _money("ever90_principal", "original principal of contracts first DPD > 90 at this MOB"),
         _money("current30_outstanding", "outstanding of rows DPD > 30, not written off"),
+        _money("current90_outstanding", "outstanding of rows DPD > 90, not written off"),
         _money("writeoff_amount", "write-offs at this MOB (writeoffs.amount, else row balance)"),
         info={"layer": "mart", "grain": grain},
     )

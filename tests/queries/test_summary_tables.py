@@ -224,22 +224,24 @@ _VINTAGE = (
     "ever30_principal",
     "ever90_principal",
     "current30_outstanding",
+    "current90_outstanding",
     "writeoff_amount",
 )
 # vintage_book's cells, (cohort month, MOB) -> the measures above, worked from its docstring:
 # MOB 0 counts each cohort; V1 first DPD > 30 at Jan MOB 2 (1,000 open); V4 at Feb MOB 1, DPD
 # 65 at MOB 2, first DPD > 90 at MOB 3, closed at MOB 4 (no event); V3 (loan) first DPD > 30 at
-# Mar MOB 2, written off at MOB 3 (2,000; a written-off row is not current 30+).
+# Mar MOB 2, written off at MOB 3 (2,000; a written-off row is not current 30+). Current 90+:
+# V4 at DPD 96 (Feb MOB 3) only.
 _CELLS = {
-    (1, 0): (2, 4000, 0, 0, 0, 0),
-    (1, 2): (0, 0, 1000, 0, 1000, 0),
-    (2, 0): (1, 1000, 0, 0, 0, 0),
-    (2, 1): (0, 0, 1000, 0, 1000, 0),
-    (2, 2): (0, 0, 0, 0, 1000, 0),
-    (2, 3): (0, 0, 0, 1000, 1000, 0),
-    (3, 0): (1, 2000, 0, 0, 0, 0),
-    (3, 2): (0, 0, 2000, 0, 2000, 0),
-    (3, 3): (0, 0, 0, 0, 0, 2000),
+    (1, 0): (2, 4000, 0, 0, 0, 0, 0),
+    (1, 2): (0, 0, 1000, 0, 1000, 0, 0),
+    (2, 0): (1, 1000, 0, 0, 0, 0, 0),
+    (2, 1): (0, 0, 1000, 0, 1000, 0, 0),
+    (2, 2): (0, 0, 0, 0, 1000, 0, 0),
+    (2, 3): (0, 0, 0, 1000, 1000, 1000, 0),
+    (3, 0): (1, 2000, 0, 0, 0, 0, 0),
+    (3, 2): (0, 0, 2000, 0, 2000, 0, 0),
+    (3, 3): (0, 0, 0, 0, 0, 0, 2000),
 }
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from queries import vintage
 from queries.filters import Filters
-from tests.queries.books import Build, vintage_book
+from tests.queries.books import Build, portfolio_book, vintage_book
 
 JUNE = Filters(as_of=date(2024, 6, 30))
 
@@ -19,7 +19,8 @@ def _cells(frame, cohort: str, column: str) -> list:
 
 def test_ever_30_is_carried_past_a_contract_closing(build: Build) -> None:
     """Cohort 2024-01 (4,000): V1 (1,000) is DPD 45 at MOB 2 and closes at MOB 3; its ever-30
-    status stays for MOB 3-5 → 0, 0, 0.25, 0.25, 0.25, 0.25. Current 30+ only at MOB 2."""
+    status stays for MOB 3-5 → 0, 0, 0.25, 0.25, 0.25, 0.25. Current 30+ only at MOB 2; no
+    contract of the cohort is ever DPD > 90, so current 90+ is 0 at every MOB."""
     engine = build(vintage_book(), "2024-06-30")
     frame = vintage.vintage(engine, JUNE)
     q = Decimal("0.25")
@@ -27,17 +28,20 @@ def test_ever_30_is_carried_past_a_contract_closing(build: Build) -> None:
     assert _cells(frame, "2024-01", "ever30_rate") == [0, 0, q, q, q, q]
     assert _cells(frame, "2024-01", "ever90_rate") == [0] * 6
     assert _cells(frame, "2024-01", "current30_rate") == [0, 0, q, 0, 0, 0]
+    assert _cells(frame, "2024-01", "current90_rate") == [0] * 6
 
 
 def test_ever_90_and_a_cohort_that_closed(build: Build) -> None:
     """Cohort 2024-02 (V4, 1,000): DPD 35 at MOB 1, 96 at MOB 3, closed at MOB 4 (June).
     ever30 = 0, 1, 1, 1, 1; ever90 = 0, 0, 0, 1, 1 — the closed MOB 4 stays computable;
-    current30 = 0, 1, 1, 1, 0; MOB 5 is immature (None)."""
+    current30 = 0, 1, 1, 1, 0; current90 = 0, 0, 0, 1, 0 (DPD 96 at MOB 3 only, 1,000 ÷ 1,000);
+    MOB 5 is immature (None)."""
     engine = build(vintage_book(), "2024-06-30")
     frame = vintage.vintage(engine, JUNE)
     assert _cells(frame, "2024-02", "ever30_rate") == [0, 1, 1, 1, 1, None]
     assert _cells(frame, "2024-02", "ever90_rate") == [0, 0, 0, 1, 1, None]
     assert _cells(frame, "2024-02", "current30_rate") == [0, 1, 1, 1, 0, None]
+    assert _cells(frame, "2024-02", "current90_rate") == [0, 0, 0, 1, 0, None]
 
 
 def test_immature_cells_are_empty(build: Build) -> None:
@@ -50,8 +54,10 @@ def test_immature_cells_are_empty(build: Build) -> None:
         "ever30_rate",
         "ever90_rate",
         "current30_rate",
+        "current90_rate",
         "writeoff_rate",
         "ever30_principal",
+        "current90_outstanding",
     ):
         assert list(march[column])[4:] == [None, None], column
     # The triangle: one row per cohort, MOB 0-5 columns.
@@ -77,7 +83,8 @@ def test_quarter_cohorts_use_each_contracts_own_mob(build: Build) -> None:
     """2024Q1 = all four (7,000). A cell is mature when March + MOB ≤ June: MOB 0-3.
     ever30: MOB 1 V4 1,000; MOB 2 + V1 1,000 + V3 2,000 = 4,000; MOB 3 4,000.
     ever90: MOB 3 V4 1,000. current30: MOB 1 1,000 (V4); MOB 2 V1 + V3 + V4 = 4,000;
-    MOB 3 V4 only (V1 closed, V3 written off) = 1,000. Write-off at MOB 3: 2,000."""
+    MOB 3 V4 only (V1 closed, V3 written off) = 1,000. current90: MOB 3 V4 (DPD 96) = 1,000
+    (V3's DPD 81 is under 90). Write-off at MOB 3: 2,000."""
     engine = build(vintage_book(), "2024-06-30")
     frame = vintage.vintage(engine, JUNE, grain="quarter")
     assert set(frame["cohort"]) == {"2024Q1"}
@@ -85,6 +92,7 @@ def test_quarter_cohorts_use_each_contracts_own_mob(build: Build) -> None:
     assert _cells(frame, "2024Q1", "ever30_rate") == [0, 1000 / s, 4000 / s, 4000 / s, None, None]
     assert _cells(frame, "2024Q1", "ever90_rate")[:4] == [0, 0, 0, 1000 / s]
     assert _cells(frame, "2024Q1", "current30_rate")[:4] == [0, 1000 / s, 4000 / s, 1000 / s]
+    assert _cells(frame, "2024Q1", "current90_rate")[:4] == [0, 0, 0, 1000 / s]
     assert _cells(frame, "2024Q1", "writeoff_rate")[:4] == [0, 0, 0, 2000 / s]
 
 
@@ -98,3 +106,27 @@ def test_filters_select_cohorts_and_segments(build: Build) -> None:
     # As of April, V4's 96 DPD (May) has not happened: ever90 of 2024-02 is 0 up to MOB 2.
     april = vintage.vintage(engine, Filters(as_of=date(2024, 4, 30)))
     assert _cells(april, "2024-02", "ever90_rate") == [0, 0, 0, None]
+
+
+def test_current_90_balance_rate_leaves_written_off_rows(build: Build) -> None:
+    """portfolio_book, cohort 2024-01 = A 6,000 + B 12,000 = 18,000 (as of 2024-06-30).
+    A: 5,000 outstanding from February, DPD 21, 51, 82, 112 (Mar-Jun, MOB 2-5). B: 12,000, DPD
+    40, 70, 101 (Mar-May, MOB 2-4), written off in June at DPD 131.
+    current90: MOB 4 B 12,000 ÷ 18,000; MOB 5 A 5,000 ÷ 18,000 (B's written-off row is out).
+    current30: MOB 2 B 12,000; MOB 3-4 A + B = 17,000; MOB 5 A 5,000."""
+    engine = build(portfolio_book(), "2024-06-30")
+    frame = vintage.vintage(engine, JUNE)
+    s = Decimal(18000)
+    assert _cells(frame, "2024-01", "cohort_principal")[0] == s
+    assert _cells(frame, "2024-01", "current90_outstanding") == [0, 0, 0, 0, 12000, 5000]
+    assert _cells(frame, "2024-01", "current90_rate") == [0, 0, 0, 0, 12000 / s, 5000 / s]
+    assert _cells(frame, "2024-01", "current30_rate") == [
+        0,
+        0,
+        12000 / s,
+        17000 / s,
+        17000 / s,
+        5000 / s,
+    ]
+    triangle = vintage.curves(engine, JUNE, "current90_rate")
+    assert list(triangle.loc["2024-01"]) == [0, 0, 0, 0, 12000 / s, 5000 / s]

@@ -54,12 +54,17 @@ def test_unknown_dimension_or_metric_is_refused(build: Build) -> None:
 def test_per_mob_and_write_off_metrics(build: Build) -> None:
     """Current 30+ is per MOB, not cumulative. direct_lease: MOB 1 V4 1,000 ÷ 5,000 = 20%;
     MOB 2 V1 1,000 + V4 1,000 = 40%; MOB 3 V4 (DPD 96) 20% (V1 closed); MOB 4 V4 closed: 0;
-    MOB 5 0 ÷ 4,000 = 0. Write-off, loan: V3 2,000 written off at MOB 3 (June) → 0, 0, 0, 100%,
-    then None; direct_lease never writes off: 0 at every mature MOB."""
+    MOB 5 0 ÷ 4,000 = 0. Current 90+ only at MOB 3: V4 (DPD 96) 1,000 ÷ 5,000 = 20%; loan: V3's
+    DPD 51 / 81 is under 90 and its June row is written off, so 0 up to MOB 3. Write-off, loan:
+    V3 2,000 written off at MOB 3 (June) → 0, 0, 0, 100%, then None; direct_lease never writes
+    off: 0 at every mature MOB."""
     engine = build(vintage_book(), "2024-06-30")
     d = Decimal
     current = segment_curves(engine, JUNE, "product", "current30_rate")
     assert _rates(current, "direct_lease") == [0, d("0.2"), d("0.4"), d("0.2"), 0, 0]
+    current90 = segment_curves(engine, JUNE, "product", "current90_rate")
+    assert _rates(current90, "direct_lease") == [0, 0, 0, d("0.2"), 0, 0]
+    assert _rates(current90, "loan") == [0, 0, 0, 0, None, None]
     written = segment_curves(engine, JUNE, "product", "writeoff_rate")
     assert _rates(written, "loan") == [0, 0, 0, 1, None, None]
     assert _rates(written, "direct_lease") == [0] * 6

@@ -64,7 +64,8 @@ VINTAGE = (
     f"""
 INSERT INTO vintage_month (
   cohort_idx, cohort_month, mob, {SEGMENTS}, cohort_contracts, cohort_principal,
-  ever30_principal, ever90_principal, current30_outstanding, writeoff_amount)
+  ever30_principal, ever90_principal, current30_outstanding, current90_outstanding,
+  writeoff_amount)
 SELECT c.month_idx - c.mob, c.cohort_month, c.mob, c.product, c.lessee_type, c.industry,
        c.region, c.branch, c.asset_category,
        SUM(CASE WHEN c.mob = 0 THEN 1 ELSE 0 END),
@@ -72,6 +73,7 @@ SELECT c.month_idx - c.mob, c.cohort_month, c.mob, c.product, c.lessee_type, c.i
        SUM(CASE WHEN c.dpd > 30 AND c.before30 = 0 THEN c.original_principal ELSE 0 END),
        SUM(CASE WHEN c.dpd > 90 AND c.before90 = 0 THEN c.original_principal ELSE 0 END),
        SUM(CASE WHEN c.dpd > 30 AND NOT c.written_off THEN c.outstanding_principal ELSE 0 END),
+       SUM(CASE WHEN c.dpd > 90 AND NOT c.written_off THEN c.outstanding_principal ELSE 0 END),
        SUM(CASE WHEN c.written_off THEN COALESCE(w.amount, c.outstanding_principal) ELSE 0 END)
 FROM (
   SELECT cm.*, {_EVER.format(x=30)} AS before30, {_EVER.format(x=90)} AS before90
@@ -87,7 +89,7 @@ ORDER BY 1, 3
 
 _VINTAGE = (
     "cohort_contracts, cohort_principal, ever30_principal, ever90_principal, "
-    "current30_outstanding, writeoff_amount"
+    "current30_outstanding, current90_outstanding, writeoff_amount"
 )
 _VINTAGE_SUMS = ", ".join(f"SUM({c})" for c in _VINTAGE.split(", "))
 

@@ -166,7 +166,7 @@ def _bucket(dpd: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def bucket_mismatch(params: Params) -> sa.Select:
-    """Rows whose dpd_bucket is not the bucket of their DPD (DOMAIN §3)."""
+    """Rows whose dpd_bucket is not the bucket of their DPD (docs/domain.md §3)."""
     src = _cm(params)
     return sa.select(src.c.contract_id, src.c.month_end).where(
         src.c.dpd_bucket != _bucket(src.c.dpd)
@@ -189,7 +189,7 @@ def _floor_rank(dpd: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def better_than_floor(params: Params) -> sa.Select:
-    """Rows classed better than their DPD floor (DOMAIN §4 rule 1)."""
+    """Rows classed better than their DPD floor (docs/domain.md §4 rule 1)."""
     src = _cm(params)
     return sa.select(src.c.contract_id, src.c.month_end).where(
         _rank(src.c.risk_class) < _floor_rank(src.c.dpd)

@@ -1,7 +1,7 @@
 """The suites: one per warehouse table and one for `contract_month`, written as registry data.
 
 Source-table checks follow the extract registry (`warehouse.extract_spec`): keys, code lists,
-non-negative amounts, patterns and references. The mart suite encodes DOMAIN.md §2–5.
+non-negative amounts, patterns and references. The mart suite encodes docs/domain.md §2–5.
 """
 
 from __future__ import annotations
@@ -223,14 +223,14 @@ def _contract_month_checks() -> list[Check]:
         Check(
             f"{name}.dpd_bucket_matches_dpd",
             name,
-            "dpd_bucket is the bucket of dpd (DOMAIN §3)",
+            "dpd_bucket is the bucket of dpd (docs/domain.md §3)",
             BLOCKING,
             Query(q.bucket_mismatch),
         ),
         Check(
             f"{name}.class_not_better_than_floor",
             name,
-            "risk_class is never better than the DPD floor (DOMAIN §4 rule 1)",
+            "risk_class is never better than the DPD floor (docs/domain.md §4 rule 1)",
             BLOCKING,
             Query(q.better_than_floor),
         ),

@@ -1,9 +1,10 @@
 """Headline figures of the book at one month-end, from the `contract_month` mart.
 
-Open contracts are the month-end rows neither closed nor written off in that month (DOMAIN.md §2:
-a closed contract's last row has outstanding 0; a written-off one leaves balance figures that
-month). Money is summed in the database as NUMERIC and returned as Decimal. The user's branch
-scope (`BookFilter.scope`) applies as in `queries.filters.where`: None = every branch, () = none.
+Open contracts are the month-end rows neither closed nor written off in that month
+(docs/domain.md §2: a closed contract's last row has outstanding 0; a written-off one leaves
+balance figures that month). Money is summed in the database as NUMERIC and returned as
+Decimal. The user's branch scope (`BookFilter.scope`) applies as in `queries.filters.where`:
+None = every branch, () = none.
 """
 
 from __future__ import annotations

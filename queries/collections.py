@@ -227,7 +227,7 @@ def cure_rates(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFra
 def collector_workload(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
     """Per collector: actions, contracts, contact/promise/kept rates and amounts recovered.
 
-    Sorted by collector name, never by amount recovered (DOMAIN.md §10).
+    Sorted by collector name, never by amount recovered (docs/domain.md §10).
     """
     f, c = _facts(filters, months), _recovered(filters, months)
     work = sa.select(f.c.collector, *_sums(f)).group_by(f.c.collector).subquery("work")

@@ -1,4 +1,4 @@
-"""催收合规 The collections compliance flags of DOMAIN.md §10, with the contracts behind each.
+"""催收合规 The collections compliance flags of docs/domain.md §10, with the contracts behind each.
 
 Over the actions of the window on contracts the filters allow (docs/monitoring.md):
 - `outside_window`: a real-time contact (phone, sms, visit, agency) whose time of day is before

@@ -1,4 +1,4 @@
-"""The contracts inside one cell of the migration views (DOMAIN.md §7), one page at a time.
+"""The contracts inside one cell of the migration views (docs/domain.md §7), one page at a time.
 
 - `roll_cell`: contracts open at t−1 (the month before the as-of) in DPD bucket `from_bucket`
   whose state at t is `to_bucket` — a bucket, `closed` (closed at t, or no row) or `written_off`

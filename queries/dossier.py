@@ -142,7 +142,7 @@ def history(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
 
 
 def _in_force(s: sa.Table | sa.Alias) -> sa.ColumnElement[bool]:
-    """An installment counts when its version is in force on its own due date (DOMAIN.md §2)."""
+    """An installment counts when its version is in force on its due date (docs/domain.md §2)."""
     return sa.and_(
         sa.or_(s.c.valid_from.is_(None), s.c.valid_from <= s.c.due_date),
         sa.or_(s.c.valid_to.is_(None), s.c.due_date < s.c.valid_to),

@@ -1,4 +1,4 @@
-"""Concentration against the DOMAIN.md §8 limits: top lessees, groups and related parties.
+"""Concentration against the docs/domain.md §8 limits: top lessees, groups and related parties.
 
 Exposure = outstanding principal at the as-of of rows not written off (balance basis). The base
 is net assets at the as-of month-end for 融资租赁公司 (`financing_lease`) and capital net at the
@@ -49,10 +49,12 @@ class Limit:
 
 
 _COMMON = (
-    Limit("single_lessee", "lessee", Decimal("0.30"), "DOMAIN §8 single lessee ≤ 30%"),
-    Limit("single_group", "group", Decimal("0.50"), "DOMAIN §8 single group ≤ 50%"),
-    Limit("single_related_party", "related_party", Decimal("0.30"), "DOMAIN §8 ≤ 30%"),
-    Limit("all_related_parties", "related_parties_total", Decimal("0.50"), "DOMAIN §8 ≤ 50%"),
+    Limit("single_lessee", "lessee", Decimal("0.30"), "docs/domain.md §8 single lessee ≤ 30%"),
+    Limit("single_group", "group", Decimal("0.50"), "docs/domain.md §8 single group ≤ 50%"),
+    Limit("single_related_party", "related_party", Decimal("0.30"), "docs/domain.md §8 ≤ 30%"),
+    Limit(
+        "all_related_parties", "related_parties_total", Decimal("0.50"), "docs/domain.md §8 ≤ 50%"
+    ),
 )
 # Registry keyed by entity type: the base column and the limits in force.
 LIMITS: dict[str, tuple[str, tuple[Limit, ...]]] = {

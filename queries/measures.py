@@ -1,6 +1,6 @@
 """Aggregates over `portfolio_month` shared by the portfolio and overdue queries, and ratios.
 
-Thresholds map to DPD buckets (DOMAIN.md §3): DPD > 0 is every bucket but M0, > 30 is M2 and
+Thresholds map to DPD buckets (docs/domain.md §3): DPD > 0 is every bucket but M0, > 30 is M2 and
 worse, > 60 is M3 and worse, > 90 is M4 and worse. Ratios are computed from the exact Decimal
 sums after the database has aggregated them; a zero denominator gives None, never 0.
 """
@@ -80,7 +80,7 @@ def add_ratio(frame: pd.DataFrame, name: str, num: str | list[str], den: str) ->
 
 
 def add_portfolio_ratios(frame: pd.DataFrame) -> pd.DataFrame:
-    """The DOMAIN.md §5 indicators from the `columns()` sums, each named with its basis."""
+    """The docs/domain.md §5 indicators from the `columns()` sums, each named with its basis."""
     for x in THRESHOLDS:
         add_ratio(frame, f"overdue_rate_balance_dpd{x}", f"outstanding_dpd{x}", "outstanding")
         add_ratio(frame, f"overdue_rate_count_dpd{x}", f"contracts_dpd{x}", "open_contracts")

@@ -1,4 +1,4 @@
-"""Migration (DOMAIN.md §7): DPD roll rates, the G12 five-tier matrix, official migration rates.
+"""Migration (docs/domain.md §7): DPD roll rates, the G12 five-tier matrix, official rates.
 
 Readings made here:
 - Roll rates from t−1 to t (t = the as-of): the contracts open at t−1 (not closed, not written

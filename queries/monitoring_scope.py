@@ -3,8 +3,8 @@
 Source tables such as `inspections` carry no segment columns, so the shared filters reach them
 through `scoped_contracts`: one row per contract (the `contract_segments` mart) restricted by
 `queries.filters.where` — segments, cohort and the user's branch scope — and started by the as-of.
-Settings come from `build_settings`, the values recorded by the last build (DOMAIN.md: the value
-in force is printed on every report that uses it).
+Settings come from `build_settings`, the values recorded by the last build (docs/domain.md: the
+value in force is printed on every report that uses it).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Overdue analysis: DPD bucket distribution over time, rates by segment, the contracts behind.
 
-Bases (DOMAIN.md §5): `balance` = outstanding of contracts with DPD > X ÷ outstanding;
+Bases (docs/domain.md §5): `balance` = outstanding of contracts with DPD > X ÷ outstanding;
 `amount` = overdue principal (+ interest) of contracts with DPD > X ÷ outstanding (X = 0 is the
 plain 逾期金额占比, as overdue amounts are zero at DPD 0); `count` = contracts with DPD > X ÷
 open contracts. Written-off rows are out of every figure; zero denominators give None.

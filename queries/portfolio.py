@@ -1,4 +1,4 @@
-"""Portfolio KPIs, 24-month trends and breakdowns (DOMAIN.md §5), from the portfolio summaries.
+"""Portfolio KPIs, 24-month trends and breakdowns (docs/domain.md §5), from the portfolio summaries.
 
 Balance figures exclude written-off rows; open contracts are rows neither closed nor written off;
 new business is the contracts whose start month is the month (MOB 0) at original principal;

@@ -1,4 +1,4 @@
-"""The figures behind the supervisory workbooks (DOMAIN.md §9) that no analytics query gives.
+"""The figures behind the supervisory workbooks (docs/domain.md §9) that no analytics query gives.
 
 Every figure is institution-wide at one month-end (no segment filter: reports are never scoped).
 Balance figures exclude written-off rows and counts are open contracts, as in `queries/portfolio`

@@ -1,4 +1,4 @@
-"""Vintage curves (DOMAIN.md §6): cohort × MOB triangles from `vintage_month`.
+"""Vintage curves (docs/domain.md §6): cohort × MOB triangles from `vintage_month`.
 
 `vintage_month` holds the original principal of contracts reaching DPD > 30 / > 90 for the first
 time at each MOB; a running sum over MOB gives the cumulative ever-X+ principal, which a contract

@@ -1,4 +1,4 @@
-"""Vintage by segment (DOMAIN.md §6): one pooled curve per value of a dimension.
+"""Vintage by segment (docs/domain.md §6): one pooled curve per value of a dimension.
 
 For each value of `by` (within the filters), the cohorts' mature cells at each MOB are pooled:
 rate = Σ amount of the cohorts mature at that MOB ÷ Σ their original principal. A MOB no cohort

@@ -1,4 +1,4 @@
-"""The prudential ratios of DOMAIN.md §8 per entity type: the registry and their evaluation.
+"""The prudential ratios of docs/domain.md §8 per entity type: the registry and their evaluation.
 
 Concentration ratios (single lessee, group, related parties) come from
 `queries.exposures.concentration`, so the workbook shows what the dashboard shows; the

@@ -57,7 +57,7 @@ def overdue() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (sheet,),
-        basis="DOMAIN §3, §5: DPD buckets; balances exclude written-off rows",
+        basis="docs/domain.md §3, §5: DPD buckets; balances exclude written-off rows",
     )
 
 
@@ -107,7 +107,7 @@ def top10() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (sheet,),
-        basis="DOMAIN §9: lessees ranked by outstanding in the class (ties by lessee id)",
+        basis="docs/domain.md §9: lessees ranked by outstanding in the class (ties by lessee id)",
     )
 
 
@@ -137,7 +137,7 @@ def concentration() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (sheet,),
-        basis="DOMAIN §8, limits per entity type (regulatory/prudential.py)",
+        basis="docs/domain.md §8, limits per entity type (regulatory/prudential.py)",
     )
 
 

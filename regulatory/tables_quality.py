@@ -75,7 +75,7 @@ def g11() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (sheet,),
-        basis="DOMAIN §4, §9; balances exclude written-off rows; 重组资产 = in observation",
+        basis="docs/domain.md §4, §9; balances exclude written-off rows; 重组资产 = in observation",
     )
 
 
@@ -141,7 +141,7 @@ def g12() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (matrix, rates),
-        basis="DOMAIN §7: cohort open at the prior 31 December, year-to-date",
+        basis="docs/domain.md §7: cohort open at the prior 31 December, year-to-date",
     )
 
 

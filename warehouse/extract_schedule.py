@@ -1,4 +1,4 @@
-"""Schedule version checks: each version adds up to what was owed when it started (DOMAIN §2).
+"""Schedule version checks: a version adds up to what was owed when it started (docs/domain.md §2).
 
 A version is the rows of one contract sharing `valid_from` (empty for the first version). The
 first version's principal_due must sum exactly to the contract principal. A later version starting
@@ -67,7 +67,7 @@ SELECT first_row AS row, 'schedule version valid_from=' || valid_from || ' of co
     || '): no schedule is in force in between' AS message
 FROM _versions WHERE k > 1 AND prev_vt_n > 0 AND prev_to < valid_from"""
 
-# Principal outstanding when each later version starts, by the allocation of DOMAIN §2.
+# Principal outstanding when each later version starts, by the allocation of docs/domain.md §2.
 _LATER_SUM = """
 WITH later AS (
     SELECT contract_id, valid_from AS d, prev_from, principal_sum, first_row

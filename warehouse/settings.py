@@ -1,6 +1,6 @@
 """Configuration in one place: the settings file, the environment and `.streamlit/secrets.toml`.
 
-`SETTINGS` is the registry of every configurable value of DOMAIN.md with its default; the file
+`SETTINGS` is the registry of every configurable value of docs/domain.md with its default; the file
 `postloan.toml` (or the file named by `POSTLOAN_SETTINGS`) overrides any of them. Everything else
 receives a frozen `Settings` value and never reads files or the environment itself.
 """
@@ -28,59 +28,71 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("dpd.tolerance", "0.00", "DOMAIN §2: unpaid residue (yuan) ignored when finding DPD"),
+    Setting(
+        "dpd.tolerance", "0.00", "docs/domain.md §2: unpaid residue (yuan) ignored when finding DPD"
+    ),
     Setting(
         "classification.observation_months",
         12,
-        "DOMAIN §4.2: minimum length of a restructuring observation period, in months",
+        "docs/domain.md §4.2: minimum length of a restructuring observation period, in months",
     ),
     Setting(
         "classification.observation_installments",
         2,
-        "DOMAIN §4.2: minimum installments due inside an observation period",
+        "docs/domain.md §4.2: minimum installments due inside an observation period",
     ),
     Setting(
         "classification.re_restructuring_class",
         "substandard",
-        "DOMAIN §4.2 (unconfirmed): floor for a restructuring inside an observation period",
+        "docs/domain.md §4.2 (unconfirmed): floor for a restructuring inside an observation period",
     ),
     Setting(
         "classification.upgrade_installments",
         2,
-        "DOMAIN §4.5: on-time installments after clearing arrears that allow leaving NPL",
+        "docs/domain.md §4.5: on-time installments after clearing arrears that allow leaving NPL",
     ),
     Setting(
         "classification.upgrade_months",
         6,
-        "DOMAIN §4.5: months after clearing arrears that allow leaving NPL",
+        "docs/domain.md §4.5: months after clearing arrears that allow leaving NPL",
     ),
     Setting(
         "classification.debtor_npl_share",
         "0.10",
-        "DOMAIN §4.4: NPL share of a corporate lessee's balance above which all its contracts "
-        "are at least substandard",
+        "docs/domain.md §4.4: NPL share of a corporate lessee's balance above which all its "
+        "contracts are at least substandard",
     ),
-    Setting("provisions.normal", "0.01", "DOMAIN §5: estimated provision rate, normal"),
+    Setting("provisions.normal", "0.01", "docs/domain.md §5: estimated provision rate, normal"),
     Setting(
-        "provisions.special_mention", "0.02", "DOMAIN §5: estimated provision rate, special mention"
+        "provisions.special_mention",
+        "0.02",
+        "docs/domain.md §5: estimated provision rate, special mention",
     ),
-    Setting("provisions.substandard", "0.25", "DOMAIN §5: estimated provision rate, substandard"),
-    Setting("provisions.doubtful", "0.50", "DOMAIN §5: estimated provision rate, doubtful"),
-    Setting("provisions.loss", "1.00", "DOMAIN §5: estimated provision rate, loss"),
+    Setting(
+        "provisions.substandard", "0.25", "docs/domain.md §5: estimated provision rate, substandard"
+    ),
+    Setting("provisions.doubtful", "0.50", "docs/domain.md §5: estimated provision rate, doubtful"),
+    Setting("provisions.loss", "1.00", "docs/domain.md §5: estimated provision rate, loss"),
     Setting(
         "entity.entity_type",
         "",
-        "DOMAIN §8: financing_lease | financial_lease | lender; empty takes the extract manifest",
+        "docs/domain.md §8: financing_lease | financial_lease | lender; empty takes the extract "
+        "manifest",
     ),
     Setting(
         "entity.net_assets_source",
         "company_financials",
-        "DOMAIN §8: where net assets / capital net come from (the extract's company_financials)",
+        "docs/domain.md §8: where net assets / capital net come from (the extract's "
+        "company_financials)",
     ),
-    Setting("collections.contact_window_start", "08:00", "DOMAIN §10: earliest allowed contact"),
-    Setting("collections.contact_window_end", "21:00", "DOMAIN §10: latest allowed contact"),
-    Setting("collections.daily_cap", 3, "DOMAIN §10: contact attempts per debtor per day"),
-    Setting("collections.retention_years", 2, "DOMAIN §10: minimum years records are kept"),
+    Setting(
+        "collections.contact_window_start", "08:00", "docs/domain.md §10: earliest allowed contact"
+    ),
+    Setting(
+        "collections.contact_window_end", "21:00", "docs/domain.md §10: latest allowed contact"
+    ),
+    Setting("collections.daily_cap", 3, "docs/domain.md §10: contact attempts per debtor per day"),
+    Setting("collections.retention_years", 2, "docs/domain.md §10: minimum years records are kept"),
     Setting("access.idle_minutes", 30, "access: minutes without activity before sign-out"),
     Setting("access.absolute_hours", 12, "access: hours after sign-in before sign-out"),
     Setting("access.max_failed_logins", 5, "access: wrong passwords in a row before lockout"),
@@ -96,24 +108,28 @@ SETTINGS: tuple[Setting, ...] = (
         "branches",
         "access: OIDC claim holding the branch scope (absent = every branch)",
     ),
-    Setting("watch.signal_days", 90, "DOMAIN §4: days a high-severity warning signal counts"),
-    Setting("watch.iot_days", 30, "DOMAIN §4: days an IoT alert counts"),
-    Setting("watch.promise_days", 90, "DOMAIN §10: days a broken promise to pay counts"),
+    Setting(
+        "watch.signal_days", 90, "docs/domain.md §4: days a high-severity warning signal counts"
+    ),
+    Setting("watch.iot_days", 30, "docs/domain.md §4: days an IoT alert counts"),
+    Setting("watch.promise_days", 90, "docs/domain.md §10: days a broken promise to pay counts"),
     Setting(
         "watch.inspection_interval_days",
         180,
-        "DOMAIN §4: an asset above the minimum value uninspected this long is overdue",
+        "docs/domain.md §4: an asset above the minimum value uninspected this long is overdue",
     ),
     Setting(
         "watch.inspection_min_asset_value",
         "1000000.00",
-        "DOMAIN §4: contract principal (yuan) above which inspections are required",
+        "docs/domain.md §4: contract principal (yuan) above which inspections are required",
     ),
-    Setting("watch.debt_ratio", "0.70", "DOMAIN §4: lessee debt ratio above which it is watched"),
+    Setting(
+        "watch.debt_ratio", "0.70", "docs/domain.md §4: lessee debt ratio above which it is watched"
+    ),
     Setting(
         "watch.revenue_drop_share",
         "0.20",
-        "DOMAIN §4: year-on-year revenue fall (share) above which a lessee is watched",
+        "docs/domain.md §4: year-on-year revenue fall (share) above which a lessee is watched",
     ),
 )
 

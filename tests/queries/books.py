@@ -1,7 +1,7 @@
 """Small hand-worked books for the query tests, built with the real build on each engine.
 
-Every figure the tests expect is worked out in the docstrings here from DOMAIN.md, not read back
-from the build. Interest is 0 unless stated; DPD = month-end − oldest unpaid due date.
+Every figure the tests expect is worked out in the docstrings here from docs/domain.md, not read
+back from the build. Interest is 0 unless stated; DPD = month-end − oldest unpaid due date.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def portfolio_book() -> Book:
 
 
 def migration_book() -> Book:
-    """DOMAIN.md §7's worked example, plus a write-off, a closure and new business.
+    """docs/domain.md §7's worked example, plus a write-off, a closure and new business.
 
     At 2023-12-31 (the beginning of the 2024 year and of 2024Q1):
     P1 (start 2023-11-10) 9,100 normal: 400 due 01-10 and 02-10 (paid on time), 8,300 in 2025.

@@ -1,4 +1,4 @@
-"""The DOMAIN.md §10 compliance flags on the hand-worked book of `monitoring_books.py`.
+"""The docs/domain.md §10 compliance flags on the hand-worked book of `monitoring_books.py`.
 
 Window 08:00–21:00 (both allowed), daily cap 3 per debtor:
 - outside_window: A2 (phone 22:30) and A4 (sms 07:30) on A; not B4 (agency at exactly 21:00)

@@ -1,4 +1,4 @@
-"""queries.migration on `migration_book` (DOMAIN.md §7's example; figures in its docstring)."""
+"""queries.migration on `migration_book` (docs/domain.md §7's example; figures in its docstring)."""
 
 from __future__ import annotations
 

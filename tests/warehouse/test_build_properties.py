@@ -1,4 +1,4 @@
-"""Property tests: random books against a plain per-contract reference of DOMAIN.md §2.
+"""Property tests: random books against a plain per-contract reference of docs/domain.md §2.
 
 The reference walks each contract's installments one by one in Python (the obvious, slow way);
 the build must agree with it on every contract-month, on DuckDB and PostgreSQL, and the
@@ -42,7 +42,7 @@ def month_ends(first: date, last: date) -> list[date]:
 
 
 def position(insts: list[Inst], received: Decimal, day: date) -> dict[str, object]:
-    """Walk the installments oldest first, interest before principal (DOMAIN §2)."""
+    """Walk the installments oldest first, interest before principal (docs/domain.md §2)."""
     left = received
     repaid = Decimal(0)
     oldest_unpaid: date | None = None

@@ -1,4 +1,4 @@
-"""Hand-worked cases for every rule of DOMAIN.md §2–4, each on DuckDB and PostgreSQL.
+"""Hand-worked cases for every rule of docs/domain.md §2–4, each on DuckDB and PostgreSQL.
 
 The expected values in each test are worked out in its docstring or comments, from the rules,
 not from the build's output.

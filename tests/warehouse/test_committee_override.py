@@ -1,6 +1,6 @@
 """Committee classifications reach the mart only once approved, at the next build, never lowering.
 
-Book (interest 50 per installment, DOMAIN.md §2–4 worked by hand):
+Book (interest 50 per installment, docs/domain.md §2–4 worked by hand):
 A: 6 × (1,000 + 50) due the 10th, Feb–Jul 2024; pays 1,050 on 02-10 only. Oldest unpaid 03-10:
    DPD 21 (Mar), 51 (Apr), 82 (May), 112 (Jun) → special_mention Mar–May, substandard Jun (dpd).
 K: 1,000 due 2024-12-10, nothing overdue by 2024-06-30 → normal every month (dpd).

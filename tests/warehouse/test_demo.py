@@ -1,6 +1,6 @@
-"""The demo generator: deterministic, consistent with the extract format and DOMAIN.md §2, rich.
+"""The demo generator: deterministic, rich, true to the extract format and docs/domain.md §2.
 
-The consistency tests recompute the receipt allocation of DOMAIN.md §2 contract by contract in
+The consistency tests recompute the receipt allocation of docs/domain.md §2 contract by contract in
 plain Python, independently of the generator's vectorised bookkeeping.
 """
 
@@ -116,7 +116,7 @@ def _versions(schedule: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
 
 
 def _allocate(rows: pd.DataFrame, received: int) -> tuple[int, int | None]:
-    """DOMAIN §2 by hand: oldest installment first, interest before principal.
+    """docs/domain.md §2 by hand: oldest installment first, interest before principal.
 
     Returns the principal repaid and the index (in `rows`) of the first not-fully-paid row.
     """

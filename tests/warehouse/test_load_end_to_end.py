@@ -1,5 +1,5 @@
 """`postloan load` on the hand-made extract in tests/fixtures/extract_small gives the
-contract_month values DOMAIN.md prescribes, worked out by hand below, on both engines."""
+contract_month values docs/domain.md prescribes, worked out by hand below, on both engines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Build steps 1–5: where each contract stands at each month-end (DOMAIN.md §2).
+"""Build steps 1–5: where each contract stands at each month-end (docs/domain.md §2).
 
 Receipts are applied oldest installment first, interest before principal, against the schedule
 version in force. Set-wise: with a version's installments in due-date order, the cumulative amount

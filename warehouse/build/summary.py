@@ -1,10 +1,10 @@
 """The last build steps: the summary marts the analytics pages read instead of `contract_month`.
 
 `portfolio_month` adds up `contract_month` per month-end × segments × cohort × DPD bucket × class
-(balance figures over rows not written off, DOMAIN.md §5); `vintage_month` keeps, per cohort ×
+(balance figures over rows not written off, docs/domain.md §5); `vintage_month` keeps, per cohort ×
 MOB × segments, the original principal of contracts that reach DPD > 30 / > 90 for the first
 time at that MOB, so a query's running sum over MOB carries "ever" status past a contract's last
-row (DOMAIN.md §6). Rows are written in month order, so DuckDB's zone maps skip other months.
+row (docs/domain.md §6). Rows are written in month order, so DuckDB's zone maps skip other months.
 
 Coarser copies follow, so queries can read the coarsest table that answers their filters:
 `portfolio_segment_month` (no cohort), `portfolio_total_month` (whole book), `segment_values`

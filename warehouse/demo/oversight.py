@@ -10,7 +10,7 @@ from warehouse.demo import reference as ref
 from warehouse.demo.payments import Outcome
 from warehouse.extract_spec import RISK_CLASSES
 
-DPD_FLOOR_EDGES = np.array([0, 90, 270, 360])  # DOMAIN §4 rule 1
+DPD_FLOOR_EDGES = np.array([0, 90, 270, 360])  # docs/domain.md §4 rule 1
 PROVISION_RATE = np.array([0.015, 0.05, 0.40, 0.70, 1.0])
 RESTRUCTURED_RATE = 0.20  # the institution provides more for restructured contracts
 NO_PROVISIONS = 0.10  # share of contracts the institution has no provision for: the build estimates

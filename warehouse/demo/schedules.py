@@ -105,7 +105,7 @@ class Store:
     def position(
         self, ro: np.ndarray, n: np.ndarray, received: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """First unpaid row and outstanding principal after `received` cents (DOMAIN §2 order).
+        """First unpaid row and outstanding principal after `received` cents (docs/domain.md §2).
 
         Receipts go to the oldest installment first, interest before principal; the first unpaid
         row is ro + n when everything is paid.

@@ -40,8 +40,9 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         "col.h_cures": ("按首次催收渠道的回归正常率（M0）", "Cure rate to M0 by first channel"),
         "col.h_workload": ("催收员工作量", "Collector workload"),
         "col.workload_note": (
-            "按催收员姓名排序，不以回款金额单独排名（DOMAIN §10）。",
-            "Sorted by name; collectors are never ranked on recovered amount alone (DOMAIN §10).",
+            "按催收员姓名排序，不以回款金额单独排名（催收合规要求）。",
+            "Sorted by name; collectors are never ranked on recovered amount alone (a collections "
+            "compliance rule).",
         ),
         "col.h_compliance": ("合规提示", "Compliance flags"),
         "col.definitions": (

@@ -20,6 +20,7 @@ from dashboard import portal_store
 from dashboard.i18n import t
 from queries import audit_trail
 from queries.audit_trail import AuditFilter
+from queries.inert_text import visible, visible_frame
 from warehouse.portal.audit import ACTIONS
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -112,7 +113,7 @@ def filter_widgets(lang: str) -> AuditQuery:
         t("audit.actor", lang),
         actors,
         index=actors.index(url.actor),
-        format_func=lambda a: a or t("audit.all", lang),
+        format_func=lambda a: visible(a) or t("audit.all", lang),
     )
     actions = mid.multiselect(
         t("audit.action", lang),
@@ -176,12 +177,13 @@ def _details(value: object) -> str:
 
 
 def display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows for the screen: Beijing times, action names in `lang`, compact details."""
+    """Rows for the screen: Beijing times, action names in `lang`, compact details, control
+    characters shown as Control Pictures (the trail keeps them as typed)."""
     out = frame.astype(object).copy()
     out["at"] = [_beijing(v) for v in frame["at"]]
     out["action"] = [t(f"audit.action.{a}", lang) if a in ACTIONS else a for a in frame["action"]]
     out["details"] = [_details(v) for v in frame["details"]]
-    return out
+    return visible_frame(out)
 
 
 def exported(frame: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -51,6 +50,7 @@ from reportlab.platypus import (
 )
 
 from dashboard.export import Export, sha256_hex
+from queries.inert_text import pdf_text, visible
 from queries.personal_data import mask_personal
 
 Display = Callable[[pd.DataFrame], pd.DataFrame]
@@ -110,7 +110,7 @@ def cell_text(value: object, text: PackText) -> str:
         return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return visible(str(value))  # a control character shown (␁), never drawn as nothing
 
 
 def _styles(font: str) -> Styles:
@@ -169,7 +169,7 @@ def _paragraph(text: str, width: float, font: str, styles: Styles) -> Paragraph:
     inner = width - 2 * PAD
     long_token = any(pdfmetrics.stringWidth(w, font, SIZE) > inner for w in text.split())
     style = styles["cjk"] if long_token or not text.isascii() else styles["cell"]
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(pdf_text(text), style)
 
 
 def _cell(text: str, width: float, font: str, styles: Styles) -> Any:
@@ -183,7 +183,7 @@ def _numeric(body: list[list[str]], j: int) -> bool:
 
 
 def _table(frame: pd.DataFrame, font: str, styles: Styles, text: PackText) -> LongTable:
-    head = [str(c) for c in frame.columns]
+    head = [visible(str(c)) for c in frame.columns]
     body = [[cell_text(v, text) for v in row] for row in frame.itertuples(index=False, name=None)]
     widths = column_widths(head, body[:SAMPLE], font)
     rows = [[_paragraph(h, w, font, styles) for h, w in zip(head, widths, strict=True)]]
@@ -253,17 +253,17 @@ def dossier_pdf(
     styles = _styles(font)
     items = list(meta.items()) + _items(shown(mask_personal(header, reveal=reveal)))
     cover = shown(pd.DataFrame(items, columns=["field", "value"]))
-    story: list[Flowable] = [Paragraph(escape(text.title), styles["title"])]
+    story: list[Flowable] = [Paragraph(pdf_text(text.title), styles["title"])]
     story += [_table(cover, font, styles, text), PageBreak()]
     rows = 0
     for title, frame in sections.items():
-        story.append(Paragraph(escape(title), styles["section"]))
+        story.append(Paragraph(pdf_text(title), styles["section"]))
         if frame.empty:
-            story.append(Paragraph(escape(text.empty), styles["note"]))
+            story.append(Paragraph(pdf_text(text.empty), styles["note"]))
             continue
         if len(frame) > MAX_ROWS:
             cut = text.cut.format(shown=MAX_ROWS, rows=len(frame))
-            story.append(Paragraph(escape(cut), styles["note"]))
+            story.append(Paragraph(pdf_text(cut), styles["note"]))
         kept = frame.head(MAX_ROWS)
         story.append(_table(shown(mask_personal(kept, reveal=reveal)), font, styles, text))
         rows += len(kept)

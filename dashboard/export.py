@@ -1,7 +1,9 @@
 """Table downloads as bytes (pure, no Streamlit): `.xlsx` via openpyxl and UTF-8 `.csv`.
 
 Text cells are written as strings even when they start with `=`, so a value from the data can
-never become a formula; Decimal money is written as a number; None stays an empty cell.
+never become a formula, and control characters are shown as Control Pictures (`queries.inert_text`:
+`\x01` → `␁`) instead of breaking the file; Decimal money is written as a number; None stays an
+empty cell. This module is the one place table downloads are made inert.
 `export(frame, fmt, reveal=...)` is the one path a download takes: personal data masked unless the
 user may see it (queries/personal_data.py), then rendered, with the SHA-256 the audit trail keeps.
 """
@@ -18,9 +20,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from queries.inert_text import csv_text, formula_like, xlsx_text
 from queries.personal_data import mask_personal
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell_value(value: object) -> object:
@@ -34,15 +35,22 @@ def _cell_value(value: object) -> object:
     return str(value)
 
 
+def _xlsx_value(value: object) -> object:
+    value = _cell_value(value)
+    return xlsx_text(value) if isinstance(value, str) else value
+
+
 def write_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
-    """Write the frame's header row, then one row per record; text cells are never formulas."""
-    ws.append([str(c) for c in frame.columns])
+    """Write the frame's header row, then one row per record; text cells are inert text."""
+    ws.append([xlsx_text(str(c)) for c in frame.columns])
     for record in frame.itertuples(index=False, name=None):
-        ws.append([_cell_value(v) for v in record])
+        ws.append([_xlsx_value(v) for v in record])
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+                if formula_like(cell.value):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
@@ -56,16 +64,15 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
-def _csv_text(value: object) -> object:
+def _csv_value(value: object) -> object:
     value = _cell_value(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value  # spreadsheet apps would evaluate it otherwise
-    return value
+    return csv_text(value) if isinstance(value, str) else value
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right)."""
-    safe = frame.astype(object).map(_csv_text)
+    safe = frame.astype(object).map(_csv_value)
+    safe.columns = [csv_text(str(c)) for c in frame.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 

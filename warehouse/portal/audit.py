@@ -48,6 +48,11 @@ audit_events = append_only(
 )
 
 
+def _storable(text: str) -> str:
+    """Text as given but NUL as `␀`: PostgreSQL text cannot hold NUL (JSON details escape it)."""
+    return text.replace("\x00", "\u2400")
+
+
 def record(
     bind: Engine | Connection,
     *,
@@ -63,9 +68,9 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     row = {
         "at": utc_now(),
-        "actor": actor,
+        "actor": _storable(actor)[:64],
         "action": action,
-        "target": target[:200],
+        "target": _storable(target)[:200],
         "details": json.dumps(dict(details or {}), ensure_ascii=False, sort_keys=True, default=str),
         "row_count": row_count,
         "sha256": sha256,

@@ -1,10 +1,11 @@
 """`postloan report`: compile, validate and write the supervisory workbook (or the detail).
 
-Without --report every summary report goes into one workbook; `--report DETAIL` writes the
-loan-level detail (.xlsx, or .csv when FILE ends in .csv). Findings are printed; a blocking
-finding, or a warning without a written explanation (--explain RULE_ID=TEXT), refuses the export
-(exit 1, nothing written) unless --draft, which marks the cover 草稿/DRAFT. The file is written
-beside FILE and renamed over it only when complete.
+Without --report every summary report goes into one workbook (FILE must end in .xlsx);
+`--report DETAIL` writes the loan-level detail (.xlsx, or .csv when FILE ends in .csv). Any other
+suffix is refused before anything is compiled (exit 2), so no file carries bytes its name belies.
+Findings are printed; a blocking finding, or a warning without a written explanation
+(--explain RULE_ID=TEXT), refuses the export (exit 1, nothing written) unless --draft, which
+marks the cover 草稿/DRAFT. The file is written beside FILE and renamed over it only when complete.
 """
 
 from __future__ import annotations
@@ -65,6 +66,23 @@ def _refusal(findings: Sequence[Any], explanations: dict[str, str]) -> str | Non
     return None
 
 
+# What each kind of report may be written as (by the suffix of --out).
+FORMATS: dict[str, tuple[str, ...]] = {"DETAIL": (".xlsx", ".csv"), "summary": (".xlsx",)}
+
+
+def _check_format(out: Path, code: str | None) -> None:
+    """Refuse an --out whose suffix names a format the report is not written in."""
+    kind = "DETAIL" if code == "DETAIL" else "summary"
+    allowed = FORMATS[kind]
+    if out.suffix.lower() in allowed:
+        return
+    what = "the loan-level detail" if kind == "DETAIL" else "a summary workbook"
+    raise BadInput(
+        f"--out {out}: {what} is written as {' or '.join(allowed)} only "
+        "(.csv is for the loan-level detail, --report DETAIL); nothing written"
+    )
+
+
 def _tmp(out: Path) -> Path:
     return out.with_name(f".{out.name}.{os.getpid()}.tmp")
 
@@ -89,13 +107,14 @@ def _report(args: argparse.Namespace) -> int:
         code = report_spec(args.report).code if args.report else None
     except ValueError as exc:
         raise BadInput(str(exc)) from exc
+    out = Path(args.out)
+    _check_format(out, code)
     url = _url(args)
     if _missing_duckdb(url):
         return EXIT_REFUSED
     explanations = _explanations(args.explain or [])
     settings = _settings()
     progress = Progress()
-    out = Path(args.out)
     engine = create_warehouse_engine(url, read_only=True)
     try:
         if code == "DETAIL":

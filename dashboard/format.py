@@ -61,11 +61,26 @@ def count_or_dash(value: object) -> str:
     return DASH if _missing(value) else count(int(value))
 
 
+def _one_type(values: pd.Series) -> list[object]:
+    """A column as shown: when "—" (or other text) sits beside dates or numbers, all as text."""
+    texts = [isinstance(v, str) for v in values]
+    if any(texts) and not all(texts):
+        return [v if isinstance(v, str) else str(v) for v in values]
+    return list(values)
+
+
 def display(frame: pd.DataFrame, money=(), rates=(), counts=()) -> pd.DataFrame:
-    """A copy of `frame` as display text: money in 万元, rates in %, counts, None as "—"."""
+    """A copy of `frame` as display text: money in 万元, rates in %, counts, None as "—".
+
+    A column that gets a "—" for a missing date or number becomes text throughout: Arrow (and so
+    st.dataframe) takes one type per column, and a mix logs an ArrowTypeError on every render.
+    """
     out = frame.astype(object).copy()
     for cols, fmt in ((money, wan_or_dash), (rates, pct), (counts, count_or_dash)):
         for c in cols:
             if c in out.columns:
                 out[c] = [fmt(v) for v in out[c]]
-    return out.map(lambda v: DASH if _missing(v) else v)
+    out = out.map(lambda v: DASH if _missing(v) else v)
+    for j in range(out.shape[1]):  # by position: headers may repeat
+        out.isetitem(j, _one_type(out.iloc[:, j]))
+    return out

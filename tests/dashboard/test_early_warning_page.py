@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.format import display
 from tests.dashboard.analytics_app import assert_clean, metrics, open_page, table_text
 from tests.dashboard.monitoring_app import monitoring, monitoring_url
 
@@ -49,3 +56,37 @@ def test_open_dossier_carries_the_contract(monitoring: str) -> None:
     assert_clean(at)
     assert [title.value for title in at.title] == ["合同档案"]
     assert at.query_params["contract"] in ("B", ["B"])
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_no_table_needs_an_arrow_fallback(monitoring: str) -> None:
+    """Every table of the page and of the dossier it opens is Arrow-ready: a date column with a
+    missing value ("—") is text throughout, so Streamlit logs no ArrowTypeError."""
+    caught = _Records()
+    logger = logging.getLogger("streamlit.dataframe_util")
+    logger.addHandler(caught)
+    try:
+        at = open_page("early_warning", roles=("risk_committee",))
+        at.selectbox(key="pick_lead_time_high_warned").set_value("B")
+        at.button(key="open_lead_time_high_warned").click().run()
+        assert_clean(at)
+    finally:
+        logger.removeHandler(caught)
+    assert not [m for m in caught.messages if "Arrow" in m]
+
+
+def test_display_makes_a_column_with_a_dash_text_throughout() -> None:
+    """[date, None] → ["2024-03-10", "—"]: one type, which Arrow accepts."""
+    frame = pd.DataFrame({"last": [date(2024, 3, 10), None], "n": [1, 2]})
+    shown = display(frame)
+    assert list(shown["last"]) == ["2024-03-10", "—"]
+    assert list(shown["n"]) == [1, 2]
+    pa.Table.from_pandas(shown)

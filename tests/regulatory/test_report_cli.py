@@ -113,7 +113,15 @@ def test_a_period_outside_the_warehouse_exits_2(
     report_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(
-        ["report", "--period", "2031-01", "--warehouse", report_url, "--out", str(tmp_path / "x")]
+        [
+            "report",
+            "--period",
+            "2031-01",
+            "--warehouse",
+            report_url,
+            "--out",
+            str(tmp_path / "x.xlsx"),
+        ]
     )
     assert code == 2
     assert "not a month-end present" in capsys.readouterr().err

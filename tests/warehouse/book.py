@@ -7,7 +7,7 @@ Tests describe a few contracts with explicit schedules and receipts, run the rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,8 @@ class Book:
     classification_overrides: list[dict[str, Any]] = field(default_factory=list)
     provisions: list[dict[str, Any]] = field(default_factory=list)
     collections: list[dict[str, Any]] = field(default_factory=list)
+    # Approved risk-committee classifications, handed to the build (not a source table).
+    committee: list[dict[str, Any]] = field(default_factory=list)
 
     def lessee(self, lessee_id: str, lessee_type: str = "individual") -> None:
         """Add a lessee."""
@@ -141,6 +143,22 @@ class Book:
             }
         )
 
+    def committee_decision(self, contract_id: str, month: str, risk_class: str) -> None:
+        """Add an approved risk-committee classification (as the portal hands it to the build)."""
+        n = len(self.committee) + 1
+        self.committee.append(
+            {
+                "contract_id": contract_id,
+                "effective_month": month,
+                "risk_class": risk_class,
+                "proposal_id": n,
+                "proposed_by": "alice",
+                "approved_by": "bob",
+                "approved_at": datetime(2024, 1, 1, 9, tzinfo=UTC).replace(tzinfo=None)
+                + timedelta(days=n),
+            }
+        )
+
 
 def monthly(first_due: str, count: int, principal: str, interest: str = "0") -> list:
     """`count` monthly installments of equal principal and interest from `first_due`."""
@@ -160,7 +178,7 @@ def build_book(url: str, book: Book, as_of: str, **overrides: Any) -> pd.DataFra
                 rows = getattr(book, name, [])
                 if rows:
                     conn.execute(table.insert(), rows)
-            build_mart(conn, settings, d(as_of))
+            build_mart(conn, settings, d(as_of), committee=book.committee)
         with engine.connect() as conn:
             cm = schema.contract_month
             result = conn.execute(sa.select(cm).order_by(cm.c.contract_id, cm.c.month_end))

@@ -1,9 +1,9 @@
 """Build steps 6–12: the five-tier class of each contract-month (DOMAIN.md §4).
 
-Rules 1–3 give a base class (DPD floor, restructuring observation, manual override from the
-extract or approved by the risk committee in the portal). Rule 5 (upgrade out of NPL) holds the
-last NPL class until the arrears are cleared and then enough installments or months are paid on
-time. Rule 4 (a corporate lessee with over 10% NPL) is applied
+Rules 1–3 give a base class (DPD floor, restructuring observation, manual override: the
+extract's and the risk committee's are one series, the latest effective one in force). Rule 5
+(upgrade out of NPL) holds the last NPL class until the arrears are cleared and then enough
+installments or months are paid on time. Rule 4 (a corporate lessee with over 10% NPL) is applied
 last, each month afresh. All stateful rules are expressed with running window aggregates, so the
 build never loops over contracts or months.
 """
@@ -72,34 +72,43 @@ GROUP BY ck, eff
 )
 
 
-def _by_month(name: str, table: str, source: str) -> tuple[str, str]:
-    """A step giving, per contract-month, the rank of the manual classification in force.
-
-    `source` has (contract_id, effective_month YYYY-MM, risk_class) rows; each holds from its
-    month until the next one of the same contract (DOMAIN.md §4.3).
+# The extract's overrides and the committee's approved classifications are one series per
+# contract (docs/domain.md §4.3): each row holds from its effective month until the next row
+# of the same contract from either source. When both give the same effective month the committee
+# decision wins (src 1 sorts after src 0, so the extract row's span is empty): the extract's rows
+# carry no time of recording, the committee's is the approved act recorded in Postloan itself.
+OVERRIDES = (
+    "overrides by month",
     """
-    return (
-        name,
-        f"""
-CREATE TABLE {table} AS
-SELECT cm.ck, cm.month_idx, o.ovr_rank
+CREATE TABLE _b_ovrm AS
+SELECT cm.ck, cm.month_idx, o.ovr_rank, o.src AS ovr_src
 FROM _b_cm1 cm
 JOIN (
-  SELECT x.*, LEAD(x.eff_idx) OVER (PARTITION BY x.ck ORDER BY x.eff_idx) AS next_idx
+  SELECT x.*,
+         LEAD(x.eff_idx) OVER (PARTITION BY x.ck ORDER BY x.eff_idx, x.src, x.ovr_rank)
+           AS next_idx
   FROM (
     SELECT k.ck,
-           CAST(SUBSTR(effective_month, 1, 4) AS INTEGER) * 12
-             + CAST(SUBSTR(effective_month, 6, 2) AS INTEGER) - 1 AS eff_idx,
-           r.rank AS ovr_rank
-    FROM {source} co
+           CAST(SUBSTR(co.effective_month, 1, 4) AS INTEGER) * 12
+             + CAST(SUBSTR(co.effective_month, 6, 2) AS INTEGER) - 1 AS eff_idx,
+           r.rank AS ovr_rank, 0 AS src
+    FROM classification_overrides co
     JOIN _b_contract k ON k.contract_id = co.contract_id
     JOIN _b_rank r ON r.risk_class = co.risk_class
+    UNION ALL
+    SELECT k.ck,
+           CAST(SUBSTR(cc.effective_month, 1, 4) AS INTEGER) * 12
+             + CAST(SUBSTR(cc.effective_month, 6, 2) AS INTEGER) - 1,
+           r.rank, 1
+    FROM committee_classifications cc
+    JOIN _b_contract k ON k.contract_id = cc.contract_id
+    JOIN _b_rank r ON r.risk_class = cc.risk_class
   ) x
 ) o
   ON o.ck = cm.ck AND cm.month_idx >= o.eff_idx
  AND (o.next_idx IS NULL OR cm.month_idx < o.next_idx)
 """,
-    )
+)
 
 
 STEPS: tuple[tuple[str, str], ...] = (
@@ -178,20 +187,18 @@ CROSS JOIN _b_params p
 GROUP BY cm.ck, cm.month_idx
 """,
     ),
-    _by_month("overrides by month", "_b_ovrm", "classification_overrides"),
-    _by_month("committee by month", "_b_comm", "committee_classifications"),
+    OVERRIDES,
     (
         "base class (rules 1-3)",
         """
 CREATE TABLE _b_cls AS
 SELECT z.*,
-       GREATEST(z.dpd_rank, z.obs_rank, z.ovr_rank, z.com_rank) AS b_rank,
-       CASE WHEN z.dpd_rank >= GREATEST(z.obs_rank, z.ovr_rank, z.com_rank) THEN 'dpd'
-            WHEN z.obs_rank >= GREATEST(z.ovr_rank, z.com_rank) AND z.obs_again = 1
-              THEN 'restructured_again'
-            WHEN z.obs_rank >= GREATEST(z.ovr_rank, z.com_rank) THEN 'restructured'
-            WHEN z.ovr_rank >= z.com_rank THEN 'override'
-            ELSE 'committee' END AS b_reason
+       GREATEST(z.dpd_rank, z.obs_rank, z.ovr_rank) AS b_rank,
+       CASE WHEN z.dpd_rank >= GREATEST(z.obs_rank, z.ovr_rank) THEN 'dpd'
+            WHEN z.obs_rank >= z.ovr_rank AND z.obs_again = 1 THEN 'restructured_again'
+            WHEN z.obs_rank >= z.ovr_rank THEN 'restructured'
+            WHEN z.ovr_src = 1 THEN 'committee'
+            ELSE 'override' END AS b_reason
 FROM (
   SELECT cm.ck, cm.month_idx, cm.month_end, cm.dpd,
          CASE WHEN cm.dpd = 0 THEN 0 WHEN cm.dpd <= 90 THEN 1 WHEN cm.dpd <= 270 THEN 2
@@ -200,11 +207,10 @@ FROM (
          COALESCE(ob.obs_again, 0) AS obs_again,
          ob.ck IS NOT NULL AS in_observation,
          COALESCE(ov.ovr_rank, 0) AS ovr_rank,
-         COALESCE(cc.ovr_rank, 0) AS com_rank
+         ov.ovr_src
   FROM _b_cm1 cm
   LEFT JOIN _b_obsm ob ON ob.ck = cm.ck AND ob.month_idx = cm.month_idx
   LEFT JOIN _b_ovrm ov ON ov.ck = cm.ck AND ov.month_idx = cm.month_idx
-  LEFT JOIN _b_comm cc ON cc.ck = cm.ck AND cc.month_idx = cm.month_idx
 ) z
 """,
     ),

@@ -3,14 +3,14 @@
 Rules 1–3 give a base class (DPD floor, restructuring observation, manual override: the
 extract's and the risk committee's are one series, the latest effective one in force). Rule 5
 (upgrade out of NPL) holds the last NPL class until the arrears are cleared and then enough
-installments or months are paid on time. Rule 4 (a corporate lessee with over 10% NPL) is applied
-last, each month afresh. All stateful rules are expressed with running window aggregates, so the
-build never loops over contracts or months.
+installments of the schedule in force or months are paid on time. Rule 4 (a corporate lessee with
+over 10% NPL) is applied last, each month afresh. All stateful rules are expressed with running
+window aggregates, so the build never loops over contracts or months.
 """
 
 from __future__ import annotations
 
-from warehouse.build.position import RUNNING, midx
+from warehouse.build.position import OPEN_FROM, RUNNING, midx
 
 # Installment-level payment history: which installments were not fully paid at the end of their
 # due date. Only contracts that can need it (restructured, overridden, or ever 90+ DPD).
@@ -18,9 +18,7 @@ MISSES = (
     "missed installments",
     """
 CREATE TABLE _b_miss AS
-SELECT e.ck, e.vf, e.ord, e.ev_date AS due_date,
-       LEAD(e.ev_date) OVER (PARTITION BY e.ck ORDER BY e.ev_date, e.ord)
-         AS next_miss_due
+SELECT e.ck, e.vf, e.ord, e.ev_date AS due_date
 FROM (
   SELECT ev.*,
          SUM(ev.amt) OVER (PARTITION BY ev.ck
@@ -107,6 +105,57 @@ JOIN (
 ) o
   ON o.ck = cm.ck AND cm.month_idx >= o.eff_idx
  AND (o.next_idx IS NULL OR cm.month_idx < o.next_idx)
+""",
+)
+
+# Rule 5 counts installments of the schedule in force (docs/domain.md §4.5). One stream per
+# contract that is ever NPL: restructurings (kind 0), in-force installments with something due
+# (kind 1, flagged when missed) and month-ends (kind 2), in date order. A *reset* is a missed
+# installment (arrears; paying them off is the clearing) or a restructuring (the new schedule
+# restates the arrears, so it is the clearing; a restructuring inside the wait restarts it). At
+# each month-end: the installments due since the last reset, all paid on time (a later miss would
+# be a later reset), the last reset's date, the last miss's date and the last month with DPD > 0.
+UPGRADE_WAIT = (
+    "installments paid on time since the last reset",
+    f"""
+CREATE TABLE _b_upg AS
+WITH npl AS (SELECT ck FROM _b_cls GROUP BY ck HAVING MAX(b_rank) >= 2)
+SELECT s.ck, s.month_idx, s.dpd, s.b_rank, s.paid_all,
+       s.n_due - s.reset_n AS paid_since, s.reset_date, s.miss_date, s.last_dpd_idx
+FROM (
+  SELECT e.*,
+         MAX(CASE WHEN e.kind = 0 OR e.missed = 1 THEN e.n_due END) OVER w AS reset_n,
+         MAX(CASE WHEN e.kind = 0 OR e.missed = 1 THEN e.ev_date END) OVER w AS reset_date,
+         MAX(CASE WHEN e.missed = 1 THEN e.ev_date END) OVER w AS miss_date,
+         MAX(CASE WHEN e.dpd > 0 THEN e.month_idx END) OVER w AS last_dpd_idx
+  FROM (
+    SELECT u.*,
+           SUM(CASE WHEN u.kind = 1 THEN 1 ELSE 0 END)
+             OVER (PARTITION BY u.ck ORDER BY u.ev_date, u.kind, u.vf, u.ord {RUNNING}) AS n_due
+    FROM (
+      SELECT DISTINCT k.ck, x.effective_date AS ev_date, 0 AS kind, {OPEN_FROM} AS vf, 0 AS ord,
+             0 AS missed, -1 AS month_idx, 0 AS dpd, -1 AS b_rank, FALSE AS paid_all
+      FROM restructurings x
+      JOIN _b_contract k ON k.contract_id = x.contract_id
+      WHERE k.ck IN (SELECT ck FROM npl)
+      UNION ALL
+      SELECT i.ck, i.due_date, 1, i.vf, i.ord, CASE WHEN m.ck IS NULL THEN 0 ELSE 1 END,
+             -1, 0, -1, FALSE
+      FROM _b_inst i
+      CROSS JOIN _b_params p
+      LEFT JOIN _b_miss m ON m.ck = i.ck AND m.vf = i.vf AND m.ord = i.ord
+      WHERE i.ck IN (SELECT ck FROM npl)
+        AND i.due_date >= i.vf AND i.due_date < i.vt AND i.due_date <= p.as_of
+        AND i.principal_due + i.interest_due > 0
+      UNION ALL
+      SELECT c.ck, c.month_end, 2, {OPEN_FROM}, 0, 0, c.month_idx, c.dpd, c.b_rank, c.paid_all
+      FROM _b_cls c
+      WHERE c.ck IN (SELECT ck FROM npl)
+    ) u
+  ) e
+  WINDOW w AS (PARTITION BY e.ck ORDER BY e.ev_date, e.kind, e.vf, e.ord {RUNNING})
+) s
+WHERE s.kind = 2
 """,
 )
 
@@ -200,7 +249,7 @@ SELECT z.*,
             WHEN z.ovr_src = 1 THEN 'committee'
             ELSE 'override' END AS b_reason
 FROM (
-  SELECT cm.ck, cm.month_idx, cm.month_end, cm.dpd,
+  SELECT cm.ck, cm.month_idx, cm.month_end, cm.dpd, cm.paid_all,
          CASE WHEN cm.dpd = 0 THEN 0 WHEN cm.dpd <= 90 THEN 1 WHEN cm.dpd <= 270 THEN 2
               WHEN cm.dpd <= 360 THEN 3 ELSE 4 END AS dpd_rank,
          COALESCE(ob.obs_rank, 0) AS obs_rank,
@@ -214,6 +263,12 @@ FROM (
 ) z
 """,
     ),
+    UPGRADE_WAIT,
+    # A month-end may let the contract out of NPL when nothing is overdue and either it was never
+    # in arrears, or it is paid off, or `upg_inst` installments are paid on time since the last
+    # reset, or `upg_months` months have passed since the clearing month (the later of the last
+    # reset's month and the month after the last month-end with DPD > 0). The contract keeps the
+    # class of its last NPL month-end until a month-end after it may let it out.
     (
         "upgrade out of NPL (rule 5)",
         f"""
@@ -224,29 +279,15 @@ FROM (
          MAX(CASE WHEN u.b_rank >= 2 THEN u.month_idx * 8 + u.b_rank END) OVER w AS npl_key,
          MAX(CASE WHEN u.upgrade_ok THEN u.month_idx END) OVER w AS last_ok
   FROM (
-    SELECT t.ck, t.month_idx, t.b_rank,
-           (t.dpd = 0 AND (t.miss_due IS NULL
-                           OR t.nth_due <= t.month_end
-                           OR t.month_idx - GREATEST({midx("t.miss_due")},
-                                                     COALESCE(t.last_dpd_idx + 1, 0))
-                              >= t.upg_months)) AS upgrade_ok
-    FROM (
-      SELECT c.ck, c.month_idx, c.month_end, c.dpd, c.b_rank, p.upg_months,
-             MAX(CASE WHEN c.dpd > 0 THEN c.month_idx END)
-               OVER (PARTITION BY c.ck ORDER BY c.month_idx {RUNNING}) AS last_dpd_idx,
-             m.due_date AS miss_due,
-             COALESCE(n.due_date, v.last_due) AS nth_due
-      FROM _b_cls c
-      CROSS JOIN _b_params p
-      LEFT JOIN _b_miss m
-        ON m.ck = c.ck AND m.due_date <= c.month_end
-       AND (m.next_miss_due IS NULL OR m.next_miss_due > c.month_end)
-      LEFT JOIN _b_version v ON v.ck = m.ck AND v.vf = m.vf
-      LEFT JOIN _b_inst n
-        ON n.ck = m.ck AND n.vf = m.vf AND n.ord = m.ord + p.upg_inst
-      WHERE c.ck IN (SELECT ck FROM _b_cls GROUP BY ck
-                              HAVING MAX(b_rank) >= 2)
-    ) t
+    SELECT g.ck, g.month_idx, g.b_rank,
+           (g.dpd = 0 AND (g.miss_date IS NULL
+                           OR g.paid_all
+                           OR g.paid_since >= p.upg_inst
+                           OR g.month_idx - GREATEST({midx("g.reset_date")},
+                                                     COALESCE(g.last_dpd_idx + 1, 0))
+                              >= p.upg_months)) AS upgrade_ok
+    FROM _b_upg g
+    CROSS JOIN _b_params p
   ) u
   WINDOW w AS (PARTITION BY u.ck ORDER BY u.month_idx {RUNNING})
 ) h

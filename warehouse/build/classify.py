@@ -1,4 +1,4 @@
-"""Build steps 6–12: the five-tier class of each contract-month (DOMAIN.md §4).
+"""Build steps 6–12: the five-tier class of each contract-month (docs/domain.md §4).
 
 Rules 1–3 give a base class (DPD floor, restructuring observation, manual override: the
 extract's and the risk committee's are one series, the latest effective one in force). Rule 5

@@ -1,4 +1,4 @@
-"""The `postloan` command line: demo extract, load, build, info, check.
+"""The `postloan` command line: demo extract, load, build, info, check (user, report, audit).
 
 Imports are lazy so `postloan --help` answers at once; the heavy work lives in `warehouse/`.
 """
@@ -331,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli_report import add_report_parser
 
     add_report_parser(sub)
+
+    from dashboard.cli_audit import add_audit_parser
+
+    add_audit_parser(sub, _warehouse_option)
     return parser
 
 

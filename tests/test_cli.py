@@ -13,7 +13,7 @@ import pytest
 from dashboard.cli import build_parser, month_end
 
 POSTLOAN = Path(sys.executable).parent / "postloan"
-SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report")
+SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report", "audit")
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

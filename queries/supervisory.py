@@ -1,8 +1,10 @@
 """The figures behind the supervisory workbooks (docs/domain.md §9) that no analytics query gives.
 
 Every figure is institution-wide at one month-end (no segment filter: reports are never scoped).
-Balance figures exclude written-off rows and counts are open contracts, as in `queries/portfolio`
-(the same summary tables answer, so the workbook and the dashboard agree). Restructured assets
+Balance figures exclude written-off rows; counts and provisions are of open contracts (neither
+closed nor written off, the loan-level detail's population: a provision the extract gives for a
+contract's closing month counts nowhere), as in `queries/portfolio` (the same summary tables
+answer, so the workbook and the dashboard agree). Restructured assets
 are contracts `in_observation` at the month-end (the 2023 Measures' 重组资产: from the
 restructuring until its observation period ends); 展期 are those whose latest restructuring on or
 before the month-end is an `extension`; re-restructured are those whose latest restructuring

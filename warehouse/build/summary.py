@@ -1,10 +1,13 @@
 """The last build steps: the summary marts the analytics pages read instead of `contract_month`.
 
 `portfolio_month` adds up `contract_month` per month-end × segments × cohort × DPD bucket × class
-(balance figures over rows not written off, docs/domain.md §5); `vintage_month` keeps, per cohort ×
-MOB × segments, the original principal of contracts that reach DPD > 30 / > 90 for the first
-time at that MOB, so a query's running sum over MOB carries "ever" status past a contract's last
-row (docs/domain.md §6). Rows are written in month order, so DuckDB's zone maps skip other months.
+(balance figures over rows not written off, docs/domain.md §5; provisions, like the contract
+count, over open rows only — neither closed nor written off, the loan-level detail's population —
+so a provision the extract gives for a contract's closing month is not counted); `vintage_month`
+keeps, per cohort × MOB × segments, the original principal of contracts that reach DPD > 30 /
+> 90 for the first time at that MOB, so a query's running sum over MOB carries "ever" status
+past a contract's last row (docs/domain.md §6). Rows are written in month order, so DuckDB's
+zone maps skip other months.
 
 Coarser copies follow, so queries can read the coarsest table that answers their filters:
 `portfolio_segment_month` (no cohort), `portfolio_total_month` (whole book), `segment_values`
@@ -22,6 +25,9 @@ from __future__ import annotations
 from warehouse.schema import CONCENTRATION_KEPT
 
 SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
+# An open row: the contract is neither closed nor written off at the month-end. The contract
+# count and the provisions are summed over open rows (queries.filters.is_open, the detail's).
+OPEN_ROW = "NOT (c.closed OR c.written_off)"
 
 PORTFOLIO = (
     "portfolio_month",
@@ -32,11 +38,11 @@ INSERT INTO portfolio_month (
   new_contracts, new_principal, receipts, writeoff_contracts, writeoff_amount)
 SELECT c.month_idx, c.month_end, c.product, c.lessee_type, c.industry, c.region, c.branch,
        c.asset_category, c.cohort_month, c.dpd_bucket, c.risk_class,
-       SUM(CASE WHEN c.closed OR c.written_off THEN 0 ELSE 1 END),
+       SUM(CASE WHEN {OPEN_ROW} THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.outstanding_principal END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.overdue_principal END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.overdue_interest END),
-       SUM(CASE WHEN c.written_off THEN 0 ELSE c.provision END),
+       SUM(CASE WHEN {OPEN_ROW} THEN c.provision ELSE 0 END),
        SUM(CASE WHEN c.mob = 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.mob = 0 THEN c.original_principal ELSE 0 END),
        SUM(c.received_to_date - c.received_before),

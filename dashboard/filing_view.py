@@ -126,6 +126,8 @@ def catalogue_frame(entries: Iterable[CalendarEntry], lang: str) -> pd.DataFrame
 def _shown(value: object, kind: str) -> object:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value  # text, or "—" for a rate whose denominator is zero
     if kind == "money":
         return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
     if kind == "ratio":

@@ -18,7 +18,15 @@ from queries.contract_detail import detail_totals
 from queries.filters import Filters
 from regulatory import prudential
 from regulatory.codes import CLASS_LABELS, INDUSTRY_LABELS, LESSEE_TYPE_LABELS, PRODUCT_LABELS
-from regulatory.model import CellValue, ReportData, ReportSpec, SheetData, cell_code, to_wan
+from regulatory.model import (
+    DASH,
+    CellValue,
+    ReportData,
+    ReportSpec,
+    SheetData,
+    cell_code,
+    to_wan,
+)
 from regulatory.registry import (
     DETAIL_SUM_COLUMNS,
     G11_PROVISION_ROW,
@@ -42,9 +50,12 @@ Cells = dict[str, CellValue]
 
 
 def _display(value: CellValue, kind: str) -> object:
-    """A cell value as the workbook shows it: 万元 for money, a rounded fraction for ratios."""
+    """A cell value as the workbook shows it: 万元 for money, a rounded fraction for ratios.
+
+    A ratio without a value (its denominator is zero, or it does not apply) is "—", as on screen.
+    """
     if value is None:
-        return None
+        return DASH if kind == "ratio" else None
     if kind == "money":
         return to_wan(value)  # type: ignore[arg-type]
     if kind == "ratio":

@@ -28,6 +28,8 @@ CellValue = Decimal | int | str | None
 BLOCKING: Severity = "blocking"
 WARNING: Severity = "warning"
 YUAN_PER_WAN = Decimal(10000)
+# A rate whose denominator is zero (docs/domain.md §7): shown as a dash, never as 0% or empty.
+DASH = "—"
 
 
 def cell_code(report: str, row: int | str, column: str) -> str:
@@ -120,7 +122,8 @@ class SheetData:
     """A compiled table as the workbook and the screen show it.
 
     `header_rows` are the column headings (Chinese, then the column letters); `rows` the display
-    values (money already in 万元 to 2 decimals, ratios as fractions, text as str, None empty);
+    values (money already in 万元 to 2 decimals, ratios as fractions or "—" when the denominator
+    is zero, text as str, None empty);
     `codes` runs parallel to `rows` with each figure's cell code (None for labels); `kinds`
     gives the kind of each grid column (`label` for the 行次 and 项目 columns).
     """

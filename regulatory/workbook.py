@@ -3,8 +3,9 @@
 Sheets: a cover (封面), one sheet per compiled table in its official layout (title, unit line,
 Chinese headers over column letters, rows with 行次 and 项目), the findings (校验结果) with each
 warning's written explanation, and a hidden index (`_cells`: cell code → sheet and cell) that
-`workbook_cells` reads back. Money is in 万元 with 2 decimals; every text cell is written as a
-string (data type `s`, quote prefix), so a name such as `=HYPERLINK(...)` stays inert text.
+`workbook_cells` reads back. Money is in 万元 with 2 decimals; a rate whose denominator is zero
+is "—" (as on screen), never empty or 0%; every text cell is written as a string (data type
+`s`, quote prefix), so a name such as `=HYPERLINK(...)` stays inert text.
 Determinism: the document properties carry the cover's generation time, and every zip entry
 the same fixed date, so nothing depends on the clock of the machine that renders.
 """
@@ -124,7 +125,9 @@ def _table(
         for col, (value, code, kind) in enumerate(
             zip(values, codes, sheet.kinds, strict=True), start=1
         ):
-            cell = _put(ws, first + n, col, value, FORMATS.get(kind))
+            # "—" (a rate with a zero denominator) is text, whatever the column's kind.
+            fmt = FORMATS["text"] if isinstance(value, str) else FORMATS.get(kind)
+            cell = _put(ws, first + n, col, value, fmt)
             cell.border = _BORDER
             if code is not None:
                 index.append((code, ws.title, f"{get_column_letter(col)}{first + n}"))

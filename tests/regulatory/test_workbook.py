@@ -79,9 +79,24 @@ def test_cells_read_back_by_code_in_wan_yuan(workbook: bytes) -> None:
     assert cells["G11_1_G"] == Decimal("0.35")
     assert cells["G11_1_H"] == 6
     assert cells["G12_9_C"] == Decimal("0.3333")
-    assert cells["G12_10_C"] is None
+    assert cells["G12_10_C"] == "—"  # special mention: denominator 600 − 600 = 0
     assert cells["TOP10_1_B"] == INJECTION
     assert cells["CONC_5_E"] == "是"
+
+
+def test_a_rate_with_a_zero_denominator_is_a_dash(workbook: bytes) -> None:
+    """G12 special-mention and doubtful rates (0 ÷ 0) and CONC row 9 (no shareholder data) are
+    "—" as text, never empty or 0%; the 100% substandard rate stays a number."""
+    book = load_workbook(io.BytesIO(workbook))
+    rates = book["G12迁徙率"]
+    for ref in ("E6", "E8"):  # rows 10 and 12: 关注类, 可疑类
+        assert (rates[ref].value, rates[ref].data_type, rates[ref].number_format) == (
+            "—",
+            "s",
+            "@",
+        )
+    assert (rates["E7"].value, rates["E7"].number_format) == (1, "0.00%")
+    assert book["集中度"]["E13"].value == "—"
 
 
 def test_cover_and_findings_sheets(workbook: bytes) -> None:
@@ -171,6 +186,7 @@ def test_libreoffice_opens_the_workbook_and_reads_the_same_figures(
     assert top[4][:4] == ["1", "关注类第1名", "LS1", INJECTION]
     rates = sheets["G12迁徙率"]
     assert rates[4][:5] == ["9", "正常类贷款迁徙率", "0.5", "1.5", "33.33%"]  # 0.00% format
+    assert rates[5][:5] == ["10", "关注类贷款迁徙率", "0", "0", "—"]  # 0 ÷ 0
     cover = {r[0]: r[1] for r in sheets["封面"] if len(r) > 1}
     assert cover["填报机构 Institution"] == "=示例融资租赁"
 

@@ -2,7 +2,9 @@
 
 URL parameters: `from` / `to` = `YYYY-MM-DD` (Beijing dates, both included), `actor=<name>`,
 repeated `action=<code>`, `q=<text>`, `page=<n>`. Anything malformed or not on offer is dropped,
-so a forged link shows the unfiltered trail, never an error.
+so a forged link shows the unfiltered trail, never an error. A branch-scoped user sees only their
+own actions (`own_scope`, from the account; queries/audit_trail.py says why), and `admin` sees
+the state of the trail's hash chain (`chain_state`, verified at most once a minute).
 """
 
 from __future__ import annotations
@@ -17,16 +19,21 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import portal_store
+from dashboard.access import User
 from dashboard.i18n import t
 from queries import audit_trail
 from queries.audit_trail import AuditFilter
 from queries.inert_text import visible, visible_frame
+from warehouse.portal import portal_url
 from warehouse.portal.audit import ACTIONS
+from warehouse.portal.audit_chain import ChainState, verify
+from warehouse.settings import warehouse_url
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 100
 MAX_PAGE_NO = 100_000
 PARAM_KEYS: tuple[str, ...] = ("from", "to", "actor", "action", "q", "page")
+CHAIN_TTL = 60  # seconds: how stale the chain's state on the admin's page may be
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,11 @@ class AuditQuery:
     text: str = ""
     page: int = 1
 
-    def audit_filter(self) -> AuditFilter:
-        """The UTC filter over the trail: [from 00:00, to+1 00:00) Beijing time."""
+    def audit_filter(self, own: str | None = None) -> AuditFilter:
+        """The UTC filter over the trail: [from 00:00, to+1 00:00) Beijing time; only `own`'s
+        rows when given (a branch-scoped user)."""
         return AuditFilter(
+            own=own,
             since=None if self.date_from is None else beijing_midnight_utc(self.date_from),
             until=None
             if self.date_to is None
@@ -101,10 +110,15 @@ def to_params(query: AuditQuery) -> dict[str, list[str]]:
     return params
 
 
-def filter_widgets(lang: str) -> AuditQuery:
+def own_scope(user: User) -> str | None:
+    """The username whose rows alone `user` may see, or None for every row (no branch scope)."""
+    return None if user.branches is None else user.username
+
+
+def filter_widgets(lang: str, own: str | None = None) -> AuditQuery:
     """Draw the filters (seeded from the URL), write them back to the URL, return them."""
     url = parse({k: st.query_params.get_all(k) for k in PARAM_KEYS})
-    known = audit_trail.actors(portal_store.portal())
+    known = audit_trail.actors(portal_store.portal(), own=own)
     actors = ["", *sorted(set(known) | ({url.actor} if url.actor else set()))]
     left, mid, right = st.columns(3)
     date_from = left.date_input(t("audit.from", lang), value=url.date_from, format="YYYY-MM-DD")
@@ -149,17 +163,40 @@ def write_params(query: AuditQuery) -> None:
             del st.query_params[key]
 
 
-def events(query: AuditQuery) -> tuple[pd.DataFrame, int]:
+def events(query: AuditQuery, own: str | None = None) -> tuple[pd.DataFrame, int]:
     """The page of rows `query` asks for and the total matching (read live, never cached)."""
     engine = portal_store.portal()
-    f = query.audit_filter()
+    f = query.audit_filter(own)
     offset = (query.page - 1) * PAGE_SIZE
     return audit_trail.events(engine, f, PAGE_SIZE, offset), audit_trail.count(engine, f)
 
 
-def export_rows(query: AuditQuery) -> pd.DataFrame:
+def export_rows(query: AuditQuery, own: str | None = None) -> pd.DataFrame:
     """Every row `query` matches, newest first, up to `audit_trail.MAX_EXPORT`."""
-    return audit_trail.export_rows(portal_store.portal(), query.audit_filter())
+    return audit_trail.export_rows(portal_store.portal(), query.audit_filter(own))
+
+
+@st.cache_data(ttl=CHAIN_TTL, max_entries=4, show_spinner=False)
+def _chain(url: str) -> ChainState:  # keyed by the store's URL
+    return verify(portal_store.portal())
+
+
+def chain_state() -> ChainState:
+    """The hash chain's state of the trail in force (walked at most once per `CHAIN_TTL`)."""
+    return _chain(portal_url(warehouse_url()))
+
+
+def show_chain(lang: str) -> None:
+    """The chain's state for the admin: verified up to row N, or broken at row N and why."""
+    state = chain_state()
+    if not state.ok:
+        upto = "—" if state.verified_to is None else str(state.verified_to)
+        st.error(t("audit.chain_broken", lang, n=state.broken_at, upto=upto, why=state.problem))
+    elif state.verified_to is not None:
+        st.success(t("audit.chain_ok", lang, n=state.verified_to, rows=f"{state.rows:,}"))
+    else:
+        st.info(t("audit.chain_empty", lang, rows=f"{state.rows:,}"))
+    st.caption(state.message())
 
 
 def _beijing(value: object) -> str:

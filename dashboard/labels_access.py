@@ -44,6 +44,25 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
         "audit.count": ("共 {n} 条记录", "{n} records"),
         "audit.page": ("页码", "Page"),
         "audit.none": ("没有符合条件的记录。", "No records match."),
+        "audit.own_only": (
+            "您的账户限于部分分支机构：审计日志只显示您本人的操作。",
+            "Your account is limited to some branches: the trail shows your own actions only.",
+        ),
+        "audit.chain_ok": (
+            "审计链完整：已验证至第 {n} 条记录（共 {rows} 条）。",
+            "Audit chain intact: verified up to row {n} ({rows} rows).",
+        ),
+        "audit.chain_empty": (
+            "审计链尚未开始：{rows} 条记录由旧版本写入，下一条记录将其封存。",
+            "The audit chain has not started: {rows} rows were written by an older version; "
+            "the next row seals them.",
+        ),
+        "audit.chain_broken": (
+            "审计链在第 {n} 条记录处断开（{why}），已验证至第 {upto} 条。"
+            "请运行 postloan audit verify 并报告信息安全负责人。",
+            "Audit chain BROKEN at row {n} ({why}); verified up to row {upto}. "
+            "Run postloan audit verify and report it to information security.",
+        ),
         "audit.bad_range": (
             "起始日期晚于截止日期，已对调。",
             "The start date was after the end date; they have been swapped.",

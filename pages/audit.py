@@ -2,6 +2,7 @@
 
 Roles admin and compliance. Params: `from`, `to`, `actor`, `action`, `q`, `page` (see
 dashboard/audit_view.py). The export holds every matching row up to a cap and is itself audited.
+A branch-scoped user sees only their own actions; admin sees the state of the hash chain.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from dashboard.i18n import localise, t
 from dashboard.widgets import current_lang
 from queries.audit_trail import MAX_EXPORT
 
-guard("audit.py")
+user = guard("audit.py")
 lang = current_lang()
+own = audit_view.own_scope(user)
 st.title(t("page.audit", lang))
 st.caption(t("audit.intro", lang))
+if own is not None:
+    st.info(t("audit.own_only", lang))
 try:
-    query = audit_view.filter_widgets(lang)
-    frame, total = audit_view.events(query)
+    if user.has_any(("admin",)):
+        audit_view.show_chain(lang)
+    query = audit_view.filter_widgets(lang, own)
+    frame, total = audit_view.events(query, own)
 except sa.exc.SQLAlchemyError as exc:
     st.warning(t("audit.unavailable", lang, error=type(exc).__name__))
     st.stop()
@@ -47,7 +53,7 @@ if chosen != query.page:
 if total > MAX_EXPORT:
     st.caption(t("audit.export_cap", lang, n=f"{MAX_EXPORT:,}"))
 audited_buttons(
-    audit_view.exported(audit_view.export_rows(query)),
+    audit_view.exported(audit_view.export_rows(query, own)),
     "audit_trail",
     lang,
     action="export",

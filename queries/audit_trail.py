@@ -4,6 +4,11 @@
 or more actions from `ACTIONS` (anything else is refused), and a piece of text searched in the
 target and the details. The text is matched literally: `%` and `_` typed by a user are escaped,
 and every value is a bound parameter.
+
+Branch scope, fail closed: an audit row carries no branch, and the trail lives in the portal
+store, not beside the contracts, so a row cannot be shown to lie within a user's branches. A user
+limited to some branches (`AuditFilter.own`, set by the page from the account, never from the
+URL) therefore sees only the rows of their own actions.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class AuditFilter:
     actor: str = ""
     actions: tuple[str, ...] = ()
     text: str = ""
+    own: str | None = None  # a branch-scoped user: only rows whose actor is this username
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.actions) - ACTIONS)
@@ -61,6 +67,8 @@ def conditions(f: AuditFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE clauses of `f` over `audit_events` (bound parameters only)."""
     a = audit_events.c
     clauses: list[sa.ColumnElement[bool]] = []
+    if f.own is not None:
+        clauses.append(a.actor == f.own)
     if f.since is not None:
         clauses.append(a.at >= f.since)
     if f.until is not None:
@@ -116,8 +124,10 @@ def export_rows(engine: Engine, f: AuditFilter) -> pd.DataFrame:
     return fetch_frame(engine, stmt)
 
 
-def actors(engine: Engine, limit: int = 500) -> list[str]:
-    """The names that appear as actors in the trail, sorted (bounded)."""
+def actors(engine: Engine, limit: int = 500, own: str | None = None) -> list[str]:
+    """The names that appear as actors in the trail, sorted (bounded); only `own` if given."""
     a = audit_events.c
     stmt = sa.select(a.actor).distinct().order_by(a.actor).limit(limit)
+    if own is not None:
+        stmt = stmt.where(a.actor == own)
     return [str(v) for v in fetch_frame(engine, stmt)["actor"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import getpass
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -51,6 +52,66 @@ def positive_int(text: str) -> int:
 
 class CliError(Exception):
     """A problem the user can fix, reported in one line with exit code 2."""
+
+
+def os_user() -> str:
+    """The operating-system user running the command ("unknown" when it cannot be told)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def cli_actor(args: argparse.Namespace) -> str:
+    """The audit trail's actor of a command: `cli:<--actor>`, else `cli:<OS user>`."""
+    return f"cli:{getattr(args, 'actor', None) or os_user()}"[:64]
+
+
+def audit(
+    url: str,
+    args: argparse.Namespace,
+    action: str,
+    target: str,
+    details: dict[str, object],
+    row_count: int | None = None,
+    sha256: str | None = None,
+) -> None:
+    """Append the command's audit row to the portal store of warehouse `url` (raises if it
+    cannot be written: the caller decides what that means for its output)."""
+    from warehouse.portal import portal_engine, portal_url
+    from warehouse.portal.audit import record
+
+    engine = portal_engine(portal_url(url))
+    try:
+        record(
+            engine,
+            actor=cli_actor(args),
+            action=action,
+            target=target,
+            details={"command": f"postloan {args.command}", "os_user": os_user(), **details},
+            row_count=row_count,
+            sha256=sha256,
+        )
+    finally:
+        engine.dispose()
+
+
+def check_portal(url: str) -> str | None:
+    """Why the portal store of warehouse `url` (where the audit row goes) cannot be opened."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from warehouse.portal import portal_engine, portal_url
+
+    try:
+        portal_engine(portal_url(url)).dispose()
+    except (ValueError, SQLAlchemyError) as exc:
+        return f"cannot open the portal store for the audit trail: {exc}"
+    return None
+
+
+def _unaudited(what: str, exc: Exception) -> int:
+    print(f"{what}, but its audit row could not be written: {exc}", file=sys.stderr)
+    return EXIT_NO_WAREHOUSE
 
 
 def _settings() -> Any:
@@ -106,18 +167,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Check and load an extract atomically, then build the mart."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from warehouse.load import ExtractError, format_problems, load_extract
 
     url = _url(args)
+    problem = check_portal(url)
+    if problem:  # a load nobody could account for is not started
+        print(f"{problem}; nothing loaded", file=sys.stderr)
+        return EXIT_NO_WAREHOUSE
     progress = Progress()
     progress(f"loading {args.src} into {_shown(url)}")
+    source = {"source": str(Path(args.src).resolve()), "warehouse": _shown(url)}
     try:
-        load_extract(Path(args.src), url, _settings(), progress=progress)
+        result = load_extract(Path(args.src), url, _settings(), progress=progress)
     except ExtractError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         print("extract rejected; the warehouse is unchanged", file=sys.stderr)
+        rejected = {**source, "outcome": "rejected", "problems": len(exc.problems)}
+        try:
+            audit(url, args, "load", "warehouse", rejected)
+        except (ValueError, SQLAlchemyError) as audit_exc:
+            return _unaudited("extract rejected", audit_exc)
         return EXIT_BAD_INPUT
     progress("load and build complete")
+    details = {
+        **source,
+        "outcome": "loaded",
+        "load_id": result.load_id,
+        "as_of": result.as_of.isoformat(),
+        "rows": result.row_counts,
+        "late_rows": result.late_rows,
+    }
+    try:
+        audit(
+            url, args, "load", "warehouse", details, sum(result.row_counts.values()), result.sha256
+        )
+    except (ValueError, SQLAlchemyError) as exc:
+        return _unaudited(f"load {result.load_id} complete", exc)
     return _print_info(url, with_settings=False)
 
 
@@ -227,6 +314,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"run {run_id} on {load}: {len(run.results)} checks, {run.blocking_failures} blocking "
         f"failures, {run.warnings} warnings, {run.seconds:.1f} s"
     )
+    details = {
+        "blocking_failures": run.blocking_failures,
+        "warnings": run.warnings,
+        "load_id": run.load_id,
+        "as_of": None if args.as_of is None else args.as_of.isoformat(),
+    }
+    try:
+        audit(url, args, "check_run", f"run {run_id}", details, len(run.results), run.sha256)
+    except (ValueError, SQLAlchemyError) as exc:
+        return _unaudited(f"check run {run_id} stored", exc)
     return EXIT_CHECK_FAILED if run.blocking_failures else 0
 
 
@@ -265,6 +362,15 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def actor_option(parser: argparse.ArgumentParser) -> None:
+    """`--actor NAME`: who runs the command, as the audit trail records it."""
+    parser.add_argument(
+        "--actor",
+        metavar="NAME",
+        help="who runs this, recorded in the audit trail as cli:NAME (default: the OS user)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `postloan` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -298,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("src", metavar="SRC", help="extract folder of CSV files, or one .xlsx")
     _warehouse_option(load)
+    actor_option(load)
     load.set_defaults(func=cmd_load)
 
     build = sub.add_parser(
@@ -322,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check contract_month up to this month-end (default: all months)",
     )
     _warehouse_option(check)
+    actor_option(check)
     check.set_defaults(func=cmd_check)
 
     from dashboard.cli_user import add_user_parser

@@ -5,7 +5,9 @@ Without --report every summary report goes into one workbook (FILE must end in .
 suffix is refused before anything is compiled (exit 2), so no file carries bytes its name belies.
 Findings are printed; a blocking finding, or a warning without a written explanation
 (--explain RULE_ID=TEXT), refuses the export (exit 1, nothing written) unless --draft, which
-marks the cover 草稿/DRAFT. The file is written beside FILE and renamed over it only when complete.
+marks the cover 草稿/DRAFT. The file is written beside FILE and renamed over it only when complete
+and its audit row (`export`: actor, file, format, period, rows, SHA-256) is written; if the row
+cannot be written, nothing is.
 """
 
 from __future__ import annotations
@@ -140,6 +142,31 @@ def _report(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
+def _publish(args: argparse.Namespace, tmp: Path, out: Path, what: dict[str, object]) -> int:
+    """Audit the finished file, then rename it into place; unaudited, it is not written."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dashboard.cli import _url, audit
+
+    digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+    details = {
+        "file": str(out.resolve()),
+        "format": out.suffix.lower().lstrip("."),
+        "period": args.period.isoformat(),
+        "draft": bool(args.draft),
+        **what,
+    }
+    target = str(what.get("report", "summary"))
+    try:
+        audit(_url(args), args, "export", target, details, what.get("rows"), digest)  # type: ignore[arg-type]
+    except (ValueError, SQLAlchemyError) as exc:
+        tmp.unlink(missing_ok=True)
+        _say(f"refused: the audit row could not be written ({exc}); nothing written")
+        return EXIT_REFUSED
+    tmp.replace(out)
+    return 0
+
+
 def _write_workbook(engine, args, out, reports, findings, explanations, settings) -> int:
     from regulatory.cover import make_cover
     from regulatory.workbook import render_workbook
@@ -147,7 +174,6 @@ def _write_workbook(engine, args, out, reports, findings, explanations, settings
     cover = make_cover(
         engine,
         args.period,
-        settings,
         preparer=args.preparer or "",
         reviewer=args.reviewer or "",
         draft=bool(args.draft),
@@ -156,7 +182,10 @@ def _write_workbook(engine, args, out, reports, findings, explanations, settings
     data = render_workbook(summary, cover, findings, explanations)
     tmp = _tmp(out)
     tmp.write_bytes(data)
-    tmp.replace(out)
+    codes = [r.code for r in summary]
+    what = {"report": args.report.upper() if args.report else "summary", "reports": codes}
+    if _publish(args, tmp, out, {**what, "rows": len(codes)}):
+        return EXIT_REFUSED
     digest = hashlib.sha256(data).hexdigest()
     status = "DRAFT " if args.draft else ""
     _say(f"wrote {status}{out} ({len(data):,} bytes, sha256 {digest})")
@@ -164,13 +193,24 @@ def _write_workbook(engine, args, out, reports, findings, explanations, settings
 
 
 def _write_detail(engine, args, out, reports, settings, progress) -> int:
-    from regulatory.detail import write_detail, write_detail_csv
+    from regulatory.cover import make_cover
+    from regulatory.detail import UNIT, write_detail, write_detail_csv
 
     tmp = _tmp(out)
     progress(f"writing the loan-level detail to {out}")
-    writer = write_detail_csv if out.suffix.lower() == ".csv" else write_detail
     try:
-        result = writer(engine, args.period, tmp, settings)
+        if out.suffix.lower() == ".csv":
+            result = write_detail_csv(engine, args.period, tmp, settings)
+        else:
+            cover = make_cover(
+                engine,
+                args.period,
+                preparer=args.preparer or "",
+                reviewer=args.reviewer or "",
+                draft=bool(args.draft),
+                unit=UNIT,
+            )
+            result = write_detail(engine, args.period, tmp, settings, cover=cover)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -179,7 +219,9 @@ def _write_detail(engine, args, out, reports, settings, progress) -> int:
         tmp.unlink(missing_ok=True)
         _say(f"refused: the detail adds up to {result.outstanding}, G11 to {expected}")
         return EXIT_REFUSED
-    tmp.replace(out)
+    what = {"report": "DETAIL", "rows": result.rows, "personal_data": "unmasked"}
+    if _publish(args, tmp, out, what):
+        return EXIT_REFUSED
     sheets = f", sheets {', '.join(result.sheets)}" if result.sheets else ""
     _say(f"wrote {out}: {result.rows:,} contracts{sheets}, sha256 {result.sha256}")
     return 0
@@ -187,7 +229,7 @@ def _write_detail(engine, args, out, reports, settings, progress) -> int:
 
 def add_report_parser(sub: argparse._SubParsersAction) -> None:
     """Register `postloan report` on the subcommand parsers of `postloan`."""
-    from dashboard.cli import _warehouse_option, month_end
+    from dashboard.cli import _warehouse_option, actor_option, month_end
 
     report = sub.add_parser(
         "report",
@@ -215,4 +257,5 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
         "--draft", action="store_true", help="write even with findings; the cover says 草稿/DRAFT"
     )
     _warehouse_option(report)
+    actor_option(report)
     report.set_defaults(func=cmd_report)

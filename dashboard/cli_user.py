@@ -5,7 +5,8 @@ Passwords are typed twice at a hidden prompt, or read from the first line of sta
 would show them. A new password must pass `warehouse.portal.passwords` (not blank, long enough
 for `access.min_password_length`, not holding the username, not repetitive or sequential, not a
 common or breached password); a refusal names the rule, in English and Chinese, and exits 2.
-Every change is audited with the actor `cli:<operating-system user>`.
+Every change, and every listing, is audited with the actor `cli:<operating-system user>` (or
+`cli:<--actor>`).
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ if TYPE_CHECKING:  # `postloan --help` must not import SQLAlchemy
 EXIT_BAD_INPUT = 2
 
 
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"[:64]
-    except (KeyError, OSError):
-        return "cli"
+def _actor(args: argparse.Namespace) -> str:
+    from dashboard.cli import cli_actor
+
+    return cli_actor(args)
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -69,7 +69,7 @@ def _add(engine: Engine, args: argparse.Namespace) -> str:
         _list(args.roles),
         branches=branches,
         display_name=args.display_name or "",
-        actor=_actor(),
+        actor=_actor(args),
         min_length=_min_length(),
     )
     return f"added {account.username} ({','.join(sorted(account.roles))})"
@@ -78,29 +78,38 @@ def _add(engine: Engine, args: argparse.Namespace) -> str:
 def _disable(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal.users import set_disabled
 
-    set_disabled(engine, args.name, True, actor=_actor())
+    set_disabled(engine, args.name, True, actor=_actor(args))
     return f"disabled {args.name}"
 
 
 def _enable(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal.users import set_disabled
 
-    set_disabled(engine, args.name, False, actor=_actor())
+    set_disabled(engine, args.name, False, actor=_actor(args))
     return f"enabled {args.name} (lockout cleared)"
 
 
 def _reset(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal.users import reset_password
 
-    reset_password(engine, args.name, _password(args), actor=_actor(), min_length=_min_length())
+    reset_password(engine, args.name, _password(args), actor=_actor(args), min_length=_min_length())
     return f"password of {args.name} reset (lockout cleared)"
 
 
 def _list_users(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal import audit
     from warehouse.portal.users import list_accounts
 
+    accounts = list_accounts(engine)
+    audit.record(  # who looked at the accounts and their scopes is worth knowing too
+        engine,
+        actor=_actor(args),
+        action="user_admin",
+        details={"change": "list"},
+        row_count=len(accounts),
+    )
     rows = [("username", "roles", "branches", "state", "display name")]
-    for a in list_accounts(engine):
+    for a in accounts:
         branches = "*" if a.branches is None else (",".join(a.branches) or "(none)")
         state = "disabled" if a.disabled else ("locked" if a.locked_until else "active")
         rows.append((a.username, ",".join(sorted(a.roles)), branches, state, a.display_name))
@@ -113,7 +122,7 @@ def _list_users(engine: Engine, args: argparse.Namespace) -> str:
 def _init(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal.users import ensure_first_admin
 
-    password = ensure_first_admin(engine)
+    password = ensure_first_admin(engine)  # audited (actor "system") when it creates admin
     if password is None:
         return "accounts exist already: nothing created"
     return (
@@ -167,10 +176,13 @@ def add_user_parser(
     user = sub.add_parser("user", help="manage local portal accounts", description=cmd_user.__doc__)
     actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
 
+    from dashboard.cli import actor_option
+
     def named(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=help_text, description=help_text)
         parser.add_argument("name", metavar="NAME", help="username")
         warehouse_option(parser)
+        actor_option(parser)
         return parser
 
     add = named("add", "create an account (password prompted twice)")
@@ -187,9 +199,9 @@ def add_user_parser(
     named("enable", "allow sign-ins again and clear a lockout")
     reset = named("reset-password", "set a new password (prompted) and clear a lockout")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    warehouse_option(
-        actions.add_parser("list", help="list the accounts", description="list the accounts")
-    )
+    listing = actions.add_parser("list", help="list the accounts", description="list the accounts")
+    warehouse_option(listing)
+    actor_option(listing)
     init_help = "create the first 'admin' account when there is none; print its password once"
     warehouse_option(actions.add_parser("init", help=init_help, description=init_help))
     user.set_defaults(func=cmd_user)

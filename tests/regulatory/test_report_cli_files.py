@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from dashboard.cli import main
+from tests.test_cli_audit import audit_rows
 
 
 def run(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str]:
@@ -43,3 +45,29 @@ def test_detail_as_csv_is_csv(
     code, text = run(capsys, report_url, "--out", str(out), "--report", "DETAIL", "--draft")
     assert code == 0, text
     assert not out.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("name", "report", "target"),
+    [("book.xlsx", None, "summary"), ("detail.csv", "DETAIL", "DETAIL")],
+)
+def test_writing_a_report_is_audited_with_the_files_hash(
+    report_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    report: str | None,
+    target: str,
+) -> None:
+    """One `export` row by cli:<--actor>: the file, the period and the SHA-256 of its bytes."""
+    out = tmp_path / name
+    args = ["--out", str(out), "--draft", "--actor", "rpt.zhao"]
+    code, text = run(capsys, report_url, *args, *(["--report", report] if report else []))
+    assert code == 0, text
+    row = audit_rows(report_url)[-1]
+    assert (row["actor"], row["action"], row["target"]) == ("cli:rpt.zhao", "export", target)
+    assert row["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert row["details"]["file"] == str(out.resolve())
+    assert row["details"]["period"] == "2024-06-30" and row["details"]["draft"] is True
+    if report == "DETAIL":
+        assert row["details"]["personal_data"] == "unmasked" and row["row_count"] == 6

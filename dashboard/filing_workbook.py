@@ -77,7 +77,6 @@ def _render(f: Filing, v: FilingVersion, *, draft: bool, reviewer: str, at: dt.d
     cover = make_cover(
         warehouse_engine(f.state.url),
         f.period,
-        f.settings,
         preparer=v.created_by,
         reviewer=reviewer,
         generated_at=at.replace(tzinfo=dt.UTC),

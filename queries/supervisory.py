@@ -25,7 +25,15 @@ from queries import measures, tiers
 from queries.execute import fetch_frame, fetch_one, table_exists
 from queries.filters import Filters, dimension, is_open
 from warehouse.build import month_idx
-from warehouse.schema import NPL_CLASSES, SOURCE_TABLES, contract_month, lessees, month_ends
+from warehouse.schema import (
+    NPL_CLASSES,
+    SOURCE_TABLES,
+    build_settings,
+    contract_month,
+    lessees,
+    month_ends,
+)
+from warehouse.settings import SETTING_KEYS
 
 restructurings = SOURCE_TABLES["restructurings"]
 company_financials = SOURCE_TABLES["company_financials"]
@@ -223,6 +231,20 @@ def top_lessees(engine: Engine, period: date, risk_class: str, top: int = 10) ->
         .order_by(in_class.c.class_outstanding.desc(), in_class.c.lessee_id)
     )
     return fetch_frame(engine, stmt)
+
+
+def built_settings(engine: Engine) -> tuple[tuple[str, str], ...]:
+    """The settings the warehouse was built with (`build_settings`): registry order, then the rest.
+
+    Empty when the warehouse records none (a build before the table existed).
+    """
+    if not table_exists(engine, build_settings.name):
+        return ()
+    stmt = sa.select(build_settings.c.key, build_settings.c.value)
+    found = {str(k): str(v) for k, v in fetch_frame(engine, stmt).itertuples(index=False)}
+    order = {key: n for n, key in enumerate(SETTING_KEYS)}
+    keys = sorted(found, key=lambda k: (order.get(k, len(order)), k))
+    return tuple((k, found[k]) for k in keys)
 
 
 def company_figures(engine: Engine, month_end: date) -> dict[str, Decimal | None] | None:

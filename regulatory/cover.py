@@ -1,37 +1,73 @@
-"""The cover of a workbook: institution and data fingerprint of the newest load, settings."""
+"""The cover of a workbook: institution and data fingerprint of the newest load, the build's
+settings, and the rows every workbook (summary tables and loan-level detail) prints from it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 
 from queries.loads import latest_load
+from queries.supervisory import built_settings
 from regulatory.model import Cover
-from warehouse.settings import Settings
+
+SETTINGS_HEADING = "建库设置 Settings the warehouse was built with"
 
 
 def make_cover(
     engine: Engine,
     period: date,
-    settings: Settings,
     *,
     preparer: str = "",
     reviewer: str = "",
     generated_at: datetime | None = None,
     draft: bool = False,
+    unit: str = "万元",
 ) -> Cover:
-    """A cover naming the newest load's institution and SHA-256 and the settings in force."""
+    """A cover naming the newest load's institution and SHA-256 and the build's settings.
+
+    The settings are those recorded by the build that wrote the figures (`build_settings`), not
+    the settings file as it is now, and the cover names no file or server path.
+    """
     load = latest_load(engine)
     stamp = generated_at or datetime.now(tz=UTC).replace(microsecond=0)
     return Cover(
         institution=load.institution if load else "",
         period=period,
-        unit="万元",
+        unit=unit,
         preparer=preparer,
         reviewer=reviewer,
         generated_at=stamp.astimezone(UTC).replace(tzinfo=None),
         fingerprint=f"load {load.load_id} sha256 {load.sha256}" if load else "no load recorded",
-        settings=(("settings file", settings.source), *settings.as_rows()),
+        settings=built_settings(engine),
         draft=draft,
     )
+
+
+def cover_title(cover: Cover) -> str:
+    """The cover's title line: 监管报表, marked as a draft when it is one."""
+    return "监管报表（草稿 DRAFT）" if cover.draft else "监管报表"
+
+
+def cover_rows(cover: Cover, reports: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The cover's (label, value) rows: who, what, when, on which data; then the settings.
+
+    `reports` are the (code, Chinese title) pairs the workbook holds. An empty row separates the
+    settings, which follow under `SETTINGS_HEADING`.
+    """
+    generated = cover.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if cover.generated_at else ""
+    rows = [
+        ("填报机构 Institution", cover.institution),
+        ("报表期间 Period", cover.period.isoformat()),
+        ("金额单位 Unit", cover.unit),
+        ("填报人 Preparer", cover.preparer),
+        ("复核人 Reviewer", cover.reviewer),
+        ("生成时间 Generated", generated),
+        ("数据指纹 Data fingerprint", cover.fingerprint),
+        ("状态 Status", "草稿 DRAFT" if cover.draft else "正式 FINAL"),
+    ]
+    rows += [(f"报表 {code}", title) for code, title in reports]
+    rows += [("", ""), (SETTINGS_HEADING, "")]
+    rows += list(cover.settings) or [("", "未记录 none recorded")]
+    return rows

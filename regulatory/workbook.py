@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from regulatory.cover import SETTINGS_HEADING, cover_rows, cover_title
 from regulatory.model import Cover, Finding, ReportData, SheetData
 from regulatory.registry import report_spec
 
@@ -72,32 +73,16 @@ def _page_setup(ws: Worksheet, title_rows: str | None, draft: bool) -> None:
 
 def _cover(ws: Worksheet, cover: Cover, reports: Sequence[ReportData]) -> None:
     ws.title = "封面"
-    title = "监管报表（草稿 DRAFT）" if cover.draft else "监管报表"
-    _put(ws, 1, 1, title).font = _TITLE
-    generated = cover.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if cover.generated_at else ""
-    rows = [
-        ("填报机构 Institution", cover.institution),
-        ("报表期间 Period", cover.period.isoformat()),
-        ("金额单位 Unit", cover.unit),
-        ("填报人 Preparer", cover.preparer),
-        ("复核人 Reviewer", cover.reviewer),
-        ("生成时间 Generated", generated),
-        ("数据指纹 Data fingerprint", cover.fingerprint),
-        ("状态 Status", "草稿 DRAFT" if cover.draft else "正式 FINAL"),
-    ]
-    rows += [(f"报表 {r.code}", report_spec(r.code).title_zh) for r in reports]
-    r = 3
-    for key, value in rows:
-        _put(ws, r, 1, key).font = _BOLD
-        _put(ws, r, 2, value)
-        r += 1
-    r += 1
-    _put(ws, r, 1, "生效设置 Settings in force").font = _BOLD
-    for key, value in cover.settings:
-        r += 1
-        _put(ws, r, 1, key)
-        _put(ws, r, 2, value)
-    ws.column_dimensions["A"].width = 30
+    _put(ws, 1, 1, cover_title(cover)).font = _TITLE
+    titles = [(r.code, report_spec(r.code).title_zh) for r in reports]
+    bold = True
+    for r, (key, value) in enumerate(cover_rows(cover, titles), start=3):
+        label = _put(ws, r, 1, key or None)
+        if bold or key == SETTINGS_HEADING:
+            label.font = _BOLD
+        bold = bold and bool(key)  # the settings below the empty row are plain
+        _put(ws, r, 2, value or None)
+    ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 70
     _page_setup(ws, None, cover.draft)
 

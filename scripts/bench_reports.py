@@ -139,7 +139,7 @@ def phases(url: str, period: date) -> dict[str, object]:
             t1 = time.monotonic()
             findings = validate(reports, engine, settings)
             t2 = time.monotonic()
-            cover = make_cover(engine, period, settings, draft=True)
+            cover = make_cover(engine, period, draft=True)
             render_workbook([r for r in reports.values() if r.sheets], cover, findings, {})
             out[code] = [t1 - t0, t2 - t1, time.monotonic() - t2]
     finally:

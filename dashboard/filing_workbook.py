@@ -17,11 +17,12 @@ from dashboard import filing_view as view
 from dashboard import portal_store
 from dashboard.loaders import WarehouseState, warehouse_engine
 from regulatory.cover import make_cover
+from regulatory.detail import UNIT as DETAIL_UNIT
 from regulatory.detail import write_detail
 from regulatory.filing_archive import archive_dir
 from regulatory.filing_store import REVIEWED, FilingVersion, events, explanations, finding_row
 from regulatory.filing_store import latest_validation as stored_validation
-from regulatory.model import Finding, ReportData, ReportSpec
+from regulatory.model import Cover, Finding, ReportData, ReportSpec
 from regulatory.validation import validate
 from regulatory.workbook import render_workbook
 from warehouse.portal import utc_now
@@ -74,15 +75,23 @@ def _render(f: Filing, v: FilingVersion, *, draft: bool, reviewer: str, at: dt.d
     portal = portal_store.portal()
     check = stored_validation(portal, v.version_id)
     findings = [_finding(r) for r in (check.findings if check else ())]
-    cover = make_cover(
+    cover = _cover(f, v, draft=draft, reviewer=reviewer, at=at)
+    return render_workbook([f.report], cover, findings, explanations(portal, v.version_id))
+
+
+def _cover(
+    f: Filing, v: FilingVersion, *, draft: bool, reviewer: str, at: dt.datetime, unit: str = "万元"
+) -> Cover:
+    """The version's cover: its preparer and reviewer, generated `at`, the build's settings."""
+    return make_cover(
         warehouse_engine(f.state.url),
         f.period,
         preparer=v.created_by,
         reviewer=reviewer,
         generated_at=at.replace(tzinfo=dt.UTC),
         draft=draft,
+        unit=unit,
     )
-    return render_workbook([f.report], cover, findings, explanations(portal, v.version_id))
 
 
 def file_name(f: Filing, v: FilingVersion, draft: bool) -> str:
@@ -114,7 +123,16 @@ def detail_file(f: Filing, v: FilingVersion, draft: bool) -> tuple[Path, str]:
     scratch.mkdir(parents=True, exist_ok=True)
     name = file_name(f, v, draft)
     out = scratch / f"{uuid.uuid4().hex}_{name}"
-    write_detail(warehouse_engine(f.state.url), f.period, out, f.settings)
+    at = v.created_at if draft else utc_now()
+    cover = _cover(
+        f,
+        v,
+        draft=draft,
+        reviewer=_reviewer(v.version_id),
+        at=at.replace(microsecond=0),
+        unit=DETAIL_UNIT,
+    )
+    write_detail(warehouse_engine(f.state.url), f.period, out, f.settings, cover=cover)
     return out, name
 
 

@@ -1,5 +1,7 @@
 """The loan-level detail 合同明细: streamed to .xlsx (continuation sheets) or CSV, bounded memory.
 
+The first sheet is the cover every supervisory workbook carries (`regulatory.cover`: institution,
+period, unit 元, preparer, reviewer, generation time, data fingerprint, the build's settings).
 Rows come from `queries.contract_detail.batches` (Arrow batches, never the whole book) and go
 through `regulatory.xlsx_stream` one batch at a time. Codes become their Chinese labels (class,
 lessee type, product, class reason; flags 是/否); money stays in yuan with 2 decimals (a
@@ -25,11 +27,15 @@ from sqlalchemy.engine import Engine
 
 from queries.contract_detail import FIELD_NAMES, batches
 from regulatory.codes import CLASS_LABELS, LESSEE_TYPE_LABELS, PRODUCT_LABELS, REASON_LABELS
-from regulatory.registry import DETAIL_COLUMNS
+from regulatory.cover import cover_rows, cover_title, make_cover
+from regulatory.model import Cover
+from regulatory.registry import DETAIL_COLUMNS, report_spec
 from regulatory.xlsx_stream import EXCEL_MAX_ROWS, StreamingWorkbook
 from warehouse.settings import Settings
 
 SHEET = "合同明细"
+COVER_SHEET = "封面"
+UNIT = "元"  # a loan-level figure in 万元 would lose its cents
 ROWS_PER_SHEET = EXCEL_MAX_ROWS - 1  # one header row per sheet
 BATCH_ROWS = 20_000
 _LABELS: dict[str, dict[str, str]] = {
@@ -44,7 +50,8 @@ _FORMULA_START = r"^[=+\-@\t\r]"
 
 @dataclass(frozen=True)
 class DetailResult:
-    """What was written: data rows, SHA-256 of the file, sheet names, the outstanding total."""
+    """What was written: data rows, SHA-256 of the file, the detail's sheet names (after the
+    cover), the outstanding total."""
 
     rows: int
     sha256: str
@@ -108,6 +115,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _cover_sheet(book: StreamingWorkbook, cover: Cover) -> None:
+    """The cover every workbook carries (regulatory.cover), as the detail's first sheet."""
+    spec = report_spec("DETAIL")
+    rows = cover_rows(cover, [(spec.code, spec.title_zh)])
+    batch = pa.RecordBatch.from_arrays(
+        [
+            pa.array([k or None for k, _ in rows], pa.string()),
+            pa.array([v or None for _, v in rows], pa.string()),
+        ],
+        names=["key", "value"],
+    )
+    book.write_sheet(COVER_SHEET, [cover_title(cover), ""], ["text", "text"], [batch], [40.0, 70.0])
+
+
 def write_detail(
     engine: Engine,
     period: date,
@@ -115,25 +136,32 @@ def write_detail(
     settings: Settings | None = None,
     rows_per_sheet: int = ROWS_PER_SHEET,
     batch_rows: int = BATCH_ROWS,
+    cover: Cover | None = None,
 ) -> DetailResult:
-    """Write the detail of the month-end `period` to `out` (.xlsx), continuing past the limit."""
+    """Write the detail of the month-end `period` to `out` (.xlsx): a cover (unit 元), then the
+    rows, continuing past the limit. Without `cover`, one generated now (make_cover)."""
     if not 0 < rows_per_sheet <= ROWS_PER_SHEET:
         raise ValueError(f"rows_per_sheet must be between 1 and {ROWS_PER_SHEET}")
+    cover = cover or make_cover(engine, period, unit=UNIT)
+    if cover.unit != UNIT:
+        raise ValueError(f"the detail is in {UNIT}, not {cover.unit}")
     header = [c.label_zh for c in DETAIL_COLUMNS]
     kinds = [c.kind for c in DETAIL_COLUMNS]
     widths = [16.0 if k != "text" else 14.0 for k in kinds]
     source = _Rows(engine, period, min(batch_rows, rows_per_sheet))
     book = StreamingWorkbook(out, stamp=period)
     rows = 0
+    sheets: list[str] = []
     try:
+        _cover_sheet(book, cover)
         while True:
-            name = SHEET if not book.sheets else f"{SHEET}({len(book.sheets) + 1})"
-            rows += book.write_sheet(name, header, kinds, source.upto(rows_per_sheet), widths)
+            sheets.append(SHEET if not sheets else f"{SHEET}({len(sheets) + 1})")
+            rows += book.write_sheet(sheets[-1], header, kinds, source.upto(rows_per_sheet), widths)
             if source.done:
                 break
     finally:
         book.close()
-    return DetailResult(rows, _sha256(out), tuple(book.sheets), source.outstanding)
+    return DetailResult(rows, _sha256(out), tuple(sheets), source.outstanding)
 
 
 def _csv_safe(col: pa.Array) -> pa.Array:

@@ -1,4 +1,5 @@
-"""The cover of every workbook: the build's settings (not the settings file now), no path.
+"""The cover of every workbook: the build's settings (not the settings file now), no path, and
+the loan-level detail with the same cover as the summary workbook, in its unit 元.
 
 The report book (`tests/regulatory/books.py`) is built with the default settings, so the build
 recorded provisions.normal = 0.01, dpd.tolerance = 0.00 and as_of = 2024-06-30.
@@ -15,9 +16,12 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from regulatory.cover import SETTINGS_HEADING, make_cover
+from regulatory.detail import write_detail
 from regulatory.model import ReportData
 from regulatory.workbook import render_workbook
 from tests.regulatory.books import PERIOD
+from tests.regulatory.conftest import FINGERPRINT, INSTITUTION
+from tests.regulatory.libreoffice import sheets_as_csv
 
 GENERATED = datetime(2024, 7, 5, 8, 30)  # noqa: DTZ001 - naive UTC
 
@@ -55,3 +59,35 @@ def test_cover_lists_the_builds_settings_not_the_settings_file_now(
     assert "settings file" not in shown
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert not any(str(changed_settings_file.parent) in t or "/" in t for t in texts), texts
+
+
+def test_detail_has_the_same_cover_and_states_its_unit(
+    report_engine: Engine, reports: dict[str, ReportData], tmp_path: Path
+) -> None:
+    """The detail's cover = the summary workbook's, but for its unit (元) and its report line."""
+    summary = make_cover(report_engine, PERIOD, preparer="张三", generated_at=GENERATED)
+    detail = make_cover(report_engine, PERIOD, preparer="张三", generated_at=GENERATED, unit="元")
+    out = tmp_path / "d.xlsx"
+    write_detail(report_engine, PERIOD, out, cover=detail)
+    book = load_workbook(out)
+    assert book.sheetnames == ["封面", "合同明细"]
+    got = cover_cells(book["封面"])
+    assert book["封面"]["A1"].value == "监管报表"
+    data = render_workbook([r for r in reports.values() if r.sheets], summary)
+    want = cover_cells(load_workbook(io.BytesIO(data))["封面"])
+    assert got["金额单位 Unit"] == "元"
+    assert got["报表 DETAIL"] == "合同明细"
+    assert got["填报机构 Institution"] == INSTITUTION
+    assert got["数据指纹 Data fingerprint"] == f"load 1 sha256 {FINGERPRINT}"
+    assert got["生成时间 Generated"] == "2024-07-05 08:30:00 UTC"
+    same = {k: v for k, v in want.items() if not k.startswith(("报表 ", "金额单位"))}
+    assert {k: got[k] for k in same} == same
+    sheets = sheets_as_csv(out, tmp_path)
+    assert {"封面", "合同明细"} <= set(sheets)
+    assert ["金额单位 Unit", "元"] in sheets["封面"]
+
+
+def test_detail_cover_must_be_in_yuan(report_engine: Engine, tmp_path: Path) -> None:
+    cover = make_cover(report_engine, PERIOD, generated_at=GENERATED)  # 万元
+    with pytest.raises(ValueError, match="元"):
+        write_detail(report_engine, PERIOD, tmp_path / "d.xlsx", cover=cover)

@@ -1,13 +1,15 @@
 """The loan-level detail 合同明细: one row per open contract, streamed, continued past a row limit.
 
 The book (tests/regulatory/books.py) has six open contracts at 2024-06-30, by contract id:
-D1, L1, N1, NEW, R1, S1, adding up to 17,700 outstanding; W1 is written off and absent.
+D1, L1, N1, NEW, R1, S1, adding up to 17,700 outstanding; W1 is written off and absent. The
+cover (封面, the first sheet) is tested in test_cover.py.
 """
 
 from __future__ import annotations
 
 import csv
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from queries import contract_detail
+from regulatory.cover import make_cover
 from regulatory.detail import write_detail, write_detail_csv
 from regulatory.registry import DETAIL_COLUMNS
 from tests.regulatory.books import INJECTION, PERIOD
@@ -70,8 +73,9 @@ def test_continues_on_further_sheets_past_the_row_limit(
 
 
 def test_same_data_gives_the_same_bytes(report_engine: Engine, tmp_path: Path) -> None:
-    first = write_detail(report_engine, PERIOD, tmp_path / "a.xlsx", batch_rows=2)
-    second = write_detail(report_engine, PERIOD, tmp_path / "b.xlsx")
+    cover = make_cover(report_engine, PERIOD, generated_at=datetime(2024, 7, 5), unit="元")  # noqa: DTZ001 - naive UTC
+    first = write_detail(report_engine, PERIOD, tmp_path / "a.xlsx", batch_rows=2, cover=cover)
+    second = write_detail(report_engine, PERIOD, tmp_path / "b.xlsx", cover=cover)
     assert first.sha256 == second.sha256
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
@@ -83,14 +87,15 @@ def test_a_formula_like_name_is_inert_text(report_engine: Engine, tmp_path: Path
     cell = book["合同明细"]["C7"]
     assert (cell.value, cell.data_type) == (INJECTION, "s")
     with zipfile.ZipFile(out) as z:
-        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
+        for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):  # cover, detail
+            assert b"<f>" not in z.read(name)
 
 
 def test_libreoffice_reads_every_sheet(report_engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "d.xlsx"
     write_detail(report_engine, PERIOD, out, rows_per_sheet=4)
     sheets = sheets_as_csv(out, tmp_path)
-    assert set(sheets) == {"合同明细", "合同明细(2)"}
+    assert set(sheets) == {"封面", "合同明细", "合同明细(2)"}
     first, second = sheets["合同明细"], sheets["合同明细(2)"]
     assert first[0] == HEADER
     assert [r[0] for r in first[1:]] == IDS[:4]

@@ -33,7 +33,7 @@ from regulatory.registry import (
     G11_RESTRUCTURED_ROW,
     G11_ROWS,
     G12_RATE_NAMES,
-    OVERDUE_BAND_BUCKETS,
+    OVERDUE_BLOCK,
     OVERDUE_ROWS,
     REPORTS,
     SUMMARY_CODES,
@@ -165,16 +165,12 @@ def _g12(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple
 
 
 def _overdue_row(cells: Cells, row: int, rows: list[dict]) -> None:
-    code = "OVERDUE"
+    """Columns A–D of one row: contracts, outstanding, overdue principal, overdue interest."""
     for letter, name in zip(
         "ABCD", ("contracts", "outstanding", "overdue_principal", "overdue_interest"), strict=True
     ):
         total = _sum(r[name] for r in rows)
-        cells[cell_code(code, row, letter)] = int(total) if letter == "A" else total
-    for letter, buckets in zip("EFGHI", OVERDUE_BAND_BUCKETS, strict=True):
-        cells[cell_code(code, row, letter)] = _sum(
-            r["outstanding"] for r in rows if r["dpd_bucket"] in buckets
-        )
+        cells[cell_code("OVERDUE", row, letter)] = int(total) if letter == "A" else total
 
 
 def _overdue(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple[str, ...]]:
@@ -189,7 +185,11 @@ def _overdue(engine: Engine, period: date, settings: Settings) -> tuple[Cells, t
     for by, labels in (("product", PRODUCT_LABELS), ("industry", INDUSTRY_LABELS)):
         found = supervisory.overdue_totals(engine, period, by).to_dict("records")
         for n, value in enumerate(labels):
-            _overdue_row(cells, OVERDUE_ROWS[by] + n, [r for r in found if r[by] == value])
+            first = OVERDUE_ROWS[by] + n * OVERDUE_BLOCK
+            mine = [r for r in found if r[by] == value]
+            _overdue_row(cells, first, mine)
+            for k, bucket in enumerate(DPD_BUCKETS, start=1):
+                _overdue_row(cells, first + k, [r for r in mine if r["dpd_bucket"] == bucket])
     return cells, ()
 
 

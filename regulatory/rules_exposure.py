@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import itertools
 
-from regulatory.codes import CLASS_LABELS, INDUSTRY_LABELS, PRODUCT_LABELS
+from regulatory.codes import BUCKET_LABELS, CLASS_LABELS, INDUSTRY_LABELS, PRODUCT_LABELS
 from regulatory.model import BLOCKING, WARNING, Rule, cell_code, sum_rule
 from regulatory.prudential import RATIOS
-from regulatory.registry import OVERDUE_ROWS, TOP_CLASSES, TOP_N, report_spec
+from regulatory.registry import (
+    G11_ROWS,
+    OVERDUE_BLOCK,
+    OVERDUE_ROWS,
+    TOP_CLASSES,
+    TOP_N,
+    report_spec,
+)
 
 
 def overdue_rules() -> list[Rule]:
-    """逾期: totals by bucket, product and industry; overdue ≤ outstanding."""
+    """逾期: totals = buckets, products, industries; each product's and industry's subtotal = its
+    buckets; each bucket = its rows over the products and over the industries; overdue ≤
+    outstanding on every row; each product's and industry's outstanding = its G11 row."""
     rules: list[Rule] = []
     total, first, over = OVERDUE_ROWS["total"], OVERDUE_ROWS["bucket"], OVERDUE_ROWS["overdue"]
-    for col in "ABCDEFGHI":
+    groups = (("product", PRODUCT_LABELS), ("industry", INDUSTRY_LABELS))
+    for col in "ABCD":
         rules.append(
             sum_rule(
                 f"OVERDUE-BUCKETS-{col}",
@@ -33,16 +43,50 @@ def overdue_rules() -> list[Rule]:
                 f"column {col}: overdue total = buckets M1 to M7+",
             )
         )
-        for by, labels in (("product", PRODUCT_LABELS), ("industry", INDUSTRY_LABELS)):
+        for by, labels in groups:
+            heads = [OVERDUE_ROWS[by] + n * OVERDUE_BLOCK for n in range(len(labels))]
             rules.append(
                 sum_rule(
                     f"OVERDUE-BY-{by}-{col}",
                     cell_code("OVERDUE", total, col),
-                    [cell_code("OVERDUE", OVERDUE_ROWS[by] + n, col) for n in range(len(labels))],
+                    [cell_code("OVERDUE", h, col) for h in heads],
                     f"{col}列：合计 = 按{by}各行之和",
                     f"column {col}: total = sum of the {by} rows",
                 )
             )
+            for code, head in zip(labels, heads, strict=True):
+                rules.append(
+                    sum_rule(
+                        f"OVERDUE-{by}-{code}-{col}",
+                        cell_code("OVERDUE", head, col),
+                        [cell_code("OVERDUE", head + k, col) for k in range(1, OVERDUE_BLOCK)],
+                        f"{col}列：{code}小计 = 其各账龄段之和",
+                        f"column {col}: {by} {code} = sum of its DPD buckets",
+                    )
+                )
+            for k, bucket in enumerate(BUCKET_LABELS):
+                rules.append(
+                    sum_rule(
+                        f"OVERDUE-{by}-BUCKET-{bucket}-{col}",
+                        cell_code("OVERDUE", first + k, col),
+                        [cell_code("OVERDUE", h + 1 + k, col) for h in heads],
+                        f"{col}列：{bucket} = 按{by}各{bucket}行之和",
+                        f"column {col}: {bucket} = sum of its rows over the {by} values",
+                    )
+                )
+    for by, labels in groups:
+        for n, code in enumerate(labels):
+            head = OVERDUE_ROWS[by] + n * OVERDUE_BLOCK
+            for g11_col, col, what in (("F", "B", "OUTSTANDING"), ("H", "A", "CONTRACTS")):
+                rules.append(
+                    sum_rule(
+                        f"X-G11-OVERDUE-{by}-{code}-{what}",
+                        cell_code("G11", G11_ROWS[by] + n, g11_col),
+                        [cell_code("OVERDUE", head, col)],
+                        f"G11 {code} = 逾期表 {code}",
+                        f"G11 {by} {code} = the overdue table's",
+                    )
+                )
     rows = [r.number for r in report_spec("OVERDUE").sheets[0].rows]
     for row in rows:
         rules.append(
@@ -53,16 +97,6 @@ def overdue_rules() -> list[Rule]:
                 (cell_code("OVERDUE", row, "C"), cell_code("OVERDUE", row, "B")),
                 f"第{row}行逾期本金 ≤ 未偿本金",
                 f"row {row}: overdue principal ≤ outstanding",
-            )
-        )
-        rules.append(
-            Rule(
-                f"OVERDUE-BANDS-{row}",
-                BLOCKING,
-                "le",
-                (*(cell_code("OVERDUE", row, x) for x in "EFGHI"), cell_code("OVERDUE", row, "B")),
-                f"第{row}行各逾期段本金余额之和 ≤ 未偿本金",
-                f"row {row}: overdue bands together ≤ outstanding",
             )
         )
     return rules

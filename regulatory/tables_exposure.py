@@ -13,27 +13,31 @@ from regulatory.tables_quality import SUMMARY_DEADLINE_DAYS
 
 DETAIL_DEADLINE_DAYS = 15
 
-OVERDUE_BAND_BUCKETS: tuple[tuple[str, ...], ...] = (
-    ("M1",),
-    ("M2",),
-    ("M3",),
-    ("M4", "M5", "M6"),
-    ("M7+",),
-)
-
 
 def overdue() -> ReportSpec:
-    """逾期情况统计表 by DPD bucket, product and industry."""
+    """逾期情况统计表: per DPD bucket, per bucket × product and per bucket × industry."""
     rows = [RowSpec(1, "租赁应收（贷款）合计", "All receivables", "overdue_totals()")]
     for code, (zh, en) in BUCKET_LABELS.items():
-        rows.append(RowSpec(len(rows) + 1, zh, en, f"overdue_totals()[{code}]", 1))
+        rows.append(RowSpec(len(rows) + 1, f"{code} {zh}", en, f"overdue_totals()[{code}]", 1))
     rows.append(RowSpec(len(rows) + 1, "逾期合计", "Overdue total", "overdue_totals()[M1..M7+]"))
-    for by, labels in (("product", PRODUCT_LABELS), ("industry", INDUSTRY_LABELS)):
+    for by, prefix, labels in (
+        ("product", "产品", PRODUCT_LABELS),
+        ("industry", "行业", INDUSTRY_LABELS),
+    ):
         for code, (zh, en) in labels.items():
             label = f"{code} {zh}" if by == "industry" else zh
-            rows.append(
-                RowSpec(len(rows) + 1, label, en, f"overdue_totals(by={by!r})[{code!r}]", 1)
-            )
+            source = f"overdue_totals(by={by!r})[{code!r}]"
+            rows.append(RowSpec(len(rows) + 1, f"{prefix}：{label}", en, source))
+            for bucket, (bzh, ben) in BUCKET_LABELS.items():
+                rows.append(
+                    RowSpec(
+                        len(rows) + 1,
+                        f"{bucket} {bzh}",
+                        f"{en}: {ben}",
+                        f"{source}[{bucket}]",
+                        1,
+                    )
+                )
     sheet = SheetSpec(
         "逾期",
         "逾期情况统计表",
@@ -43,11 +47,6 @@ def overdue() -> ReportSpec:
             ("未偿本金", "Outstanding", "money", "outstanding"),
             ("逾期本金", "Overdue principal", "money", "overdue_principal"),
             ("逾期利息", "Overdue interest", "money", "overdue_interest"),
-            ("逾期1-30天本金余额", "Outstanding 1-30 DPD", "money", "outstanding[M1]"),
-            ("逾期31-60天本金余额", "Outstanding 31-60 DPD", "money", "outstanding[M2]"),
-            ("逾期61-90天本金余额", "Outstanding 61-90 DPD", "money", "outstanding[M3]"),
-            ("逾期91-180天本金余额", "Outstanding 91-180 DPD", "money", "outstanding[M4..M6]"),
-            ("逾期180天以上本金余额", "Outstanding over 180 DPD", "money", "outstanding[M7+]"),
         ),
     )
     return ReportSpec(
@@ -57,16 +56,19 @@ def overdue() -> ReportSpec:
         "quarterly",
         SUMMARY_DEADLINE_DAYS,
         (sheet,),
-        basis="docs/domain.md §3, §5: DPD buckets; balances exclude written-off rows",
+        basis="docs/domain.md §3, §5, §9: DPD buckets M0…M7+ by product and by industry; "
+        "balances exclude written-off rows",
     )
 
 
+# Each product and each industry has a subtotal row followed by one row per DPD bucket.
+OVERDUE_BLOCK = 1 + len(BUCKET_LABELS)
 OVERDUE_ROWS = {
     "total": 1,
     "bucket": 2,
     "overdue": 2 + len(BUCKET_LABELS),
     "product": 3 + len(BUCKET_LABELS),
-    "industry": 3 + len(BUCKET_LABELS) + len(PRODUCT_LABELS),
+    "industry": 3 + len(BUCKET_LABELS) + OVERDUE_BLOCK * len(PRODUCT_LABELS),
 }
 TOP_CLASSES = ("special_mention", "substandard", "doubtful", "loss")
 TOP_N = 10

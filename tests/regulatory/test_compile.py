@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from regulatory.compile import compile_report
 from regulatory.model import ReportData
-from regulatory.registry import G11_PROVISION_ROW, G11_RESTRUCTURED_ROW, G11_ROWS, OVERDUE_ROWS
+from regulatory.registry import G11_PROVISION_ROW, G11_RESTRUCTURED_ROW, G11_ROWS
 from regulatory.validation import validate
 from tests.regulatory.books import AS_OF, PERIOD
 from tests.warehouse.book import Book, build_book, monthly
@@ -97,28 +97,37 @@ def test_g12_official_rates(reports: dict[str, ReportData]) -> None:
 
 
 def test_overdue_table_by_bucket_product_and_industry(reports: dict[str, ReportData]) -> None:
-    """M0 3 / 12,200; M2 S1 2,000 (1,000 overdue); M5 D1 3,000 (3,000 / 100); M7+ L1 500."""
+    """Rows 1–10: total, M0…M7+ (M4, M5, M6 apart), overdue total; then per product (rows
+    11, 20, 29) and per industry (from row 38, A, B, C = 56, …, F = 83) a subtotal and its eight
+    buckets, each with contracts, outstanding, overdue principal, overdue interest."""
     ovd = reports["OVERDUE"]
-    assert cells(ovd, 1, "ABCDEFGHI") == [
-        6,
-        D(17700),
-        D(4500),
-        D(100),
-        0,
-        D(2000),
-        0,
-        D(3000),
-        D(500),
-    ]
-    bucket = OVERDUE_ROWS["bucket"]
-    assert cells(ovd, bucket, "ABC") == [3, D(12200), 0]  # M0
-    assert cells(ovd, bucket + 2, "ABCF") == [1, D(2000), D(1000), D(2000)]  # M2
-    assert cells(ovd, bucket + 5, "ABCDH") == [1, D(3000), D(3000), D(100), D(3000)]  # M5
-    assert cells(ovd, bucket + 7, "ABCI") == [1, D(500), D(500), D(500)]  # M7+
-    assert cells(ovd, OVERDUE_ROWS["overdue"], "ABCD") == [3, D(5500), D(4500), D(100)]
-    product = OVERDUE_ROWS["product"]
-    assert cells(ovd, product + 2, "ABCDHI") == [2, D(3500), D(3500), D(100), D(3000), D(500)]
-    assert cells(ovd, OVERDUE_ROWS["industry"] + 5, "AB") == [2, D(11000)]  # F
+    assert cells(ovd, 1, "ABCD") == [6, D(17700), D(4500), D(100)]
+    assert cells(ovd, 2, "ABCD") == [3, D(12200), 0, 0]  # M0: N1, NEW, R1
+    assert cells(ovd, 3, "ABCD") == [0, 0, 0, 0]  # M1
+    assert cells(ovd, 4, "ABCD") == [1, D(2000), D(1000), 0]  # M2: S1
+    assert cells(ovd, 6, "ABCD") == [0, 0, 0, 0]  # M4 91–120
+    assert cells(ovd, 7, "ABCD") == [1, D(3000), D(3000), D(100)]  # M5 121–150: D1
+    assert cells(ovd, 8, "ABCD") == [0, 0, 0, 0]  # M6 151–180
+    assert cells(ovd, 9, "ABCD") == [1, D(500), D(500), 0]  # M7+: L1
+    assert cells(ovd, 10, "ABCD") == [3, D(5500), D(4500), D(100)]
+    assert cells(ovd, 11, "ABCD") == [3, D(12200), 0, 0]  # direct_lease
+    assert cells(ovd, 12, "ABCD") == [3, D(12200), 0, 0]  # direct_lease × M0
+    assert cells(ovd, 20, "ABCD") == [1, D(2000), D(1000), 0]  # sale_leaseback
+    assert cells(ovd, 23, "ABCD") == [1, D(2000), D(1000), 0]  # sale_leaseback × M2
+    assert cells(ovd, 29, "ABCD") == [2, D(3500), D(3500), D(100)]  # loan
+    assert cells(ovd, 34, "ABCD") == [0, 0, 0, 0]  # loan × M4
+    assert cells(ovd, 35, "ABCD") == [1, D(3000), D(3000), D(100)]  # loan × M5: D1
+    assert cells(ovd, 37, "ABCD") == [1, D(500), D(500), 0]  # loan × M7+: L1
+    assert cells(ovd, 38, "ABCD") == [0, 0, 0, 0]  # industry A: nobody
+    assert cells(ovd, 56, "ABCD") == [4, D(6700), D(4500), D(100)]  # C: R1, S1, D1, L1
+    assert cells(ovd, 57, "ABCD") == [1, D(1200), 0, 0]  # C × M0: R1
+    assert cells(ovd, 59, "ABCD") == [1, D(2000), D(1000), 0]  # C × M2: S1
+    assert cells(ovd, 62, "ABCD") == [1, D(3000), D(3000), D(100)]  # C × M5: D1
+    assert cells(ovd, 64, "ABCD") == [1, D(500), D(500), 0]  # C × M7+: L1
+    assert cells(ovd, 83, "ABCD") == [2, D(11000), 0, 0]  # F: N1, NEW
+    assert cells(ovd, 84, "ABCD") == [2, D(11000), 0, 0]  # F × M0
+    assert cells(ovd, 217, "ABCD") == [0, 0, 0, 0]  # T × M7+, the last row
+    assert "OVERDUE_218_A" not in ovd.cells and "OVERDUE_1_E" not in ovd.cells
 
 
 def test_top_ten_per_class(reports: dict[str, ReportData]) -> None:

@@ -35,6 +35,11 @@ WARNING = Finding(
 EXPLAINED = {"CONC-BREACH-single_lessee": "已于7月3日向监管报告"}
 
 
+def book_sheet(data: bytes, name: str):
+    """One sheet of a rendered workbook, re-opened with openpyxl."""
+    return load_workbook(io.BytesIO(data))[name]
+
+
 def summary(reports: dict[str, ReportData]) -> list[ReportData]:
     return [r for r in reports.values() if r.sheets]
 
@@ -97,6 +102,28 @@ def test_a_rate_with_a_zero_denominator_is_a_dash(workbook: bytes) -> None:
         )
     assert (rates["E7"].value, rates["E7"].number_format) == (1, "0.00%")
     assert book["集中度"]["E13"].value == "—"
+
+
+def test_overdue_sheet_rows_per_bucket_by_product_and_industry(workbook: bytes) -> None:
+    """Table row r is sheet row r + 4; the four measures in 万元: loan × M5 (D1) 1 contract,
+    0.30 outstanding, 0.30 overdue principal, 0.01 overdue interest; industry C × M2 (S1)."""
+    sheet = book_sheet(workbook, "逾期")
+    assert [c.value for c in sheet[3]] == [
+        "行次",
+        "项目",
+        "合同数",
+        "未偿本金",
+        "逾期本金",
+        "逾期利息",
+    ]
+    values = {r[0]: r[1:] for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert values[6] == ("　M4 逾期91-120天", 0, 0, 0, 0)
+    assert values[7] == ("　M5 逾期121-150天", 1, 0.3, 0.3, 0.01)
+    assert values[29] == ("产品：贷款", 2, 0.35, 0.35, 0.01)
+    assert values[35] == ("　M5 逾期121-150天", 1, 0.3, 0.3, 0.01)
+    assert values[56][0] == "行业：C 制造业"
+    assert values[59][1:] == (1, 0.2, 0.1, 0)
+    assert max(values) == 217
 
 
 def test_cover_and_findings_sheets(workbook: bytes) -> None:

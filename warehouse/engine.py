@@ -13,7 +13,6 @@ import contextlib
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from warehouse.scratch import claimed, sweep
 from warehouse.settings import ROOT
 
 
@@ -162,20 +162,22 @@ def atomic_write(url: str, *, start_empty: bool) -> Iterator[Connection]:
         return
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    if not start_empty and path.exists():
-        shutil.copyfile(path, tmp)
-    engine = sa.create_engine(
-        f"duckdb:///{tmp}", poolclass=NullPool, connect_args={"config": duckdb_writer_config()}
-    )
-    try:
-        with engine.begin() as conn:
-            yield conn
-        engine.dispose()
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    finally:
-        engine.dispose()
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    # The new file and DuckDB's .wal and .tmp spill folder beside it are scratch files: those of
+    # a killed writer are removed here, those of a live one left alone (`warehouse.scratch`).
+    sweep(path.parent, f".{path.name}.")
+    with claimed(path.parent, f".{path.name}.") as stem:
+        tmp = path.with_name(f"{stem}.tmp")
+        if not start_empty and path.exists():
+            shutil.copyfile(path, tmp)
+        engine = sa.create_engine(
+            f"duckdb:///{tmp}", poolclass=NullPool, connect_args={"config": duckdb_writer_config()}
+        )
+        try:
+            with engine.begin() as conn:
+                yield conn
+            engine.dispose()
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            tmp.replace(path)
+        finally:
+            engine.dispose()

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from warehouse.extract_problems import Problem
+from warehouse.extract_problems import CAP, Problem
 from warehouse.extract_read import Staging
 
-# Problems listed per check (per file and column); the rest are counted in one closing line so a
-# badly broken 40-million-row file cannot exhaust memory.
-CAP = 1000
+__all__ = ["CAP", "collect"]
 
 
 def collect(

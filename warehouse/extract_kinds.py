@@ -9,6 +9,7 @@ the registry only; cell values never become SQL text.
 from __future__ import annotations
 
 from warehouse import extract_spec as spec
+from warehouse.extract_text import CONTROL_CLASS, MAX_CELL_CHARS
 
 # DuckDB types the checked data is staged in; money stays exact as DECIMAL(18, 2).
 DUCK_TYPES: dict[str, str] = {
@@ -59,8 +60,33 @@ def _shown(raw: str) -> str:
     return f"'''' || left({raw}, 60) || ''''"
 
 
+def _free_text(col: spec.Column) -> bool:
+    """A text column without a code list or pattern: any text is valid, so check it for safety."""
+    return col.kind == spec.TEXT and col.enum is None and col.pattern is None
+
+
+def unsafe_expr(raw: str) -> str:
+    """SQL for what makes the text `raw` unacceptable in any cell (NULL when nothing does):
+    longer than MAX_CELL_CHARS, or a control character (`extract_text`)."""
+    found = f"regexp_extract({raw}, {lit(CONTROL_CLASS)})"
+    return (
+        f"CASE WHEN length({raw}) > {MAX_CELL_CHARS} "
+        f"THEN 'longer than {MAX_CELL_CHARS:,} characters (' || length({raw}) || ')' "
+        f"WHEN {found} <> '' THEN printf('control character U+%04X at character %d "
+        f"(not allowed in a cell)', unicode({found}), strpos({raw}, {found})) END"
+    )
+
+
 def typed_expr(col: spec.Column, raw: str) -> str:
-    """SQL for the typed value of the trimmed text `raw` (NULL when empty or invalid)."""
+    """SQL for the typed value of the trimmed text `raw` (NULL when empty or invalid).
+
+    Every other kind has a strict form, so only free text is searched for control characters.
+    """
+    if _free_text(col):
+        return (
+            f"CASE WHEN length({raw}) <= {MAX_CELL_CHARS} "
+            f"AND NOT regexp_matches({raw}, {lit(CONTROL_CLASS)}) THEN {raw} END"
+        )
     if col.kind == spec.TEXT:
         return raw
     if col.kind == spec.BOOL:
@@ -94,17 +120,24 @@ def problem_expr(col: spec.Column, raw: str, typed: str, *, present: bool) -> st
     its empty cells are not reported again.
     """
     empty = lit("required value is empty") if col.required and present else "NULL"
+    # Evaluated only for cells that failed otherwise: unsafe text is named as such.
+    unsafe = unsafe_expr(raw)
     checks = []
+    if _free_text(col):
+        checks.append(f"WHEN {typed} IS NULL THEN {unsafe}")
     if col.kind != spec.TEXT:
-        checks.append(f"WHEN {typed} IS NULL THEN {_invalid_message(col, raw)}")
+        checks.append(f"WHEN {typed} IS NULL THEN coalesce({unsafe}, {_invalid_message(col, raw)})")
     if col.enum is not None:
         allowed = ", ".join(lit(v) for v in col.enum)
         listed = lit(f"not one of {'|'.join(col.enum)}: ")
-        checks.append(f"WHEN {typed} NOT IN ({allowed}) THEN {listed} || {_shown(raw)}")
+        checks.append(
+            f"WHEN {typed} NOT IN ({allowed}) THEN coalesce({unsafe}, {listed} || {_shown(raw)})"
+        )
     if col.pattern is not None:
+        shown = f"{lit(f'does not match the pattern {col.pattern}: ')} || {_shown(raw)}"
         checks.append(
             f"WHEN NOT regexp_full_match({typed}, {lit(col.pattern)}) "
-            f"THEN {lit(f'does not match the pattern {col.pattern}: ')} || {_shown(raw)}"
+            f"THEN coalesce({unsafe}, {shown})"
         )
     if col.nonnegative:
         checks.append(f"WHEN {typed} < 0 THEN 'negative: ' || {_shown(raw)}")

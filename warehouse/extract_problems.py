@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from warehouse.extract_text import printable
+
+# Problems listed per check (per file and column); the rest are counted in one closing line so a
+# badly broken 40-million-row file cannot exhaust memory.
+CAP = 1000
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,12 +27,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """`file:row:column: message`, control characters from the extract written as escapes."""
         where = [self.file]
         if self.row is not None:
             where.append(str(self.row))
         if self.column:
             where.append(self.column)
-        return f"{':'.join(where)}: {self.message}"
+        return printable(f"{':'.join(where)}: {self.message}")
 
 
 class ExtractError(Exception):

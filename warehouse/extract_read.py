@@ -9,9 +9,9 @@ columns may be missing.
 
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import zipfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,24 @@ import duckdb
 import pyarrow as pa
 
 from warehouse import extract_spec as spec
+from warehouse.extract_files import folder_files, open_regular
 from warehouse.extract_kinds import DUCK_TYPES, lit, problem_expr, typed_expr
-from warehouse.extract_problems import Problem
+from warehouse.extract_problems import CAP, Problem
+from warehouse.extract_text import (
+    CONTROL,
+    MAX_LINE_BYTES,
+    encoding_message,
+    field_index,
+    first_undecodable,
+    header_end,
+    locate,
+    split_record,
+    text_problem,
+)
+
+MANIFEST_ROWS = 1000
+# How Excel writes a character XML cannot hold (ST_Xstring); openpyxl leaves it as it is.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 @dataclass(frozen=True)
@@ -81,40 +97,95 @@ def _stage_sql(table: spec.Table, index: dict[str, int], source: str) -> str:
 
 
 def _read_csv_header(path: Path, file: str, problems: list[Problem]) -> list[str] | None:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return next(csv.reader(fh))
-    except UnicodeDecodeError:
-        problems.append(Problem(file, 1, "", "the header is not UTF-8 text"))
-    except StopIteration:
+    """The header of a CSV file, or None after reporting why it cannot be read."""
+    with open_regular(path) as fh:
+        data = fh.read(MAX_LINE_BYTES + 1)
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if not data:
         problems.append(Problem(file, None, "", "the file is empty (no header line)"))
-    return None
+        return None
+    end = header_end(data)
+    if end is None and len(data) > MAX_LINE_BYTES:
+        names = split_record(data[:MAX_LINE_BYTES].decode("utf-8", errors="replace"))
+        message = f"the line is longer than {MAX_LINE_BYTES:,} bytes"
+        problems.append(Problem(file, 1, _name(names, len(names) - 1), message))
+        return None
+    line = data[: len(data) if end is None else end].removesuffix(b"\r")
+    bad = first_undecodable(line, complete=True)
+    if bad is not None:
+        before = line[:bad].decode("utf-8")
+        where = f"column {field_index(before) + 1}"  # its name is what cannot be read
+        message = encoding_message(line[bad : bad + 64])
+        problems.append(Problem(file, 1 + before.count("\n"), where, message))
+        return None
+    return split_record(line.decode("utf-8"))
 
 
-def _stage_csv(st: Staging, table: spec.Table, path: Path) -> None:
-    file = path.name
+def _name(header: list[str], index: int) -> str:
+    """How a problem names the column at 0-based `index` of a CSV header."""
+    name = header[index].strip() if 0 <= index < len(header) else ""
+    return name or f"column {index + 1}"
+
+
+def _csv_source(path: Path, width: int, rejects: str, *, padded: bool = False) -> str:
+    """SQL reading the CSV file `path` as text columns c0..c<width-1>, bad lines to `rejects`."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    return (
+        f"read_csv({lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
+        f"delim=',', quote='\"', escape='\"', encoding='utf-8', max_line_size={MAX_LINE_BYTES}, "
+        f"null_padding={str(padded).lower()}, store_rejects=true, "
+        f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')"
+    )
+
+
+def _bad_lines(st: Staging, path: Path, file: str, header: list[str], rejects: str) -> bool:
+    """Report the lines DuckDB could not read (at most CAP); True if there were any.
+
+    Lines that are not UTF-8 or too long are found again in the file, so they are named by
+    physical line and by the column the first offending byte falls in.
+    """
+    rows = st.con.execute(
+        "SELECT line, line_byte_position, column_idx, error_type, error_message, "  # noqa: S608
+        f"count(*) OVER () FROM {rejects} ORDER BY line LIMIT {CAP}"
+    ).fetchall()
+    found = {
+        kind: locate(path, [int(r[1]) - 1 for r in rows if r[3] == kind], encoding=encoding)
+        for kind, encoding in (("INVALID ENCODING", True), ("LINE SIZE OVER MAXIMUM", False))
+    }
+    named: set[int] = set()
+    for line, start, col_idx, kind, message, _ in rows:
+        spot = found.get(kind, {}).get(int(start) - 1)
+        if spot is not None and start in named:
+            continue  # one line, one problem: its first offending byte
+        named.add(start)
+        if spot is None:
+            name = header[col_idx - 1].strip() if col_idx and col_idx <= len(header) else ""
+            text = f"{str(kind).lower().replace('_', ' ')}: {message}"
+            st.problems.append(Problem(file, int(line), name, text))
+        elif kind == "INVALID ENCODING":
+            message = encoding_message(spot.found)
+            st.problems.append(Problem(file, spot.line, _name(header, spot.field), message))
+        else:
+            message = f"the line is longer than {MAX_LINE_BYTES:,} bytes"
+            st.problems.append(Problem(file, spot.line, _name(header, spot.field), message))
+    if rows and rows[0][5] > CAP:
+        more = rows[0][5] - CAP
+        st.problems.append(Problem(file, None, "", f"... and {more} more lines like these"))
+    if rows:
+        # Rows after a malformed line would get wrong line numbers; report only the lines.
+        st.problems.append(Problem(file, None, "", "fix the malformed lines to check the rest"))
+    return bool(rows)
+
+
+def _stage_csv(st: Staging, table: spec.Table, path: Path, file: str) -> None:
     header = _read_csv_header(path, file, st.problems)
     if header is None:
         return
     index = _header_index(header, table, file, st.problems)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     rejects = f"rej_{table.name}"
-    source = (
-        f"read_csv({lit(str(path))}, header=true, auto_detect=false, columns={columns}, "
-        f"delim=',', quote='\"', escape='\"', encoding='utf-8', store_rejects=true, "
-        f"rejects_table='{rejects}', rejects_scan='{rejects}_scan')"
-    )
+    source = _csv_source(path, len(header), rejects)
     st.con.execute(_stage_sql(table, index, source)).fetchall()
-    bad_lines = st.con.execute(
-        f"SELECT line, column_idx, error_type, error_message FROM {rejects} ORDER BY line"  # noqa: S608
-    ).fetchall()
-    for line, col_idx, kind, message in bad_lines:
-        name = str(header[col_idx - 1]).strip() if col_idx and col_idx <= len(header) else ""
-        text = f"{str(kind).lower().replace('_', ' ')}: {message}"
-        st.problems.append(Problem(file, int(line), name, text))
-    if bad_lines:
-        # Rows after a malformed line would get wrong line numbers; report only the lines.
-        st.problems.append(Problem(file, None, "", "fix the malformed lines to check the rest"))
+    if _bad_lines(st, path, file, header, rejects):
         return
     _register(st, table, file, index)
 
@@ -144,7 +215,13 @@ def cell_text(value: Any) -> str | None:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return _EXCEL_ESCAPE.sub(_control_unescaped, str(value))
+
+
+def _control_unescaped(match: re.Match[str]) -> str:
+    """A control character Excel wrote as `_x0001_` is that character, to be refused as one."""
+    char = chr(int(match.group(1), 16))
+    return char if CONTROL.fullmatch(char) else match.group()
 
 
 def _sheet_rows(ws: Any) -> list[list[str | None]]:
@@ -154,8 +231,7 @@ def _sheet_rows(ws: Any) -> list[list[str | None]]:
     return rows
 
 
-def _stage_sheet(st: Staging, table: spec.Table, ws: Any, file: str) -> None:
-    rows = _sheet_rows(ws)
+def _stage_sheet(st: Staging, table: spec.Table, rows: list[list[str | None]], file: str) -> None:
     if not rows:
         st.problems.append(Problem(file, None, "", "the sheet is empty (no header row)"))
         return
@@ -189,7 +265,11 @@ def _manifest(st: Staging, rows: list[list[Any]], file: str) -> None:
     for line, row in enumerate(rows[1:], start=2):
         key = (row[k] or "").strip() if k < len(row) else ""
         value = (row[v] or "").strip() if v < len(row) else ""
-        if not key:
+        cells = (("key", key), ("value", value))
+        unsafe = [(c, why) for c, text in cells if (why := text_problem(text))]
+        for column, why in unsafe:
+            st.problems.append(Problem(file, line, column, why))
+        if not key or any(column == "key" for column, _ in unsafe):
             continue
         if key in st.manifest:
             first = st.manifest[key][1]
@@ -198,32 +278,48 @@ def _manifest(st: Staging, rows: list[list[Any]], file: str) -> None:
         st.manifest[key] = (value, line)
 
 
+def _stage_manifest_csv(st: Staging, path: Path, file: str) -> None:
+    st.manifest_file = file
+    header = _read_csv_header(path, file, st.problems)
+    if header is None:
+        return
+    source = _csv_source(path, len(header), "rej_manifest", padded=True)
+    rows = st.con.execute(f"SELECT * FROM {source} LIMIT {MANIFEST_ROWS + 1}").fetchall()  # noqa: S608
+    if _bad_lines(st, path, file, header, "rej_manifest"):
+        return
+    if len(rows) > MANIFEST_ROWS:
+        message = f"the manifest has more than {MANIFEST_ROWS:,} rows"
+        st.problems.append(Problem(file, None, "", message))
+        return
+    _manifest(st, [header, *(list(r) for r in rows)], file)
+
+
 def _stage_folder(st: Staging, src: Path) -> None:
-    files = {p.name: p for p in src.iterdir() if p.is_file()}
-    manifest = files.get("manifest.csv")
-    if manifest is None:
+    found = folder_files(src)
+    wanted = ["manifest.csv", *(f"{t.name}.csv" for t in spec.TABLES)]
+    for name in wanted:
+        if name in found.refused:
+            st.problems.append(Problem(name, None, "", found.refused[name]))
+    manifest = found.files.get("manifest.csv")
+    if manifest is not None:
+        _stage_manifest_csv(st, manifest, "manifest.csv")
+    elif "manifest.csv" not in found.refused:
         st.problems.append(Problem("manifest.csv", None, "", "required table is missing"))
-    else:
-        try:
-            with manifest.open(encoding="utf-8-sig", newline="") as fh:
-                _manifest(st, list(csv.reader(fh)), manifest.name)
-        except UnicodeDecodeError:
-            st.problems.append(Problem(manifest.name, None, "", "the file is not UTF-8 text"))
     for table in spec.TABLES:
-        path = files.get(f"{table.name}.csv")
+        name = f"{table.name}.csv"
+        path = found.files.get(name)
         if path is not None:
-            _stage_csv(st, table, path)
-        elif table.required:
-            st.problems.append(Problem(f"{table.name}.csv", None, "", "required table is missing"))
+            _stage_csv(st, table, path, name)
+        elif table.required and name not in found.refused:
+            st.problems.append(Problem(name, None, "", "required table is missing"))
 
 
 def _stage_workbook(st: Staging, src: Path) -> None:
     import openpyxl  # only workbook extracts need it
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(src, read_only=True, data_only=True)
-    except (OSError, KeyError, InvalidFileException, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, key, value) on a broken file
         st.problems.append(Problem(src.name, None, "", f"not a readable .xlsx workbook: {exc}"))
         return
     try:
@@ -236,10 +332,15 @@ def _stage_workbook(st: Staging, src: Path) -> None:
                 if required:
                     st.problems.append(Problem(file, None, "", "required sheet is missing"))
                 continue
+            try:
+                rows = _sheet_rows(ws)
+            except Exception as exc:  # a sheet's XML is parsed only now, row by row
+                st.problems.append(Problem(file, None, "", f"not a readable sheet: {exc}"))
+                continue
             if name == "manifest":
-                _manifest(st, [list(r) for r in _sheet_rows(ws)], file)
+                _manifest(st, [list(r) for r in rows], file)
             else:
-                _stage_sheet(st, spec.TABLES_BY_NAME[name], ws, file)
+                _stage_sheet(st, spec.TABLES_BY_NAME[name], rows, file)
     finally:
         book.close()
 

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from warehouse import build, schema
 from warehouse.engine import atomic_write, duckdb_path, is_duckdb
 from warehouse.extract_check import check_extract
 from warehouse.extract_cutoff import cut_late_rows
+from warehouse.extract_files import folder_files, open_regular
 from warehouse.extract_problems import ExtractError, Problem, format_problems
 from warehouse.extract_read import Staging, stage_extract
 from warehouse.load_write import (
@@ -38,6 +38,7 @@ from warehouse.load_write import (
     write_source,
 )
 from warehouse.portal.decisions import approved_for_build
+from warehouse.scratch import load_folder
 from warehouse.settings import Settings
 
 __all__ = ["ExtractError", "LoadResult", "Problem", "format_problems", "load_extract", "rebuild"]
@@ -79,15 +80,21 @@ class _Digest(threading.Thread):
 
 
 def extract_sha256(src: Path, stop: threading.Event | None = None) -> str:
-    """SHA-256 over a workbook's bytes, or over a folder's CSV files (sorted names and bytes)."""
+    """SHA-256 over a workbook's bytes, or over a folder's CSV files (sorted names and bytes).
+
+    Only the files the load may read count (`extract_files`): never a pipe, a device or a file
+    that a link leads to outside the folder.
+    """
     h = hashlib.sha256()
-    files = (
-        sorted(p for p in src.iterdir() if p.suffix.lower() == ".csv") if src.is_dir() else [src]
-    )
-    for path in files:
+    if src.is_dir():
+        readable = folder_files(src).files
+        files = [(n, readable[n]) for n in sorted(readable) if Path(n).suffix.lower() == ".csv"]
+    else:
+        files = [(src.name, src)]
+    for name, path in files:
         if src.is_dir():
-            h.update(path.name.encode() + b"\0" + path.stat().st_size.to_bytes(8, "big"))
-        with path.open("rb") as fh:
+            h.update(name.encode() + b"\0" + path.stat().st_size.to_bytes(8, "big"))
+        with open_regular(path) as fh:
             while chunk := fh.read(1 << 22):
                 if stop is not None and stop.is_set():
                     return ""
@@ -96,23 +103,25 @@ def extract_sha256(src: Path, stop: threading.Event | None = None) -> str:
 
 
 @contextlib.contextmanager
-def _staging() -> Iterator[duckdb.DuckDBPyConnection]:
-    with tempfile.TemporaryDirectory(prefix="postloan-staging-") as tmp:
-        con = duckdb.connect(config={"memory_limit": STAGING_MEMORY, "temp_directory": tmp})
-        # A compressed in-memory database holds a 1M-contract extract in about half the memory.
-        con.execute("ATTACH ':memory:' AS staging (COMPRESS); USE staging").fetchall()
-        try:
-            yield con
-        finally:
-            con.close()
+def _staging(scratch: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    spill = scratch / "staging"
+    con = duckdb.connect(config={"memory_limit": STAGING_MEMORY, "temp_directory": str(spill)})
+    # A compressed in-memory database holds a 1M-contract extract in about half the memory.
+    con.execute("ATTACH ':memory:' AS staging (COMPRESS); USE staging").fetchall()
+    try:
+        yield con
+    finally:
+        con.close()
 
 
-def _write(conn: Connection, st: Staging, url: str, say: Callable[[str], None]) -> dict[str, int]:
+def _write(
+    conn: Connection, st: Staging, url: str, scratch: Path, say: Callable[[str], None]
+) -> dict[str, int]:
     reset_tables(conn, WRITE_LAYERS)
     path = duckdb_path(url) if is_duckdb(url) else None
     if path is not None:
         copy_duckdb_portal(conn, path)  # the new file starts empty; keep the load history
-    counts = write_source(conn, st, say)
+    counts = write_source(conn, st, say, scratch)
     for name in schema.SOURCE_TABLES:
         counts.setdefault(name, 0)
     create_indexes(conn, ["source"])
@@ -163,7 +172,7 @@ def load_extract(
     digest = _Digest(src)
     digest.start()
     try:
-        with _staging() as con:
+        with load_folder() as scratch, _staging(scratch) as con:
             say(f"reading {src.name}")
             st = stage_extract(src, con)
             say("checking the extract")
@@ -176,7 +185,7 @@ def load_extract(
                 shown = ", ".join(f"{name} {n:,}" for name, n in sorted(late.items()) if n)
                 say(f"rows dated after as_of {as_of}, not loaded: {shown}")
             with atomic_write(url, start_empty=True) as conn:
-                counts = _write(conn, st, url, say)
+                counts = _write(conn, st, url, scratch, say)
                 con.close()  # free the staging memory before the build
                 say(f"building contract_month as of {as_of}")
                 if committee:

@@ -114,10 +114,16 @@ def _executemany(conn: Connection, st: Staging, table: sa.Table, select: str) ->
         conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
 
 
-def write_source(conn: Connection, st: Staging, say: Callable[[str], None]) -> dict[str, int]:
-    """Insert every staged table into its (empty) source table; the row counts by table."""
+def write_source(
+    conn: Connection, st: Staging, say: Callable[[str], None], scratch: Path | None = None
+) -> dict[str, int]:
+    """Insert every staged table into its (empty) source table; the row counts by table.
+
+    PostgreSQL's COPY files go to a folder in `scratch` (the load's scratch folder, swept if the
+    load is killed), or to a temporary folder of their own.
+    """
     counts: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(prefix="postloan-copy-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="copy-", dir=scratch) as tmp:
         for name, staged in st.tables.items():
             table = schema.SOURCE_TABLES[name]
             say(f"writing {name} ({staged.rows:,} rows)")

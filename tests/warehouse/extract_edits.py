@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -55,6 +56,16 @@ def append_line(table: str, line: str) -> Edit:
     return edit
 
 
+def add_column(table: str, column: str, value: str) -> Edit:
+    """An edit adding a column at the end of a file, `value` in every row."""
+
+    def edit(folder: Path) -> None:
+        rows = read_rows(folder, table)
+        write_rows(folder, table, [[*rows[0], column], *([*r, value] for r in rows[1:])])
+
+    return edit
+
+
 def drop_column(table: str, column: str) -> Edit:
     """An edit removing one column from a file."""
 
@@ -79,6 +90,38 @@ def drop_rows(table: str, first: str) -> Edit:
 def remove_file(table: str) -> Edit:
     """An edit deleting a table's file."""
     return lambda folder: (folder / f"{table}.csv").unlink()
+
+
+def reencode_line(table: str, line: int, encoding: str) -> Edit:
+    """An edit writing physical line `line` (the header is line 1) of a file in `encoding`."""
+
+    def edit(folder: Path) -> None:
+        path = folder / f"{table}.csv"
+        lines = path.read_bytes().split(b"\n")
+        lines[line - 1] = lines[line - 1].decode("utf-8").encode(encoding)
+        path.write_bytes(b"\n".join(lines))
+
+    return edit
+
+
+def replace_file(table: str, kind: str) -> Edit:
+    """An edit putting something else where a table's file was: `fifo` (a named pipe), `folder`,
+    `link_outside` (a link to a copy of the file outside the extract folder) or `link_inside`
+    (a link to a copy inside it, under another name)."""
+
+    def edit(folder: Path) -> None:
+        path = folder / f"{table}.csv"
+        copy = (folder.parent if kind == "link_outside" else folder) / f"{table}-copy.txt"
+        shutil.copyfile(path, copy)
+        path.unlink()
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "folder":
+            path.mkdir()
+        else:
+            path.symlink_to(copy)
+
+    return edit
 
 
 def extract(tmp_path: Path, *edits: Edit) -> Path:

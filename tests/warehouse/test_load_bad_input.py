@@ -3,6 +3,8 @@ column, all problems at once, and the warehouse does not change, on DuckDB and o
 
 from __future__ import annotations
 
+import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,14 @@ import pytest
 from tests.warehouse.extract_edits import (
     FIXTURE,
     Edit,
+    add_column,
     append_line,
     drop_column,
     drop_rows,
     extract,
+    reencode_line,
     remove_file,
+    replace_file,
     set_cell,
     snapshot,
     to_workbook,
@@ -170,6 +175,90 @@ BAD_INPUTS: dict[str, tuple[list[Edit], list[Where], str]] = {
         [("receipts.csv", 3, "amount")],
         "more than 2 decimals: '1050.005'",
     ),
+    # Extracts that cannot hurt (docs/extract-format.md, "What is refused").
+    "nul_in_a_cell": (
+        [set_cell("contracts", 3, "asset_category", "veh\x00icle")],
+        [("contracts.csv", 3, "asset_category")],
+        "control character U+0000 at character 4 (not allowed in a cell)",
+    ),
+    "control_character_in_a_text_cell": (
+        [set_cell("lessees", 3, "name", "张\x01三")],
+        [("lessees.csv", 3, "name")],
+        "control character U+0001 at character 2",
+    ),
+    "escape_sequence_in_a_text_cell": (
+        [set_cell("collections", 2, "collector", "\x1b[2J王五")],
+        [("collections.csv", 2, "collector")],
+        "control character U+001B at character 1",
+    ),
+    "del_in_a_code_cell": (
+        [set_cell("lessees", 2, "lessee_type", "corporate\x7f")],
+        [("lessees.csv", 2, "lessee_type")],
+        "control character U+007F at character 10",
+    ),
+    "c1_control_in_a_date_cell": (
+        [set_cell("receipts", 4, "received_date", "2024-04-15\x85")],
+        [("receipts.csv", 4, "received_date")],
+        "control character U+0085 at character 11",
+    ),
+    "control_character_in_the_manifest": (
+        [set_cell("manifest", 3, "value", "示例\x00融资租赁有限公司")],
+        [("manifest.csv", 3, "value")],
+        "control character U+0000 at character 3",
+    ),
+    "line_of_200_kib": (
+        [set_cell("lessees", 3, "name", "x" * 200 * 1024)],
+        [("lessees.csv", 3, "name")],
+        "longer than 32,767 characters (204800)",
+    ),
+    "manifest_line_of_200_kib": (
+        [append_line("manifest", "note," + "说明" * 100 * 1024)],
+        [("manifest.csv", 6, "value")],
+        "longer than 32,767 characters (204800)",
+    ),
+    "line_longer_than_2_mib": (
+        [append_line("receipts", "R14,C1,2024-06-20," + "1" * (2 << 20))],
+        [("receipts.csv", None, ""), ("receipts.csv", 15, "amount")],
+        "the line is longer than 2,097,152 bytes",
+    ),
+    "gbk_on_line_3": (
+        [reencode_line("lessees", 3, "gbk")],
+        [("lessees.csv", None, ""), ("lessees.csv", 3, "name")],
+        "not UTF-8 text: bytes D5 C5...; save the file as UTF-8 (it looks like GBK/GB18030)",
+    ),
+    "gbk_after_a_quoted_line_break": (
+        [
+            set_cell("lessees", 2, "name", "华东机械\n制造有限公司"),
+            reencode_line("lessees", 4, "gbk"),
+        ],
+        [("lessees.csv", None, ""), ("lessees.csv", 4, "name")],  # DuckDB counts it as row 3
+        "not UTF-8 text: bytes D5 C5",
+    ),
+    "gbk_in_a_later_column": (
+        [reencode_line("contracts", 4, "gbk")],
+        [("contracts.csv", None, ""), ("contracts.csv", 4, "branch")],
+        "not UTF-8 text: bytes C9 CF",
+    ),
+    "gbk_in_the_header": (
+        [add_column("receipts", "备注", ""), reencode_line("receipts", 1, "gbk")],
+        [("receipts.csv", 1, "column 5")],
+        "not UTF-8 text: bytes B1 B8",
+    ),
+    "symlink_to_a_file_outside_the_folder": (
+        [replace_file("receipts", "link_outside")],
+        [("receipts.csv", None, "")],
+        "a symbolic link to a file outside the extract folder",
+    ),
+    "fifo_as_a_table_file": (
+        [replace_file("provisions", "fifo")],
+        [("provisions.csv", None, "")],
+        "a named pipe (FIFO), not a regular file",
+    ),
+    "folder_named_like_a_table_file": (
+        [replace_file("contracts", "folder")],
+        [("contracts.csv", None, "")],
+        "a folder, not a regular file",
+    ),
 }
 
 
@@ -203,3 +292,73 @@ def test_all_problems_are_reported_at_once(duckdb_url: str, tmp_path: Path) -> N
     with pytest.raises(ExtractError) as caught:
         load_extract(extract(tmp_path, *edits), duckdb_url, SETTINGS)
     assert len(caught.value.problems) == 3
+
+
+WORKBOOK_CASES: dict[str, tuple[Edit, Where, str]] = {
+    "del_in_a_text_cell": (
+        set_cell("lessees", 3, "name", "张\x7f三"),
+        ("book.xlsx:lessees", 3, "name"),
+        "control character U+007F at character 2",
+    ),
+    # Excel writes a control character in a cell as _x0001_; openpyxl hands that text over as is.
+    "excel_escaped_control_character": (
+        set_cell("guarantors", 2, "name", "孙_x0001_八"),
+        ("book.xlsx:guarantors", 2, "name"),
+        "control character U+0001 at character 2",
+    ),
+    "c1_control_in_the_manifest": (
+        set_cell("manifest", 3, "value", "示例\x85融资租赁有限公司"),
+        ("book.xlsx:manifest", 3, "value"),
+        "control character U+0085 at character 3",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WORKBOOK_CASES, ids=str)
+def test_workbook_cells_follow_the_same_rules(case: str, db_url: str, tmp_path: Path) -> None:
+    edit, where, message = WORKBOOK_CASES[case]
+    load_extract(FIXTURE, db_url, SETTINGS)
+    before = snapshot(db_url)
+    book = to_workbook(extract(tmp_path, edit), tmp_path / "book.xlsx")
+    with pytest.raises(ExtractError) as caught:
+        load_extract(book, db_url, SETTINGS)
+    problems = caught.value.problems
+    assert _where(problems) == [where], format_problems(problems)
+    assert message in problems[0].message
+    assert snapshot(db_url) == before
+
+
+def test_a_sheet_that_is_not_xml_is_reported_not_raised(duckdb_url: str, tmp_path: Path) -> None:
+    book = to_workbook(extract(tmp_path), tmp_path / "book.xlsx")
+    with zipfile.ZipFile(book) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = next(n for n, d in parts.items() if "华东机械制造有限公司".encode() in d)
+    parts[sheet] = parts[sheet].replace("华东机械".encode(), b"&#1;")  # not a character XML allows
+    with zipfile.ZipFile(book, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(ExtractError) as caught:
+        load_extract(book, duckdb_url, SETTINGS)
+    problems = caught.value.problems
+    assert _where(problems) == [("book.xlsx:lessees", None, "")], format_problems(problems)
+    assert problems[0].message.startswith("not a readable sheet: ")
+
+
+def test_what_is_not_a_table_is_left_alone(duckdb_url: str, tmp_path: Path) -> None:
+    """A link inside the folder is read like its file; extra pipes, folders and long extra
+    columns are ignored (the digest never opens a pipe, so nothing blocks)."""
+    src = extract(
+        tmp_path,
+        replace_file("receipts", "link_inside"),
+        add_column("provisions", "说明" * 70_000, "x" * 40_000),
+    )
+    os.mkfifo(src / "notes.csv")
+    (src / "old.csv").mkdir()
+    result = load_extract(src, duckdb_url, SETTINGS)
+    assert result.row_counts["receipts"] == 13
+    assert result.row_counts["provisions"] == 2
+
+
+def test_printed_problems_never_carry_control_characters() -> None:
+    problem = Problem("lessees.csv", 3, "name\x00", "unknown reference: lessee_id=\x1b[2J\n")
+    assert str(problem) == "lessees.csv:3:name\\x00: unknown reference: lessee_id=\\x1b[2J\\x0a"

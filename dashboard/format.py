@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 WAN = Decimal(10000)
@@ -62,9 +63,12 @@ def count_or_dash(value: object) -> str:
 
 
 def _one_type(values: pd.Series) -> list[object]:
-    """A column as shown: when "—" (or other text) sits beside dates or numbers, all as text."""
+    """A column as shown: when "—" (or other text) sits beside dates or numbers, all as text.
+
+    Flags are left alone: they are put in words later, in the reader's language (committee pack).
+    """
     texts = [isinstance(v, str) for v in values]
-    if any(texts) and not all(texts):
+    if any(texts) and not all(texts) and not any(isinstance(v, bool | np.bool_) for v in values):
         return [v if isinstance(v, str) else str(v) for v in values]
     return list(values)
 

@@ -74,3 +74,20 @@ def test_manifest_keys_and_entity_types_are_documented() -> None:
 def test_every_kind_is_documented() -> None:
     for kind in spec.KINDS:
         assert re.search(rf"^\| {kind} \|", DOC, re.M), f"kind {kind} not in the units table"
+
+
+def test_what_is_refused_states_the_limits_the_loader_applies() -> None:
+    from warehouse import extract_read, extract_text
+
+    match = re.search(r"^## What is refused\n(.*?)(?=^## |\Z)", DOC, re.M | re.S)
+    assert match, "docs/extract-format.md has no section ## What is refused"
+    section = match.group(1)
+    for limit in (extract_text.MAX_CELL_CHARS, extract_text.MAX_LINE_BYTES):
+        assert f"**{limit:,} " in section
+    assert f"at most {extract_read.MANIFEST_ROWS:,} rows" in section
+    for code in ("U+0000", "U+001F", "U+007F", "U+0080", "U+009F"):
+        assert code in section
+    refused = "".join(chr(c) for c in range(0x100) if extract_text.CONTROL.match(chr(c)))
+    assert refused == "".join(
+        chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if chr(c) not in "\t\n\r"
+    )

@@ -241,6 +241,13 @@ def test_unknown_usernames_are_counted_and_locked_like_accounts(store: Engine) -
     assert '"failures": 1' in _audit(store)[-1][2]
 
 
+def test_a_username_with_a_nul_byte_is_refused_like_any_unknown_name(store: Engine) -> None:
+    """PostgreSQL text cannot hold NUL: the attempt is counted under the visible form ␀."""
+    outcome = _sign_in(store, PASSWORD, NINE, name="evil\x00user")
+    assert (outcome.outcome, outcome.reason) == ("refused", "unknown")
+    assert _audit(store)[-1][:2] == ("evil\u2400user", "sign_in_failed")
+
+
 @pytest.mark.parametrize(
     ("password", "code"),
     [

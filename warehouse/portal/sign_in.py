@@ -86,7 +86,9 @@ def authenticate(
     """
     at = now or utc_now()
     extra = dict(client or {})
-    name = (username or "").strip()[:64]
+    # PostgreSQL text cannot hold NUL: such a name is counted under its visible form (as the
+    # audit trail stores it), so the attempt is refused like any other instead of failing.
+    name = (username or "").strip()[:64].replace("\x00", "\u2400")
     limits = (max_failed, lockout_minutes)
     with engine.begin() as conn:
         row = row_of(conn, name) if USERNAME.match(name) else None
@@ -126,20 +128,21 @@ def _count(
     extra: dict[str, object],
     reason: str,
 ) -> SignIn:
-    """Record failure number `failures` of `name` in `table`; lock at the limit. Audited."""
+    """Record failure number `failures` of `name` in `table`; lock at the limit. Audited.
+
+    The account row is written before the audit rows: the trail's chain lock is taken last, so
+    a transaction holding it never waits for an account row (no deadlock with user admin).
+    """
     max_failed, lockout_minutes = limits
-    audit.record(
-        conn,
-        actor=name,
-        action="sign_in_failed",
-        details={"reason": reason, "failures": failures, **extra},
-    )
     key = table.c.username == name
+    failed = {"reason": reason, "failures": failures, **extra}
     if failures < max_failed:
         conn.execute(table.update().where(key).values(failed_logins=failures))
+        audit.record(conn, actor=name, action="sign_in_failed", details=failed)
         return _refused(reason)
     until = at + timedelta(minutes=lockout_minutes)
     conn.execute(table.update().where(key).values(failed_logins=0, locked_until=until))
+    audit.record(conn, actor=name, action="sign_in_failed", details=failed)
     details = {"failures": failures, "minutes": lockout_minutes, **extra}
     if reason == "unknown":
         details["reason"] = reason

@@ -56,7 +56,7 @@ run: $(STAMP) $(CJK_FONT) $(WAREHOUSE)  ## serve the dashboard on http://localho
 		     rm -f $(WAREHOUSE); $(MAKE) --no-print-directory $(WAREHOUSE); }
 	export POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}"; \
 	$(BIN)/postloan user init; \
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run dashboard/server.py --server.port $(PORT) --server.headless true
 
 # PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests;
 # LibreOffice Calc (headless) for the workbook tests.

@@ -1,34 +1,45 @@
 """Who is signed in and what they may open: the check every page runs at its top.
 
-The signed-in user lives in the Streamlit session under `SESSION_KEY`, its sign-in and last-seen
-times under `TIMES_KEY`. `guard(script)` is the one gate: it shows the sign-in form (then
-`st.stop()`) to anyone not signed in, signs out a session past its idle or absolute timeout or
-whose account was disabled, and refuses with a clear message anyone holding none of the roles the
-page declares in `dashboard.page_registry.PAGES`. Hidden pages still open by URL, so the gate runs
-in the page itself, never only in the navigation. Every sign-in, failure, lockout, sign-out,
-expiry and refusal is written to the audit trail.
+A signed-in session lives server-side (`warehouse.portal.sessions`, table `web_sessions`) and is
+bound to an HttpOnly cookie the server sets after sign-in (`dashboard.http_session`). Every script
+run reads the cookie of its own connection (`dashboard.session_cookie`) and asks the store whether
+that session is alive: not signed out, not idle past `access.idle_minutes`, not older than
+`access.absolute_hours`, its account unchanged since sign-in (a disable, lockout, role, scope or
+password change ends it). The Streamlit session only caches the answer (`SESSION_KEY`), so a
+client replaying someone's session id without the cookie gets the sign-in form, while a reload, a
+new tab or a pasted link of the signed-in browser stays signed in. `guard(script)` is the one
+gate: it shows the sign-in form (then `st.stop()`) to anyone not signed in, and refuses with a
+clear message anyone holding none of the roles the page declares in
+`dashboard.page_registry.PAGES`. Hidden pages still open by URL, so the gate runs in the page
+itself, never only in the navigation. An open page re-checks its session every
+`session_cookie.WATCH_SECONDS` without a click and clears itself when it ended. Every sign-in,
+failure, lockout, sign-out, expiry and refusal is written to the audit trail.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import access_form, portal_store
+from dashboard import access_form, portal_store, session_cookie
 from dashboard.i18n import normalise_lang, t
 from dashboard.page_registry import page_spec
-from warehouse.portal import audit, sign_in, utc_now
+from warehouse.portal import audit, sessions, sign_in, utc_now
 from warehouse.portal import users as accounts
 
 ROLES: tuple[str, ...] = accounts.ROLES
 SESSION_KEY = "postloan.user"
 TIMES_KEY = "postloan.session"
 NOTICE_KEY = "postloan.notice"
+WEB_KEY = "postloan.web_session"  # id of the web session (cookie) this Streamlit session runs as
+CHECKED_KEY = "postloan.checked"  # the entry script checked the cookie in this run
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 # dashboard.widgets.LANG_KEY: widgets builds on this module, so the name is repeated here.
@@ -36,6 +47,8 @@ LANG_KEY = "lang"
 
 # The clock every timeout reads; tests pass their own to `guard(now=...)` or `expiry(...)`.
 clock: Callable[[], datetime] = utc_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,10 @@ class User:
 
 
 def current_user() -> User | None:
-    """The user signed in to this session, if any."""
+    """The user signed in to this session, if any (checked against this run's cookie)."""
     user = st.session_state.get(SESSION_KEY)
+    if user is None and not st.session_state.get(CHECKED_KEY) and session_cookie.current_cookie():
+        user = session_user()  # a script that skipped the entry script's check
     return user if isinstance(user, User) else None
 
 
@@ -86,25 +101,8 @@ def expiry(
     times: SessionTimes, now: datetime, idle_minutes: int, absolute_hours: int
 ) -> str | None:
     """`"absolute"` or `"idle"` when the session is past that timeout at `now`, else None."""
-    if now - times.signed_in_at > timedelta(hours=absolute_hours):
-        return "absolute"
-    if now - times.last_seen > timedelta(minutes=idle_minutes):
-        return "idle"
-    return None
-
-
-def start_session(user: User, method: str, now: datetime) -> None:
-    """Put `user` into this browser session as signed in at `now`."""
-    st.session_state[SESSION_KEY] = user
-    st.session_state[TIMES_KEY] = SessionTimes(now, now, method)
-    st.session_state.pop(NOTICE_KEY, None)
-
-
-def _clear_session() -> None:
-    # Everything but the language goes: filters, widget state and drill-downs of the last user.
-    for key in list(st.session_state.keys()):
-        if key != LANG_KEY:
-            del st.session_state[key]
+    over = sessions.expiry(times.signed_in_at, times.last_seen, now, idle_minutes, absolute_hours)
+    return over or None
 
 
 def client() -> dict[str, str]:
@@ -131,16 +129,29 @@ def _audit(actor: str, action: str, target: str = "", **details: object) -> None
     audit.record(portal_store.portal(), actor=actor, action=action, target=target, details=details)
 
 
-def sign_out(reason: str = "user") -> None:
-    """End this session (audited): `user` signs out, `idle`/`absolute` expire, `revoked`."""
-    user = current_user()
-    times = st.session_state.get(TIMES_KEY)
-    if user is not None:
-        action = "sign_out" if reason in {"user", "revoked"} else "session_expired"
-        _audit(user.username, action, reason=reason)
-    _clear_session()
-    if isinstance(times, SessionTimes) and times.method == "oidc":
-        st.logout()
+def _limits() -> dict[str, int]:
+    cfg = portal_store.settings()
+    return {
+        "idle_minutes": int(cfg["access.idle_minutes"]),
+        "absolute_hours": int(cfg["access.absolute_hours"]),
+    }
+
+
+# The notice a session's end leaves for the sign-in form, by `sessions` reason.
+ENDED_NOTICE = {
+    "idle": "auth.expired_idle",
+    "absolute": "auth.expired_absolute",
+    "account": "auth.revoked",
+    "revoked": "auth.session_gone",
+}
+
+
+def _clear_session() -> None:
+    # Everything but the language goes: filters, widget state and drill-downs of the last user.
+    for key in list(st.session_state.keys()):
+        if key != LANG_KEY:
+            with contextlib.suppress(KeyError):  # a widget's value not yet set this run
+                del st.session_state[key]
 
 
 def _deny(key: str, **values: object) -> None:
@@ -148,8 +159,125 @@ def _deny(key: str, **values: object) -> None:
     st.session_state[NOTICE_KEY] = (key, values)
 
 
+def _ended(found: sessions.WebSession, known: bool) -> None:
+    """Record and announce a session found ended; clear this Streamlit session."""
+    limits = _limits()
+    if found.reason in {"idle", "absolute"}:
+        _audit(found.username, "session_expired", reason=found.reason)
+    elif found.reason == "account":
+        _audit(found.username, "sign_out", reason="revoked")
+    oidc = found.method == "oidc" and found.reason != "revoked"
+    if known:
+        _clear_session()
+    if known or found.reason != "revoked":  # else: a notice left by the sign-out stays
+        minutes, hours = limits["idle_minutes"], limits["absolute_hours"]
+        _deny(ENDED_NOTICE[found.reason], minutes=minutes, hours=hours)
+    if oidc:
+        st.logout()  # else the identity provider's cookie would sign the user straight back in
+
+
+def _without_cookie(now: datetime) -> None:
+    """A signed-in Streamlit session run by a connection without a live cookie: end it.
+
+    The browser that signed in always sends its cookie, so this is another client holding the
+    session's id (a replay): the web session is revoked, the attempt audited with its address.
+    """
+    web_id = st.session_state.get(WEB_KEY)
+    user = st.session_state.get(SESSION_KEY)
+    if isinstance(web_id, str):
+        sessions.revoke_session(portal_store.portal(), web_id, "no_cookie", now)
+    if user is not None:
+        _audit(user.username, "sign_out", reason="no_cookie")
+        log.warning("session of %s ran without its cookie: revoked", user.username)
+    _clear_session()
+
+
+def _user_of_session(found: sessions.WebSession) -> User | None:
+    """The User an alive web session stands for (account or identity provider), if still so."""
+    if found.method == "password":
+        account = accounts.get_account(portal_store.portal(), found.username)
+        return None if account is None or account.disabled else user_of(account)
+    from dashboard import oidc  # here: oidc builds on User, defined above
+
+    claims = oidc.signed_in_claims()
+    if claims is None:
+        return None
+    cfg = portal_store.settings()
+    user = oidc.claims_user(
+        claims, str(cfg["access.oidc_roles_claim"]), str(cfg["access.oidc_branches_claim"])
+    )
+    return user if user.username == found.username and user.roles else None
+
+
+def session_user(now: datetime | None = None) -> User | None:
+    """The signed-in user of this run, from the cookie of its connection (checked, seen now)."""
+    at = now or clock()
+    reference = session_cookie.current_cookie()
+    known = SESSION_KEY in st.session_state or WEB_KEY in st.session_state
+    found = sessions.check(portal_store.portal(), reference, at, touch=True, **_limits())
+    user = None
+    if found is not None and found.alive:
+        user = _user_of_session(found)
+        if user is None:  # the account or the identity provider no longer vouches for it
+            sessions.revoke(portal_store.portal(), reference, "account", at)
+            found = replace(found, reason="account")
+    if found is None and known:
+        _without_cookie(at)
+    elif found is not None and not found.alive:
+        _ended(found, known)
+    elif user is not None and found is not None:
+        if st.session_state.get(WEB_KEY) != found.session_id:
+            _clear_session()  # a new sign-in in this browser: nothing of the previous one stays
+            st.session_state[WEB_KEY] = found.session_id
+        st.session_state[SESSION_KEY] = user
+        st.session_state[TIMES_KEY] = SessionTimes(found.signed_in_at, at, found.method)
+    st.session_state[CHECKED_KEY] = True
+    return user
+
+
+def session_alive() -> bool:
+    """True while this run's cookie names a session alive now (not counted as activity)."""
+    try:
+        found = sessions.check(
+            portal_store.portal(),
+            session_cookie.current_cookie(),
+            clock(),
+            touch=False,
+            **_limits(),
+        )
+    except sa.exc.SQLAlchemyError:
+        return False  # the full run that follows says the store is down
+    return found is not None and found.alive
+
+
+def sign_out(reason: str = "user") -> None:
+    """End this session (audited): revoke its cookie's session in the store and clear it."""
+    user = current_user()
+    times = st.session_state.get(TIMES_KEY)
+    sessions.revoke(portal_store.portal(), session_cookie.current_cookie(), reason, clock())
+    if user is not None:
+        _audit(user.username, "sign_out", reason=reason)
+    _clear_session()
+    if isinstance(times, SessionTimes) and times.method == "oidc":
+        st.logout()
+
+
+def begin_session(user: User, method: str, lang: str, now: datetime, since: datetime) -> None:
+    """Record the signed-in session, hand the browser its one-time token, and stop the run."""
+    token = sessions.begin(
+        portal_store.portal(),
+        user.username,
+        method,
+        now,
+        signed_in_at=since,
+        absolute_hours=_limits()["absolute_hours"],
+    )
+    session_cookie.continue_to_session(token, t("auth.continuing", lang))
+    st.stop()
+
+
 def _sign_in_with_password(lang: str, now: datetime) -> None:
-    """Draw the sign-in form; on a good password start the session and rerun."""
+    """Draw the sign-in form; on a good password start the session (the cookie follows)."""
     notice = st.session_state.pop(NOTICE_KEY, None)
     submitted = access_form.sign_in_form(lang, notice)
     if submitted is None:
@@ -169,8 +297,7 @@ def _sign_in_with_password(lang: str, now: datetime) -> None:
         client=client(),
     )
     if result.ok and result.account is not None:
-        start_session(user_of(result.account), "password", now)
-        st.rerun()
+        begin_session(user_of(result.account), "password", lang, now, now)
     if result.outcome == "locked" and result.locked_until is not None:
         until = result.locked_until.replace(tzinfo=UTC).astimezone(BEIJING)
         access_form.problem(t("auth.locked", lang, until=f"{until:%Y-%m-%d %H:%M}"))
@@ -180,13 +307,13 @@ def _sign_in_with_password(lang: str, now: datetime) -> None:
         access_form.problem(t("auth.bad_credentials", lang))
 
 
-def _sso_user(lang: str, now: datetime) -> User | None:
-    """The user signed in through OIDC, started as a session; refuses one with no role."""
+def _sso_sign_in(lang: str, now: datetime) -> None:
+    """When the identity provider has signed the browser in, start a session (or refuse)."""
     from dashboard import oidc  # here: oidc builds on User, defined above
 
     claims = oidc.signed_in_claims()
     if claims is None:
-        return None
+        return
     cfg = portal_store.settings()
     user = oidc.claims_user(
         claims, str(cfg["access.oidc_roles_claim"]), str(cfg["access.oidc_branches_claim"])
@@ -197,19 +324,18 @@ def _sso_user(lang: str, now: datetime) -> User | None:
             st.session_state["postloan.sso_refused"] = True
         access_form.sso_refused(t("auth.oidc_no_role", lang, name=user.display_name), lang)
         st.stop()
-    start_session(user, "oidc", now)
-    since = min(oidc.signed_in_at(claims, now), now)
-    st.session_state[TIMES_KEY] = SessionTimes(since, now, "oidc")
     _audit(user.username, "sign_in", method="oidc")
-    return user
+    # The absolute limit counts from the identity provider's sign-in, not from this redirect.
+    begin_session(user, "oidc", lang, now, min(oidc.signed_in_at(claims, now), now))
 
 
 def _signed_in(lang: str, now: datetime) -> User:
     """The user of this session, or the sign-in form and `st.stop()`."""
-    user = current_user()
+    checked = st.session_state.pop(CHECKED_KEY, False)
+    user = st.session_state.get(SESSION_KEY) if checked else session_user(now)
+    st.session_state.pop(CHECKED_KEY, None)
     if user is None:
-        user = _sso_user(lang, now)
-    if user is None:
+        _sso_sign_in(lang, now)
         from dashboard import oidc
 
         access_form.title(lang)
@@ -220,38 +346,14 @@ def _signed_in(lang: str, now: datetime) -> User:
     return user  # type: ignore[return-value]
 
 
-def _still_valid(user: User, lang: str, now: datetime) -> User:
-    """Apply the timeouts and the account's current state; sign out and stop when over."""
-    times = st.session_state.get(TIMES_KEY)
-    if not isinstance(times, SessionTimes):
-        times = SessionTimes(now, now)
-    cfg = portal_store.settings()
-    idle, hours = int(cfg["access.idle_minutes"]), int(cfg["access.absolute_hours"])
-    over = expiry(times, now, idle, hours)
-    if over is not None:
-        sign_out(over)
-        key = "auth.expired_idle" if over == "idle" else "auth.expired_absolute"
-        _deny(key, minutes=idle, hours=hours)
-        st.rerun()
-    if times.method == "password":
-        account = accounts.get_account(portal_store.portal(), user.username)
-        if account is None or account.disabled:
-            sign_out("revoked")
-            _deny("auth.revoked")
-            st.rerun()
-        user = user_of(account)  # role or scope changes apply at the next page run
-        st.session_state[SESSION_KEY] = user
-    st.session_state[TIMES_KEY] = replace(times, last_seen=now)
-    return user
-
-
 def guard(script: str, *, now: Callable[[], datetime] | None = None) -> User:
     """The signed-in user allowed on page `script`; otherwise sign-in form or refusal, then stop."""
     spec = page_spec(script)
     lang = normalise_lang(st.session_state.get(LANG_KEY, st.query_params.get(LANG_KEY)))
     at = (now or clock)()
     try:  # st.stop() and st.rerun() pass through: they are not database errors
-        user = _still_valid(_signed_in(lang, at), lang, at)
+        user = _signed_in(lang, at)
+        session_cookie.watch(session_alive)
         if access_form.account_box(user, lang):
             sign_out("user")
             _deny("auth.signed_out")

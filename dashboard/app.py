@@ -2,16 +2,19 @@
 
 Every registered page is routable (a hidden page still opens by URL, where its own guard decides);
 the sidebar lists only the pages the signed-in user's roles allow, and nothing before sign-in.
+Served through `dashboard/server.py` (st.App), which adds the session-cookie routes and the
+security middleware; `streamlit run dashboard/server.py` runs it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import portal_store
-from dashboard.access import current_user
+from dashboard.access import session_user
 from dashboard.i18n import t
 from dashboard.page_registry import PAGES
 from dashboard.widgets import language_picker
@@ -27,7 +30,10 @@ pages = {
     for p in PAGES
 }
 navigation = st.navigation(list(pages.values()), position="hidden")
-user = current_user()
+try:  # the cookie of this run's connection, checked once per run (the page's guard reuses it)
+    user = session_user()
+except sa.exc.SQLAlchemyError:
+    user = None  # the page's guard says the account store is down
 if user is not None:
     st.sidebar.caption(t("auth.nav", lang))
     for spec in PAGES:

@@ -45,9 +45,15 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
             "You were signed out {hours} hours after signing in. Sign in again.",
         ),
         "auth.revoked": (
-            "您的账户已被停用或删除，已退出登录。",
-            "Your account was disabled or removed; you have been signed out.",
+            "您的账户已被更改、停用、锁定或删除，已退出登录，请重新登录。",
+            "Your account was changed, disabled, locked or removed; you have been signed "
+            "out. Sign in again.",
         ),
+        "auth.session_gone": (
+            "本会话已在其他位置退出或失效，请重新登录。",
+            "This session was signed out elsewhere or is no longer valid. Sign in again.",
+        ),
+        "auth.continuing": ("正在登录…", "Signing in…"),
         "auth.store_down": (
             "暂时无法验证登录（账户库不可用：{error}）。请稍后重试或联系管理员。",
             "Sign-in cannot be checked right now (account store unavailable: {error}). "

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
-from tests.signin import sign_in
-from warehouse.portal import portal_engine, portal_url
+from tests.signin import give_cookie, sign_in
+from warehouse.portal import portal_engine, portal_url, sessions, utc_now
 from warehouse.portal.audit import audit_events
+from warehouse.settings import warehouse_url
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-REFUSED = "您没有访问"  # the start of t("auth.refused", "zh")
+REFUSED = "您没有访问"
+TOKEN = re.compile(r'data-token="([^"]+)"')  # the start of t("auth.refused", "zh")
 
 
 def open_as(
@@ -52,11 +56,32 @@ def nav_titles(at: AppTest) -> list[str]:
 
 
 def submit_sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    """Fill the sign-in form and press its button."""
+    """Fill the sign-in form and press its button; on success, do what the browser does next."""
     at.text_input(key="auth_username").input(username)
     at.text_input(key="auth_password").input(password)
     button = next(b for b in at.button if b.label == t("auth.submit", "zh"))
-    return button.click().run()
+    at = button.click().run()
+    token = sign_in_token(at)
+    if token is None:
+        return at
+    # The browser posts the token to /_postloan/session, which redeems it for the cookie.
+    engine = portal_engine(portal_url(warehouse_url()))
+    try:
+        reference = sessions.redeem(engine, token, utc_now())
+    finally:
+        engine.dispose()
+    assert reference is not None, "the sign-in token was refused"
+    give_cookie(at, reference)
+    return at.run()
+
+
+def sign_in_token(at: AppTest) -> str | None:
+    """The one-time token a successful sign-in hands the browser (None: no such hand-over)."""
+    for element in at.get("html"):
+        found = TOKEN.search(element.proto.body)
+        if found:
+            return html.unescape(found.group(1))
+    return None
 
 
 def audit_trail(warehouse: str, actor: str) -> list[tuple[str, str, str]]:

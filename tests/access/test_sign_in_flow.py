@@ -27,7 +27,7 @@ from tests.access.apptest import (
 from tests.access.verifications import count_verifications
 from tests.signin import TEST_PASSWORD, ensure_account, sign_in
 from warehouse.portal import portal_engine, portal_url
-from warehouse.portal.users import HASHER, set_disabled
+from warehouse.portal.users import HASHER, reset_password, set_disabled
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).replace(tzinfo=None)  # naive UTC, as stored
 
@@ -197,12 +197,34 @@ def test_active_session_still_ends_after_the_absolute_limit(
     assert '"reason": "absolute"' in audit_trail(app_url, "hal")[-1][2]
 
 
-def test_role_change_applies_at_the_next_run(app_url: str) -> None:
+def test_role_change_ends_the_session_and_the_new_roles_apply_at_sign_in(app_url: str) -> None:
     at = open_as("overview.py", ("executive",), username="ivy")
     assert refusal(at) is None
     ensure_account(app_url, "ivy", ("admin",))  # the administrator takes executive away
     at.run()
+    assert shows_sign_in_form(at) and not at.metric
+    assert t("auth.revoked", "zh") in _infos(at)
+    assert '"reason": "revoked"' in audit_trail(app_url, "ivy")[-1][2]
+    at = submit_sign_in(at, "ivy", TEST_PASSWORD).switch_page("../pages/overview.py").run()
     assert refusal(at) is not None and not at.metric
+
+
+@pytest.mark.parametrize("change", ["reset_password", "lockout"])
+def test_a_password_reset_or_a_lockout_ends_the_open_session(app_url: str, change: str) -> None:
+    username = {"reset_password": "jules", "lockout": "kurt"}[change]
+    at = open_as("overview.py", ("executive",), username=username)
+    assert at.metric
+    if change == "reset_password":
+        engine = portal_engine(portal_url(app_url))
+        reset_password(engine, username, "Quiet-Harbour-4711", actor="test")
+        engine.dispose()
+    else:  # someone else types wrong passwords for the name until it locks
+        other = AppTest.from_file(str(APP), default_timeout=90).run()
+        for _ in range(5):
+            other = submit_sign_in(other, username, "not-the-password")
+    at.run()
+    assert shows_sign_in_form(at) and not at.metric
+    assert t("auth.revoked", "zh") in _infos(at)
 
 
 def test_unreachable_account_store_lets_nobody_in(

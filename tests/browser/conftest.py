@@ -92,7 +92,7 @@ def server_url(server_warehouse: str, browser_accounts: dict[str, str]) -> Itera
         [
             str(BIN / "streamlit"),
             "run",
-            "dashboard/app.py",
+            "dashboard/server.py",
             "--server.port",
             str(port),
             "--server.headless",

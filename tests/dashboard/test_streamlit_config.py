@@ -23,6 +23,7 @@ def test_config_is_hardened() -> None:
     assert options["browser.gatherUsageStats"] is False
     assert options["server.headless"] is True
     assert options["server.enableXsrfProtection"] is True
+    assert options["server.xsrfCookieSameSite"] == "strict"
 
 
 def test_config_names_only_known_options() -> None:

@@ -33,6 +33,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "warehouse.portal.audit",
     "warehouse.portal.filings",
     "warehouse.portal.users",
+    "warehouse.portal.sessions",
     "warehouse.portal.decisions",
 )
 

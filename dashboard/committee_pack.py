@@ -1,8 +1,9 @@
 """The committee pack's buttons on 合同档案: the dossier as .xlsx and as .pdf, each audited.
 
 Both files are built in the user's own session from data already scoped to the user, masked for
-the user, and each click appends an audit row (`action="export"`) with the file's name, row count
-and the SHA-256 of exactly the bytes served (`dashboard.downloads.record_download`).
+the user when the button is clicked (nothing is rendered before), and each click appends an audit
+row (`action="export"`) with the file's name, row count and the SHA-256 of exactly the bytes served
+(`dashboard.downloads.on_click`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import streamlit as st
 from dashboard.access import BEIJING, User, sees_personal_data
 from dashboard.dossier_pack import dossier_pack
 from dashboard.dossier_pdf import PackText, dossier_pdf
-from dashboard.downloads import audit_details, current_page, record_download
-from dashboard.export import Export
+from dashboard.downloads import audit_details, current_page, on_click
+from dashboard.export import MIME
 from dashboard.i18n import t
 from dashboard.risk_view import headers_only, rules_text, shown
 from warehouse.portal import utc_now
@@ -57,13 +58,13 @@ def pack_buttons(
     head: pd.DataFrame,
     sections: dict[str, pd.DataFrame],
     lang: str,
-) -> dict[str, Export]:
+) -> None:
     """The .xlsx and .pdf buttons side by side; `sections` are display title -> frame."""
     at = utc_now()
     meta = pack_meta(contract_id, as_of, rules, user.username, at, lang)
     reveal = sees_personal_data(user)
-    files = {
-        "xlsx": dossier_pack(
+    builders = {
+        "xlsx": lambda: dossier_pack(
             meta,
             head,
             sections,
@@ -71,7 +72,7 @@ def pack_buttons(
             reveal=reveal,
             headers=lambda frame: headers_only(frame, lang),
         ),
-        "pdf": dossier_pdf(
+        "pdf": lambda: dossier_pdf(
             meta,
             head,
             sections,
@@ -82,21 +83,19 @@ def pack_buttons(
     }
     labels = {"xlsx": "rk.export_pack", "pdf": "rk.export_pack_pdf"}
     page = current_page()
-    for column, (fmt, file) in zip(st.columns([1, 1, 2]), files.items(), strict=False):
+    for column, (fmt, build) in zip(st.columns([1, 1, 2]), builders.items(), strict=False):
         column.download_button(
             t(labels[fmt], lang),
-            data=file.data,
+            data=on_click(
+                build,
+                actor=user.username,
+                action="export",
+                target=contract_id,
+                details=audit_details(f"dossier.{fmt}", page, {}),
+            ),
             file_name=f"dossier_{contract_id}.{fmt}",
-            mime=file.mime,
+            mime=MIME[fmt],
             icon=":material/download:",
             key="rk_pack" if fmt == "xlsx" else "rk_pack_pdf",
-            on_click=record_download,
-            args=(
-                user.username,
-                "export",
-                contract_id,
-                audit_details(f"dossier.{fmt}", page, {}),
-                file,
-            ),
+            on_click="ignore",
         )
-    return files

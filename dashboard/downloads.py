@@ -1,26 +1,30 @@
 """Audited downloads: every table leaves as .xlsx or .csv masked for its user and on the record.
 
-The bytes are built in the requesting user's own session from data already scoped to that user,
-then masked for that user (`dashboard.export.export`), so a download never carries more than the
-user may see, even though Streamlit serves the file without checking the session cookie.
-When the user clicks, the button's `on_click` appends an audit row (`action="download"`): what
-(the table's name and the page), the filters (the page's query parameters), the row count and the
-SHA-256 of exactly the bytes served.
+Nothing is rendered into a file before the click. Each button carries a callable
+(`st.download_button(data=callable)`) that Streamlit runs when the user clicks: it checks that
+the session that drew the button is still alive (its cookie's session in the portal store), builds
+the bytes from data already scoped to that user and masks them for that user
+(`dashboard.export.export`), appends the audit row (`action="download"` or `"export"`: who, what —
+the table's name and the page —, the filters, the row count and the SHA-256 of exactly the bytes
+served) and hands the bytes over. Streamlit then serves them once under `/media/`, which answers
+only requests carrying a live session cookie (`dashboard.http_guard`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-from dashboard import portal_store
+from dashboard import portal_store, session_cookie
 from dashboard.access import current_user, sees_personal_data
-from dashboard.export import Export, export
+from dashboard.export import MIME, Export, export
+from dashboard.http_session import alive
 from dashboard.i18n import t
 from warehouse.portal.audit import record
 
@@ -61,11 +65,13 @@ def record_download(
     target: str,
     details: Mapping[str, object],
     file: Export,
+    *,
+    engine: Engine | None = None,
 ) -> None:
-    """Append the audit row of one download or export (the buttons' `on_click`)."""
+    """Append the audit row of one download or export (`engine`: the portal store's)."""
     try:
         record(
-            portal_store.portal(),
+            engine if engine is not None else portal_store.portal(),
             actor=actor,
             action=action,
             target=target,
@@ -78,34 +84,71 @@ def record_download(
         log.exception("audit row of %s %s by %s not written", action, target, actor)
 
 
+class SessionEnded(PermissionError):
+    """A download clicked after the session that drew its button ended: no file."""
+
+
+def on_click(
+    build: Callable[[], Export],
+    *,
+    actor: str,
+    action: str,
+    target: str,
+    details: Mapping[str, object],
+) -> Callable[[], bytes]:
+    """The `data` callable of a download button: session alive → build, audit, the bytes.
+
+    It runs outside the script run (Streamlit calls it when the button is clicked), so everything
+    it needs — the session's cookie, the portal store — is taken now, while the page is drawn.
+    """
+    reference = session_cookie.current_cookie()
+    engine = portal_store.portal()
+
+    def produce() -> bytes:
+        if not alive(reference):
+            raise SessionEnded(f"{action} of {target} refused: the session of {actor} ended")
+        file = build()
+        record_download(actor, action, target, details, file, engine=engine)
+        return file.data
+
+    return produce
+
+
 def audited_buttons(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
     lang: str,
     *,
     action: str = "download",
     filters: Mapping[str, object] | None = None,
-) -> dict[str, Export]:
-    """One download button per format for `frame`, masked for the user and audited on click."""
+) -> None:
+    """One download button per format for `frame` (or what it returns), built on the click:
+    masked for the user and audited."""
     user = current_user()
     actor = user.username if user is not None else "anonymous"
     reveal = sees_personal_data(user)
     page = current_page()
     used = page_params() if filters is None else filters
-    files: dict[str, Export] = {}
     columns = st.columns([1, 1, 4])
     for column, fmt in zip(columns, FORMATS, strict=False):
-        file = export(frame, fmt, reveal=reveal)
         file_name = f"{name}.{fmt}"
+
+        def build(fmt: str = fmt) -> Export:
+            table = frame() if callable(frame) else frame
+            return export(table, fmt, reveal=reveal)
+
         column.download_button(
             t(f"ui.download_{fmt}", lang),
-            data=file.data,
+            data=on_click(
+                build,
+                actor=actor,
+                action=action,
+                target=name,
+                details=audit_details(file_name, page, used),
+            ),
             file_name=file_name,
-            mime=file.mime,
+            mime=MIME[fmt],
             key=f"dl_{fmt}_{name}",
             icon=":material/download:",
-            on_click=record_download,
-            args=(actor, action, name, audit_details(file_name, page, used), file),
+            on_click="ignore",
         )
-        files[fmt] = file
-    return files

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import filing_view as view
 from dashboard import portal_store
 from dashboard.access import User
-from dashboard.downloads import record_download
+from dashboard.downloads import on_click
 from dashboard.export import Export
 from dashboard.filing_workbook import Filing, archive_path
 from dashboard.i18n import t
@@ -20,18 +20,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def audited_download(label: str, data: bytes, name: str, key: str, user: User, sha: str) -> None:
-    """A download button for a workbook whose click appends an audit row (who, file, SHA-256)."""
+    """A download button for a workbook, served and audited (who, file, SHA-256) on the click."""
     file = Export(data, "xlsx", 0, sha)
     details = {"file": name, "page": "filing.py"}
     st.download_button(
         label,
-        data=data,
+        data=on_click(
+            lambda: file, actor=user.username, action="download", target=name, details=details
+        ),
         file_name=name,
         mime=XLSX,
         key=key,
         icon=":material/download:",
-        on_click=record_download,
-        args=(user.username, "download", name, details, file),
+        on_click="ignore",
     )
 
 

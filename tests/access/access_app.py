@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -92,25 +93,57 @@ def warehouse_fingerprint(url: str) -> dict[str, int]:
         engine.dispose()
 
 
-def capture_served(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """Every file a page hands to Streamlit's media store from now on, by file id (URL stem)."""
-    files: dict[str, bytes] = {}
+class Served(dict):
+    """Files a page offers, by file id: bytes already served, or the button's on-click callable.
+
+    Reading a value runs a callable once (what Streamlit does on the click: it builds the file
+    and writes the audit row) and keeps its bytes.
+    """
+
+    def __getitem__(self, file_id: str) -> bytes:
+        value = super().__getitem__(file_id)
+        if callable(value):
+            value = value()
+            self[file_id] = value
+        return value
+
+    def values(self):  # type: ignore[override]
+        return [self[k] for k in list(self.keys())]
+
+    def items(self):  # type: ignore[override]
+        return [(k, self[k]) for k in list(self.keys())]
+
+
+def capture_served(monkeypatch: pytest.MonkeyPatch) -> Served:
+    """Every file a page hands to Streamlit's media store from now on, by file id (URL stem),
+    and every download button's on-click callable, by its deferred file id."""
+    files = Served()
     original = MemoryMediaFileStorage.load_and_get_id
+    deferred = MediaFileManager.add_deferred
 
     def keep(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
         file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = self._files_by_id[file_id].content
+        files.setdefault(file_id, self._files_by_id[file_id].content)
+        return file_id
+
+    def keep_callable(self, data_callable, *args, **kwargs):  # type: ignore[no-untyped-def]
+        file_id = deferred(self, data_callable, *args, **kwargs)
+        files[file_id] = data_callable
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_callable)
     return files
 
 
 def download(at: AppTest, served: dict[str, bytes], key: str) -> tuple[object, bytes]:
-    """The download button whose key is `key` (`dl_xlsx_contracts`) and the bytes it serves."""
+    """The download button whose key is `key` (`dl_xlsx_contracts`) and the bytes it serves.
+
+    A button built on the click is clicked here: its callable runs (and writes its audit row)."""
     for button in at.get("download_button"):
         if button.id.endswith(key):
-            return button, served[Path(button.proto.url).stem]
+            file_id = button.proto.deferred_file_id or Path(button.proto.url).stem
+            return button, served[file_id]
     raise AssertionError(f"no download button {key!r}")
 
 

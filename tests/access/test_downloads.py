@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from dashboard.downloads import SessionEnded
 from tests.access.access_app import (
     HYPERLINK,
     audit_rows,
@@ -34,8 +35,10 @@ def test_contract_list_xlsx_download_is_audited_with_its_hash_and_rows(access, s
     """Clicking writes one `download` row: target, page, filters, 2 rows, SHA-256 of the bytes."""
     at = open_page("contracts.py", PAST_DUE, username="dl.xlsx", roles=("executive",))
     assert not at.exception, [e.value for e in at.exception]
-    button, data = download(at, served, "dl_xlsx_contracts")
+    rendered = [v for v in dict.values(served) if isinstance(v, bytes) and v[:4] != b"\x89PNG"]
+    assert rendered == []  # nothing but the favicon is in the media store before the click
     assert [r for r in audit_rows(access, "download") if r["actor"] == "dl.xlsx"] == []
+    button, data = download(at, served, "dl_xlsx_contracts")  # the click
     button.click()
     at.run()
     rows = [r for r in audit_rows(access, "download") if r["actor"] == "dl.xlsx"]
@@ -117,9 +120,10 @@ def test_download_audit_lands_in_either_portal_store(
     assert rows[0]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
-def test_every_download_button_in_the_app_is_audited() -> None:
-    """Every `download_button(...)` call in dashboard/ and pages/ passes
-    `on_click=record_download`, so no file leaves without an audit row."""
+def test_every_download_button_in_the_app_is_built_and_audited_on_the_click() -> None:
+    """Every `download_button(...)` call in dashboard/ and pages/ passes `data=on_click(...)`:
+    nothing is rendered under /media/ before the click, and no file leaves without an audit
+    row."""
     root = Path(__file__).resolve().parents[2]
     unaudited = []
     for path in [*(root / "dashboard").glob("*.py"), *(root / "pages").glob("*.py")]:
@@ -128,7 +132,19 @@ def test_every_download_button_in_the_app_is_audited() -> None:
                 continue
             if node.func.attr != "download_button":
                 continue
-            on_click = {k.arg: k.value for k in node.keywords}.get("on_click")
-            if not (isinstance(on_click, ast.Name) and on_click.id == "record_download"):
+            data = {k.arg: k.value for k in node.keywords}.get("data")
+            built = isinstance(data, ast.Call) and getattr(data.func, "id", "") == "on_click"
+            if not built:
                 unaudited.append(f"{path.relative_to(root)}:{node.lineno}")
     assert unaudited == []
+
+
+def test_a_download_clicked_after_sign_out_gives_nothing(access, served) -> None:
+    """The button of a page drawn before the sign-out builds no file and writes no row."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.late")
+    button = next(b for b in at.get("download_button") if b.id.endswith("dl_csv_contracts"))
+    build = dict.__getitem__(served, button.proto.deferred_file_id)
+    at.sidebar.button(key="auth_sign_out").click().run()
+    with pytest.raises(SessionEnded):
+        build()
+    assert [r for r in audit_rows(access, "download") if r["actor"] == "dl.late"] == []

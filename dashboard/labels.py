@@ -72,6 +72,8 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "m.provision": ("拨备（万元）", "Provisions (10k yuan)"),
         "m.provision_coverage": ("拨备覆盖率", "Provision coverage"),
         "m.provision_rate": ("拨备率", "Provisions ÷ receivables"),
+        "m.provision_estimated": ("其中估算拨备（万元）", "of which estimated (10k yuan)"),
+        "m.provision_estimated_share": ("估算拨备占比", "Estimated share of provisions"),
         "m.deviation_90": ("偏离度", "90+ ÷ NPL deviation"),
         "m.rate": ("比率", "Rate"),
         "m.share": ("占比", "Share"),
@@ -180,6 +182,12 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ov.entity_wide": (
             "监管限额按全公司口径计算，不受维度筛选影响；基数为净资产或资本净额。",
             "Limits are entity-wide (segment filters do not apply); base = net assets or capital.",
+        ),
+        "ov.provision_estimated": (
+            "拨备 {total} 万元，其中估算 {estimated} 万元（{share}）："
+            "拨备覆盖率、拨备率含估算部分。",
+            "Provisions {total} (10k yuan), of which estimated {estimated} ({share}): coverage "
+            "and provisions ÷ receivables include the estimated part.",
         ),
         "ov.no_base": ("未报送净资产/资本净额，无法计算比例。", "No base reported: no ratio."),
         # overdue

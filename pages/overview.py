@@ -61,6 +61,16 @@ for n, metric in enumerate(CARDS):
         delta_arrow="off" if mom == "—" else "auto",
         border=True,
     )
+# Provisions include the build's estimates where the extract gives none (docs/domain.md §5).
+st.caption(
+    t(
+        "ov.provision_estimated",
+        lang,
+        total=wan_or_dash(kpis.loc["provision", "value"]),
+        estimated=wan_or_dash(kpis.loc["provision_estimated", "value"]),
+        share=pct(kpis.loc["provision_estimated_share", "value"]),
+    )
+)
 st.caption(t("ui.basis_note", lang))
 download_table(kpis.reset_index(), "kpis", lang)
 

@@ -100,6 +100,8 @@ def detail_totals(engine: Engine, period: date) -> dict[str, object]:
         measures.total(cm.c.overdue_principal, "O"),
         measures.total(cm.c.overdue_interest, "P"),
         measures.total(cm.c.provision, "V"),
+        # W is the flag 准备是否估算: its total is the provisions it marks as estimated.
+        measures.when(cm.c.provision_estimated, cm.c.provision, "W"),
     ).where(cm.c.month_end == period, is_open(cm))
     return fetch_one(engine, stmt) or {}
 

@@ -43,6 +43,7 @@ def columns(t: sa.Table | sa.Alias = portfolio_month) -> list[sa.Label]:
         total(t.c.overdue_principal, "overdue_principal"),
         total(t.c.overdue_interest, "overdue_interest"),
         total(t.c.provision, "provision"),
+        total(t.c.provision_estimated, "provision_estimated"),
         when(t.c.risk_class.in_(NPL_CLASSES), t.c.outstanding, "npl_outstanding"),
         total(t.c.new_contracts, "new_contracts"),
         total(t.c.new_principal, "new_principal"),
@@ -92,4 +93,5 @@ def add_portfolio_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     add_ratio(frame, "provision_coverage", "provision", "npl_outstanding")
     add_ratio(frame, "provision_rate", "provision", "outstanding")
     add_ratio(frame, "deviation_90", "outstanding_dpd90", "npl_outstanding")
+    add_ratio(frame, "provision_estimated_share", "provision_estimated", "provision")
     return frame

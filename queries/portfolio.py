@@ -3,7 +3,9 @@
 Balance figures exclude written-off rows; open contracts are rows neither closed nor written off;
 new business is the contracts whose start month is the month (MOB 0) at original principal;
 receipts are the month's increase of `received_to_date`. Every ratio column names its basis
-(`_balance_`, `_count_`, `_amount`) and is None when its denominator is zero.
+(`_balance_`, `_count_`, `_amount`) and is None when its denominator is zero. Provisions are of
+open contracts (the loan-level detail's population); `provision_estimated` is the part the build
+estimated at the class rates (docs/domain.md §5), `provision_estimated_share` its share.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ KPI_BASIS: dict[str, str] = {
     "npl_outstanding": "balance",
     "npl_ratio": "balance",
     "provision": "amount",
+    "provision_estimated": "amount",
+    "provision_estimated_share": "amount",
     "provision_coverage": "balance",
     "provision_rate": "balance",
     "deviation_90": "balance",

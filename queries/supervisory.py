@@ -64,7 +64,8 @@ def month_present(engine: Engine, period: date) -> bool:
 
 
 def class_totals(engine: Engine, period: date, by: str | None = None) -> pd.DataFrame:
-    """Per risk class (and value of dimension `by`): open contracts, outstanding, provision."""
+    """Per risk class (and value of dimension `by`): open contracts, outstanding, provision and
+    its estimated part (`provision_estimated`)."""
     filters = Filters(as_of=period)
     t = tiers.portfolio_table(filters, by)
     keys = [t.c.risk_class] if by is None else [dimension(t, by).label(by), t.c.risk_class]
@@ -74,6 +75,7 @@ def class_totals(engine: Engine, period: date, by: str | None = None) -> pd.Data
             measures.total(t.c.contracts, "contracts"),
             measures.total(t.c.outstanding, "outstanding"),
             measures.total(t.c.provision, "provision"),
+            measures.total(t.c.provision_estimated, "provision_estimated"),
         )
         .where(t.c.month_idx == month_idx(period))
         .group_by(*keys)
@@ -190,7 +192,8 @@ def top_lessees(engine: Engine, period: date, risk_class: str, top: int = 10) ->
     """The `top` lessees by outstanding in `risk_class` at `period` (ties by lessee id).
 
     Columns: lessee_id, name, lessee_type, class_outstanding, class_contracts, outstanding (all
-    the lessee's open contracts), provision (of its contracts in the class).
+    the lessee's open contracts), provision (of its contracts in the class) and
+    provision_estimated (the part of it the build estimated).
     """
     cm = contract_month
     open_rows = [cm.c.month_end == period, is_open(cm)]
@@ -200,6 +203,7 @@ def top_lessees(engine: Engine, period: date, risk_class: str, top: int = 10) ->
             measures.total(cm.c.outstanding_principal, "class_outstanding"),
             sa.func.count().label("class_contracts"),
             measures.total(cm.c.provision, "provision"),
+            measures.when(cm.c.provision_estimated, cm.c.provision, "provision_estimated"),
         )
         .where(*open_rows, cm.c.risk_class == risk_class)
         .group_by(cm.c.lessee_id)
@@ -222,6 +226,7 @@ def top_lessees(engine: Engine, period: date, risk_class: str, top: int = 10) ->
             in_class.c.class_contracts,
             whole.c.outstanding,
             in_class.c.provision,
+            in_class.c.provision_estimated,
         )
         .select_from(
             in_class.join(lessees, lessees.c.lessee_id == in_class.c.lessee_id).join(

@@ -29,6 +29,7 @@ from regulatory.model import (
 )
 from regulatory.registry import (
     DETAIL_SUM_COLUMNS,
+    G11_ESTIMATED_ROW,
     G11_PROVISION_ROW,
     G11_RESTRUCTURED_ROW,
     G11_ROWS,
@@ -116,8 +117,9 @@ def _g11(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple
             mine = [r for r in found if r[by] == value]
             _class_row(cells, "G11", row, {r["risk_class"]: r["outstanding"] for r in mine})
             cells[cell_code("G11", row, "H")] = int(sum(r["contracts"] for r in mine))
-    _class_row(cells, "G11", G11_PROVISION_ROW, {r["risk_class"]: r["provision"] for r in whole})
-    cells[cell_code("G11", G11_PROVISION_ROW, "H")] = None
+    for row, name in ((G11_PROVISION_ROW, "provision"), (G11_ESTIMATED_ROW, "provision_estimated")):
+        _class_row(cells, "G11", row, {r["risk_class"]: r[name] for r in whole})
+        cells[cell_code("G11", row, "H")] = None
     found = supervisory.restructured_totals(engine, period).to_dict("records")
     for n, kind in enumerate(supervisory.RESTRUCTURED_KINDS):
         row = G11_RESTRUCTURED_ROW + n
@@ -201,7 +203,7 @@ def _top10(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tup
             row = k * TOP_N + rank + 1
             r = found[rank] if rank < len(found) else None
             values: tuple[CellValue, ...] = (
-                (None,) * 7
+                (None,) * 8
                 if r is None
                 else (
                     str(r["lessee_id"]),
@@ -211,9 +213,10 @@ def _top10(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tup
                     int(r["class_contracts"]),
                     Decimal(r["outstanding"]),
                     Decimal(r["provision"]),
+                    Decimal(r["provision_estimated"]),
                 )
             )
-            for letter, value in zip("ABCDEFG", values, strict=True):
+            for letter, value in zip("ABCDEFGH", values, strict=True):
                 cells[cell_code("TOP10", row, letter)] = value
     return cells, ()
 
@@ -230,9 +233,8 @@ def _conc(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tupl
     cells: Cells = {}
     for n, ratio in enumerate(prudential.RATIOS, start=1):
         r = results[ratio.code]
-        for letter, value in zip(
-            "ABCDEF", (r.numerator, r.base, r.ratio, r.limit, r.breach, r.note), strict=True
-        ):
+        figures = (r.numerator, r.base, r.ratio, r.limit, r.breach, r.note, r.estimated)
+        for letter, value in zip("ABCDEFG", figures, strict=True):
             cells[cell_code("CONC", n, letter)] = value
     return cells, (f"机构类型 entity type: {entity}",)
 

@@ -9,7 +9,7 @@ never 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -35,7 +35,8 @@ class Ratio:
 
 @dataclass(frozen=True)
 class RatioResult:
-    """A ratio evaluated at a period end: numerator, base, ratio, limit text, breach, note."""
+    """A ratio evaluated at a period end: numerator, base, ratio, limit text, breach, note, and
+    for the provision ratios the part of the numerator the build estimated."""
 
     numerator: Decimal | None
     base: Decimal | None
@@ -43,6 +44,7 @@ class RatioResult:
     limit: str
     breach: str  # 是 / 否 / 不适用
     note: str
+    estimated: Decimal | None = None  # provision ratios only: estimated provisions
 
 
 def _both(op: str, bound: str) -> dict[str, tuple[str, Decimal]]:
@@ -210,5 +212,8 @@ def evaluate(engine: Engine, period: date, entity: str) -> dict[str, RatioResult
             else:
                 num, den = (fig(p) for p in parts[ratio.code])
             note = missing
-        out[ratio.code] = _result(ratio, entity, num, den, note)
+        result = _result(ratio, entity, num, den, note)
+        if ratio.code in {"provision_coverage", "provision_rate"}:
+            result = replace(result, estimated=Decimal(kpi["provision_estimated"]))
+        out[ratio.code] = result
     return out

@@ -25,6 +25,7 @@ from regulatory.tables_exposure import (
     top10,
 )
 from regulatory.tables_quality import (
+    G11_ESTIMATED_ROW,
     G11_PROVISION_ROW,
     G11_RESTRUCTURED_ROW,
     G11_ROWS,
@@ -51,6 +52,7 @@ __all__ = [
     "DETAIL_COLUMNS",
     "DETAIL_DEADLINE_DAYS",
     "DETAIL_SUM_COLUMNS",
+    "G11_ESTIMATED_ROW",
     "G11_PROVISION_ROW",
     "G11_RESTRUCTURED_ROW",
     "G11_ROWS",

@@ -11,7 +11,7 @@ cross-table ones start with `X-`, dashboard ones with `DASH-`.
 from __future__ import annotations
 
 from regulatory.model import BLOCKING, Rule, sum_rule
-from regulatory.registry import G11_PROVISION_ROW
+from regulatory.registry import G11_ESTIMATED_ROW, G11_PROVISION_ROW
 from regulatory.rules_exposure import conc_rules, overdue_rules, top10_rules
 from regulatory.rules_quality import g11_rules, g12_rules
 
@@ -28,6 +28,16 @@ def _cross() -> list[Rule]:
             "DETAIL_1_V",
             "G11准备 = 明细之和",
         ),
+        (
+            "X-G11-DETAIL-ESTIMATED",
+            f"G11_{G11_ESTIMATED_ROW}_F",
+            "DETAIL_1_W",
+            "G11估算准备 = 明细中标为估算的准备之和",
+        ),
+        ("X-CONC-G11-PROVISION-10", "CONC_10_A", f"G11_{G11_PROVISION_ROW}_F", "拨备 = G11准备"),
+        ("X-CONC-G11-PROVISION-11", "CONC_11_A", f"G11_{G11_PROVISION_ROW}_F", "拨备 = G11准备"),
+        ("X-CONC-G11-ESTIMATED-10", "CONC_10_G", f"G11_{G11_ESTIMATED_ROW}_F", "估算 = G11估算"),
+        ("X-CONC-G11-ESTIMATED-11", "CONC_11_G", f"G11_{G11_ESTIMATED_ROW}_F", "估算 = G11估算"),
         ("X-OVERDUE-DETAIL-PRINCIPAL", "OVERDUE_1_C", "DETAIL_1_O", "逾期本金 = 明细之和"),
         ("X-OVERDUE-DETAIL-INTEREST", "OVERDUE_1_D", "DETAIL_1_P", "逾期利息 = 明细之和"),
     )
@@ -39,6 +49,7 @@ DASHBOARD_FIGURES: tuple[tuple[str, str], ...] = (
     ("G11_1_G", "portfolio.npl_outstanding"),
     ("G11_1_H", "portfolio.open_contracts"),
     (f"G11_{G11_PROVISION_ROW}_F", "portfolio.provision"),
+    (f"G11_{G11_ESTIMATED_ROW}_F", "portfolio.provision_estimated"),
     ("OVERDUE_1_C", "portfolio.overdue_principal"),
     ("OVERDUE_1_D", "portfolio.overdue_interest"),
     ("OVERDUE_10_B", "portfolio.outstanding_dpd0"),

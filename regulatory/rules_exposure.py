@@ -118,6 +118,16 @@ def top10_rules() -> list[Rule]:
                     f"row {row}: outstanding in the class ≤ all the lessee's outstanding",
                 )
             )
+            rules.append(
+                Rule(
+                    f"TOP10-ESTIMATED-{row}",
+                    BLOCKING,
+                    "le",
+                    (cell_code("TOP10", row, "H"), cell_code("TOP10", row, "G")),
+                    f"第{row}行估算准备 ≤ 该类减值准备",
+                    f"row {row}: estimated provisions ≤ provisions in the class",
+                )
+            )
         for a, b in itertools.pairwise(rows):
             rules.append(
                 Rule(
@@ -151,6 +161,17 @@ def conc_rules() -> list[Rule]:
         rules.append(
             Rule(f"CONC-RATIO-{n}", BLOCKING, "ratio", cells, "比率 = 分子 ÷ 分母", "ratio = A ÷ B")
         )
+        if ratio.code in {"provision_coverage", "provision_rate"}:
+            rules.append(
+                Rule(
+                    f"CONC-ESTIMATED-{n}",
+                    BLOCKING,
+                    "le",
+                    (cell_code("CONC", n, "G"), cell_code("CONC", n, "A")),
+                    "估算准备 ≤ 拨备",
+                    "estimated provisions ≤ provisions",
+                )
+            )
         rules.append(
             Rule(
                 f"CONC-BREACH-{ratio.code}",

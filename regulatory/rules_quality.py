@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from regulatory.codes import CLASS_LABELS, INDUSTRY_LABELS, LESSEE_TYPE_LABELS, PRODUCT_LABELS
 from regulatory.model import BLOCKING, WARNING, Rule, cell_code, sum_rule
-from regulatory.registry import G11_PROVISION_ROW, G11_RESTRUCTURED_ROW, G11_ROWS, report_spec
+from regulatory.registry import (
+    G11_ESTIMATED_ROW,
+    G11_PROVISION_ROW,
+    G11_RESTRUCTURED_ROW,
+    G11_ROWS,
+    report_spec,
+)
 
 
 def g11_rules() -> list[Rule]:
@@ -69,6 +75,20 @@ def g11_rules() -> list[Rule]:
             "re-restructured assets outside NPL are non-zero and must be explained",
         )
     )
+    for col in "ABCDEFG":
+        rules.append(
+            Rule(
+                f"G11-ESTIMATED-{col}",
+                BLOCKING,
+                "le",
+                (
+                    cell_code("G11", G11_ESTIMATED_ROW, col),
+                    cell_code("G11", G11_PROVISION_ROW, col),
+                ),
+                f"第{G11_ESTIMATED_ROW}行估算准备 ≤ 第{G11_PROVISION_ROW}行准备",
+                "estimated provisions ≤ provisions",
+            )
+        )
     for n, col in enumerate("ABCDE"):
         rules.append(
             Rule(

@@ -100,6 +100,7 @@ def top10() -> ReportSpec:
             ("该类合同数", "Contracts in class", "count", "class_contracts"),
             ("全部未偿本金", "All outstanding", "money", "outstanding"),
             ("该类减值准备", "Provisions in class", "money", "provision"),
+            ("其中：估算准备", "of which estimated", "money", "provision_estimated"),
         ),
     )
     return ReportSpec(
@@ -130,6 +131,7 @@ def concentration() -> ReportSpec:
             ("监管标准", "Limit", "text", "prudential.RATIOS"),
             ("是否超标", "Breach", "text", "是 / 否 / 不适用"),
             ("说明", "Note", "text", "source, or why 不适用"),
+            ("其中：估算准备", "of which estimated provisions", "money", "provision_estimated"),
         ),
     )
     return ReportSpec(
@@ -169,8 +171,9 @@ DETAIL_COLUMNS = columns(
     ("准备是否估算", "Provision estimated", "text", "provision_estimated"),
 )
 # Row 1 of the detail's spec holds its totals (compiled beside the summary tables for the
-# cross-table checks): A = contracts, the money columns = their sums.
-DETAIL_SUM_COLUMNS = ("L", "N", "O", "P", "V")
+# cross-table checks): A = contracts, the money columns = their sums, and W (the flag 准备是否
+# 估算) = the provisions it marks as estimated.
+DETAIL_SUM_COLUMNS = ("L", "N", "O", "P", "V", "W")
 
 
 def detail() -> ReportSpec:

@@ -46,19 +46,26 @@ def g11() -> ReportSpec:
     n = len(rows)
     rows += [
         RowSpec(n + 1, "贷款损失准备", "Loss provisions", "class_totals().provision"),
-        RowSpec(n + 2, "重组资产", "Restructured (in observation)", "restructured_totals()"),
         RowSpec(
-            n + 3,
+            n + 2,
+            "其中：估算准备",
+            "of which estimated",
+            "class_totals().provision_estimated",
+            indent=1,
+        ),
+        RowSpec(n + 3, "重组资产", "Restructured (in observation)", "restructured_totals()"),
+        RowSpec(
+            n + 4,
             "其中：逾期90天以上",
             "of which over 90 DPD",
             "restructured_totals()[restructured_dpd90]",
             indent=1,
         ),
         RowSpec(
-            n + 4, "其中：展期", "of which extended", "restructured_totals()[extended]", indent=1
+            n + 5, "其中：展期", "of which extended", "restructured_totals()[extended]", indent=1
         ),
         RowSpec(
-            n + 5,
+            n + 6,
             "其中：再重组仍未列入不良",
             "of which re-restructured still outside NPL",
             "restructured_totals()[re_restructured_performing]",
@@ -86,7 +93,8 @@ G11_ROWS = {
     "industry": 2 + len(PRODUCT_LABELS) + len(LESSEE_TYPE_LABELS),
 }
 G11_PROVISION_ROW = G11_ROWS["industry"] + len(INDUSTRY_LABELS)
-G11_RESTRUCTURED_ROW = G11_PROVISION_ROW + 1
+G11_ESTIMATED_ROW = G11_PROVISION_ROW + 1
+G11_RESTRUCTURED_ROW = G11_PROVISION_ROW + 2
 
 
 def g12() -> ReportSpec:

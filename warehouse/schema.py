@@ -168,6 +168,10 @@ def _portfolio_measures() -> list[sa.Column]:
         _money("overdue_principal", "overdue principal of rows not written off"),
         _money("overdue_interest", "overdue interest of rows not written off"),
         _money("provision", "provisions of open rows: neither closed nor written off"),
+        _money(
+            "provision_estimated",
+            "the part of `provision` the build estimated (provision_estimated rows)",
+        ),
         _count("new_contracts", "contracts starting in the month (MOB 0)"),
         _money("new_principal", "original principal of the contracts starting in the month"),
         _money("receipts", "received_to_date minus the previous month-end's, summed"),

@@ -45,3 +45,21 @@ def test_english_switch(analytics: str) -> None:
     at = open_page("overview", {"lang": "en"})
     assert_clean(at)
     assert metrics(at)["Outstanding principal (10k yuan)"] == "0.50"
+
+
+def test_kpi_cards_say_how_much_of_the_provisions_is_estimated(analytics: str) -> None:
+    """June: A substandard 5,000 → 25% = 1,250 estimated (the book gives no provision), so
+    0.13 万元 of which 0.13 万元 estimated (100.00%); May: 100 + 3,000 = 0.31 万元, all
+    estimated."""
+    at = open_page("overview")
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert (
+        "拨备 0.13 万元，其中估算 0.13 万元（100.00%）：拨备覆盖率、拨备率含估算部分。" in captions
+    )
+    at = open_page("overview", {"as_of": "2024-05", "lang": "en"})
+    captions = [c.value for c in at.caption]
+    assert (
+        "Provisions 0.31 (10k yuan), of which estimated 0.31 (100.00%): coverage and "
+        "provisions ÷ receivables include the estimated part." in captions
+    )

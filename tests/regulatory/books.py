@@ -96,13 +96,15 @@ def closing_month_book() -> Book:
     - C1, lessee LC1 (individual, C), direct_lease, start 2024-01-15: 900 due 2024-06-10, paid
       in full on 2024-06-10, so closed at 2024-06-30 (its last row, outstanding 0). The extract
       gives it a provision of 18.00 for 2024-06-30 (booked before the repayment).
-    - N1 gets an extract provision of 150.00 for 2024-06-30 (instead of the estimated 100).
+    - N1 and S1 get extract provisions for 2024-06-30: 150.00 (instead of the estimated 100) and
+      55.00 (instead of 40).
 
     At 2024-06-30 the provision population is the open contracts (neither closed nor written
-    off): N1 150 (given) + NEW 10 = 160 normal; S1 40 + R1 24 = 64 special mention; D1 750
-    substandard; L1 500 loss; total 1,474, NPL 1,250. C1's 18.00 is not counted anywhere: not in
-    G11, not on the dashboard, not in the detail (which lists the six open contracts). Estimated
-    (the build's class rates): 1,474 − 150 = 1,324 (normal 10, SM 64, substandard 750, loss 500).
+    off): N1 150 (given) + NEW 10 = 160 normal; S1 55 (given) + R1 24 = 79 special mention; D1
+    750 substandard; L1 500 loss; total 1,489, NPL 1,250. C1's 18.00 is not counted anywhere:
+    not in G11, not on the dashboard, not in the detail (which lists the six open contracts).
+    Estimated (the build's class rates): 1,489 − 150 − 55 = 1,284 (normal 10, SM 24,
+    substandard 750, loss 500; NPL 1,250). Top ten SM: LS1 55 of which estimated 0, LR1 24 / 24.
     """
     b = report_book()
     b.contract("C1", "2024-01-15", [("2024-06-10", "900", "0")])
@@ -110,5 +112,6 @@ def closing_month_book() -> Book:
     b.provisions += [
         {"contract_id": "C1", "month_end": PERIOD, "amount": Decimal("18.00")},
         {"contract_id": "N1", "month_end": PERIOD, "amount": Decimal("150.00")},
+        {"contract_id": "S1", "month_end": PERIOD, "amount": Decimal("55.00")},
     ]
     return b

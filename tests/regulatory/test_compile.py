@@ -13,7 +13,12 @@ from sqlalchemy.engine import Engine
 
 from regulatory.compile import compile_report
 from regulatory.model import ReportData
-from regulatory.registry import G11_PROVISION_ROW, G11_RESTRUCTURED_ROW, G11_ROWS
+from regulatory.registry import (
+    G11_ESTIMATED_ROW,
+    G11_PROVISION_ROW,
+    G11_RESTRUCTURED_ROW,
+    G11_ROWS,
+)
 from regulatory.validation import validate
 from tests.regulatory.books import AS_OF, PERIOD
 from tests.warehouse.book import Book, build_book, monthly
@@ -66,6 +71,18 @@ def test_g11_provisions_and_restructured_rows(reports: dict[str, ReportData]) ->
         D(1250),
     ]
     assert g11.cells[f"G11_{G11_PROVISION_ROW}_H"] is None
+    # of which estimated: all of them (the book gives no extract provision)
+    assert cells(g11, G11_ESTIMATED_ROW, "ABCDEFGH") == [
+        D(110),
+        D(64),
+        D(750),
+        0,
+        D(500),
+        D(1424),
+        D(1250),
+        None,
+    ]
+    assert G11_ESTIMATED_ROW == 28 and G11_RESTRUCTURED_ROW == 29
     row = G11_RESTRUCTURED_ROW
     assert cells(g11, row, "BFGH") == [D(1200), D(1200), 0, 1]
     assert cells(g11, row + 1, "FH") == [0, 0]  # of which over 90 DPD
@@ -133,13 +150,14 @@ def test_overdue_table_by_bucket_product_and_industry(reports: dict[str, ReportD
 def test_top_ten_per_class(reports: dict[str, ReportData]) -> None:
     """SM: LS1 2,000 then LR1 1,200; substandard LD1 3,000; doubtful none; loss LL1 500."""
     top = reports["TOP10"]
-    assert cells(top, 1, "ABDEFG") == [
+    assert cells(top, 1, "ABDEFGH") == [
         "LS1",
         '=HYPERLINK("http://x","y")',
         D(2000),
         1,
         D(2000),
         D(40),
+        D(40),  # of which estimated: all
     ]
     assert cells(top, 2, "ADF") == ["LR1", D(1200), D(1200)]
     assert cells(top, 3, "ABD") == [None, None, None]
@@ -159,14 +177,16 @@ def test_concentration_and_prudential_ratios(reports: dict[str, ReportData]) -> 
     assert cells(conc, 6, "ACE") == [0, 0, "否"]
     assert cells(conc, 9, "ACE") == [None, None, "不适用"]
     assert "shareholder" in conc.cells["CONC_9_F"]
-    assert cells(conc, 10, "AB") == [D(1424), D(3500)]
+    assert cells(conc, 10, "ABG") == [D(1424), D(3500), D(1424)]  # G: of which estimated
+    assert cells(conc, 11, "ABG") == [D(1424), D(17700), D(1424)]
+    assert cells(conc, 5, "G") == [None]
 
 
 def test_detail_totals(reports: dict[str, ReportData]) -> None:
     """Six open contracts; principal and outstanding 17,700; overdue 4,500 / 100; provision
     1,424."""
     det = reports["DETAIL"]
-    assert cells(det, 1, "ALNOPV") == [6, D(17700), D(17700), D(4500), D(100), D(1424)]
+    assert cells(det, 1, "ALNOPVW") == [6, D(17700), D(17700), D(4500), D(100), D(1424), D(1424)]
 
 
 def test_a_period_the_warehouse_lacks_is_a_clear_error(report_engine: Engine) -> None:

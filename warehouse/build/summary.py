@@ -26,7 +26,8 @@ from warehouse.schema import CONCENTRATION_KEPT
 
 SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
 # An open row: the contract is neither closed nor written off at the month-end. The contract
-# count and the provisions are summed over open rows (queries.filters.is_open, the detail's).
+# count and the provisions (and their estimated part) are summed over open rows
+# (queries.filters.is_open, the detail's).
 OPEN_ROW = "NOT (c.closed OR c.written_off)"
 
 PORTFOLIO = (
@@ -34,7 +35,7 @@ PORTFOLIO = (
     f"""
 INSERT INTO portfolio_month (
   month_idx, month_end, {SEGMENTS}, cohort_month, dpd_bucket, risk_class,
-  contracts, outstanding, overdue_principal, overdue_interest, provision,
+  contracts, outstanding, overdue_principal, overdue_interest, provision, provision_estimated,
   new_contracts, new_principal, receipts, writeoff_contracts, writeoff_amount)
 SELECT c.month_idx, c.month_end, c.product, c.lessee_type, c.industry, c.region, c.branch,
        c.asset_category, c.cohort_month, c.dpd_bucket, c.risk_class,
@@ -43,6 +44,7 @@ SELECT c.month_idx, c.month_end, c.product, c.lessee_type, c.industry, c.region,
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.overdue_principal END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.overdue_interest END),
        SUM(CASE WHEN {OPEN_ROW} THEN c.provision ELSE 0 END),
+       SUM(CASE WHEN {OPEN_ROW} AND c.provision_estimated THEN c.provision ELSE 0 END),
        SUM(CASE WHEN c.mob = 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.mob = 0 THEN c.original_principal ELSE 0 END),
        SUM(c.received_to_date - c.received_before),
@@ -124,8 +126,9 @@ INSERT INTO vintage_dimension_month (dimension, value, cohort_idx, cohort_month,
 )
 
 _MEASURES = (
-    "contracts, outstanding, overdue_principal, overdue_interest, provision, new_contracts, "
-    "new_principal, receipts, writeoff_contracts, writeoff_amount"
+    "contracts, outstanding, overdue_principal, overdue_interest, provision, "
+    "provision_estimated, new_contracts, new_principal, receipts, writeoff_contracts, "
+    "writeoff_amount"
 )
 _SUMS = ", ".join(f"SUM({c})" for c in _MEASURES.split(", "))
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from queries.inert_text import formula_like, xlsx_text
 from regulatory.cover import SETTINGS_HEADING, cover_rows, cover_title
 from regulatory.model import Cover, Finding, ReportData, SheetData
 from regulatory.registry import report_spec
@@ -36,21 +37,23 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEVERITY_ZH = {"blocking": "阻断", "warning": "警示"}
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = None):
-    """Write one cell; text is forced to string type so it can never become a formula."""
+    """Write one cell; text is forced to string type so it can never become a formula, and its
+    control characters are shown as Control Pictures (openpyxl refuses them as they are)."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, bool):
         value = "是" if value else "否"
     if value is not None and not isinstance(value, int | float | Decimal | str):
         value = str(value)
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if formula_like(value):
             cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
     if fmt:
         cell.number_format = fmt

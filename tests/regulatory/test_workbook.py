@@ -6,6 +6,7 @@ Figures from `tests/regulatory/books.py` in 万元: G11 total 17,700 yuan = 1.77
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from datetime import date, datetime
@@ -220,3 +221,20 @@ def test_libreoffice_opens_the_workbook_and_reads_the_same_figures(
 
 def test_render_period_on_the_cover(reports: dict[str, ReportData]) -> None:
     assert reports["G11"].period == date(2024, 6, 30)
+
+
+def test_control_characters_in_typed_text_are_shown_not_refused(
+    reports: dict[str, ReportData],
+) -> None:
+    """A preparer name or a warning's explanation typed with a control character (\\x01, NUL)
+    used to make openpyxl refuse the whole workbook; it is written as its Control Picture."""
+    cover = dataclasses.replace(COVER, preparer="张\x01三", reviewer="=李\x00四")
+    data = render_workbook(summary(reports), cover, [WARNING], {WARNING.rule_id: "已报告\x07"})
+    text = [c.value for row in book_sheet(data, "封面").iter_rows() for c in row]
+    assert "张␁三" in text and "=李␀四" in text
+    reviewer = next(
+        c for row in book_sheet(data, "封面").iter_rows() for c in row if c.value == "=李␀四"
+    )
+    assert reviewer.data_type == "s" and reviewer.quotePrefix
+    findings = [c.value for row in book_sheet(data, "校验结果").iter_rows() for c in row]
+    assert "已报告␇" in findings

@@ -44,13 +44,13 @@ def _vet(entry: Path, root: Path) -> tuple[Path | None, str]:
         if stat.S_ISREG(mode):
             return entry, ""
         return None, f"{_kind(mode)}, not a regular file"
-    target = entry.resolve()
+    target = Path(os.path.realpath(entry))  # unlike Path.resolve, never raises on a loop
     if not target.is_relative_to(root):
         return None, "a symbolic link to a file outside the extract folder; copy the file in"
     try:
         mode = target.stat().st_mode
     except OSError:
-        return None, "a symbolic link to nothing"
+        return None, "a symbolic link to nothing (its target is missing or loops)"
     if not stat.S_ISREG(mode):
         return None, f"a symbolic link to {_kind(mode)}, not a regular file"
     return target, ""

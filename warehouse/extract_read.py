@@ -98,8 +98,12 @@ def _stage_sql(table: spec.Table, index: dict[str, int], source: str) -> str:
 
 def _read_csv_header(path: Path, file: str, problems: list[Problem]) -> list[str] | None:
     """The header of a CSV file, or None after reporting why it cannot be read."""
-    with open_regular(path) as fh:
-        data = fh.read(MAX_LINE_BYTES + 1)
+    try:
+        with open_regular(path) as fh:
+            data = fh.read(MAX_LINE_BYTES + 1)
+    except OSError as exc:  # unreadable, or swapped for something else since it was vetted
+        problems.append(Problem(file, None, "", f"the file cannot be read: {exc.strerror or exc}"))
+        return None
     data = data.removeprefix(codecs.BOM_UTF8)
     if not data:
         problems.append(Problem(file, None, "", "the file is empty (no header line)"))
@@ -295,7 +299,12 @@ def _stage_manifest_csv(st: Staging, path: Path, file: str) -> None:
 
 
 def _stage_folder(st: Staging, src: Path) -> None:
-    found = folder_files(src)
+    try:
+        found = folder_files(src)
+    except OSError as exc:
+        message = f"the folder cannot be read: {exc.strerror or exc}"
+        st.problems.append(Problem(src.name, None, "", message))
+        return
     wanted = ["manifest.csv", *(f"{t.name}.csv" for t in spec.TABLES)]
     for name in wanted:
         if name in found.refused:

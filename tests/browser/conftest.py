@@ -10,7 +10,6 @@ with an account of `browser_accounts`. Later page issues add their tests beside 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -38,15 +36,6 @@ BIN = Path(sys.executable).parent
 # Streamlit's frontend probes /<page>/_stcore/{health,host-config} before the root path when
 # opened on a page URL; those 404s are its own base-path discovery, not a fault of the app.
 PROBES = ("/_stcore/health", "/_stcore/host-config")
-# Streamlit's frontend fetches a download button's file as the button mounts, only to log a
-# broken one. The server drops such a file after two script runs (of any session) that no longer
-# show it, so when the test has already moved on (signed out, opened another page) a button of
-# the replaced run that mounts late - a busy CPU, charts still loading - finds its file gone: a
-# 404 for /media/<32 hex>.<file type> and Streamlit's own line below. Nothing the user can still
-# click is broken, and no app code decides these URLs; the download tests
-# (test_access_b_downloads.py) click the buttons of the current run and check the bytes received.
-EXPIRED_DOWNLOAD = re.compile(r"/media/[0-9a-f]{32}\.(csv|xlsx|pdf|zip)")
-DOWNLOAD_CHECK_404 = "Client Error: Download Button source error - 404"
 # The demo book's as-of month, pinned: by default `postloan demo` follows the calendar, and a
 # month whose small book happens to leave a list empty must not turn the suite red on that date
 # (tests/test_any_as_of.py runs every page at other months, empty lists included).
@@ -153,10 +142,6 @@ def page(browser, tmp_path: Path) -> Iterator[object]:
             return
         where = (msg.location or {}).get("url", "")
         if "404" in msg.text and where.endswith(PROBES):
-            return
-        if "404" in msg.text and EXPIRED_DOWNLOAD.fullmatch(urlparse(where).path):
-            return
-        if msg.text.strip() == DOWNLOAD_CHECK_404:
             return
         errors.append(f"{msg.text} @ {where}")
 

@@ -24,6 +24,7 @@ def test_config_is_hardened() -> None:
     assert options["server.headless"] is True
     assert options["server.enableXsrfProtection"] is True
     assert options["server.xsrfCookieSameSite"] == "strict"
+    assert options["server.address"] == "127.0.0.1"
 
 
 def test_config_names_only_known_options() -> None:

@@ -22,7 +22,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -31,7 +31,7 @@ import streamlit as st
 from dashboard import access_form, portal_store, session_cookie
 from dashboard.i18n import normalise_lang, t
 from dashboard.page_registry import page_spec
-from warehouse.portal import audit, sessions, sign_in, utc_now
+from warehouse.portal import audit, sessions, utc_now
 from warehouse.portal import users as accounts
 
 ROLES: tuple[str, ...] = accounts.ROLES
@@ -124,12 +124,14 @@ def client() -> dict[str, str]:
     return found
 
 
-def _audit(actor: str, action: str, target: str = "", **details: object) -> None:
+def audit_event(actor: str, action: str, target: str = "", **details: object) -> None:
+    """Append an audit row for `actor`, with where the session comes from."""
     details = {**details, **client()}
     audit.record(portal_store.portal(), actor=actor, action=action, target=target, details=details)
 
 
-def _limits() -> dict[str, int]:
+def limits() -> dict[str, int]:
+    """The session limits in force: `idle_minutes` and `absolute_hours`."""
     cfg = portal_store.settings()
     return {
         "idle_minutes": int(cfg["access.idle_minutes"]),
@@ -161,16 +163,16 @@ def _deny(key: str, **values: object) -> None:
 
 def _ended(found: sessions.WebSession, known: bool) -> None:
     """Record and announce a session found ended; clear this Streamlit session."""
-    limits = _limits()
+    cfg = limits()
     if found.reason in {"idle", "absolute"}:
-        _audit(found.username, "session_expired", reason=found.reason)
+        audit_event(found.username, "session_expired", reason=found.reason)
     elif found.reason == "account":
-        _audit(found.username, "sign_out", reason="revoked")
+        audit_event(found.username, "sign_out", reason="revoked")
     oidc = found.method == "oidc" and found.reason != "revoked"
     if known:
         _clear_session()
     if known or found.reason != "revoked":  # else: a notice left by the sign-out stays
-        minutes, hours = limits["idle_minutes"], limits["absolute_hours"]
+        minutes, hours = cfg["idle_minutes"], cfg["absolute_hours"]
         _deny(ENDED_NOTICE[found.reason], minutes=minutes, hours=hours)
     if oidc:
         st.logout()  # else the identity provider's cookie would sign the user straight back in
@@ -187,7 +189,7 @@ def _without_cookie(now: datetime) -> None:
     if isinstance(web_id, str):
         sessions.revoke_session(portal_store.portal(), web_id, "no_cookie", now)
     if user is not None:
-        _audit(user.username, "sign_out", reason="no_cookie")
+        audit_event(user.username, "sign_out", reason="no_cookie")
         log.warning("session of %s ran without its cookie: revoked", user.username)
     _clear_session()
 
@@ -214,7 +216,7 @@ def session_user(now: datetime | None = None) -> User | None:
     at = now or clock()
     reference = session_cookie.current_cookie()
     known = SESSION_KEY in st.session_state or WEB_KEY in st.session_state
-    found = sessions.check(portal_store.portal(), reference, at, touch=True, **_limits())
+    found = sessions.check(portal_store.portal(), reference, at, touch=True, **limits())
     user = None
     if found is not None and found.alive:
         user = _user_of_session(found)
@@ -243,7 +245,7 @@ def session_alive() -> bool:
             session_cookie.current_cookie(),
             clock(),
             touch=False,
-            **_limits(),
+            **limits(),
         )
     except sa.exc.SQLAlchemyError:
         return False  # the full run that follows says the store is down
@@ -256,77 +258,10 @@ def sign_out(reason: str = "user") -> None:
     times = st.session_state.get(TIMES_KEY)
     sessions.revoke(portal_store.portal(), session_cookie.current_cookie(), reason, clock())
     if user is not None:
-        _audit(user.username, "sign_out", reason=reason)
+        audit_event(user.username, "sign_out", reason=reason)
     _clear_session()
     if isinstance(times, SessionTimes) and times.method == "oidc":
         st.logout()
-
-
-def begin_session(user: User, method: str, lang: str, now: datetime, since: datetime) -> None:
-    """Record the signed-in session, hand the browser its one-time token, and stop the run."""
-    token = sessions.begin(
-        portal_store.portal(),
-        user.username,
-        method,
-        now,
-        signed_in_at=since,
-        absolute_hours=_limits()["absolute_hours"],
-    )
-    session_cookie.continue_to_session(token, t("auth.continuing", lang))
-    st.stop()
-
-
-def _sign_in_with_password(lang: str, now: datetime) -> None:
-    """Draw the sign-in form; on a good password start the session (the cookie follows)."""
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    submitted = access_form.sign_in_form(lang, notice)
-    if submitted is None:
-        return
-    username, password = submitted
-    if not username or not password:
-        access_form.problem(t("auth.missing_fields", lang))
-        return
-    cfg = portal_store.settings()
-    result = sign_in.authenticate(
-        portal_store.portal(),
-        username,
-        password,
-        max_failed=int(cfg["access.max_failed_logins"]),
-        lockout_minutes=int(cfg["access.lockout_minutes"]),
-        now=now,
-        client=client(),
-    )
-    if result.ok and result.account is not None:
-        begin_session(user_of(result.account), "password", lang, now, now)
-    if result.outcome == "locked" and result.locked_until is not None:
-        until = result.locked_until.replace(tzinfo=UTC).astimezone(BEIJING)
-        access_form.problem(t("auth.locked", lang, until=f"{until:%Y-%m-%d %H:%M}"))
-    elif result.outcome == "disabled":
-        access_form.problem(t("auth.disabled", lang))
-    else:
-        access_form.problem(t("auth.bad_credentials", lang))
-
-
-def _sso_sign_in(lang: str, now: datetime) -> None:
-    """When the identity provider has signed the browser in, start a session (or refuse)."""
-    from dashboard import oidc  # here: oidc builds on User, defined above
-
-    claims = oidc.signed_in_claims()
-    if claims is None:
-        return
-    cfg = portal_store.settings()
-    user = oidc.claims_user(
-        claims, str(cfg["access.oidc_roles_claim"]), str(cfg["access.oidc_branches_claim"])
-    )
-    if not user.roles:
-        if not st.session_state.get("postloan.sso_refused"):
-            _audit(user.username, "sign_in_failed", reason="no_role", method="oidc")
-            st.session_state["postloan.sso_refused"] = True
-        access_form.sso_refused(t("auth.oidc_no_role", lang, name=user.display_name), lang)
-        st.stop()
-    _audit(user.username, "sign_in", method="oidc")
-    # The absolute limit counts from the identity provider's sign-in, not from this redirect.
-    begin_session(user, "oidc", lang, now, min(oidc.signed_in_at(claims, now), now))
 
 
 def _signed_in(lang: str, now: datetime) -> User:
@@ -335,13 +270,13 @@ def _signed_in(lang: str, now: datetime) -> User:
     user = st.session_state.get(SESSION_KEY) if checked else session_user(now)
     st.session_state.pop(CHECKED_KEY, None)
     if user is None:
-        _sso_sign_in(lang, now)
-        from dashboard import oidc
+        from dashboard import access_signin, oidc  # here: both build on User, defined above
 
+        access_signin.sso_sign_in(lang, now)
         access_form.title(lang)
         if oidc.configured():
             access_form.sso_button(lang)
-        _sign_in_with_password(lang, now)
+        access_signin.password_form(lang, now)
         st.stop()
     return user  # type: ignore[return-value]
 
@@ -360,7 +295,7 @@ def guard(script: str, *, now: Callable[[], datetime] | None = None) -> User:
             st.rerun()
         if not user.has_any(spec.roles):
             access_form.refused(spec.title_key, spec.roles, user, lang)
-            _audit(user.username, "access_denied", script, roles=sorted(user.roles))
+            audit_event(user.username, "access_denied", script, roles=sorted(user.roles))
             st.stop()
     except sa.exc.SQLAlchemyError as exc:
         # Fail closed: without the account store nobody is let in.

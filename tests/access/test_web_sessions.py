@@ -5,8 +5,10 @@ Times are naive UTC and injected; the limits are the defaults (idle 30 minutes, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -108,3 +110,12 @@ def test_sign_out_revokes_and_an_unknown_cookie_is_nobody(store: Engine) -> None
     assert _reason(store, reference, T0 + timedelta(minutes=2)) == "revoked"
     assert check(store, "made-up", T0, **LIMITS) is None
     assert check(store, None, T0, **LIMITS) is None
+
+
+def test_the_security_doc_names_every_column_of_web_sessions() -> None:
+    """docs/security.md's `web_sessions` table lists exactly the table's columns."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+    start = doc.index("| `web_sessions` column |")
+    rows = doc[start:].split("\n\n", 1)[0].splitlines()[2:]
+    named = {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert named == {c.name for c in web_sessions.columns}

@@ -167,17 +167,18 @@ def _publish(args: argparse.Namespace, tmp: Path, out: Path, what: dict[str, obj
     return 0
 
 
-def _write_workbook(engine, args, out, reports, findings, explanations, settings) -> int:
+def _cover(engine, args, **unit: str):
+    """The cover of the period's workbook from the command's preparer, reviewer and draft flag."""
     from regulatory.cover import make_cover
+
+    who = {"preparer": args.preparer or "", "reviewer": args.reviewer or ""}
+    return make_cover(engine, args.period, **who, draft=bool(args.draft), **unit)
+
+
+def _write_workbook(engine, args, out, reports, findings, explanations, settings) -> int:
     from regulatory.workbook import render_workbook
 
-    cover = make_cover(
-        engine,
-        args.period,
-        preparer=args.preparer or "",
-        reviewer=args.reviewer or "",
-        draft=bool(args.draft),
-    )
+    cover = _cover(engine, args)
     summary = [r for r in reports.values() if r.sheets]
     data = render_workbook(summary, cover, findings, explanations)
     tmp = _tmp(out)
@@ -193,7 +194,6 @@ def _write_workbook(engine, args, out, reports, findings, explanations, settings
 
 
 def _write_detail(engine, args, out, reports, settings, progress) -> int:
-    from regulatory.cover import make_cover
     from regulatory.detail import UNIT, write_detail, write_detail_csv
 
     tmp = _tmp(out)
@@ -202,14 +202,7 @@ def _write_detail(engine, args, out, reports, settings, progress) -> int:
         if out.suffix.lower() == ".csv":
             result = write_detail_csv(engine, args.period, tmp, settings)
         else:
-            cover = make_cover(
-                engine,
-                args.period,
-                preparer=args.preparer or "",
-                reviewer=args.reviewer or "",
-                draft=bool(args.draft),
-                unit=UNIT,
-            )
+            cover = _cover(engine, args, unit=UNIT)
             result = write_detail(engine, args.period, tmp, settings, cover=cover)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from dashboard.http_session import COOKIE
 from dashboard.i18n import t
 from dashboard.session_cookie import WATCH_SECONDS
+from tests.access.apptest import audit_trail
 from tests.browser.helpers import assert_no_exception, settle
 from tests.browser.replay import SessionIds, replay
 from tests.signin import TEST_PASSWORD, browser_sign_in, signed_in
 from warehouse.portal import portal_engine, portal_url
-from warehouse.portal.audit import audit_events
 from warehouse.portal.sessions import web_sessions
 
 pytestmark = pytest.mark.browser
@@ -45,20 +45,6 @@ def _h1(page) -> str:
     return page.locator('[data-testid="stMain"] h1').first.inner_text()
 
 
-def _audit(warehouse: str, actor: str) -> list[tuple[str, str]]:
-    engine = portal_engine(portal_url(warehouse))
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(audit_events.c.action, audit_events.c.details)
-                .where(audit_events.c.actor == actor)
-                .order_by(audit_events.c.event_id)
-            ).all()
-    finally:
-        engine.dispose()
-    return [tuple(r) for r in rows]
-
-
 def test_a_replayed_session_id_without_the_cookie_gets_the_sign_in_form(
     server_url: str, server_warehouse: str, page
 ) -> None:
@@ -68,7 +54,7 @@ def test_a_replayed_session_id_without_the_cookie_gets_the_sign_in_form(
     shown = replay(server_url, ids.last(), "overview")
     assert FORM in shown
     assert not [mark for mark in DATA if mark in shown], shown[:2000]
-    action, details = _audit(server_warehouse, "exec")[-1]
+    action, _, details = audit_trail(server_warehouse, "exec")[-1]
     assert action == "sign_out" and '"reason": "no_cookie"' in details
 
 
@@ -156,5 +142,5 @@ def test_an_idle_tab_clears_itself_without_a_click(
     settle(page)
     assert page.locator('[data-testid="stMetric"]').count() == 0
     assert "30 分钟无操作" in page.locator('[data-testid="stMain"]').inner_text()
-    action, details = _audit(server_warehouse, "risk")[-1]
+    action, _, details = audit_trail(server_warehouse, "risk")[-1]
     assert action == "session_expired" and '"reason": "idle"' in details

@@ -8,13 +8,12 @@ it into the HttpOnly cookie. Every attempt is audited (`warehouse.portal.sign_in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import streamlit as st
 
 from dashboard import access_form, portal_store, session_cookie
 from dashboard.access import (
-    BEIJING,
     NOTICE_KEY,
     User,
     audit_event,
@@ -62,13 +61,9 @@ def password_form(lang: str, now: datetime) -> None:
     )
     if result.ok and result.account is not None:
         begin_session(user_of(result.account), "password", lang, now, now)
-    if result.outcome == "locked" and result.locked_until is not None:
-        until = result.locked_until.replace(tzinfo=UTC).astimezone(BEIJING)
-        access_form.problem(t("auth.locked", lang, until=f"{until:%Y-%m-%d %H:%M}"))
-    elif result.outcome == "disabled":
-        access_form.problem(t("auth.disabled", lang))
-    else:
-        access_form.problem(t("auth.bad_credentials", lang))
+        return
+    # One message for an unknown name, a wrong password, a locked or a disabled account.
+    access_form.problem(t("auth.bad_credentials", lang))
 
 
 def sso_sign_in(lang: str, now: datetime) -> None:

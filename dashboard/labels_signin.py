@@ -27,15 +27,6 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
             "Sign-in refused: wrong username or password, or the account is locked or "
             "disabled. Try again later, or call the administrator.",
         ),
-        "auth.locked": (
-            "连续输错密码次数过多，账户已锁定，请于 {until}（北京时间）后再试，或联系管理员。",
-            "Too many wrong passwords: the account is locked until {until} (Beijing time). "
-            "Try again then, or call the administrator.",
-        ),
-        "auth.disabled": (
-            "该账户已停用，请联系管理员。",
-            "This account is disabled. Call the administrator.",
-        ),
         "auth.expired_idle": (
             "您已超过 {minutes} 分钟无操作，已自动退出，请重新登录。",
             "You were signed out after {minutes} minutes without activity. Sign in again.",

@@ -14,6 +14,7 @@ would read it as a formula.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy.engine import Engine
 
 from queries.contract_detail import FIELD_NAMES, batches
+from queries.inert_text import FORMULA_START
 from regulatory.codes import CLASS_LABELS, LESSEE_TYPE_LABELS, PRODUCT_LABELS, REASON_LABELS
 from regulatory.cover import cover_rows, cover_title, make_cover
 from regulatory.model import Cover
@@ -45,7 +47,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "class_reason": REASON_LABELS,
 }
 _FLAGS = ("in_observation", "provision_estimated")
-_FORMULA_START = r"^[=+\-@\t\r]"
+# The csv rule of `queries.inert_text`, as a regex for Arrow: cells a spreadsheet would evaluate.
+_FORMULA_START = "^[" + re.escape("".join(FORMULA_START)) + "]"
 
 
 @dataclass(frozen=True)

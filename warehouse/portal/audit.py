@@ -127,7 +127,7 @@ def _upgrade_after_create(_metadata: sa.MetaData, connection: Connection, **_kw:
     upgrade_store(connection)
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """Text as given but NUL as `␀`: PostgreSQL text cannot hold NUL (JSON details escape it)."""
     return text.replace("\x00", "\u2400")
 
@@ -231,9 +231,9 @@ def record(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     row: dict[str, object] = {
-        "actor": _storable(actor)[:64],
+        "actor": storable(actor)[:64],
         "action": action,
-        "target": _storable(target)[:200],
+        "target": storable(target)[:200],
         "details": json.dumps(dict(details or {}), ensure_ascii=False, sort_keys=True, default=str),
         "row_count": row_count,
         "sha256": sha256,

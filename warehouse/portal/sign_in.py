@@ -88,7 +88,7 @@ def authenticate(
     extra = dict(client or {})
     # PostgreSQL text cannot hold NUL: such a name is counted under its visible form (as the
     # audit trail stores it), so the attempt is refused like any other instead of failing.
-    name = (username or "").strip()[:64].replace("\x00", "\u2400")
+    name = audit.storable((username or "").strip()[:64])
     limits = (max_failed, lockout_minutes)
     with engine.begin() as conn:
         row = row_of(conn, name) if USERNAME.match(name) else None

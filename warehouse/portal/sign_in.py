@@ -44,12 +44,11 @@ class SignIn:
     """The outcome of a sign-in attempt: `ok` or `refused`, the same whatever the reason.
 
     `reason` (`unknown`, `password`, `locked`, `disabled`) is what the audit trail records; a
-    screen must show one message for every refusal. `locked_until` is never set on a refusal.
+    screen must show one message for every refusal.
     """
 
     outcome: str
     account: Account | None = None
-    locked_until: datetime | None = None
     reason: str = ""
 
     @property

@@ -13,11 +13,11 @@ from pathlib import Path
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import portal_store
-from dashboard.access import session_user
-from dashboard.i18n import t
-from dashboard.page_registry import PAGES
-from dashboard.widgets import language_picker
+from dashboard.access.gate import session_user
+from dashboard.data import portal_store
+from dashboard.i18n.catalogue import t
+from dashboard.page.registry import PAGES
+from dashboard.page.widgets import language_picker
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 

@@ -2,9 +2,9 @@
 
 `streamlit run dashboard/server.py` (what `make run` does) finds `app` below and serves it with
 uvicorn; `uvicorn dashboard.server:app` does the same behind another process manager. Beside
-Streamlit's routes it mounts the session-cookie routes (`dashboard.http_session`) and wraps every
-request in `dashboard.http_guard.SecurityMiddleware` (security headers, metrics closed, media for
-signed-in sessions only).
+Streamlit's routes it mounts the session-cookie routes (`dashboard.access.http_session`) and wraps
+every request in `dashboard.access.http_guard.SecurityMiddleware` (security headers, metrics closed,
+media for signed-in sessions only).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard.http_guard import SecurityMiddleware
-from dashboard.http_session import routes
+from dashboard.access.http_guard import SecurityMiddleware
+from dashboard.access.http_session import routes
 
 app = st.App("app.py", routes=routes(), middleware=[Middleware(SecurityMiddleware)])

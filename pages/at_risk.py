@@ -10,20 +10,20 @@ import math
 
 import streamlit as st
 
-from dashboard import risk_data
-from dashboard.format import count, wan
-from dashboard.i18n import t
-from dashboard.page_registry import page_path
-from dashboard.page_setup import start
-from dashboard.risk_view import coded, headers_only, shown
-from dashboard.widgets import download_table
+from dashboard.data import risk
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import count, wan
+from dashboard.page.registry import page_path
+from dashboard.page.setup import start
+from dashboard.page.widgets import download_table
+from dashboard.views.risk import coded, headers_only, shown
 from queries.at_risk import MAX_PAGE, RULES, SORTS, split_counts
 
 PAGE_SIZE = 50
 
 ctx = start("at_risk.py", "page.at_risk")
 lang = ctx.lang
-p = risk_data.watch_settings(ctx.state)
+p = risk.watch_settings(ctx.state)
 st.caption(
     t(
         "rk.rules_in_force",
@@ -37,7 +37,7 @@ st.caption(
         drop=p.revenue_drop_share,
     )
 )
-watch = risk_data.watchlist()
+watch = risk.watchlist()
 left, middle, right = st.columns([4, 2, 1])
 rules = left.multiselect(
     t("rk.filter_rules", lang),

@@ -1,8 +1,9 @@
 """审计日志: the append-only audit trail, filtered, newest first, one bounded page at a time.
 
 Roles admin and compliance. Params: `from`, `to`, `actor`, `action`, `q`, `page` (see
-dashboard/audit_view.py). The export holds every matching row up to a cap and is itself audited.
-A branch-scoped user sees only their own actions; admin sees the state of the hash chain.
+dashboard/access/audit_view.py). The export holds every matching row up to a cap and is itself
+audited. A branch-scoped user sees only their own actions; admin sees the state of the hash
+chain.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import math
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import audit_view
-from dashboard.access import guard
-from dashboard.downloads import audited_buttons
-from dashboard.i18n import localise, t
-from dashboard.widgets import current_lang
+from dashboard.access import audit_view
+from dashboard.access.gate import guard
+from dashboard.downloads.audited import audited_buttons
+from dashboard.i18n.catalogue import localise, t
+from dashboard.page.widgets import current_lang
 from queries.audit_trail import MAX_EXPORT
 
 user = guard("audit.py")

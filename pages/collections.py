@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts_monitoring as charts
-from dashboard.access import sees_personal_data
-from dashboard.format import count_or_dash, display, pct, wan_or_dash
-from dashboard.i18n import label, t
-from dashboard.monitoring_view import contract_list, label_radio, months_picker, table
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table
+from dashboard.access.gate import sees_personal_data
+from dashboard.charts import monitoring as charts
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table
+from dashboard.views.monitoring import contract_list, label_radio, months_picker, table
 from queries.collections_compliance import FLAGS
 
 RATES = ["contact_rate", "promise_rate", "kept_rate"]

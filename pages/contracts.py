@@ -11,11 +11,11 @@ import math
 
 import streamlit as st
 
-from dashboard.contract_params import PAGE_SIZE, parse_drill
-from dashboard.format import display
-from dashboard.i18n import localise, t
-from dashboard.page_setup import start
-from dashboard.widgets import download_table
+from dashboard.i18n.catalogue import localise, t
+from dashboard.page.contract_params import PAGE_SIZE, parse_drill
+from dashboard.page.format import display
+from dashboard.page.setup import start
+from dashboard.page.widgets import download_table
 
 ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang

@@ -9,14 +9,14 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import quality_view as qv
-from dashboard.dossier_links import contract_links
-from dashboard.i18n import t
-from dashboard.institution_page import open_institution_page
-from dashboard.widgets import (
+from dashboard.dossier.links import contract_links
+from dashboard.i18n.catalogue import t
+from dashboard.page.institution import open_institution_page
+from dashboard.page.widgets import (
     PLOTLY_CONFIG,
     download_table,
 )
+from dashboard.views import quality as qv
 
 user, lang, state = open_institution_page(
     "data_quality.py", "page.data_quality", "dq.scope_refused"

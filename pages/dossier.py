@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import committee_pack, data, decision_forms, dossier_view, risk_data
-from dashboard.access import guard
-from dashboard.format import md_text
-from dashboard.i18n import t
-from dashboard.page_registry import page_path, page_spec
-from dashboard.widgets import banner, current_lang, ready_state
+from dashboard.access.gate import guard
+from dashboard.data import cached, risk
+from dashboard.dossier import decision_forms, pack_buttons, view
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import md_text
+from dashboard.page.registry import page_path, page_spec
+from dashboard.page.widgets import banner, current_lang, ready_state
 from queries.filters import Filters
 from queries.risk_queries import DOSSIER_SECTIONS
 
@@ -22,8 +23,8 @@ lang = current_lang()
 st.title(t("page.dossier", lang))
 state = ready_state(lang)
 banner(state, lang)
-months = {f"{m:%Y-%m}": m for m in data.choices(state).month_ends}
-as_of = months.get(st.query_params.get("as_of", ""), risk_data.as_of_of(state))
+months = {f"{m:%Y-%m}": m for m in cached.choices(state).month_ends}
+as_of = months.get(st.query_params.get("as_of", ""), risk.as_of_of(state))
 back = {"lang": lang, **({"as_of": f"{as_of:%Y-%m}"} if as_of != state.load.as_of else {})}  # type: ignore[union-attr]
 if user.has_any(page_spec("at_risk.py").roles):
     st.page_link(page_path("at_risk.py"), label=t("rk.back", lang), icon="↩", query_params=back)
@@ -34,10 +35,10 @@ if not contract_id:
 
 filters = Filters(as_of=as_of, scope=user.branches)
 sections = {
-    name: data.query(state, name, filters, contract_id=contract_id) for name in DOSSIER_SECTIONS
+    name: cached.query(state, name, filters, contract_id=contract_id) for name in DOSSIER_SECTIONS
 }
 head = sections.pop("dossier_header")
-risk_data.audit_view(user, contract_id, found=not head.empty)
+risk.audit_view(user, contract_id, found=not head.empty)
 if head.empty:
     st.error(t("rk.not_found", lang))
     st.stop()
@@ -45,13 +46,13 @@ if head.empty:
 row = head.iloc[0]
 st.subheader(md_text(f"{row['contract_id']} · {row['lessee_name']}"))
 decision_forms.flash()
-history = risk_data.contract_decisions(contract_id)
-watch = risk_data.watchlist()
-why = data.query(state, "at_risk_rules_for", filters, contract_id=contract_id, watchlist=watch)
+history = risk.contract_decisions(contract_id)
+watch = risk.watchlist()
+why = cached.query(state, "at_risk_rules_for", filters, contract_id=contract_id, watchlist=watch)
 rules = "" if why.empty else str(why["rules"].iloc[0])
-dossier_view.summary(row, rules, lang)
+view.summary(row, rules, lang)
 
-committee_pack.pack_buttons(
+pack_buttons.pack_buttons(
     user,
     contract_id,
     as_of,
@@ -67,27 +68,27 @@ committee_pack.pack_buttons(
 TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
 tabs = st.tabs([t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")])
 with tabs[0]:
-    dossier_view.overview(head, sections["dossier_guarantors"], lang)
+    view.overview(head, sections["dossier_guarantors"], lang)
 with tabs[1]:
-    dossier_view.payments(sections, lang)
+    view.payments(sections, lang)
 with tabs[2]:
-    dossier_view.history(sections, lang)
+    view.history(sections, lang)
 with tabs[3]:
-    dossier_view.table(sections["dossier_collections"], "collections", lang)
+    view.table(sections["dossier_collections"], "collections", lang)
 with tabs[4]:
-    dossier_view.assets(sections, lang)
+    view.assets(sections, lang)
 with tabs[5]:
-    dossier_view.table(sections["dossier_signals"], "signals", lang)
+    view.table(sections["dossier_signals"], "signals", lang)
 with tabs[6]:
-    dossier_view.exposure(sections, lang)
+    view.exposure(sections, lang)
 with tabs[7]:
-    dossier_view.table(sections["dossier_financials"], "financials", lang)
+    view.table(sections["dossier_financials"], "financials", lang)
 with tabs[8]:
     if not user.has_any({"risk_committee"}):
         st.caption(t("rk.decide_only", lang))
-    elif as_of != risk_data.as_of_of(state) or not isinstance(row["risk_class"], str):
+    elif as_of != risk.as_of_of(state) or not isinstance(row["risk_class"], str):
         st.caption(t("rk.form.latest_only", lang))
     else:
         decision_forms.record_form(user, contract_id, row["risk_class"], as_of, lang)
         decision_forms.review(user, history, lang)
-    dossier_view.table(history, "decisions", lang)
+    view.table(history, "decisions", lang)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts_monitoring as charts
-from dashboard.format import count_or_dash, display
-from dashboard.i18n import label, t
-from dashboard.monitoring_view import contract_list, label_radio, months_picker
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table
+from dashboard.charts import monitoring as charts
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import count_or_dash, display
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table
+from dashboard.views.monitoring import contract_list, label_radio, months_picker
 from queries.inspections import INSPECTION_LISTS
 from queries.leased_assets import ALERTS
 from queries.warnings import GROUPS

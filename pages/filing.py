@@ -9,18 +9,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import data, filing_history, filing_panel, portal_store
-from dashboard import filing_view as view
-from dashboard.filing_workbook import Filing
-from dashboard.i18n import t
-from dashboard.institution_page import open_institution_page
-from dashboard.widgets import download_table
+from dashboard.data import cached, portal_store
+from dashboard.filing import history, panel
+from dashboard.filing import view as view
+from dashboard.filing.workbook import Filing
+from dashboard.i18n.catalogue import t
+from dashboard.page.institution import open_institution_page
+from dashboard.page.widgets import download_table
 from regulatory.filing_store import WITHDRAWN
 from regulatory.registry import REPORTS
 
 user, lang, state = open_institution_page("filing.py", "page.filing", "fl.scope_refused")
 
-periods = sorted(data.choices(state).month_ends, reverse=True)
+periods = sorted(cached.choices(state).month_ends, reverse=True)
 if not periods:
     st.info(t("fl.no_period", lang))
     st.stop()
@@ -96,5 +97,5 @@ for note in report.notes:
 filed = view.filed_versions(code, period)
 live = [v for v in filed if v.state != WITHDRAWN]
 current = live[0] if live else None
-filing_panel.workflow(Filing(state, settings, spec, period, report), current, user, lang)
-filing_history.history(filed, current, lang)
+panel.workflow(Filing(state, settings, spec, period, report), current, user, lang)
+history.history(filed, current, lang)

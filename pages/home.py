@@ -7,19 +7,19 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.access import guard
-from dashboard.format import count, md_text, wan
-from dashboard.i18n import t
-from dashboard.page_registry import ANALYSTS
-from dashboard.widgets import current_lang, warehouse_problem
+from dashboard.access.gate import guard
+from dashboard.data import source
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import count, md_text, wan
+from dashboard.page.registry import ANALYSTS
+from dashboard.page.widgets import current_lang, warehouse_problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 user = guard("home.py")
 lang = current_lang()
 st.title(t("home.title", lang))
-state = loaders.warehouse_state()
+state = source.warehouse_state()
 if state.status != "ok" or state.load is None:
     warehouse_problem(state, lang)
     st.stop()
@@ -38,7 +38,7 @@ if not user.has_any(ANALYSTS):
     st.info(t("home.no_figures", lang))
     st.stop()
 
-figures = loaders.headline(state, load.as_of, user.branches)
+figures = source.headline(state, load.as_of, user.branches)
 cols = st.columns(4)
 cols[0].metric(t("metric.open_contracts", lang), count(figures["open_contracts"]))
 cols[1].metric(t("metric.lessees", lang), count(figures["lessees"]))

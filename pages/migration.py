@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.format import display
-from dashboard.i18n import t
-from dashboard.matrix_links import link_grid, pivot
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table
+from dashboard.charts import analytics
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
+from dashboard.page.matrix_links import link_grid, pivot
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table
 from queries.migration import OFFICIAL_RATES, PERIODS
 
 ctx = start("migration.py", "page.migration")
@@ -37,7 +37,7 @@ begin, end = matrix["begin"].iloc[0], matrix["end"].iloc[0]
 st.caption(t("mg.matrix_note", lang, begin=begin, end=end))
 grid = pivot(matrix, "begin_class", "end_class", view)
 chart_with_table(
-    charts.matrix_heatmap(
+    analytics.matrix_heatmap(
         grid.map(lambda v: None if v is None else float(v) / (1 if view != "balance" else 10000)),
         lang,
         percent=view == "row_share",
@@ -68,7 +68,7 @@ st.subheader(t("mg.rates", lang))
 names = list(OFFICIAL_RATES)
 rates = ctx.query("migration_rates", period=period)
 chart_with_table(
-    charts.rate_trend(rates, names, lang),
+    analytics.rate_trend(rates, names, lang),
     rates,
     display(rates[["begin", "end", *names]], rates=names),
     "migration_rates",
@@ -86,7 +86,7 @@ weight = st.radio(
 roll = ctx.query("roll_rates")
 roll_grid = pivot(roll, "from_bucket", "to_bucket", weight)
 chart_with_table(
-    charts.matrix_heatmap(
+    analytics.matrix_heatmap(
         roll_grid, lang, percent=True, x_title=t("mg.t", lang), y_title=t("mg.t_prev", lang)
     ),
     roll,

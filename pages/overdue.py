@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.format import count_or_dash, display, pct, wan_or_dash
-from dashboard.i18n import label, t
-from dashboard.page_registry import page_path
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table
+from dashboard.charts import analytics
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
+from dashboard.page.registry import page_path
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table
 from queries.filters import SEGMENTS
 from queries.overdue import BASES
 
@@ -28,7 +28,7 @@ share = st.radio(
 dist = ctx.query("bucket_distribution")
 money = ["outstanding", "overdue_principal", "overdue_interest"]
 chart_with_table(
-    charts.bucket_stack(dist, share, lang),
+    analytics.bucket_stack(dist, share, lang),
     dist,
     display(dist, money=money, rates=["balance_share", "count_share"], counts=["contracts"]),
     "bucket_distribution",
@@ -65,7 +65,7 @@ shown = display(
     counts=["numerator", "denominator"] if basis == "count" else [],
     rates=["rate"],
 )
-chart_with_table(charts.segment_rate_bar(rates, by, lang), rates, shown, "segment_rates", lang)
+chart_with_table(analytics.segment_rate_bar(rates, by, lang), rates, shown, "segment_rates", lang)
 st.caption(
     f"{t('m.rate', lang)}: {t(f'basis.{basis}', lang)}, DPD > {threshold} · {t('ui.drill', lang)}"
 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.format import count_or_dash, display, pct, pct_points, wan_or_dash
-from dashboard.i18n import t
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table, download_table
+from dashboard.charts import analytics
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import count_or_dash, display, pct, pct_points, wan_or_dash
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table, download_table
 
 ctx = start("overview.py", "page.overview")
 lang = ctx.lang
@@ -81,7 +81,7 @@ money = ["outstanding", "npl_outstanding"]
 left, right = st.columns(2)
 with left:
     chart_with_table(
-        charts.trend_lines(trend, money, lang, percent=False),
+        analytics.trend_lines(trend, money, lang, percent=False),
         trend[["month_end", *money]],
         display(trend[["month_end", *money]], money=money),
         "trend_balances",
@@ -89,7 +89,7 @@ with left:
     )
 with right:
     chart_with_table(
-        charts.trend_lines(trend, rates, lang, percent=True),
+        analytics.trend_lines(trend, rates, lang, percent=True),
         trend,
         display(trend[["month_end", *rates]], rates=rates),
         "trend_rates",
@@ -103,7 +103,7 @@ for tab, by in zip(tabs, ("product", "industry", "region"), strict=True):
     with tab:
         part = ctx.query("breakdown", by=by)
         chart_with_table(
-            charts.breakdown_bar(part, by, lang),
+            analytics.breakdown_bar(part, by, lang),
             part,
             display(
                 part[[by, *shown_cols, "overdue_rate_balance_dpd30"]],
@@ -124,7 +124,7 @@ if conc.empty or all(r is None for r in conc["ratio"]):
     st.info(t("ov.no_base", lang))
 else:
     chart_with_table(
-        charts.concentration_bar(conc, lang),
+        analytics.concentration_bar(conc, lang),
         conc,
         display(conc, money=["outstanding", "base"], rates=["ratio", "limit"]),
         "concentration",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import user_admin
-from dashboard.access import ROLES, guard
-from dashboard.access_form import role_names
-from dashboard.i18n import localise, t
-from dashboard.widgets import current_lang, download_table
+from dashboard.access import user_admin
+from dashboard.access.gate import ROLES, guard
+from dashboard.access.signin_form import role_names
+from dashboard.i18n.catalogue import localise, t
+from dashboard.page.widgets import current_lang, download_table
 
 admin = guard("users.py")
 lang = current_lang()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.format import display
-from dashboard.i18n import t
-from dashboard.page_setup import start
-from dashboard.widgets import chart_with_table
+from dashboard.charts import analytics
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
+from dashboard.page.setup import start
+from dashboard.page.widgets import chart_with_table
 from queries.filters import SEGMENTS
 from queries.vintage import AMOUNTS, GRAINS, RATES
 
@@ -41,14 +41,14 @@ shown = display(
     counts=["cohort_contracts"],
 )
 st.subheader(t("vt.curves", lang))
-chart_with_table(charts.vintage_lines(frame, metric, lang), frame, shown, "vintage", lang)
+chart_with_table(analytics.vintage_lines(frame, metric, lang), frame, shown, "vintage", lang)
 
 st.subheader(t("vt.triangle", lang))
 st.caption(t("vt.immature", lang))
 triangle = frame.pivot(index="cohort", columns="mob", values=metric).reset_index()
 triangle.columns = [str(c) for c in triangle.columns]
 chart_with_table(
-    charts.triangle_heatmap(frame, metric, lang),
+    analytics.triangle_heatmap(frame, metric, lang),
     triangle,
     display(triangle, rates=[c for c in triangle.columns if c != "cohort"]),
     "vintage_triangle",
@@ -64,7 +64,7 @@ if comp.empty:
     st.info(t("ui.no_data", lang))
 else:
     chart_with_table(
-        charts.vintage_lines(comp, "rate", lang, series="segment"),
+        analytics.vintage_lines(comp, "rate", lang, series="segment"),
         comp,
         display(comp, money=["cohort_principal", "amount"], rates=["rate"]),
         "vintage_segments",

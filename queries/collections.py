@@ -17,7 +17,7 @@ Definitions (docs/monitoring.md has the reasoning):
   from the spell's month on. Spells too recent to have all 3 month-ends are left out.
 Every function takes the shared `Filters`; actions count in the `months`-month window ending at
 the as-of month-end. The per-action flags and the receipt credits are computed once per load by
-`warehouse/build/monitoring.py` into `collection_facts` and `collection_credits`.
+`warehouse/marts/monitoring.py` into `collection_facts` and `collection_credits`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from queries.measures import add_ratio
 from queries.monitoring_scope import check_months, timestamps, window_start
-from warehouse.build import month_end_of
-from warehouse.build.monitoring import CURE_HORIZON
+from warehouse.marts.monitoring import CURE_HORIZON
+from warehouse.months import month_end_of
 from warehouse.schema import collection_credits, collection_facts
 
 WORKLOAD_COLUMNS = (

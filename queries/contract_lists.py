@@ -20,8 +20,8 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS, period_begin, was_open_at
 from queries.overdue import IDENTITY_COLUMNS
-from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
+from warehouse.months import month_end_of
 from warehouse.schema import DPD_BUCKETS, contract_month
 
 MAX_PAGE = 1000

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, scope_clause
 from warehouse import schema
+from warehouse.months import month_index
 from warehouse.schema import MONEY_TYPE, NPL_CLASSES, contract_month
 
 MAX_ROWS = 5000
@@ -149,10 +150,6 @@ def _in_force(s: sa.Table | sa.Alias) -> sa.ColumnElement[bool]:
     )
 
 
-def _month_idx(column: sa.ColumnElement) -> sa.ColumnElement:
-    return sa.extract("year", column) * 12 + sa.extract("month", column) - 1
-
-
 def _per_month(rows: sa.Subquery, name: str) -> sa.Subquery:
     """Sum `rows.amount` per month index (grouped outside, so both dialects accept it)."""
     total = sa.func.sum(rows.c.amount).label(name)
@@ -164,14 +161,14 @@ def payments(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame
     cm, s, r = contract_month, schema.schedule, schema.receipts
     due_rows = (
         sa.select(
-            _month_idx(s.c.due_date).label("idx"),
+            month_index(s.c.due_date).label("idx"),
             (s.c.principal_due + s.c.interest_due).label("amount"),
         )
         .where(s.c.contract_id == contract_id, _in_force(s))
         .subquery("due_rows")
     )
     got_rows = (
-        sa.select(_month_idx(r.c.received_date).label("idx"), r.c.amount)
+        sa.select(month_index(r.c.received_date).label("idx"), r.c.amount)
         .where(r.c.contract_id == contract_id)
         .subquery("got_rows")
     )

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame, fetch_one, table_exists
 from queries.filters import Filters, scope_clause
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of
 from warehouse.schema import (
     CONCENTRATION_KEPT,
     SOURCE_TABLES,

@@ -16,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from warehouse.build import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx
 from warehouse.schema import SEGMENT_COLUMNS
 
 SEGMENTS: tuple[str, ...] = SEGMENT_COLUMNS

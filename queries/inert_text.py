@@ -9,7 +9,7 @@ only where it leaves, in one function per output kind:
   text cannot hold them). The screen and every file go through it.
 - `xlsx_text(text)`: `visible`; the writer then forces the cell's type to text (`data_type = "s"`)
   and sets `quotePrefix` on text starting with a formula character, so it can never become a
-  formula (`dashboard.export.write_sheet`).
+  formula (`dashboard.downloads.export.write_sheet`).
 - `csv_text(text)`: `visible`, and a leading apostrophe on text starting with `=`, `+`, `-`,
   `@`, tab or CR, which spreadsheet applications would evaluate (OWASP "CSV injection").
 - `pdf_text(text)`: `visible`, then XML-escaped for a ReportLab `Paragraph` (whose markup would

@@ -22,12 +22,11 @@ from queries.measures import add_ratio
 from queries.monitoring_scope import (
     LIST_LIMIT,
     money,
-    month_index,
     scoped_contracts,
     settings_in_force,
     window_start,
 )
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of, month_index
 from warehouse.schema import SOURCE_TABLES, contract_segments, month_ends
 
 INSPECTIONS = SOURCE_TABLES["inspections"]

@@ -18,11 +18,10 @@ from queries.filters import Filters, where
 from queries.measures import add_ratio
 from queries.monitoring_scope import (
     LIST_LIMIT,
-    month_index,
     scoped_contracts,
     timestamps,
 )
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of, month_index
 from warehouse.schema import SOURCE_TABLES, contract_month
 
 EVENTS = SOURCE_TABLES["device_events"]

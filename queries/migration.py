@@ -29,8 +29,8 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
-from warehouse.build import month_end_of
 from warehouse.extract_spec import RISK_CLASSES
+from warehouse.months import month_end_of
 from warehouse.schema import DPD_BUCKETS, NPL_CLASSES, contract_month
 
 PERIODS: tuple[str, ...] = ("month", "quarter", "ytd")

@@ -1,4 +1,4 @@
-"""The monitoring queries the dashboard may call by name (merged into `dashboard.data.QUERIES`)."""
+"""The monitoring queries the dashboard may call by name (merged into `cached.QUERIES`)."""
 
 from __future__ import annotations
 

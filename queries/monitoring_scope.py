@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of
 from warehouse.schema import build_settings, contract_segments
 from warehouse.settings import SETTINGS
 
@@ -31,11 +31,6 @@ def scoped_contracts(filters: Filters) -> sa.Subquery:
     return (
         sa.select(cs).where(cs.c.start_idx <= filters.as_of_idx, *where(filters, cs)).subquery("sc")
     )
-
-
-def month_index(expr: sa.ColumnElement) -> sa.ColumnElement[int]:
-    """year × 12 + month − 1 of a date or timestamp expression (as `contract_month.month_idx`)."""
-    return sa.cast(sa.extract("year", expr) * 12 + sa.extract("month", expr) - 1, sa.Integer)
 
 
 def day_of(expr: sa.ColumnElement) -> sa.ColumnElement[date]:

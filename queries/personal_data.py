@@ -1,8 +1,8 @@
 """Personal data (个人信息) in query results, and how it is masked for roles that do not need it.
 
-A query that returns personal data returns it under one of the column names of
-`PERSONAL_COLUMNS`; the dashboard masks those columns centrally (`dashboard.data.query` and every
-download) with `mask_personal(frame, reveal=...)`, so no page can forget to.
+A query that returns personal data returns it under one of the column names of `PERSONAL_COLUMNS`;
+the dashboard masks those columns centrally (`dashboard.data.cached.query` and every download) with
+`mask_personal(frame, reveal=...)`, so no page can forget to.
 
 Which rows are personal: names and ID numbers of *individual* lessees (and guarantors); a
 corporate name or unified social credit code is not personal data. A row counts as corporate only

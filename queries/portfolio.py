@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, dimension, where
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of
 from warehouse.schema import month_ends
 
 # KPI cards: metric -> basis shown beside it.

@@ -1,4 +1,4 @@
-"""The risk-committee queries the dashboard may call by name (merged into `dashboard.data`).
+"""The risk-committee queries the dashboard may call by name (merged into `dashboard.data.cached`).
 
 Each takes (engine, filters, **options); the dossier sections take `contract_id` as an option.
 """

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame, fetch_one, table_exists
 from queries.filters import Filters, dimension, is_open
-from warehouse.build import month_idx
+from warehouse.months import month_idx, month_index
 from warehouse.schema import (
     NPL_CLASSES,
     SOURCE_TABLES,
@@ -102,11 +102,6 @@ def overdue_totals(engine: Engine, period: date, by: str | None = None) -> pd.Da
     return fetch_frame(engine, stmt)
 
 
-def _month_number(day: sa.ColumnElement) -> sa.ColumnElement:
-    """year × 12 + month − 1 of a date column (the mart's `month_idx`)."""
-    return sa.cast(sa.extract("year", day) * 12 + sa.extract("month", day) - 1, sa.Integer)
-
-
 def _restructure_stats(period: date) -> sa.Subquery:
     """Per contract: the type of its latest restructuring on or before `period`, and whether
     that one was a re-restructuring (inside an earlier one's span)."""
@@ -126,7 +121,7 @@ def _restructure_stats(period: date) -> sa.Subquery:
         .where(r.c.effective_date <= period)
         .subquery("ranked")
     )
-    month = _month_number(ranked.c.effective_date)
+    month = month_index(ranked.c.effective_date)
     before = contract_month.alias("before")
     # Inside the earlier span: in the same month as the earlier restructuring, or in observation
     # at the month-end before it (month-end granularity, as the build's).
@@ -141,7 +136,7 @@ def _restructure_stats(period: date) -> sa.Subquery:
     )
     again = sa.and_(
         ranked.c.previous.is_not(None),
-        sa.or_(_month_number(ranked.c.previous) == month, in_span),
+        sa.or_(month_index(ranked.c.previous) == month, in_span),
     )
     return (
         sa.select(

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of
 from warehouse.schema import month_ends
 
 GRAINS: dict[str, int] = {"month": 1, "quarter": 3}

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
-from queries.monitoring_scope import LIST_LIMIT, month_index, scoped_contracts, window_start
-from warehouse.build import month_end_of
+from queries.monitoring_scope import LIST_LIMIT, scoped_contracts, window_start
+from warehouse.months import month_end_of, month_index
 from warehouse.schema import SOURCE_TABLES, contract_segments
 
 SIGNALS = SOURCE_TABLES["warning_signals"]

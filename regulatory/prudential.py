@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from queries import exposures, portfolio, supervisory
 from queries.filters import Filters
-from warehouse.build import month_end_of
+from warehouse.months import month_end_of
 
 MIN, MAX = "min", "max"
 

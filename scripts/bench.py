@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "benchmarks.md"
-POSTLOAN = [sys.executable, "-m", "dashboard.cli"]
+POSTLOAN = [sys.executable, "-m", "dashboard.cli.main"]
 GIB = 1024**3
 DEFAULT_SIZES = (100_000, 1_000_000)
 TARGET_SIZE = 1_000_000

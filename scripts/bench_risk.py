@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_timing import WARM_TARGET, page_table, time_set  # noqa: E402
 
-from dashboard.dossier_pack import dossier_pack  # noqa: E402
+from dashboard.dossier.pack_xlsx import dossier_pack  # noqa: E402
 from queries import at_risk  # noqa: E402
 from queries.filters import Filters  # noqa: E402
 from queries.risk_queries import DOSSIER_SECTIONS, RISK_QUERIES  # noqa: E402

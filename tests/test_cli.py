@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import build_parser, month_end
+from dashboard.cli.main import build_parser, month_end
 
 POSTLOAN = Path(sys.executable).parent / "postloan"
 SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report", "audit")
@@ -48,7 +48,7 @@ def test_subcommand_help(name: str) -> None:
 
 def test_help_does_not_import_the_heavy_libraries() -> None:
     code = (
-        "import sys, dashboard.cli as c\n"
+        "import sys, dashboard.cli.main as c\n"
         "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = {'pandas', 'sqlalchemy', 'streamlit', 'duckdb'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url

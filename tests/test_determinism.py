@@ -1,6 +1,6 @@
 """The suite passes on any calendar date: no test reads the wall clock or makes a dated book.
 
-Times reach the app through injected clocks (`dashboard.access.clock`, `generated_at=`); the
+Times reach the app through injected clocks (`dashboard.access.gate.clock`, `generated_at=`); the
 demo book follows the calendar unless given an as-of, so every test that makes one pins it.
 """
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import build_parser
+from dashboard.cli.main import build_parser
 from warehouse.settings import SETTINGS, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ import duckdb
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from warehouse import build, schema
+from warehouse import marts, schema
 from warehouse.engine import atomic_write, duckdb_path, is_duckdb
 from warehouse.extract_check import check_extract
 from warehouse.extract_cutoff import cut_late_rows
@@ -191,7 +191,7 @@ def load_extract(
                 if committee:
                     say(f"applying {len(committee)} approved committee classifications")
                 build_started = time.perf_counter()
-                build.build_mart(conn, settings, as_of, progress=say, committee=committee)
+                marts.build_mart(conn, settings, as_of, progress=say, committee=committee)
                 build_seconds = time.perf_counter() - build_started
                 digest.join()
                 load_id = _record(
@@ -230,5 +230,5 @@ def rebuild(
         if committee:
             say(f"applying {len(committee)} approved committee classifications")
         reset_tables(conn, ["mart", "build"])
-        build.build_mart(conn, settings, as_of, progress=say, committee=committee)
+        marts.build_mart(conn, settings, as_of, progress=say, committee=committee)
     return BuildResult(as_of, time.perf_counter() - started)

@@ -380,7 +380,7 @@ committee_classifications = sa.Table(
     },
 )
 
-# The monitoring marts (warehouse/build/monitoring.py). One row per contract: what the
+# The monitoring marts (warehouse/marts/monitoring.py). One row per contract: what the
 # collections, warning and leased-asset queries filter source rows by.
 contract_segments = sa.Table(
     "contract_segments",
@@ -402,7 +402,7 @@ contract_segments = sa.Table(
     },
 )
 
-# The collections marts (warehouse/build/monitoring.py): actions and credited receipts with
+# The collections marts (warehouse/marts/monitoring.py): actions and credited receipts with
 # their contract's segments, so the 催收 page filters them like any summary.
 collection_facts = sa.Table(
     "collection_facts",
@@ -462,7 +462,7 @@ collection_credits = sa.Table(
 )
 
 # The watch rules read from the source tables rather than the mart (queries/at_risk.py), flagged
-# once per build at its as-of with its `watch.*` settings (warehouse/build/watch.py).
+# once per build at its as-of with its `watch.*` settings (warehouse/marts/watch.py).
 WATCH_SOURCE_RULES: tuple[str, ...] = (
     "signal",
     "iot",

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import t
+from dashboard.i18n.catalogue import t
 from tests.signin import give_cookie, sign_in
 from warehouse.portal import portal_engine, portal_url, sessions, utc_now
 from warehouse.portal.audit import audit_events

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dashboard import audit_view
+from dashboard.access import audit_view
 from tests.access.access_app import download, module_warehouse, open_page
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import audit_events, record

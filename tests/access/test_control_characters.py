@@ -14,8 +14,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard.dossier_pdf import PackText, dossier_pdf
-from dashboard.export import to_csv, to_xlsx
+from dashboard.dossier.pack_pdf import PackText, dossier_pdf
+from dashboard.downloads.export import to_csv, to_xlsx
 from queries.inert_text import csv_text, pdf_text, visible
 from tests.access.access_app import APP, audit_rows, download, open_page
 from tests.access.apptest import shows_sign_in_form, submit_sign_in

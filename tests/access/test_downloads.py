@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from dashboard.downloads import SessionEnded
+from dashboard.downloads.audited import SessionEnded
 from tests.access.access_app import (
     HYPERLINK,
     audit_rows,

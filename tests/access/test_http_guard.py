@@ -1,8 +1,9 @@
 """The portal's HTTP layer without a browser: the cookie route, the headers, the closed doors.
 
-`dashboard.http_session.routes()` and `dashboard.http_guard.SecurityMiddleware` wrap a stand-in
-for Streamlit (a Starlette app answering the paths Streamlit serves); requests are plain ASGI
-calls. The portal store is the one of a fresh DuckDB warehouse path ($POSTLOAN_WAREHOUSE_URL).
+`dashboard.access.http_session.routes()` and `dashboard.access.http_guard.SecurityMiddleware`
+wrap a stand-in for Streamlit (a Starlette app answering the paths Streamlit serves); requests are
+plain ASGI calls. The portal store is the one of a fresh DuckDB warehouse path
+($POSTLOAN_WAREHOUSE_URL).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from dashboard.http_guard import SecurityMiddleware
-from dashboard.http_session import COOKIE, SESSION_PATH, routes, safe_next
+from dashboard.access.http_guard import SecurityMiddleware
+from dashboard.access.http_session import COOKIE, SESSION_PATH, routes, safe_next
 from warehouse.portal import portal_engine, portal_url, sessions, utc_now
 from warehouse.portal.users import add_account
 

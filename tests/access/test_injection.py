@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import audit_view
-from dashboard.contract_params import DRILL_KEYS
-from dashboard.filters_sidebar import FILTER_KEYS
-from dashboard.page_registry import PAGES
+from dashboard.access import audit_view
+from dashboard.page.contract_params import DRILL_KEYS
+from dashboard.page.registry import PAGES
+from dashboard.page.sidebar import FILTER_KEYS
 from tests.access.access_app import (
     HYPERLINK,
     open_page,

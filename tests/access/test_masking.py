@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.access import ROLES, User, sees_personal_data
-from dashboard.export import export
+from dashboard.access.gate import ROLES, User, sees_personal_data
+from dashboard.downloads.export import export
 from queries.personal_data import PERSONAL_COLUMNS, mask_personal
 
 ID_18 = "110101199001011234"

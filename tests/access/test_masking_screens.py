@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
-from dashboard.page_registry import PAGES
+from dashboard.data import cached
+from dashboard.page.registry import PAGES
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.access.access_app import (
@@ -69,22 +69,22 @@ def register_app() -> None:
 
     import streamlit as st
 
-    from dashboard import data, loaders
-    from dashboard.widgets import download_table
+    from dashboard.data import cached, source
+    from dashboard.page.widgets import download_table
     from queries.filters import Filters
 
-    state = loaders.warehouse_state()
-    frame = data.query(state, "test_lessee_register", Filters(as_of=date(2024, 6, 30)))
+    state = source.warehouse_state()
+    frame = cached.query(state, "test_lessee_register", Filters(as_of=date(2024, 6, 30)))
     st.dataframe(frame)
     download_table(frame, "register", "zh")
     # The raw frame, straight from the query function: downloads must mask it on their own.
-    raw = data.QUERIES["test_lessee_register"](loaders.warehouse_engine(state.url), None)
+    raw = cached.QUERIES["test_lessee_register"](source.warehouse_engine(state.url), None)
     download_table(raw, "register_raw", "zh")
 
 
 @pytest.fixture
 def access(warehouse: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setitem(data.QUERIES, "test_lessee_register", lessee_register)
+    monkeypatch.setitem(cached.QUERIES, "test_lessee_register", lessee_register)
     yield from app_on(warehouse, monkeypatch)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dashboard.oidc import claims_user, signed_in_at
+from dashboard.access.oidc import claims_user, signed_in_at
 
 
 def test_roles_from_a_list_claim_keep_only_known_roles() -> None:

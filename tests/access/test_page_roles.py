@@ -1,6 +1,6 @@
 """Every registered page × every role, in AppTest: allowed pages open, others refuse clearly.
 
-The list comes from `dashboard.page_registry.PAGES`, so a page registered later is covered
+The list comes from `dashboard.page.registry.PAGES`, so a page registered later is covered
 without touching this file. Nobody signed in sees only the sign-in form, deep link or not.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access import ROLES
-from dashboard.i18n import t
-from dashboard.page_registry import PAGES
+from dashboard.access.gate import ROLES
+from dashboard.i18n.catalogue import t
+from dashboard.page.registry import PAGES
 from tests.access.apptest import (
     audit_trail,
     nav_titles,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.i18n import t
-from dashboard.page_registry import PAGES
+from dashboard.i18n.catalogue import t
+from dashboard.page.registry import PAGES
 from queries.personal_data import PERSONAL_COLUMNS
 from warehouse.portal.audit import ACTIONS
 from warehouse.settings import SETTINGS

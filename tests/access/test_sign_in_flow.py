@@ -1,7 +1,7 @@
 """The sign-in form, lockout, sign-out, disabling and the session timeouts, in AppTest.
 
 Defaults (warehouse/settings.py): 5 failures lock for 15 minutes; idle 30 minutes; absolute
-12 hours. The clock is `dashboard.access.clock`, replaced by the tests (no sleeping). A refused
+12 hours. The clock is `dashboard.access.gate.clock`, replaced by the tests (no sleeping). A refused
 sign-in says the same whatever the reason, and costs the same: one argon2 verification, counted
 by wrapping the verifier (never timed).
 """
@@ -14,8 +14,8 @@ import argon2
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access
-from dashboard.i18n import t
+from dashboard.access import gate
+from dashboard.i18n.catalogue import t
 from tests.access.apptest import (
     APP,
     audit_trail,
@@ -157,12 +157,12 @@ def test_expiry_after_idle_or_absolute_limit(
     idle: timedelta, since_sign_in: timedelta, expired: str | None
 ) -> None:
     now = T0 + timedelta(hours=13)
-    times = access.SessionTimes(signed_in_at=now - since_sign_in, last_seen=now - idle)
-    assert access.expiry(times, now, idle_minutes=30, absolute_hours=12) == expired
+    times = gate.SessionTimes(signed_in_at=now - since_sign_in, last_seen=now - idle)
+    assert gate.expiry(times, now, idle_minutes=30, absolute_hours=12) == expired
 
 
 def _signed_in_at_t0(username: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setattr(access, "clock", lambda: T0)
+    monkeypatch.setattr(gate, "clock", lambda: T0)
     at = AppTest.from_file(str(APP), default_timeout=90)
     sign_in(at, username=username, signed_in_at=T0)
     return at.run()
@@ -173,9 +173,9 @@ def test_idle_session_is_signed_out_and_audited(
 ) -> None:
     at = _signed_in_at_t0("gus", monkeypatch)
     assert at.metric
-    monkeypatch.setattr(access, "clock", lambda: T0 + timedelta(minutes=29))
+    monkeypatch.setattr(gate, "clock", lambda: T0 + timedelta(minutes=29))
     assert at.run().metric  # 29 minutes idle: still signed in, and last seen moves on
-    monkeypatch.setattr(access, "clock", lambda: T0 + timedelta(minutes=59, seconds=1))
+    monkeypatch.setattr(gate, "clock", lambda: T0 + timedelta(minutes=59, seconds=1))
     at.run()
     assert shows_sign_in_form(at) and not at.metric
     assert "30 分钟无操作" in _infos(at)
@@ -187,11 +187,11 @@ def test_active_session_still_ends_after_the_absolute_limit(
     app_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Signed in at T0 and active ever since: last seen at 11:50 after sign-in.
-    monkeypatch.setattr(access, "clock", lambda: T0 + timedelta(hours=11, minutes=59))
+    monkeypatch.setattr(gate, "clock", lambda: T0 + timedelta(hours=11, minutes=59))
     at = AppTest.from_file(str(APP), default_timeout=90)
     sign_in(at, username="hal", signed_in_at=T0, last_seen=T0 + timedelta(hours=11, minutes=50))
     assert at.run().metric  # 9 minutes idle, 11:59 in: still signed in
-    monkeypatch.setattr(access, "clock", lambda: T0 + timedelta(hours=12, minutes=1))
+    monkeypatch.setattr(gate, "clock", lambda: T0 + timedelta(hours=12, minutes=1))
     at.run()
     assert shows_sign_in_form(at) and "12 小时" in _infos(at)
     assert '"reason": "absolute"' in audit_trail(app_url, "hal")[-1][2]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.sign_in import authenticate
 from warehouse.portal.users import get_account

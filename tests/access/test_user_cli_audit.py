@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from tests.test_cli_audit import audit_rows
 
 SECRET = "cli-audit-password-0123"  # noqa: S105 - a test account

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.i18n import t
+from dashboard.i18n.catalogue import t
 from tests.access.apptest import audit_trail, open_as
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.users import get_account

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashboard.i18n import t
-from dashboard.page_registry import PAGES
+from dashboard.i18n.catalogue import t
+from dashboard.page.registry import PAGES
 from tests.browser.helpers import assert_no_exception, settle, shot
 from tests.signin import BROWSER_ACCOUNTS, TEST_PASSWORD, browser_sign_in
 

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.http_session import COOKIE
+from dashboard.access.http_session import COOKIE
 from tests.browser.helpers import settle
 from tests.signin import TEST_PASSWORD, browser_sign_in
 

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import sqlalchemy as sa
 
-from dashboard.http_session import COOKIE
-from dashboard.i18n import t
-from dashboard.session_cookie import WATCH_SECONDS
+from dashboard.access.http_session import COOKIE
+from dashboard.access.session_cookie import WATCH_SECONDS
+from dashboard.i18n.catalogue import t
 from tests.access.apptest import audit_trail
 from tests.browser.helpers import assert_no_exception, settle
 from tests.browser.replay import SessionIds, replay

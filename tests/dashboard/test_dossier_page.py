@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from dashboard.dossier_pack import dossier_pack
+from dashboard.dossier.pack_xlsx import dossier_pack
 from tests.dashboard import risk_app
 from tests.dashboard.analytics_app import assert_clean, open_page, table_text
 from warehouse.portal import portal_engine, portal_url

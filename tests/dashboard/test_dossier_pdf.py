@@ -1,4 +1,4 @@
-"""The committee pack as PDF (dashboard/dossier_pdf.py): read back with pypdf, page by page."""
+"""The committee pack as PDF (dashboard/dossier/pack_pdf.py): read back with pypdf, page by page."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard.committee_pack import pack_meta, pack_text
-from dashboard.dossier_pdf import (
+from dashboard.dossier.pack_buttons import pack_meta, pack_text
+from dashboard.dossier.pack_pdf import (
     EMBEDDED_FONT,
     PackText,
     cell_text,
     column_widths,
     dossier_pdf,
 )
-from dashboard.i18n import t
-from dashboard.risk_view import shown
+from dashboard.i18n.catalogue import t
+from dashboard.views.risk import shown
 from queries.at_risk import rules_for
 from queries.filters import Filters
 from queries.risk_queries import DOSSIER_SECTIONS, RISK_QUERIES

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.format import display
+from dashboard.page.format import display
 from tests.dashboard.analytics_app import assert_clean, metrics, open_page, table_text
 from tests.dashboard.monitoring_app import monitoring, monitoring_url
 

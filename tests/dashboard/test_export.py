@@ -1,4 +1,4 @@
-"""dashboard.export: downloads that open in Excel with inert text and numeric money."""
+"""dashboard.downloads.export: downloads that open in Excel with inert text and numeric money."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 from openpyxl import load_workbook
 
-from dashboard.export import to_csv, to_xlsx
+from dashboard.downloads.export import to_csv, to_xlsx
 
 FRAME = pd.DataFrame(
     {

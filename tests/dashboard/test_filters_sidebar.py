@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from dashboard.contract_params import parse_drill
-from dashboard.data import Choices
-from dashboard.filters_sidebar import parse, to_params
+from dashboard.data.cached import Choices
+from dashboard.page.contract_params import parse_drill
+from dashboard.page.sidebar import parse, to_params
 from queries.filters import Filters
 
 OFFER = Choices(

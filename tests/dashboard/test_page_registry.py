@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dashboard.format import md_text, wan
-from dashboard.i18n import CATALOGUE, LANGS, normalise_lang, t
-from dashboard.page_registry import PAGES, PAGES_DIR
+from dashboard.i18n.catalogue import CATALOGUE, LANGS, normalise_lang, t
+from dashboard.page.format import md_text, wan
+from dashboard.page.registry import PAGES, PAGES_DIR
 
 
 def test_every_page_script_is_registered_and_exists() -> None:

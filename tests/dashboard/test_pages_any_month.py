@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.i18n import t
-from dashboard.page_registry import PAGES
+from dashboard.i18n.catalogue import t
+from dashboard.page.registry import PAGES
 from tests.access.apptest import open_as
 from tests.dashboard.app_fixtures import app_on
 from warehouse import schema

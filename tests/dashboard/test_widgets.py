@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import t
+from dashboard.i18n.catalogue import t
 
 
 def _section(rows: int) -> None:
     import pandas as pd
     import plotly.graph_objects as go
 
-    from dashboard.widgets import chart_with_table
+    from dashboard.page.widgets import chart_with_table
 
     frame = pd.DataFrame({"month": ["2026-01-31"] * rows, "n": list(range(rows))})
     chart_with_table(go.Figure(go.Bar(x=frame["month"], y=frame["n"])), frame, frame, "s", "zh")

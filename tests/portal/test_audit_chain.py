@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from tests.conftest import _pg_database
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import GENESIS, audit_chain, audit_events, link, record

@@ -10,7 +10,7 @@ import pytest
 from queries import migration
 from queries.filters import Filters
 from tests.queries.books import Build, migration_book
-from warehouse.build import month_idx
+from warehouse.months import month_idx
 
 MARCH = Filters(as_of=date(2024, 3, 31))
 

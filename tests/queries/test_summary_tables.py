@@ -22,7 +22,7 @@ from queries.filters import Filters
 from queries.vintage_compare import segment_curves
 from tests.queries.books import Build, exposure_book, migration_book, vintage_book
 from tests.warehouse.book import Book
-from warehouse.build import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx
 from warehouse.schema import (
     concentration_month,
     migration_segment_month,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from queries import migration, overdue, portfolio, segments, tiers
 from queries.filters import SEGMENTS, Filters
 from tests.queries.books import Build, migration_book, portfolio_book
-from warehouse.build import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx
 from warehouse.schema import portfolio_month, portfolio_segment_month, portfolio_total_month
 
 

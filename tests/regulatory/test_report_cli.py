@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from regulatory.workbook import workbook_cells
 from tests.regulatory.conftest import INSTITUTION
 

@@ -15,8 +15,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from warehouse import schema
-from warehouse.build import build_mart
 from warehouse.engine import create_warehouse_engine
+from warehouse.marts import build_mart
 from warehouse.settings import load_settings
 
 

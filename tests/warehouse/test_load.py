@@ -21,8 +21,8 @@ from tests.warehouse.extract_edits import (
     to_workbook,
     write_rows,
 )
-from warehouse import build, schema
 from warehouse import extract_spec as spec
+from warehouse import marts, schema
 from warehouse.load import Problem, format_problems, load_extract, rebuild
 from warehouse.load_write import write_source
 from warehouse.settings import load_settings
@@ -96,26 +96,26 @@ def test_failing_build_leaves_the_warehouse_unchanged(
 ) -> None:
     load_extract(FIXTURE, db_url, SETTINGS)
     before = snapshot(db_url)
-    marts = count(db_url, schema.contract_month)
+    rows = count(db_url, schema.contract_month)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(build, "build_mart", broken)
+    monkeypatch.setattr(marts, "build_mart", broken)
     with pytest.raises(type(error)):
         load_extract(FIXTURE, db_url, SETTINGS)
     with pytest.raises(type(error)):
         rebuild(db_url, SETTINGS)
     assert snapshot(db_url) == before
-    assert count(db_url, schema.contract_month) == marts
+    assert count(db_url, schema.contract_month) == rows
 
 
 def test_rebuild_recomputes_the_mart_as_of_the_latest_load(db_url: str) -> None:
     load_extract(FIXTURE, db_url, SETTINGS)
-    marts = count(db_url, schema.contract_month)
+    rows = count(db_url, schema.contract_month)
     result = rebuild(db_url, SETTINGS)
     assert result.as_of == dt.date(2024, 6, 30)
-    assert count(db_url, schema.contract_month) == marts
+    assert count(db_url, schema.contract_month) == rows
     assert len(snapshot(db_url)["loads"]) == 1
 
 

@@ -17,10 +17,11 @@ import pyarrow as pa
 from warehouse.demo import book as book_mod
 from warehouse.demo import columns as col
 from warehouse.demo import dunning, financials, ledger, monitoring, oversight, parties
-from warehouse.demo.calendar import EPOCH, Calendar, last_month_end, month_idx
+from warehouse.demo.calendar import EPOCH, Calendar, last_month_end
 from warehouse.demo.history import first_over, last_open_month
 from warehouse.demo.payments import simulate
 from warehouse.demo.write import write_table
+from warehouse.months import month_idx
 
 INSTITUTION = "示范融资租赁有限公司"
 SPAN_BEFORE = 24  # calendar months kept before the window (lessee statements reach back)

@@ -10,11 +10,6 @@ import numpy as np
 EPOCH = date(1970, 1, 1)
 
 
-def month_idx(d: date) -> int:
-    """Year * 12 + month - 1 of a date."""
-    return d.year * 12 + d.month - 1
-
-
 def day_number(d: date) -> int:
     """Days since 1970-01-01."""
     return (d - EPOCH).days

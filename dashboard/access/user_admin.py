@@ -1,0 +1,106 @@
+"""What the user-administration page does: list accounts and change them, as the signed-in admin.
+
+Every change goes through `warehouse.portal.users` (validated, audited with the admin as actor);
+refusals come back as a message in the user's language for the page to show, never an exception.
+A new password must pass `warehouse.portal.passwords`, with the minimum length of the setting
+`access.min_password_length`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.access.gate import User
+from dashboard.data.portal_store import portal, settings
+from dashboard.i18n.catalogue import t
+from warehouse.portal import passwords
+from warehouse.portal import users as accounts
+
+COLUMNS = ("username", "display_name", "roles", "branches", "disabled", "locked_until")
+
+
+def accounts_frame() -> pd.DataFrame:
+    """One row per account (no hashes): username, name, roles, branches ('*' = all), state."""
+    rows = [
+        {
+            "username": a.username,
+            "display_name": a.display_name,
+            "roles": ",".join(sorted(a.roles)),
+            "branches": "*" if a.branches is None else ",".join(a.branches),
+            "disabled": a.disabled,
+            "locked_until": a.locked_until,
+        }
+        for a in accounts.list_accounts(portal())
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+
+
+def min_password_length() -> int:
+    """The fewest characters a new password may have (setting access.min_password_length)."""
+    return max(int(settings()["access.min_password_length"]), passwords.FLOOR)
+
+
+def explain(error: accounts.AccountError, lang: str) -> str:
+    """The refusal in `lang`."""
+    return t(f"users.err.{error.code}", lang, **error.values)
+
+
+def usernames() -> list[str]:
+    """Every account's username, sorted."""
+    return [a.username for a in accounts.list_accounts(portal())]
+
+
+def branch_list(text: str, none: bool) -> tuple[str, ...] | None:
+    """The scope typed in the form: `none` = no branch, empty text = every branch."""
+    if none:
+        return ()
+    values = tuple(v.strip() for v in text.replace("，", ",").split(",") if v.strip())
+    return values or None
+
+
+def add(
+    admin: User,
+    username: str,
+    password: str,
+    roles: list[str],
+    branches: tuple[str, ...] | None,
+    display_name: str,
+    lang: str,
+) -> str | None:
+    """Create an account; None when done, else why it was refused (in `lang`)."""
+    try:
+        accounts.add_account(
+            portal(),
+            username.strip(),
+            password,
+            roles,
+            branches=branches,
+            display_name=display_name,
+            actor=admin.username,
+            min_length=min_password_length(),
+        )
+    except accounts.AccountError as exc:
+        return explain(exc, lang)
+    return None
+
+
+def set_disabled(admin: User, username: str, disabled: bool, lang: str) -> str | None:
+    """Disable or enable `username` (an admin cannot disable themself); None when done."""
+    if disabled and username == admin.username:
+        return t("users.self", lang)
+    try:
+        accounts.set_disabled(portal(), username, disabled, actor=admin.username)
+    except accounts.AccountError as exc:
+        return explain(exc, lang)
+    return None
+
+
+def reset_password(admin: User, username: str, password: str, lang: str) -> str | None:
+    """Give `username` a new password and clear a lockout; None when done."""
+    try:
+        accounts.reset_password(
+            portal(), username, password, actor=admin.username, min_length=min_password_length()
+        )
+    except accounts.AccountError as exc:
+        return explain(exc, lang)
+    return None

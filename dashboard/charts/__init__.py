@@ -1,0 +1,1 @@
+"""Plotly figure builders (pure: DataFrame in, figure out)."""

@@ -1,0 +1,241 @@
+"""Plotly figure builders: DataFrame in, figure out (pure; no Streamlit, no I/O).
+
+Labels come from the zh/en catalogue; money is shown in 万元, rates in percent. Only plain
+cartesian traces and heatmaps: no map tiles, no geo traces, no web fonts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n.catalogue import label, t
+
+WAN = Decimal(10000)
+FONT = "WenQuanYi Zen Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+BUCKET_COLOURS = (
+    "#2e7d32",
+    "#9ccc65",
+    "#fdd835",
+    "#ffb300",
+    "#fb8c00",
+    "#f4511e",
+    "#d32f2f",
+    "#7b1fa2",
+)
+
+
+def _num(value: object) -> float | None:
+    """A plottable float; None stays None (a gap, never zero)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return float(value)
+
+
+def _wan(values: pd.Series) -> list[float | None]:
+    return [None if _num(v) is None else float(Decimal(str(v)) / WAN) for v in values]
+
+
+def _pct(values: pd.Series) -> list[float | None]:
+    return [None if _num(v) is None else float(v) * 100 for v in values]
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        font={"family": FONT},
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        legend={"orientation": "h", "y": -0.18},
+        hovermode="closest",
+        template="plotly_white",
+    )
+    fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: bool) -> go.Figure:
+    """One line per metric over `month_end`; ratios in %, money in 万元."""
+    fig = go.Figure()
+    for m in metrics:
+        ys = _pct(frame[m]) if percent else _wan(frame[m])
+        unit = "%{y:.2f}%" if percent else "%{y:,.2f} 万元"
+        fig.add_scatter(
+            x=frame["month_end"],
+            y=ys,
+            mode="lines+markers",
+            name=t(f"m.{m}", lang),
+            hovertemplate=f"%{{x|%Y-%m}}<br>{t(f'm.{m}', lang)}: {unit}<extra></extra>",
+        )
+    y_title = t("m.rate", lang) + " (%)" if percent else t("m.balance", lang)
+    return _layout(fig, "", y_title, t("m.month_end", lang))
+
+
+def breakdown_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
+    """Outstanding (万元) per value of `by`, with NPL ratio and 30+ rate on hover."""
+    names = [label(v, lang) for v in frame[by]]
+    custom = list(
+        zip(_pct(frame["npl_ratio"]), _pct(frame["overdue_rate_balance_dpd30"]), strict=True)
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=_wan(frame["outstanding"]),
+            customdata=custom,
+            marker_color="#1565c0",
+            hovertemplate=(
+                f"%{{x}}<br>{t('m.outstanding', lang)}: %{{y:,.2f}}<br>"
+                f"{t('m.npl_ratio', lang)}: %{{customdata[0]:.2f}}%<br>"
+                f"{t('m.overdue_rate_balance_dpd30', lang)}: %{{customdata[1]:.2f}}%<extra></extra>"
+            ),
+        )
+    )
+    return _layout(fig, t(f"filter.{by}", lang), t("m.outstanding", lang))
+
+
+def concentration_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Ratio to base per top exposure; bars over their limit are red, the limit a marker."""
+    names = [
+        f"{label(k, lang)} · {n if isinstance(n, str) else (key or '')}"
+        for k, n, key in zip(frame["kind"], frame["name"], frame["key"], strict=True)
+    ]
+    colours = ["#d32f2f" if b is True else "#1565c0" for b in frame["breach"]]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=_pct(frame["ratio"]),
+        orientation="h",
+        marker_color=colours,
+        name=t("m.ratio", lang),
+        hovertemplate="%{y}<br>%{x:.2f}%<extra></extra>",
+    )
+    fig.add_scatter(
+        y=names,
+        x=_pct(frame["limit"]),
+        mode="markers",
+        marker={"symbol": "line-ns-open", "size": 18, "color": "#000"},
+        name=t("m.limit", lang),
+        hovertemplate=f"{t('m.limit', lang)}: %{{x:.0f}}%<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "", "", t("m.ratio", lang) + " (%)")
+
+
+def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
+    """Stacked bars per month-end, one segment per DPD bucket, heights = `share` in %."""
+    fig = go.Figure()
+    buckets = list(dict.fromkeys(frame["dpd_bucket"]))
+    for n, bucket in enumerate(buckets):
+        part = frame[frame["dpd_bucket"] == bucket]
+        fig.add_bar(
+            x=part["month_end"],
+            y=_pct(part[share]),
+            name=bucket,
+            marker_color=BUCKET_COLOURS[n % len(BUCKET_COLOURS)],
+            customdata=list(zip(_wan(part["outstanding"]), part["contracts"], strict=True)),
+            hovertemplate=(
+                f"%{{x|%Y-%m}} {bucket}<br>{t('m.share', lang)}: %{{y:.2f}}%<br>"
+                f"{t('m.balance', lang)}: %{{customdata[0]:,.2f}}<br>"
+                f"{t('m.contracts', lang)}: %{{customdata[1]}}<extra></extra>"
+            ),
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "", t("m.share", lang) + " (%)", t("m.month_end", lang))
+
+
+def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
+    """The overdue rate per value of `by` (in %), numerator and denominator on hover."""
+    fig = go.Figure(
+        go.Bar(
+            x=[label(v, lang) for v in frame[by]],
+            y=_pct(frame["rate"]),
+            marker_color="#c62828",
+            customdata=[
+                str(n) + " / " + str(d)
+                for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
+            ],
+            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata}<extra></extra>",
+        )
+    )
+    return _layout(fig, "", t("m.rate", lang) + " (%)", t(f"filter.{by}", lang))
+
+
+def vintage_lines(frame: pd.DataFrame, metric: str, lang: str, series: str = "cohort") -> go.Figure:
+    """x = MOB, one line per `series` value (cohort or segment); immature points are gaps."""
+    fig = go.Figure()
+    for key, part in frame.groupby(series, sort=True):
+        fig.add_scatter(
+            x=list(part["mob"]),
+            y=_pct(part[metric]),
+            mode="lines",
+            name=label(key, lang),
+            hovertemplate=f"{label(key, lang)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
+        )
+    return _layout(fig, "", t(f"m.{metric}", lang) + " (%)", t("m.mob", lang))
+
+
+def triangle_heatmap(frame: pd.DataFrame, metric: str, lang: str) -> go.Figure:
+    """Cohort × MOB heatmap of `metric` in %; immature cells stay blank."""
+    grid = frame.pivot(index="cohort", columns="mob", values=metric)
+    name = t(f"m.{metric}", lang)
+    z = [[_num(v) * 100 if _num(v) is not None else None for v in row] for row in grid.values]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[int(c) for c in grid.columns],
+            y=list(grid.index),
+            colorscale="YlOrRd",
+            hoverongaps=False,
+            hovertemplate=f"%{{y}} MOB %{{x}}<br>{name}: %{{z:.2f}}%<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _layout(fig, "", t("m.cohort", lang), t("m.mob", lang))
+
+
+def matrix_heatmap(
+    grid: pd.DataFrame, lang: str, percent: bool, x_title: str, y_title: str
+) -> go.Figure:
+    """A labelled matrix (rows × columns of numbers) as an annotated heatmap."""
+    z = [[_num(v) for v in row] for row in grid.values]
+    if percent:
+        z = [[None if v is None else v * 100 for v in row] for row in z]
+    text = [
+        ["" if v is None else (f"{v:.1f}%" if percent else f"{v:,.2f}") for v in row] for row in z
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[label(c, lang) for c in grid.columns],
+            y=[label(r, lang) for r in grid.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hoverongaps=False,
+            hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "", y_title, x_title)
+
+
+def rate_trend(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
+    """Official migration rates per period end (in %); a zero denominator leaves a gap."""
+    fig = go.Figure()
+    for r in rates:
+        fig.add_scatter(
+            x=frame["end"],
+            y=_pct(frame[r]),
+            mode="lines+markers",
+            name=t(f"m.{r}", lang),
+            customdata=list(
+                zip(_wan(frame[f"{r}_numerator"]), _wan(frame[f"{r}_denominator"]), strict=True)
+            ),
+            hovertemplate=(
+                f"%{{x|%Y-%m}} {t(f'm.{r}', lang)}: %{{y:.2f}}%<br>"
+                "%{customdata[0]:,.2f} ÷ %{customdata[1]:,.2f} 万元<extra></extra>"
+            ),
+        )
+    return _layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang))

@@ -1,0 +1,145 @@
+"""Plotly builders of the collections and early-warning pages (pure: DataFrame in, figure out).
+
+Plain cartesian bars and lines only: nothing fetches tiles, fonts or scripts from the internet.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.analytics import _layout, _num, _pct, _wan
+from dashboard.i18n.catalogue import label, t
+
+PALETTE = (
+    "#1565c0",
+    "#2e7d32",
+    "#f9a825",
+    "#6a1b9a",
+    "#d84315",
+    "#00838f",
+    "#5d4037",
+    "#ad1457",
+)
+
+
+def _counts(values: pd.Series) -> list[float | None]:
+    return [_num(v) for v in values]
+
+
+def _months(fig: go.Figure, whole: bool = True, top: float | None = None) -> go.Figure:
+    """Month labels as YYYY-MM (not the English month names); whole-number ticks for counts."""
+    fig.update_xaxes(tickformat="%Y-%m")
+    if whole:
+        fig.update_yaxes(tickformat=",d", rangemode="tozero")
+        if top is not None and top <= 10:
+            fig.update_yaxes(dtick=1)  # small counts: no repeated 0, 0, 1 ticks
+    return fig
+
+
+def _top(frame: pd.DataFrame, columns: list[str], by: str = "month_end") -> float | None:
+    """The tallest stack: the largest per-`by` sum of `columns` (None when empty)."""
+    if frame.empty:
+        return None
+    sums = frame.groupby(by)[columns].sum().astype(float).sum(axis=1)
+    return float(sums.max())
+
+
+def stacked_months(
+    frame: pd.DataFrame, colour: str, value: str, lang: str, *, money: bool = False
+) -> go.Figure:
+    """Stacked bars per `month_end`, one trace per value of `colour`; money in 万元."""
+    fig = go.Figure()
+    unit = " 万元" if money else ""
+    for n, (key, part) in enumerate(frame.groupby(colour, sort=True)):
+        name = label(key, lang)
+        ys = _wan(part[value]) if money else _counts(part[value])
+        fig.add_bar(
+            x=part["month_end"],
+            y=ys,
+            name=name,
+            marker_color=PALETTE[n % len(PALETTE)],
+            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,.2f}}{unit}<extra></extra>"
+            if money
+            else f"%{{x|%Y-%m}}<br>{name}: %{{y:,}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig = _layout(fig, "", t(f"m.{value}", lang), t("m.month_end", lang))
+    return _months(fig, whole=not money, top=_top(frame, [value]))
+
+
+def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
+    """One line per rate over `month_end`, in %; a missing rate is a gap."""
+    fig = go.Figure()
+    for rate in rates:
+        name = t(f"m.{rate}", lang)
+        fig.add_scatter(
+            x=frame["month_end"],
+            y=_pct(frame[rate]),
+            mode="lines+markers",
+            name=name,
+            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}%<extra></extra>",
+        )
+    return _months(_layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang)), False)
+
+
+def rate_bars(frame: pd.DataFrame, key: str, rate: str, count: str, lang: str) -> go.Figure:
+    """A bar per value of `key` with `rate` in % and `count` on hover."""
+    names = [label(v, lang) for v in frame[key]]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=_pct(frame[rate]),
+            customdata=_counts(frame[count]),
+            marker_color=PALETTE[0],
+            hovertemplate=(
+                f"%{{x}}<br>{t(f'm.{rate}', lang)}: %{{y:.2f}}%<br>"
+                f"{t(f'm.{count}', lang)}: %{{customdata:,}}<extra></extra>"
+            ),
+        )
+    )
+    return _layout(fig, "", t(f"m.{rate}", lang) + " (%)")
+
+
+def count_bars(frame: pd.DataFrame, key: str, value: str, lang: str) -> go.Figure:
+    """A bar per value of `key` (in the frame's order) with its count."""
+    names = [label(v, lang) for v in frame[key]]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=_counts(frame[value]),
+            marker_color=PALETTE[0],
+            hovertemplate=f"%{{x}}<br>{t(f'm.{value}', lang)}: %{{y:,}}<extra></extra>",
+        )
+    )
+    return _layout(fig, "", t(f"m.{value}", lang))
+
+
+def bars_and_rate(frame: pd.DataFrame, bars: list[str], rate: str, lang: str) -> go.Figure:
+    """Counts as grouped bars per `month_end` and `rate` (in %) as a line on a second axis."""
+    fig = go.Figure()
+    for n, col in enumerate(bars):
+        name = t(f"m.{col}", lang)
+        fig.add_bar(
+            x=frame["month_end"],
+            y=_counts(frame[col]),
+            name=name,
+            marker_color=PALETTE[n % len(PALETTE)],
+            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,}}<extra></extra>",
+        )
+    name = t(f"m.{rate}", lang)
+    fig.add_scatter(
+        x=frame["month_end"],
+        y=_pct(frame[rate]),
+        name=name,
+        mode="lines+markers",
+        yaxis="y2",
+        marker_color="#d32f2f",
+        hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}%<extra></extra>",
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis2={"overlaying": "y", "side": "right", "title": name + " (%)", "rangemode": "tozero"},
+    )
+    fig = _layout(fig, "", t("m.contracts", lang), t("m.month_end", lang))
+    return _months(fig, top=_top(frame, bars))

@@ -1,0 +1,1 @@
+"""The `postloan` command line (no Streamlit)."""

@@ -1,0 +1,100 @@
+"""Cached loaders for the analytics pages: one allow-listed registry of `queries/` functions.
+
+Each call is cached on (warehouse URL, latest load id, query name, Filters, options), bounded by
+`DATA_TTL` and `max_entries`, so a new load is read afresh and old entries expire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.access.gate import current_user, sees_personal_data
+from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
+from queries import (
+    contract_lists,
+    exposures,
+    migration,
+    overdue,
+    portfolio,
+    segments,
+    vintage,
+    vintage_compare,
+)
+from queries.filters import Filters
+from queries.monitoring import MONITORING_QUERIES
+from queries.personal_data import mask_personal
+from queries.risk_queries import RISK_QUERIES
+
+QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
+    "kpis": portfolio.kpis,
+    "trend": portfolio.trend,
+    "breakdown": portfolio.breakdown,
+    "bucket_distribution": overdue.bucket_distribution,
+    "segment_rates": overdue.segment_rates,
+    "contracts_behind": overdue.contracts_behind,
+    "vintage": vintage.vintage,
+    "segment_curves": vintage_compare.segment_curves,
+    "roll_rates": migration.roll_rates,
+    "migration_matrix": migration.migration_matrix,
+    "migration_rates": migration.migration_rates,
+    "concentration": exposures.concentration,
+    "roll_cell": contract_lists.roll_cell,
+    "migration_cell": contract_lists.migration_cell,
+}
+QUERIES.update(MONITORING_QUERIES)
+QUERIES.update(RISK_QUERIES)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filter sidebar offers: month-ends of the book and each segment's values."""
+
+    month_ends: tuple[date, ...]
+    segments: dict[str, tuple[str, ...]]
+
+
+def _engine(state: WarehouseState) -> Engine:
+    if state.load is None:
+        raise ValueError(f"no load to read: warehouse is {state.status}")
+    return warehouse_engine(state.url)
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=16, show_spinner=False)
+def _choices(_engine: Engine, url: str, load_id: int) -> Choices:
+    months = segments.available_month_ends(_engine)["month_end"]
+    values = segments.choices(_engine)
+    return Choices(tuple(months), {k: tuple(v) for k, v in values.items()})
+
+
+def choices(state: WarehouseState) -> Choices:
+    """The sidebar's choices for the state's load."""
+    return _choices(_engine(state), state.url, state.load.load_id)  # type: ignore[union-attr]
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=256, show_spinner=False)
+def _run(
+    _engine: Engine,
+    url: str,
+    load_id: int,
+    name: str,
+    filters: Filters,
+    options: tuple[tuple[str, object], ...],
+) -> pd.DataFrame:
+    return QUERIES[name](_engine, filters, **dict(options))
+
+
+def query(state: WarehouseState, name: str, filters: Filters, **options: object) -> pd.DataFrame:
+    """The registered query `name` on the state's load, cached; personal data masked per user."""
+    if name not in QUERIES:
+        raise ValueError(f"unknown query {name!r}")
+    engine = _engine(state)
+    key = tuple(sorted(options.items()))
+    frame = _run(engine, state.url, state.load.load_id, name, filters, key)  # type: ignore[union-attr]
+    # The cache is shared by all sessions: mask after it, for the user of this session.
+    return mask_personal(frame, reveal=sees_personal_data(current_user()))

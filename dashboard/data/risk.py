@@ -1,0 +1,75 @@
+"""Loaders and actions of the risk-committee pages: watch settings, watchlist, decisions, audit.
+
+Warehouse reads go through `dashboard.data.cached.query` (cached, masked per user). The portal store's
+watchlist and decisions are read fresh on every run (a decision shows at once), and every
+decision is written by `warehouse.portal.decisions` for the signed-in user, with its audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.data import portal_store
+from dashboard.access.gate import User
+from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
+from queries.at_risk import WatchParams, watch_params
+from warehouse.portal import decisions
+from warehouse.portal.audit import record
+
+VIEWED_KEY = "postloan.dossier_viewed"
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=8, show_spinner=False)
+def _watch(_engine: Engine, url: str, load_id: int) -> WatchParams:
+    return watch_params(_engine)
+
+
+def watch_settings(state: WarehouseState) -> WatchParams:
+    """The watch-rule settings recorded by the build of the state's load."""
+    return _watch(warehouse_engine(state.url), state.url, state.load.load_id)  # type: ignore[union-attr]
+
+
+def watchlist() -> tuple[str, ...]:
+    """The committee's watchlist now (never cached: a decision applies at once)."""
+    return decisions.watchlist(portal_store.portal())
+
+
+def contract_decisions(contract_id: str) -> pd.DataFrame:
+    """Every committee decision on the contract, oldest first."""
+    return decisions.decisions_for(portal_store.portal(), contract_id)
+
+
+def audit_view(user: User, contract_id: str, found: bool) -> None:
+    """Audit a dossier view once per session and contract (`action="dossier_view"`)."""
+    seen: set[str] = st.session_state.setdefault(VIEWED_KEY, set())
+    if contract_id in seen:
+        return
+    record(
+        portal_store.portal(),
+        actor=user.username,
+        action="dossier_view",
+        target=contract_id[:200],
+        details={"found": found},
+    )
+    seen.add(contract_id)
+
+
+def decide(user: User, act: Callable[..., int], **values: object) -> tuple[int | None, str]:
+    """Run one decision function for `user`: (decision id, "") or (None, why it was refused)."""
+    try:
+        return act(portal_store.portal(), actor=user.username, roles=user.roles, **values), ""
+    except decisions.DecisionError as exc:
+        return None, str(exc)
+    except sa.exc.IntegrityError:
+        return None, "already resolved"
+
+
+def as_of_of(state: WarehouseState) -> date:
+    """The as-of month-end of the state's load."""
+    return state.load.as_of  # type: ignore[union-attr]

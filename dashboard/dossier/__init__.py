@@ -1,0 +1,1 @@
+"""合同档案: rendering, decisions and the committee pack."""

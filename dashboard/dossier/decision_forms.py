@@ -1,0 +1,111 @@
+"""合同档案, committee decisions: the record form, the review of others' proposals, the history.
+
+Only risk-committee members see the forms; `warehouse.portal.decisions` enforces the same rules
+again (role, worse-than-floor, maker ≠ checker), so a forged request changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.access.gate import User
+from dashboard.data import risk
+from dashboard.i18n.catalogue import label, t
+from dashboard.views.risk import coded
+from warehouse.extract_spec import RISK_CLASSES
+from warehouse.portal import decisions
+
+FLASH_KEY = "postloan.decision_flash"
+KINDS = (decisions.WATCH_ADD, decisions.WATCH_REMOVE, decisions.PROPOSE, decisions.ACTION)
+
+
+def _done(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def flash() -> None:
+    """Show the outcome of the decision recorded on the previous run, once."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def _outcome(result: tuple[int | None, str], lang: str) -> None:
+    decision_id, why = result
+    if decision_id is None:
+        st.error(t("rk.refused", lang, why=why))
+    else:
+        _done(t("rk.form.saved", lang, id=decision_id))
+
+
+def record_form(user: User, contract_id: str, current_class: str, as_of: date, lang: str) -> None:
+    """Record a decision: watchlist in/out, a classification proposal, or an action."""
+    st.subheader(t("rk.decide", lang))
+    kind = st.radio(
+        t("rk.form.kind", lang),
+        KINDS,
+        format_func=lambda k: coded(k, "rk.kind", lang),
+        horizontal=True,
+        key="rk_kind",
+    )
+    worse = [c for c in RISK_CLASSES if RISK_CLASSES.index(c) > RISK_CLASSES.index(current_class)]
+    values: dict[str, object] = {"contract_id": contract_id}
+    if kind == decisions.PROPOSE:
+        if not worse:
+            st.info(t("rk.form.class", lang, current=label(current_class, lang)))
+            return
+        values["risk_class"] = st.selectbox(
+            t("rk.form.class", lang, current=label(current_class, lang)),
+            worse,
+            format_func=lambda c: label(c, lang),
+            key="rk_class",
+        )
+        values.update(current_class=current_class, as_of=as_of)
+    if kind == decisions.ACTION:
+        values["action"] = st.text_input(t("rk.form.action", lang), key="rk_action", max_chars=500)
+        values["owner"] = st.text_input(t("rk.form.owner", lang), key="rk_owner", max_chars=64)
+        values["due_date"] = st.date_input(
+            t("rk.form.due", lang), value=as_of + timedelta(days=14), key="rk_due"
+        )
+        values["as_of"] = as_of
+    else:
+        values["reason"] = st.text_area(t("rk.form.reason", lang), key="rk_reason", max_chars=2000)
+    if not st.button(t("rk.form.submit", lang), type="primary", key="rk_submit"):
+        return
+    if kind in (decisions.WATCH_ADD, decisions.WATCH_REMOVE):
+        values.update(on=kind == decisions.WATCH_ADD, as_of=as_of)
+        _outcome(risk.decide(user, decisions.set_watch, **values), lang)
+    elif kind == decisions.PROPOSE:
+        _outcome(risk.decide(user, decisions.propose_class, **values), lang)
+    else:
+        _outcome(risk.decide(user, decisions.assign_action, **values), lang)
+
+
+def review(user: User, history: pd.DataFrame, lang: str) -> None:
+    """Pending proposals: others' may be approved or rejected; the user's own are marked."""
+    st.subheader(t("rk.review", lang))
+    pending = history[(history["kind"] == decisions.PROPOSE) & (history["status"] == "pending")]
+    if pending.empty:
+        st.caption(t("rk.review.none", lang))
+    for row in pending.itertuples(index=False):
+        pid = int(row.decision_id)
+        text = f"#{pid} · {label(row.risk_class, lang)} · {row.actor} · {row.reason}"
+        if row.actor.strip().casefold() == user.username.strip().casefold():
+            st.markdown(f"{text} {t('rk.review.own', lang)}")
+            continue
+        st.markdown(text)
+        approve_col, reason_col, reject_col = st.columns([1, 2, 1], vertical_alignment="bottom")
+        if approve_col.button(t("rk.review.approve", lang, id=pid), key=f"rk_approve_{pid}"):
+            result = risk.decide(user, decisions.approve, proposal_id=pid)
+            if result[0] is not None:
+                _done(t("rk.review.done", lang, id=pid))
+            _outcome(result, lang)
+        why = reason_col.text_input(
+            t("rk.review.reject_reason", lang), key=f"rk_reject_reason_{pid}"
+        )
+        if reject_col.button(t("rk.review.reject", lang, id=pid), key=f"rk_reject_{pid}"):
+            _outcome(risk.decide(user, decisions.reject, proposal_id=pid, reason=why), lang)

@@ -1,0 +1,139 @@
+"""合同档案 rendering: the header, each section's table (with downloads) and offline charts.
+
+Charts are plain Plotly traces (no geo, no tiles, no CDN fonts), so the page works offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import wan, wan_or_dash
+from dashboard.page.widgets import PLOTLY_CONFIG, download_table
+from dashboard.views.risk import coded, headers_only, rules_text, shown
+
+Sections = Mapping[str, pd.DataFrame]
+
+
+def table(frame: pd.DataFrame, name: str, lang: str, title_key: str | None = None) -> None:
+    """A section table in words with its .xlsx/.csv downloads, or 'nothing recorded'."""
+    if title_key:
+        st.subheader(t(title_key, lang))
+    if frame.empty:
+        st.caption(t("rk.none_rows", lang))
+        return
+    st.dataframe(shown(frame, lang), hide_index=True, width="stretch")
+    download_table(headers_only(frame, lang), f"dossier_{name}", lang)
+
+
+def summary(row: pd.Series, rules: str, lang: str) -> None:
+    """Why it is at risk, then key figures at the as-of: balance, DPD, class with its reason."""
+    words = rules_text(rules, lang)
+    if words:
+        st.warning(f"**{t('rk.why', lang)}**：{words}", icon=":material/crisis_alert:")
+    else:
+        st.info(t("rk.why_none", lang))
+    a, b, c, d = st.columns(4)
+    a.metric(t("col.outstanding_principal", lang), wan_or_dash(row["outstanding_principal"]))
+    b.metric(t("col.dpd", lang), "—" if pd.isna(row["dpd"]) else int(row["dpd"]))
+    reason = coded(row["class_reason"], "rk.reason", lang)
+    c.metric(t("col.risk_class", lang), label(row["risk_class"], lang))
+    c.caption(f"{t('col.class_reason', lang)}：{reason}")
+    d.metric(t("col.overdue_principal", lang), wan_or_dash(row["overdue_principal"]))
+    if row["in_observation"] is True or row["in_observation"] == 1:
+        st.warning(t("rk.col.in_observation", lang), icon=":material/visibility:")
+
+
+def overview(head: pd.DataFrame, guarantors: pd.DataFrame, lang: str) -> None:
+    """The contract and lessee as item/value rows, then the guarantors."""
+    items = shown(head, lang).iloc[0]
+    # One text column: mixed values (text, numbers, flags) cannot share one Arrow column.
+    values = ["" if pd.isna(v) else str(v) for v in items.values]
+    st.dataframe(
+        pd.DataFrame({t("rk.col.field", lang): items.index, t("rk.col.value", lang): values}),
+        hide_index=True,
+        width="stretch",
+    )
+    download_table(headers_only(head, lang), "dossier_contract", lang)
+    table(guarantors, "guarantors", lang, "rk.section.guarantors")
+
+
+def _money(values: pd.Series) -> list[float]:
+    return [float(v) / 10000 for v in values]
+
+
+def payments_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Cumulative amount due (versions in force) against cumulative receipts, in 万元."""
+    fig = go.Figure()
+    x = list(frame["month_end"])
+    fig.add_scatter(x=x, y=_money(frame["due_to_date"]), name=t("rk.col.due_to_date", lang))
+    fig.add_scatter(
+        x=x, y=_money(frame["received_to_date"]), name=t("rk.col.received_to_date", lang)
+    )
+    fig.update_layout(title=t("rk.chart.payments", lang), height=320, margin={"t": 40})
+    return fig
+
+
+def dpd_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Month-end DPD as bars."""
+    fig = go.Figure(go.Bar(x=list(frame["month_end"]), y=list(frame["dpd"])))
+    fig.update_layout(title=t("rk.chart.dpd", lang), height=280, margin={"t": 40})
+    return fig
+
+
+def iot_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """IoT events per month, stacked by event type."""
+    fig = go.Figure()
+    months = [date(int(y), int(m), 1) for y, m in zip(frame["year"], frame["month"], strict=True)]
+    data = frame.assign(month_start=months)
+    for kind, part in data.groupby("event_type", sort=True):
+        fig.add_bar(x=list(part["month_start"]), y=list(part["events"]), name=str(kind))
+    fig.update_layout(title=t("rk.chart.iot", lang), barmode="stack", height=280, margin={"t": 40})
+    return fig
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """A chart with the offline configuration."""
+    st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG)
+
+
+def payments(s: Sections, lang: str) -> None:
+    """Schedule against receipts over time, the schedule versions and the receipts."""
+    if not s["dossier_payments"].empty:
+        chart(payments_chart(s["dossier_payments"], lang), "rk_chart_payments")
+    table(s["dossier_payments"], "payments", lang)
+    table(s["dossier_schedule"], "schedule", lang, "rk.section.schedule")
+    table(s["dossier_receipts"], "receipts", lang, "rk.section.receipts")
+
+
+def history(s: Sections, lang: str) -> None:
+    """DPD chart, the class changes with their reasons, then every month-end."""
+    frame = s["dossier_history"]
+    if not frame.empty:
+        chart(dpd_chart(frame, lang), "rk_chart_dpd")
+        changes = frame[frame["class_changed"].astype(bool)]
+        table(changes, "class_changes", lang, "rk.section.changes")
+    table(frame, "history", lang)
+
+
+def assets(s: Sections, lang: str) -> None:
+    """Inspections, the IoT chart and the IoT events."""
+    table(s["dossier_inspections"], "inspections", lang, "rk.section.inspections")
+    st.subheader(t("rk.section.iot", lang))
+    if not s["dossier_device_months"].empty:
+        chart(iot_chart(s["dossier_device_months"], lang), "rk_chart_iot")
+    table(s["dossier_device_events"], "device_events", lang)
+
+
+def exposure(s: Sections, lang: str) -> None:
+    """The lessee's other contracts and its group's exposure."""
+    table(s["dossier_lessee_contracts"], "lessee_contracts", lang, "rk.section.lessee_contracts")
+    group = s["dossier_group"]
+    table(group, "group", lang, "rk.section.group")
+    if not group.empty:
+        st.caption(f"Σ {wan(sum(group['outstanding']))}")

@@ -1,0 +1,1 @@
+"""Table downloads: pure file builders and the audited buttons."""

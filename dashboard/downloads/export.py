@@ -1,0 +1,112 @@
+"""Table downloads as bytes (pure, no Streamlit): `.xlsx` via openpyxl and UTF-8 `.csv`.
+
+Text cells are written as strings even when they start with `=`, so a value from the data can
+never become a formula, and control characters are shown as Control Pictures (`queries.inert_text`:
+`\x01` → `␁`) instead of breaking the file; Decimal money is written as a number; None stays an
+empty cell. This module is the one place table downloads are made inert.
+`export(frame, fmt, reveal=...)` is the one path a download takes: personal data masked unless the
+user may see it (queries/personal_data.py), then rendered, with the SHA-256 the audit trail keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from queries.inert_text import csv_text, formula_like, xlsx_text
+from queries.personal_data import mask_personal
+
+
+def _cell_value(value: object) -> object:
+    """A value openpyxl writes as-is: numbers, dates, text; None for missing."""
+    if value is None or (not isinstance(value, str | bytes) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | int | float | Decimal | date | datetime):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def _xlsx_value(value: object) -> object:
+    value = _cell_value(value)
+    return xlsx_text(value) if isinstance(value, str) else value
+
+
+def write_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
+    """Write the frame's header row, then one row per record; text cells are inert text."""
+    ws.append([xlsx_text(str(c)) for c in frame.columns])
+    for record in frame.itertuples(index=False, name=None):
+        ws.append([_xlsx_value(v) for v in record])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                if formula_like(cell.value):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The frame as a one-sheet workbook: header row, then one row per record."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    write_sheet(ws, frame)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    value = _cell_value(value)
+    return csv_text(value) if isinstance(value, str) else value
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right)."""
+    safe = frame.astype(object).map(_csv_value)
+    safe.columns = [csv_text(str(c)) for c in frame.columns]
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+MIME: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",  # the committee pack (dashboard/dossier/pack_pdf.py)
+}
+_RENDER = {"xlsx": to_xlsx, "csv": to_csv}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file ready to hand over: its bytes, format, row count and SHA-256 (hex)."""
+
+    data: bytes
+    fmt: str
+    row_count: int
+    sha256: str
+
+    @property
+    def mime(self) -> str:
+        """The file's MIME type."""
+        return MIME[self.fmt]
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of `data` as 64 hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def export(frame: pd.DataFrame, fmt: str, *, reveal: bool) -> Export:
+    """`frame` as an .xlsx or .csv file, personal data masked unless `reveal`."""
+    if fmt not in _RENDER:
+        raise ValueError(f"unknown export format {fmt!r}; choose from {sorted(_RENDER)}")
+    data = _RENDER[fmt](mask_personal(frame, reveal=reveal))
+    return Export(data, fmt, len(frame), sha256_hex(data))

@@ -1,0 +1,1 @@
+"""The zh/en label catalogue and its entries by subject (no Streamlit)."""

@@ -1,0 +1,97 @@
+"""The zh/en label catalogue. Chinese is the default; English is one switch away."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.i18n.access import ACCESS
+from dashboard.i18n.analytics import ANALYTICS
+from dashboard.i18n.monitoring import MONITORING
+from dashboard.i18n.regulatory import REGULATORY
+from dashboard.i18n.risk import RISK
+from dashboard.i18n.signin import SIGNIN
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app.title": {"zh": "贷后管理分析与监管报送平台", "en": "Post-loan analytics & reporting"},
+    "sidebar.language": {"zh": "语言 Language", "en": "Language 语言"},
+    "page.home": {"zh": "首页", "en": "Home"},
+    "home.title": {"zh": "资产组合概览", "en": "Portfolio overview"},
+    "home.as_of": {"zh": "数据截至", "en": "As of"},
+    "home.institution": {"zh": "机构", "en": "Institution"},
+    "home.loaded_at": {"zh": "加载时间（北京时间）", "en": "Loaded at (Beijing time)"},
+    "home.load": {"zh": "加载编号 / 数据指纹", "en": "Load id / fingerprint"},
+    "metric.open_contracts": {"zh": "存续合同数", "en": "Open contracts"},
+    "metric.lessees": {"zh": "承租人数", "en": "Lessees"},
+    "metric.outstanding": {"zh": "未偿本金（万元）", "en": "Outstanding principal (10k yuan)"},
+    "metric.dpd_gt_0": {"zh": "逾期合同数（DPD>0）", "en": "Contracts past due (DPD>0)"},
+    "home.basis": {
+        "zh": "口径：截至月末的存续合同（未结清、未核销）；金额单位万元。",
+        "en": "Basis: contracts open at the month-end (not closed, not written off); "
+        "amounts in 10,000 yuan.",
+    },
+    "warehouse.missing": {
+        "zh": "尚未建立数据仓库（{where}）。请先运行 `make run`，或 `postloan load <数据包目录>`。",
+        "en": "No warehouse yet ({where}). Run `make run`, or `postloan load <extract folder>`.",
+    },
+    "warehouse.empty": {
+        "zh": "数据仓库中还没有任何加载记录。请运行 `postloan load <数据包目录>`。",
+        "en": "The warehouse holds no load yet. Run `postloan load <extract folder>`.",
+    },
+    "warehouse.stale": {
+        "zh": "数据仓库由旧版本程序写入，缺少本版本需要的表或列（{missing}）。请运行 "
+        "`postloan build` 重新构建；若仍提示缺少来源表，请重新 `postloan load <数据包目录>`。"
+        "演示库可删除 data/ 后再运行 `make run`。",
+        "en": "The warehouse was written by an older version and lacks tables or columns this "
+        "version needs ({missing}). Run `postloan build`; if source tables are still missing, "
+        "load the extract again with `postloan load <extract folder>`. For the demo, delete "
+        "data/ and run `make run` again.",
+    },
+    "warehouse.unreachable": {
+        "zh": "暂时无法读取数据仓库（{error}）。请稍后重试或联系管理员。",
+        "en": "The warehouse cannot be read right now ({error}). Try again or call the admin.",
+    },
+}
+
+CATALOGUE.update(ANALYTICS)
+CATALOGUE.update(ACCESS)
+CATALOGUE.update(MONITORING)
+CATALOGUE.update(REGULATORY)
+CATALOGUE.update(RISK)
+CATALOGUE.update(SIGNIN)
+
+
+def normalise_lang(value: object) -> str:
+    """A supported language code; anything else (forged URLs included) falls back to Chinese."""
+    return value if isinstance(value, str) and value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The label `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    text = CATALOGUE[key][normalise_lang(lang)]
+    return text.format(**values) if values else text
+
+
+def label(value: object, lang: str) -> str:
+    """The display name of a data value (class, bucket, product…); unknown values as given."""
+    entry = CATALOGUE.get(f"value.{value}")
+    return entry[normalise_lang(lang)] if entry else str(value)
+
+
+CODED_COLUMNS = frozenset(
+    {"product", "lessee_type", "risk_class", "begin_risk_class", "end_risk_class", "kind"}
+    | {"begin_class", "end_class", "to_bucket"}
+)
+
+
+def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A display copy with coded values named and column headers from the catalogue."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in CODED_COLUMNS:
+            out[column] = [label(v, lang) for v in out[column]]
+    names = {c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in CATALOGUE}
+    return out.rename(columns=names)

@@ -1,0 +1,1 @@
+"""The page frame: registry, set-up, sidebar filters, widgets, formatting, deep-link parameters."""

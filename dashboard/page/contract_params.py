@@ -1,0 +1,82 @@
+"""The contract list's deep-link parameters: parsed against allow-lists (pure; no Streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import md_text
+from queries.filters import SEGMENTS
+from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
+from warehouse.extract_spec import RISK_CLASSES
+from warehouse.schema import DPD_BUCKETS
+
+PAGE_SIZE = 50
+THRESHOLDS = ("0", "30", "60", "90")
+DRILL_KEYS = ("segment", "bucket", "threshold", "class", "roll", "migration", "page")
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Which query lists the contracts, its keyword options, a readable description, the page."""
+
+    query: str
+    options: dict[str, object] = field(default_factory=dict)
+    description: str = ""
+    page: int = 1
+
+
+def _first(params: Mapping[str, list[str]], key: str) -> str | None:
+    values = params.get(key) or []
+    return values[0] if values else None
+
+
+def _page(params: Mapping[str, list[str]]) -> int:
+    text = _first(params, "page") or "1"
+    # isascii: "²" passes isdigit() but not int()
+    return max(1, min(int(text), 100000)) if text.isascii() and text.isdigit() else 1
+
+
+def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
+    """The list the URL asks for; unknown or forged values are ignored."""
+    page = _page(params)
+    roll = (_first(params, "roll") or "").split(":")
+    if len(roll) == 2 and roll[0] in DPD_BUCKETS and roll[1] in ROLL_TARGETS:
+        src, dst = roll
+        text = t("ct.roll", lang, src=src, dst=label(dst, lang))
+        return Drill("roll_cell", {"from_bucket": src, "to_bucket": dst}, text, page)
+    mig = (_first(params, "migration") or "").split(":")
+    begins, ends = (*RISK_CLASSES, NEW_BUSINESS), (*RISK_CLASSES, "reduced")
+    if len(mig) == 3 and mig[0] in PERIODS and mig[1] in begins and mig[2] in ends:
+        period, src, dst = mig
+        if not (src == NEW_BUSINESS and dst == "reduced"):
+            text = t(
+                "ct.migration",
+                lang,
+                period=t(f"mg.{period}", lang),
+                src=label(src, lang),
+                dst=label(dst, lang),
+            )
+            options = {"period": period, "begin_class": src, "end_class": dst}
+            return Drill("migration_cell", options, text, page)
+    options: dict[str, object] = {}
+    parts: list[str] = []
+    dim, _, value = (_first(params, "segment") or "").partition(":")
+    if dim in SEGMENTS and value:
+        options["segment"] = (dim, value)
+        parts.append(f"{t(f'filter.{dim}', lang)} = {md_text(label(value, lang))}")
+    bucket = _first(params, "bucket")
+    if bucket in DPD_BUCKETS:
+        options["bucket"] = bucket
+        parts.append(f"{t('dim.dpd_bucket', lang)} = {bucket}")
+    threshold = _first(params, "threshold")
+    if threshold in THRESHOLDS:
+        options["threshold"] = int(threshold)
+        parts.append(f"DPD > {threshold}")
+    risk = _first(params, "class")
+    if risk in RISK_CLASSES:
+        options["risk_class"] = risk
+        parts.append(f"{t('dim.risk_class', lang)} = {label(risk, lang)}")
+    text = "; ".join(parts) or t("filter.all", lang)
+    return Drill("contracts_behind", options, text, page)

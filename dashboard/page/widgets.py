@@ -1,0 +1,111 @@
+"""Shared widgets: language switch, warehouse messages, banner, charts with table downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.data import source
+from dashboard.data.source import WarehouseState
+from dashboard.downloads.audited import audited_buttons
+from dashboard.i18n.catalogue import LANG_NAMES, LANGS, localise, normalise_lang, t
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+# No Plotly logo link, no cloud editing: nothing on the page reaches the internet.
+PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
+
+LANG_KEY = "lang"
+
+
+def language_picker() -> str:
+    """The sidebar zh/en switch, kept in the URL query parameter `lang`; returns the choice."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = normalise_lang(st.query_params.get(LANG_KEY))
+    lang = st.sidebar.radio(
+        t("sidebar.language", st.session_state[LANG_KEY]),
+        LANGS,
+        format_func=LANG_NAMES.__getitem__,
+        horizontal=True,
+        key=LANG_KEY,
+    )
+    st.query_params[LANG_KEY] = lang
+    return lang
+
+
+def current_lang() -> str:
+    """The language chosen in the sidebar (Chinese until chosen)."""
+    return normalise_lang(st.session_state.get(LANG_KEY, st.query_params.get(LANG_KEY)))
+
+
+def warehouse_problem(state: WarehouseState, lang: str) -> None:
+    """Explain in plain words why there is nothing to show (never a traceback)."""
+    if state.status == "missing":
+        st.info(t("warehouse.missing", lang, where=state.detail))
+    elif state.status == "empty":
+        st.info(t("warehouse.empty", lang))
+    elif state.status == "stale":
+        st.warning(t("warehouse.stale", lang, missing=state.detail))
+    else:
+        st.warning(t("warehouse.unreachable", lang, error=state.detail))
+
+
+def download_table(
+    frame: pd.DataFrame,
+    name: str,
+    lang: str,
+    *,
+    filters: Mapping[str, object] | None = None,
+) -> None:
+    """Buttons offering `frame` as `<name>.xlsx` and `.csv`: masked for the user, audited on click.
+
+    `filters` (default: the page's query parameters) is what the audit row says was filtered.
+    """
+    audited_buttons(frame, name, lang, filters=filters)
+
+
+def chart_with_table(
+    figure: go.Figure, raw: pd.DataFrame, shown: pd.DataFrame, name: str, lang: str
+) -> None:
+    """A chart, its table (display text) in an expander, and the raw table's downloads.
+
+    With no rows (a month or a filter that leaves nothing) it says so instead of an empty frame.
+    """
+    if raw.empty:
+        st.info(t("ui.no_data", lang))
+        return
+    st.plotly_chart(figure, width="stretch", key=f"chart_{name}", config=PLOTLY_CONFIG)
+    with st.expander(t("ui.table", lang)):
+        st.dataframe(localise(shown, lang), hide_index=True, width="stretch")
+    download_table(raw, name, lang)
+
+
+def banner(state: WarehouseState, lang: str) -> None:
+    """The as-of date, load time (Beijing) and load id of the data on screen."""
+    load = state.load
+    if load is None:
+        return
+    loaded = load.loaded_at.replace(tzinfo=UTC).astimezone(BEIJING)
+    st.info(
+        t(
+            "ui.banner",
+            lang,
+            as_of=load.as_of.isoformat(),
+            loaded=f"{loaded:%Y-%m-%d %H:%M}",
+            load_id=load.load_id,
+        ),
+        icon=":material/event:",
+    )
+
+
+def ready_state(lang: str) -> WarehouseState:
+    """The warehouse state, or stop the page with a plain explanation when there is no data."""
+    state = source.warehouse_state()
+    if state.status != "ok" or state.load is None:
+        warehouse_problem(state, lang)
+        st.stop()
+    return state

@@ -1,0 +1,1 @@
+"""Rendering helpers of the analytics pages by subject."""

@@ -1,0 +1,110 @@
+"""Rendering helpers of the 催收 and 预警与租赁物 pages: coded values, tables, contract lists.
+
+Tables are shown as display text (万元, %, named codes) and downloaded as raw values through the
+audited, masked download buttons. A contract list opens the dossier (`pages/dossier.py`,
+`?contract=ID`) with `st.switch_page` once that page is registered; before, ids are plain text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n.catalogue import label, localise, t
+from dashboard.page.format import display
+from dashboard.page.registry import PAGES, page_path
+from dashboard.page.setup import PageContext
+from dashboard.page.widgets import download_table
+from warehouse.months import month_end_of
+
+DOSSIER = "dossier.py"
+MONTH_CHOICES = (6, 12, 24, 36)
+CODED = frozenset(
+    {
+        "channel",
+        "outcome",
+        "first_channel",
+        "flag",
+        "source",
+        "first_signal_source",
+        "severity",
+        "lead_group",
+        "band",
+        "asset_status",
+        "event_type",
+        "inspection_type",
+    }
+)
+
+
+def _value_label(column: str, value: object, lang: str) -> str:
+    # An inspection by a third party is not the third-party-contact flag of the same code.
+    if column == "inspection_type" and value == "third_party":
+        return label("third_party_inspection", lang)
+    return label(value, lang)
+
+
+def coded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy with the monitoring codes (channel, outcome, source …) named in `lang`."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in CODED:
+            out[column] = [_value_label(column, v, lang) for v in out[column]]
+    return out
+
+
+def shown(frame: pd.DataFrame, lang: str, **formats: list[str]) -> pd.DataFrame:
+    """Display text: codes named, money in 万元, rates in %, headers from the catalogue."""
+    return localise(display(coded(frame, lang), **formats), lang)
+
+
+def table(frame: pd.DataFrame, name: str, lang: str, **formats: list[str]) -> None:
+    """A table on screen and its raw values as .xlsx and .csv downloads."""
+    st.dataframe(shown(frame, lang, **formats), hide_index=True, width="stretch")
+    download_table(frame, name, lang)
+
+
+def label_radio(title_key: str, options: list[str], lang: str, key: str) -> str:
+    """A horizontal choice among `options`, each shown by its catalogue label."""
+    return st.radio(
+        t(title_key, lang), options, format_func=lambda o: label(o, lang), horizontal=True, key=key
+    )
+
+
+def months_picker(ctx: PageContext, key: str) -> int:
+    """The window length in months (sidebar of the page body), with its dates as a caption."""
+    months = st.radio(t("mon.months", ctx.lang), MONTH_CHOICES, index=1, horizontal=True, key=key)
+    start = month_end_of(ctx.filters.as_of_idx - months) + timedelta(days=1)
+    st.caption(
+        t("mon.window", ctx.lang, start=start.isoformat(), end=ctx.filters.as_of.isoformat())
+    )
+    return int(months)
+
+
+def dossier_ready() -> bool:
+    """True once the contract dossier page is registered."""
+    return any(p.script == DOSSIER for p in PAGES)
+
+
+def contract_list(ctx: PageContext, frame: pd.DataFrame, name: str, **formats: list[str]) -> None:
+    """A bounded contract list (with `total_rows`), its downloads and a way into the dossier."""
+    lang = ctx.lang
+    if frame.empty:
+        st.info(t("mon.none", lang))
+        return
+    total = int(frame["total_rows"].iloc[0])
+    rows = frame.drop(columns=["total_rows"])
+    st.caption(t("mon.list_count", lang, n=f"{total:,}", shown=f"{len(rows):,}"))
+    table(rows, name, lang, **formats)
+    ids = list(dict.fromkeys(str(c) for c in rows["contract_id"] if c is not None))
+    if not ids:
+        return
+    if not dossier_ready():
+        st.caption(t("mon.no_dossier", lang, ids=", ".join(ids[:20])))
+        return
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("mon.pick_contract", lang), ids, key=f"pick_{name}")
+    if right.button(t("mon.open_dossier", lang), key=f"open_{name}", icon=":material/folder_open:"):
+        st.switch_page(page_path(DOSSIER), query_params=ctx.link(contract=chosen))

@@ -1,0 +1,96 @@
+"""Display helpers of the risk-committee pages: coded values in words, headers, money in 万元."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.i18n.catalogue import CATALOGUE, label, t
+from dashboard.i18n.risk import CODE_LABELS
+from dashboard.page.format import display
+
+# column -> catalogue prefix of its coded values ("value" = the shared `value.<code>` labels)
+CODED: dict[str, str] = {
+    "risk_class": "value",
+    "current_class": "value",
+    "product": "value",
+    "lessee_type": "value",
+    "guarantor_type": "value",
+    "class_reason": "rk.reason",
+    "kind": "rk.kind",
+    "status": "rk.status",
+    "rule": "rk.rule",
+    **{column: f"rk.{column}" for column in CODE_LABELS},
+}
+MONEY: frozenset[str] = frozenset(
+    {
+        "outstanding_principal",
+        "overdue_principal",
+        "overdue_interest",
+        "provision",
+        "received_to_date",
+        "principal",
+        "outstanding",
+        "npl_outstanding",
+        "due_in_month",
+        "received_in_month",
+        "due_to_date",
+        "principal_due",
+        "interest_due",
+        "amount",
+        "promised_amount",
+        "total_assets",
+        "total_liabilities",
+        "revenue",
+        "net_profit",
+        "operating_cash_flow",
+    }
+)
+RATIOS: frozenset[str] = frozenset(
+    {"debt_ratio", "ocf_to_liabilities", "ocf_to_revenue", "net_margin", "revenue_yoy"}
+)
+HIDDEN: frozenset[str] = frozenset({"total_rows", "class_rank"})
+
+
+def coded(value: object, prefix: str, lang: str) -> str:
+    """The words for a coded value (unknown codes as given)."""
+    if prefix == "value":
+        return label(value, lang)
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in CATALOGUE else ("" if value is None else str(value))
+
+
+def rules_text(codes: object, lang: str) -> str:
+    """Comma-separated rule codes as words joined by 、 (or '; ' in English)."""
+    joiner = "、" if lang == "zh" else "; "
+    parts = [c for c in str(codes or "").split(",") if c]
+    return joiner.join(coded(c, "rk.rule", lang) for c in parts)
+
+
+def header(column: str, lang: str) -> str:
+    """The display header of a column: `rk.col.<name>`, else `col.<name>`, else the name."""
+    for key in (f"rk.col.{column}", f"col.{column}"):
+        if key in CATALOGUE:
+            return t(key, lang)
+    return column
+
+
+def headers_only(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with display headers and raw values (downloads and the committee pack)."""
+    kept = frame.drop(columns=[c for c in frame.columns if c in HIDDEN])
+    return kept.rename(columns={c: header(c, lang) for c in kept.columns})
+
+
+def shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A display copy: money in 万元, ratios in %, codes in words, rules in words, headers."""
+    out = frame.drop(columns=[c for c in frame.columns if c in HIDDEN])
+    out = display(
+        out,
+        money=[c for c in out.columns if c in MONEY],
+        rates=[c for c in out.columns if c in RATIOS],
+    )
+    for column, prefix in CODED.items():
+        if column in out.columns:
+            out[column] = [coded(v, prefix, lang) for v in out[column]]
+    if "rules" in out.columns:
+        out["rules"] = [rules_text(v, lang) for v in out["rules"]]
+    return out.rename(columns={c: header(c, lang) for c in out.columns})

@@ -1,0 +1,185 @@
+"""The month-end build: source tables -> the `contract_month` mart, as set-based SQL.
+
+Every step is one statement run by the database (window functions and range joins), so the cost
+grows with contract-months and nothing loops over contracts in Python. Settings reach the SQL only
+through the one-row `_b_params` table, filled with bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from warehouse import schema
+from warehouse.marts import assemble, classify, monitoring, position, summary, watch
+from warehouse.months import month_end_of, month_idx
+from warehouse.settings import Settings
+from warehouse.table_reset import empty_table
+
+Progress = Callable[[str], None]
+
+PARAMS_DDL = """
+CREATE TABLE _b_params (
+  as_of DATE, as_of_idx INTEGER, tol DECIMAL(18, 2), obs_months INTEGER, obs_inst INTEGER,
+  rr_rank INTEGER, upg_inst INTEGER, upg_months INTEGER, npl_share DECIMAL(9, 6)
+)"""
+PARAMS_INSERT = """
+INSERT INTO _b_params VALUES
+  (:as_of, :as_of_idx, :tol, :obs_months, :obs_inst, :rr_rank, :upg_inst, :upg_months, :npl_share)
+"""
+PG_BUILD_WORK_MEM = "256MB"
+RANK_DDL = "CREATE TABLE _b_rank (rank INTEGER, risk_class VARCHAR(20), rate DECIMAL(9, 6))"
+RANK_INSERT = "INSERT INTO _b_rank VALUES (:rank, :risk_class, :rate)"
+
+MART_TABLES = (
+    schema.contract_month,
+    schema.month_ends,
+    schema.build_settings,
+    schema.portfolio_month,
+    schema.vintage_month,
+    schema.portfolio_segment_month,
+    schema.portfolio_total_month,
+    schema.segment_values,
+    schema.migration_month,
+    schema.roll_month,
+    schema.migration_segment_month,
+    schema.roll_segment_month,
+    schema.concentration_month,
+    schema.vintage_total_month,
+    schema.vintage_dimension_month,
+    schema.committee_classifications,
+    schema.contract_segments,
+    schema.collection_facts,
+    schema.collection_credits,
+    schema.contract_watch,
+)
+
+
+def all_steps(tolerance_is_zero: bool = False) -> tuple[tuple[str, str], ...]:
+    """Every SQL step of the build, in order."""
+    return (
+        *position.steps(tolerance_is_zero),
+        *classify.STEPS,
+        assemble.STEP,
+        *summary.STEPS,
+        *monitoring.STEPS,
+    )
+
+
+def scratch_tables() -> list[str]:
+    """Names of the intermediate tables the build creates and drops."""
+    names = ["_b_params", "_b_rank"]
+    for _, sql in all_steps():
+        found = re.search(r"CREATE TABLE (\w+)", sql)
+        if found:
+            names.append(found.group(1))
+    return names
+
+
+def _drop_scratch(conn: Connection) -> None:
+    for name in scratch_tables():
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+
+
+def _params(settings: Settings, as_of: date) -> dict[str, object]:
+    rank = schema.RISK_CLASS_RANK
+    return {
+        "as_of": as_of,
+        "as_of_idx": month_idx(as_of),
+        "tol": settings.decimal("dpd.tolerance"),
+        "obs_months": int(settings["classification.observation_months"]),
+        "obs_inst": int(settings["classification.observation_installments"]),
+        "rr_rank": rank[settings["classification.re_restructuring_class"]],
+        "upg_inst": int(settings["classification.upgrade_installments"]),
+        "upg_months": int(settings["classification.upgrade_months"]),
+        "npl_share": settings.decimal("classification.debtor_npl_share"),
+    }
+
+
+def build_mart(
+    conn: Connection,
+    settings: Settings,
+    as_of: date,
+    progress: Progress | None = None,
+    committee: Sequence[Mapping[str, object]] = (),
+) -> dict[str, float]:
+    """Compute `contract_month` from the source tables in `conn`; returns seconds per step.
+
+    `committee` are the approved risk-committee classifications (rows of
+    `committee_classifications`, from `warehouse.portal.decisions.approved_classifications`).
+    """
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    _drop_scratch(conn)
+    for table in MART_TABLES:
+        empty_table(conn, table)
+
+    first = conn.execute(sa.select(sa.func.min(schema.contracts.c.start_date))).scalar()
+    start = month_idx(min(first, as_of)) if first else month_idx(as_of)
+    rows = [
+        {"month_idx": i, "month_end": month_end_of(i)} for i in range(start, month_idx(as_of) + 1)
+    ]
+    conn.execute(schema.month_ends.insert(), rows)
+    if committee:
+        conn.execute(schema.committee_classifications.insert(), [dict(r) for r in committee])
+
+    if conn.dialect.name == "postgresql":
+        # The default 4 MB makes every big hash join and sort of the build spill to disk; this
+        # lasts only for the build's transaction.
+        conn.execute(sa.text(f"SET LOCAL work_mem = '{PG_BUILD_WORK_MEM}'"))
+    conn.execute(sa.text(PARAMS_DDL))
+    conn.execute(sa.text(PARAMS_INSERT), _params(settings, as_of))
+    conn.execute(sa.text(RANK_DDL))
+    conn.execute(
+        sa.text(RANK_INSERT),
+        [
+            {"rank": r, "risk_class": c, "rate": settings.decimal(f"provisions.{c}")}
+            for c, r in schema.RISK_CLASS_RANK.items()
+        ],
+    )
+
+    steps = all_steps(tolerance_is_zero=settings.decimal("dpd.tolerance") == 0)
+    duck = conn.dialect.name == "duckdb"
+    keep_order = (
+        duck
+        and conn.execute(sa.text("SELECT current_setting('preserve_insertion_order')")).scalar()
+    )
+    for n, (name, sql) in enumerate(steps, start=1):
+        say(f"build {n}/{len(steps)}: {name}")
+        began = time.perf_counter()
+        # Scratch tables need no order (cheaper); the marts are written month by month, which
+        # DuckDB keeps only with insertion order on, so its zone maps skip the other months.
+        ordered = duck and not keep_order and sql.lstrip().startswith("INSERT")
+        if ordered:
+            conn.execute(sa.text("SET preserve_insertion_order = true"))
+        conn.execute(sa.text(sql))
+        if ordered:
+            conn.execute(sa.text("SET preserve_insertion_order = false"))
+        created = re.search(r"CREATE TABLE (\w+)", sql)
+        if created and conn.dialect.name == "postgresql":
+            # Rows written inside this transaction are invisible to autovacuum; without
+            # statistics the next steps' joins get very poor plans.
+            conn.execute(sa.text(f"ANALYZE {created.group(1)}"))
+        timings[name] = time.perf_counter() - began
+
+    say(f"build {len(steps) + 1}/{len(steps) + 1}: {watch.NAME}")
+    began = time.perf_counter()
+    watch.write_watch_flags(conn, settings, as_of)
+    timings[watch.NAME] = time.perf_counter() - began
+
+    if conn.dialect.name != "duckdb":
+        # Row lookups (a contract's history) need these; DuckDB's zone maps serve without them.
+        for column in ("contract_id", "month_end"):
+            ddl = f"CREATE INDEX IF NOT EXISTS ix_contract_month_{column} ON contract_month"
+            conn.execute(sa.text(f"{ddl} ({column})"))
+    conn.execute(
+        schema.build_settings.insert(),
+        [{"key": k, "value": v} for k, v in [*settings.as_rows(), ("as_of", as_of.isoformat())]],
+    )
+    _drop_scratch(conn)
+    return timings

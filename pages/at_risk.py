@@ -51,10 +51,10 @@ sort = middle.selectbox(
 )
 page = int(right.number_input(t("rk.page", lang), min_value=1, value=1, step=1, key="rk_page"))
 options = {"watchlist": watch, "rules": tuple(rules), "sort": sort}
-listed = ctx.query("at_risk", **options, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+listed = ctx.query("at_risk.at_risk", **options, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 frame, counts = split_counts(listed)
 if counts is None:  # an empty page carries no counts: ask for them alone
-    counts = ctx.query("at_risk_counts", watchlist=watch)
+    counts = ctx.query("at_risk.rule_counts", watchlist=watch)
 total = counts[counts["rule"] == "any"].iloc[0]
 st.markdown(t("rk.total", lang, n=count(total["contracts"]), amount=wan(total["outstanding"])))
 with st.expander(t("rk.counts", lang)):
@@ -93,5 +93,5 @@ if go.button(t("rk.open", lang), type="primary", key="rk_open") and chosen:
     open_dossier(str(chosen))
 download_table(headers_only(frame, lang), "at_risk", lang)
 if st.toggle(t("rk.export_all", lang, n=MAX_PAGE), key="rk_export_all"):
-    full, _ = split_counts(ctx.query("at_risk", **options, limit=MAX_PAGE, offset=0))
+    full, _ = split_counts(ctx.query("at_risk.at_risk", **options, limit=MAX_PAGE, offset=0))
     download_table(headers_only(full, lang), "at_risk_all", lang)

@@ -21,8 +21,8 @@ ctx = start("collections.py", "page.collections")
 lang = ctx.lang
 months = months_picker(ctx, "col_months")
 
-total = ctx.query("collection_rates", months=months, by="all").iloc[0]
-recovered = ctx.query("collection_recoveries", months=months, by="all").iloc[0]
+total = ctx.query("collections.contact_rates", months=months, by="all").iloc[0]
+recovered = ctx.query("collections.recoveries", months=months, by="all").iloc[0]
 cards = st.columns(5)
 cards[0].metric(t("m.attempts", lang), count_or_dash(total["attempts"]))
 for card, rate in zip(cards[1:4], RATES, strict=True):
@@ -38,7 +38,7 @@ by = st.radio(
     horizontal=True,
     key="col_colour",
 )
-acts = ctx.query("collection_actions", months=months, by=by)
+acts = ctx.query("collections.actions_over_time", months=months, by=by)
 chart_with_table(
     charts.stacked_months(acts, by, "actions", lang),
     acts,
@@ -48,7 +48,7 @@ chart_with_table(
 )
 
 st.subheader(t("col.h_rates", lang))
-rates = ctx.query("collection_rates", months=months, by="month")
+rates = ctx.query("collections.contact_rates", months=months, by="month")
 chart_with_table(
     charts.rate_lines(rates, RATES, lang),
     rates,
@@ -58,7 +58,7 @@ chart_with_table(
 )
 
 st.subheader(t("col.h_recoveries", lang))
-rec = ctx.query("collection_recoveries", months=months)
+rec = ctx.query("collections.recoveries", months=months)
 chart_with_table(
     charts.stacked_months(rec, "channel", "recovered", lang, money=True),
     rec,
@@ -68,7 +68,7 @@ chart_with_table(
 )
 
 st.subheader(t("col.h_cures", lang))
-cures = ctx.query("collection_cures", months=months)
+cures = ctx.query("collections.cure_rates", months=months)
 chart_with_table(
     charts.rate_bars(cures, "first_channel", "cure_rate", "spells", lang),
     cures,
@@ -81,11 +81,11 @@ st.subheader(t("col.h_workload", lang))
 st.caption(t("col.workload_note", lang))
 if not sees_personal_data(ctx.user):
     st.caption(t("mon.masked", lang))
-work = ctx.query("collector_workload", months=months)
+work = ctx.query("collections.collector_workload", months=months)
 table(work, "collector_workload", lang, money=["recovered"], rates=RATES, counts=COUNTS)
 
 st.subheader(t("col.h_compliance", lang))
-flags = ctx.query("compliance_flags", months=months)
+flags = ctx.query("collections_compliance.flag_counts", months=months)
 cards = st.columns(len(FLAGS))
 for card, row in zip(cards, flags.to_dict("records"), strict=True):
     card.metric(
@@ -96,5 +96,5 @@ for card, row in zip(cards, flags.to_dict("records"), strict=True):
 settings = "; ".join(s for s in flags["settings"] if s)
 st.caption(t("mon.settings", lang, values=settings))
 flag = label_radio("col.flag", FLAGS, lang, "col_flag")
-behind = ctx.query("compliance_contracts", flag=flag, months=months)
+behind = ctx.query("collections_compliance.flagged_contracts", flag=flag, months=months)
 contract_list(ctx, behind, f"compliance_{flag}", counts=["flagged_actions"])

@@ -16,7 +16,7 @@ from dashboard.page.format import md_text
 from dashboard.page.registry import page_path, page_spec
 from dashboard.page.widgets import banner, current_lang, ready_state
 from queries.filters import Filters
-from queries.risk_queries import DOSSIER_SECTIONS
+from queries.registry import DOSSIER_SECTIONS
 
 user = guard("dossier.py")
 lang = current_lang()
@@ -37,7 +37,7 @@ filters = Filters(as_of=as_of, scope=user.branches)
 sections = {
     name: cached.query(state, name, filters, contract_id=contract_id) for name in DOSSIER_SECTIONS
 }
-head = sections.pop("dossier_header")
+head = sections.pop("dossier.header")
 risk.audit_view(user, contract_id, found=not head.empty)
 if head.empty:
     st.error(t("rk.not_found", lang))
@@ -48,7 +48,7 @@ st.subheader(md_text(f"{row['contract_id']} · {row['lessee_name']}"))
 decision_forms.flash()
 history = risk.contract_decisions(contract_id)
 watch = risk.watchlist()
-why = cached.query(state, "at_risk_rules_for", filters, contract_id=contract_id, watchlist=watch)
+why = cached.query(state, "at_risk.rules_for", filters, contract_id=contract_id, watchlist=watch)
 rules = "" if why.empty else str(why["rules"].iloc[0])
 view.summary(row, rules, lang)
 
@@ -68,21 +68,21 @@ pack_buttons.pack_buttons(
 TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
 tabs = st.tabs([t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")])
 with tabs[0]:
-    view.overview(head, sections["dossier_guarantors"], lang)
+    view.overview(head, sections["dossier.guarantors"], lang)
 with tabs[1]:
     view.payments(sections, lang)
 with tabs[2]:
     view.history(sections, lang)
 with tabs[3]:
-    view.table(sections["dossier_collections"], "collections", lang)
+    view.table(sections["dossier_monitoring.collections"], "collections", lang)
 with tabs[4]:
     view.assets(sections, lang)
 with tabs[5]:
-    view.table(sections["dossier_signals"], "signals", lang)
+    view.table(sections["dossier_monitoring.signals"], "signals", lang)
 with tabs[6]:
     view.exposure(sections, lang)
 with tabs[7]:
-    view.table(sections["dossier_financials"], "financials", lang)
+    view.table(sections["dossier_monitoring.financials"], "financials", lang)
 with tabs[8]:
     if not user.has_any({"risk_committee"}):
         st.caption(t("rk.decide_only", lang))

@@ -20,7 +20,7 @@ months = months_picker(ctx, "ew_months")
 
 st.subheader(t("ew.h_signals", lang))
 severity = label_radio("ew.severity", ["high", "medium", "low"], lang, "ew_severity")
-signals = ctx.query("warning_signals", months=months)
+signals = ctx.query("warnings.signals_over_time", months=months)
 chosen = signals[signals["severity"] == severity]
 chart_with_table(
     charts.stacked_months(chosen, "source", "signals", lang),
@@ -38,14 +38,14 @@ level = st.radio(
     horizontal=True,
     key="ew_level",
 )
-summary = ctx.query("lead_time_summary", severity=level)
+summary = ctx.query("warnings.lead_time_summary", severity=level)
 cards = st.columns(len(GROUPS) + 1)
 for card, row in zip(cards, summary.to_dict("records"), strict=False):
     card.metric(label(row["lead_group"], lang), count_or_dash(row["lessees"]))
 median = summary["median_lead_days"].iloc[0]
 cards[-1].metric(t("ew.median", lang), "—" if median is None else f"{median:,.0f}")
 st.caption(t("ew.lead_note", lang))
-bands = ctx.query("lead_time_distribution", severity=level)
+bands = ctx.query("warnings.lead_time_distribution", severity=level)
 chart_with_table(
     charts.count_bars(bands, "band", "lessees", lang),
     bands,
@@ -54,11 +54,11 @@ chart_with_table(
     lang,
 )
 group = label_radio("ew.group", GROUPS, lang, "ew_g")
-lessees = ctx.query("lead_time_lessees", severity=level, group=group)
+lessees = ctx.query("warnings.lead_time_lessees", severity=level, group=group)
 contract_list(ctx, lessees, f"lead_time_{level}_{group}", counts=["lead_days"])
 
 st.subheader(t("ew.h_devices", lang))
-devices = ctx.query("device_status", months=months)
+devices = ctx.query("leased_assets.device_status", months=months)
 chart_with_table(
     charts.bars_and_rate(devices, ["geofence_exits", "abnormal_stops"], "offline_rate", lang),
     devices,
@@ -67,11 +67,11 @@ chart_with_table(
     lang,
 )
 event = label_radio("ew.alerts_month", ALERTS, lang, "ew_event")
-alerts = ctx.query("device_alert_contracts", event_type=event)
+alerts = ctx.query("leased_assets.device_alert_contracts", event_type=event)
 contract_list(ctx, alerts, f"device_{event}", counts=["devices", "events"])
 
 st.subheader(t("ew.h_inspections", lang))
-coverage = ctx.query("inspection_coverage", months=months)
+coverage = ctx.query("inspections.inspection_coverage", months=months)
 chart_with_table(
     charts.bars_and_rate(coverage, ["covered", "overdue", "not_yet_due"], "coverage_rate", lang),
     coverage,
@@ -91,7 +91,7 @@ if not coverage.empty:
     )
 
 st.subheader(t("ew.h_findings", lang))
-findings = ctx.query("abnormal_findings", months=months)
+findings = ctx.query("inspections.abnormal_findings", months=months)
 abnormal = findings[findings["asset_status"] != "normal"]
 chart_with_table(
     charts.stacked_months(abnormal, "asset_status", "inspections", lang),
@@ -101,5 +101,5 @@ chart_with_table(
     lang,
 )
 kind = label_radio("ew.inspection_list", INSPECTION_LISTS, lang, "ew_inspections")
-listed = ctx.query("inspection_contracts", kind=kind, months=months)
+listed = ctx.query("inspections.inspection_contracts", kind=kind, months=months)
 contract_list(ctx, listed, f"inspections_{kind}", money=["original_principal"])

@@ -32,7 +32,7 @@ view = b.radio(
     horizontal=True,
     key="mg_view",
 )
-matrix = ctx.query("migration_matrix", period=period)
+matrix = ctx.query("migration.migration_matrix", period=period)
 begin, end = matrix["begin"].iloc[0], matrix["end"].iloc[0]
 st.caption(t("mg.matrix_note", lang, begin=begin, end=end))
 grid = pivot(matrix, "begin_class", "end_class", view)
@@ -66,7 +66,7 @@ link_grid(
 
 st.subheader(t("mg.rates", lang))
 names = list(OFFICIAL_RATES)
-rates = ctx.query("migration_rates", period=period)
+rates = ctx.query("migration.migration_rates", period=period)
 chart_with_table(
     analytics.rate_trend(rates, names, lang),
     rates,
@@ -83,7 +83,7 @@ weight = st.radio(
     horizontal=True,
     key="mg_weight",
 )
-roll = ctx.query("roll_rates")
+roll = ctx.query("migration.roll_rates")
 roll_grid = pivot(roll, "from_bucket", "to_bucket", weight)
 chart_with_table(
     analytics.matrix_heatmap(

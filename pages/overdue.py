@@ -25,7 +25,7 @@ share = st.radio(
     horizontal=True,
     key="od_share",
 )
-dist = ctx.query("bucket_distribution")
+dist = ctx.query("overdue.bucket_distribution")
 money = ["outstanding", "overdue_principal", "overdue_interest"]
 chart_with_table(
     analytics.bucket_stack(dist, share, lang),
@@ -58,7 +58,7 @@ basis = b.radio(
     key="od_basis",
 )
 threshold = c.radio(t("od.threshold", lang), (0, 30, 60, 90), index=1, horizontal=True, key="od_x")
-rates = ctx.query("segment_rates", by=by, basis=basis, threshold=threshold)
+rates = ctx.query("overdue.segment_rates", by=by, basis=basis, threshold=threshold)
 shown = display(
     rates[[by, "numerator", "denominator", "rate"]],
     money=[] if basis == "count" else ["numerator", "denominator"],

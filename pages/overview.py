@@ -48,7 +48,7 @@ def _change(metric: str, value: object) -> str:
 
 
 st.subheader(t("ov.kpis", lang))
-kpis = ctx.query("kpis").set_index("metric")
+kpis = ctx.query("portfolio.kpis").set_index("metric")
 cols = st.columns(3)
 for n, metric in enumerate(CARDS):
     row = kpis.loc[metric]
@@ -75,7 +75,7 @@ st.caption(t("ui.basis_note", lang))
 download_table(kpis.reset_index(), "kpis", lang)
 
 st.subheader(t("ov.trends", lang))
-trend = ctx.query("trend")
+trend = ctx.query("portfolio.trend")
 rates = ["overdue_rate_balance_dpd30", "overdue_rate_balance_dpd90", "npl_ratio"]
 money = ["outstanding", "npl_outstanding"]
 left, right = st.columns(2)
@@ -101,7 +101,7 @@ tabs = st.tabs([t(f"filter.{by}", lang) for by in ("product", "industry", "regio
 shown_cols = ["outstanding", "open_contracts", "share_of_outstanding", "npl_ratio"]
 for tab, by in zip(tabs, ("product", "industry", "region"), strict=True):
     with tab:
-        part = ctx.query("breakdown", by=by)
+        part = ctx.query("portfolio.breakdown", by=by)
         chart_with_table(
             analytics.breakdown_bar(part, by, lang),
             part,
@@ -116,7 +116,7 @@ for tab, by in zip(tabs, ("product", "industry", "region"), strict=True):
         )
 
 st.subheader(t("ov.concentration", lang))
-conc = ctx.query("concentration")
+conc = ctx.query("exposures.concentration")
 breaches = int(sum(1 for b in conc["breach"] if b is True))
 (st.error if breaches else st.success)(t("ov.breach_count", lang, n=breaches))
 st.caption(t("ov.entity_wide", lang))

@@ -30,7 +30,7 @@ grain = b.radio(
     horizontal=True,
     key="vt_grain",
 )
-frame = ctx.query("vintage", grain=grain)
+frame = ctx.query("vintage.vintage", grain=grain)
 if frame.empty:
     st.info(t("ui.no_data", lang))
     st.stop()
@@ -59,7 +59,7 @@ st.subheader(t("vt.compare", lang))
 by = st.selectbox(
     t("od.dimension", lang), SEGMENTS, format_func=lambda d: t(f"filter.{d}", lang), key="vt_by"
 )
-comp = ctx.query("segment_curves", by=by, metric=metric)
+comp = ctx.query("vintage_compare.segment_curves", by=by, metric=metric)
 if comp.empty:
     st.info(t("ui.no_data", lang))
 else:

@@ -30,7 +30,7 @@ from bench_timing import WARM_TARGET, page_table, time_set  # noqa: E402
 from dashboard.dossier.pack_xlsx import dossier_pack  # noqa: E402
 from queries import at_risk  # noqa: E402
 from queries.filters import Filters  # noqa: E402
-from queries.risk_queries import DOSSIER_SECTIONS, RISK_QUERIES  # noqa: E402
+from queries.registry import DOSSIER_SECTIONS, QUERIES  # noqa: E402
 from queries.segments import available_month_ends  # noqa: E402
 from warehouse.engine import create_warehouse_engine  # noqa: E402
 
@@ -47,11 +47,9 @@ def _at_risk(engine, filters: Filters, contract_id: str) -> list[pd.DataFrame]:
 
 
 def _dossier(engine, filters: Filters, contract_id: str) -> list[pd.DataFrame]:
-    frames = {
-        n: RISK_QUERIES[n](engine, filters, contract_id=contract_id) for n in DOSSIER_SECTIONS
-    }
+    frames = {n: QUERIES[n](engine, filters, contract_id=contract_id) for n in DOSSIER_SECTIONS}
     rules = at_risk.rules_for(engine, filters, contract_id)
-    head = frames.pop("dossier_header")
+    head = frames.pop("dossier.header")
     at = datetime.now(UTC).replace(tzinfo=None)
     dossier_pack({"contract": contract_id}, head, frames, generated_at=at, reveal=False)
     return [head, rules, *frames.values()]

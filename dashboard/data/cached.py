@@ -1,4 +1,4 @@
-"""Cached loaders for the analytics pages: one allow-listed registry of `queries/` functions.
+"""Cached loaders for the analytics pages over the one allow-list of `queries.registry`.
 
 Each call is cached on (warehouse URL, latest load id, query name, Filters, options), bounded by
 `DATA_TTL` and `max_entries`, so a new load is read afresh and old entries expire.
@@ -6,7 +6,6 @@ Each call is cached on (warehouse URL, latest load id, query name, Filters, opti
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,39 +15,10 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.gate import current_user, sees_personal_data
 from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
-from queries import (
-    contract_lists,
-    exposures,
-    migration,
-    overdue,
-    portfolio,
-    segments,
-    vintage,
-    vintage_compare,
-)
+from queries import segments
 from queries.filters import Filters
-from queries.monitoring import MONITORING_QUERIES
 from queries.personal_data import mask_personal
-from queries.risk_queries import RISK_QUERIES
-
-QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
-    "kpis": portfolio.kpis,
-    "trend": portfolio.trend,
-    "breakdown": portfolio.breakdown,
-    "bucket_distribution": overdue.bucket_distribution,
-    "segment_rates": overdue.segment_rates,
-    "contracts_behind": overdue.contracts_behind,
-    "vintage": vintage.vintage,
-    "segment_curves": vintage_compare.segment_curves,
-    "roll_rates": migration.roll_rates,
-    "migration_matrix": migration.migration_matrix,
-    "migration_rates": migration.migration_rates,
-    "concentration": exposures.concentration,
-    "roll_cell": contract_lists.roll_cell,
-    "migration_cell": contract_lists.migration_cell,
-}
-QUERIES.update(MONITORING_QUERIES)
-QUERIES.update(RISK_QUERIES)
+from queries.registry import QUERIES
 
 
 @dataclass(frozen=True)

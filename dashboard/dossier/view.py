@@ -104,16 +104,16 @@ def chart(fig: go.Figure, key: str) -> None:
 
 def payments(s: Sections, lang: str) -> None:
     """Schedule against receipts over time, the schedule versions and the receipts."""
-    if not s["dossier_payments"].empty:
-        chart(payments_chart(s["dossier_payments"], lang), "rk_chart_payments")
-    table(s["dossier_payments"], "payments", lang)
-    table(s["dossier_schedule"], "schedule", lang, "rk.section.schedule")
-    table(s["dossier_receipts"], "receipts", lang, "rk.section.receipts")
+    if not s["dossier.payments"].empty:
+        chart(payments_chart(s["dossier.payments"], lang), "rk_chart_payments")
+    table(s["dossier.payments"], "payments", lang)
+    table(s["dossier.schedule"], "schedule", lang, "rk.section.schedule")
+    table(s["dossier.receipts"], "receipts", lang, "rk.section.receipts")
 
 
 def history(s: Sections, lang: str) -> None:
     """DPD chart, the class changes with their reasons, then every month-end."""
-    frame = s["dossier_history"]
+    frame = s["dossier.history"]
     if not frame.empty:
         chart(dpd_chart(frame, lang), "rk_chart_dpd")
         changes = frame[frame["class_changed"].astype(bool)]
@@ -123,17 +123,17 @@ def history(s: Sections, lang: str) -> None:
 
 def assets(s: Sections, lang: str) -> None:
     """Inspections, the IoT chart and the IoT events."""
-    table(s["dossier_inspections"], "inspections", lang, "rk.section.inspections")
+    table(s["dossier_monitoring.inspections"], "inspections", lang, "rk.section.inspections")
     st.subheader(t("rk.section.iot", lang))
-    if not s["dossier_device_months"].empty:
-        chart(iot_chart(s["dossier_device_months"], lang), "rk_chart_iot")
-    table(s["dossier_device_events"], "device_events", lang)
+    if not s["dossier_monitoring.device_event_months"].empty:
+        chart(iot_chart(s["dossier_monitoring.device_event_months"], lang), "rk_chart_iot")
+    table(s["dossier_monitoring.device_events"], "device_events", lang)
 
 
 def exposure(s: Sections, lang: str) -> None:
     """The lessee's other contracts and its group's exposure."""
-    table(s["dossier_lessee_contracts"], "lessee_contracts", lang, "rk.section.lessee_contracts")
-    group = s["dossier_group"]
+    table(s["dossier.lessee_contracts"], "lessee_contracts", lang, "rk.section.lessee_contracts")
+    group = s["dossier.group_exposure"]
     table(group, "group", lang, "rk.section.group")
     if not group.empty:
         st.caption(f"Σ {wan(sum(group['outstanding']))}")

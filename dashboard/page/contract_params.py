@@ -45,7 +45,7 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
     if len(roll) == 2 and roll[0] in DPD_BUCKETS and roll[1] in ROLL_TARGETS:
         src, dst = roll
         text = t("ct.roll", lang, src=src, dst=label(dst, lang))
-        return Drill("roll_cell", {"from_bucket": src, "to_bucket": dst}, text, page)
+        return Drill("contract_lists.roll_cell", {"from_bucket": src, "to_bucket": dst}, text, page)
     mig = (_first(params, "migration") or "").split(":")
     begins, ends = (*RISK_CLASSES, NEW_BUSINESS), (*RISK_CLASSES, "reduced")
     if len(mig) == 3 and mig[0] in PERIODS and mig[1] in begins and mig[2] in ends:
@@ -59,7 +59,7 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
                 dst=label(dst, lang),
             )
             options = {"period": period, "begin_class": src, "end_class": dst}
-            return Drill("migration_cell", options, text, page)
+            return Drill("contract_lists.migration_cell", options, text, page)
     options: dict[str, object] = {}
     parts: list[str] = []
     dim, _, value = (_first(params, "segment") or "").partition(":")
@@ -79,4 +79,4 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
         options["risk_class"] = risk
         parts.append(f"{t('dim.risk_class', lang)} = {label(risk, lang)}")
     text = "; ".join(parts) or t("filter.all", lang)
-    return Drill("contracts_behind", options, text, page)
+    return Drill("overdue.contracts_behind", options, text, page)

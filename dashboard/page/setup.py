@@ -25,7 +25,7 @@ class PageContext:
     user: User
 
     def query(self, name: str, filters: Filters | None = None, **options: object):
-        """A cached query on this page's load (see `dashboard.data.cached.QUERIES`)."""
+        """The registered query `name` on this page's load, cached (see `queries.registry`)."""
         return cached.query(self.state, name, filters or self.filters, **options)
 
     def link(self, **extra: str) -> dict:

@@ -25,7 +25,7 @@ from dashboard.i18n.catalogue import t
 from dashboard.views.risk import shown
 from queries.at_risk import rules_for
 from queries.filters import Filters
-from queries.risk_queries import DOSSIER_SECTIONS, RISK_QUERIES
+from queries.registry import DOSSIER_SECTIONS, QUERIES
 from tests.dashboard import risk_app
 from tests.dashboard.analytics_app import assert_clean, open_page
 from warehouse.engine import create_warehouse_engine
@@ -221,11 +221,11 @@ def test_pack_of_a_warehouse_contract_shows_its_figures(risk_url: str) -> None:
     engine = create_warehouse_engine(risk_url, read_only=True)
     try:
         filters = Filters(as_of=date(2024, 6, 30))
-        frames = {n: RISK_QUERIES[n](engine, filters, contract_id="D1") for n in DOSSIER_SECTIONS}
+        frames = {n: QUERIES[n](engine, filters, contract_id="D1") for n in DOSSIER_SECTIONS}
         rules = str(rules_for(engine, filters, "D1")["rules"].iloc[0])
     finally:
         engine.dispose()
-    head = frames.pop("dossier_header")
+    head = frames.pop("dossier.header")
     sections = {t(f"rk.pack.{k}", "zh"): v for k, v in frames.items()}
     at = datetime(2024, 7, 1, 2, 0, tzinfo=UTC).replace(tzinfo=None)
     pack = dossier_pdf(

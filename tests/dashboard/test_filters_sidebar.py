@@ -50,11 +50,11 @@ def test_drill_params_use_allow_lists() -> None:
         "to_bucket": "M2",
     }
     mig = parse_drill({"migration": ["ytd:new_business:normal"], "page": ["3"]}, "en")
-    assert mig.query == "migration_cell" and mig.page == 3
+    assert mig.query == "contract_lists.migration_cell" and mig.page == 3
     forged = parse_drill(
         {"migration": ["ytd:new_business:reduced"], "bucket": ["M0' OR 1=1"], "page": ["-1"]},
         "zh",
     )
-    assert (forged.query, forged.options, forged.page) == ("contracts_behind", {}, 1)
+    assert (forged.query, forged.options, forged.page) == ("overdue.contracts_behind", {}, 1)
     text = parse_drill({"segment": ["product:*x*"]}, "zh").description
     assert "\\*x\\*" in text  # markdown from the URL is escaped

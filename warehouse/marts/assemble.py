@@ -6,6 +6,8 @@ month-end reads that month's row groups only (DuckDB zone maps; PostgreSQL uses 
 
 from __future__ import annotations
 
+from warehouse.marts.segments import SEGMENTS, segment_list
+
 CLASS_NAME = """CASE {r} WHEN 0 THEN 'normal' WHEN 1 THEN 'special_mention'
      WHEN 2 THEN 'substandard' WHEN 3 THEN 'doubtful' ELSE 'loss' END"""
 
@@ -16,8 +18,8 @@ BUCKET = """CASE WHEN f.dpd = 0 THEN 'M0' WHEN f.dpd <= 30 THEN 'M1' WHEN f.dpd 
 COLUMNS = (
     "contract_id, lessee_id, month_end, month_idx, mob, outstanding_principal, overdue_principal, "
     "overdue_interest, dpd, dpd_bucket, risk_class, class_reason, in_observation, written_off, "
-    "closed, provision, provision_estimated, received_to_date, product, lessee_type, industry, "
-    "region, branch, asset_category, cohort_month, original_principal"
+    f"closed, provision, provision_estimated, received_to_date, {SEGMENTS}, cohort_month, "
+    "original_principal"
 )
 
 STEP = (
@@ -36,7 +38,7 @@ SELECT k.contract_id, k.lessee_id, f.month_end, f.month_idx, f.month_idx - k.sta
        CAST(COALESCE(pv.amount, ROUND(f.outstanding_principal * rt.rate, 2)) AS DECIMAL(18, 2)),
        pv.amount IS NULL,
        CAST(f.received_total AS DECIMAL(18, 2)),
-       k.product, k.lessee_type, k.industry, k.region, k.branch, k.asset_category,
+       {segment_list("k")},
        me.month_end, k.principal
 FROM (
   SELECT cm.*, o.in_observation,

@@ -26,7 +26,9 @@ done once per load they leave two narrow tables that `queries/collections.py` fi
 
 from __future__ import annotations
 
-SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
+from warehouse.marts.segments import SEGMENTS, segment_list
+
+_CM_SEGMENTS = segment_list("cm")
 RECOVERY_DAYS = 30
 REACHED = ("contacted", "promise_to_pay", "refused", "paid")
 _REACHED_SQL = ", ".join(f"'{o}'" for o in REACHED)
@@ -45,8 +47,8 @@ CONTRACTS = (
 INSERT INTO contract_segments (
   contract_id, lessee_id, {SEGMENTS}, cohort_month, original_principal, start_date,
   start_idx, end_idx, first_90_idx, first_90_month_end)
-SELECT cm.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry, cm.region,
-       cm.branch, cm.asset_category, cm.cohort_month, cm.original_principal, c.start_date,
+SELECT cm.contract_id, cm.lessee_id, {_CM_SEGMENTS}, cm.cohort_month, cm.original_principal,
+       c.start_date,
        cm.month_idx, e.month_idx, f.month_idx, f.month_end
 FROM contract_month cm
 JOIN contracts c ON c.contract_id = cm.contract_id
@@ -70,8 +72,8 @@ INSERT INTO collection_facts (
   action_id, contract_id, lessee_id, {SEGMENTS}, cohort_month, month_idx, action_time,
   action_day, channel, counterparty_role, outcome, collector, promised_amount, promise_due,
   attempt, reached, promise, kept, part, spell_start, cured)
-SELECT a.action_id, a.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry,
-       cm.region, cm.branch, cm.asset_category, cm.cohort_month, a.month_idx, a.action_time,
+SELECT a.action_id, a.contract_id, cm.lessee_id, {_CM_SEGMENTS}, cm.cohort_month, a.month_idx,
+       a.action_time,
        a.action_day, a.channel, a.counterparty_role, a.outcome, a.collector, a.promised_amount,
        a.promise_due,
        CASE WHEN a.channel <> 'legal' THEN 1 ELSE 0 END,
@@ -131,8 +133,7 @@ CREDITS = (
 INSERT INTO collection_credits (
   receipt_id, contract_id, lessee_id, {SEGMENTS}, cohort_month, month_idx, received_date,
   amount, action_id, action_time, channel, collector)
-SELECT x.receipt_id, x.contract_id, cm.lessee_id, cm.product, cm.lessee_type, cm.industry,
-       cm.region, cm.branch, cm.asset_category, cm.cohort_month,
+SELECT x.receipt_id, x.contract_id, cm.lessee_id, {_CM_SEGMENTS}, cm.cohort_month,
        {_MONTH.format(t="x.received_date")} AS month_idx,
        x.received_date, x.amount, x.action_id, x.action_time, x.channel, x.collector
 FROM (

@@ -22,9 +22,10 @@ table; and `vintage_month` summed over every segment (`vintage_total_month`) or 
 
 from __future__ import annotations
 
-from warehouse.schema import CONCENTRATION_KEPT
+from warehouse.marts.segments import SEGMENTS, segment_list
+from warehouse.schema import CONCENTRATION_KEPT, SEGMENT_COLUMNS
 
-SEGMENTS = "product, lessee_type, industry, region, branch, asset_category"
+_C_SEGMENTS = segment_list("c")
 # An open row: the contract is neither closed nor written off at the month-end. The contract
 # count and the provisions (and their estimated part) are summed over open rows
 # (queries.filters.is_open, the detail's).
@@ -37,8 +38,7 @@ INSERT INTO portfolio_month (
   month_idx, month_end, {SEGMENTS}, cohort_month, dpd_bucket, risk_class,
   contracts, outstanding, overdue_principal, overdue_interest, provision, provision_estimated,
   new_contracts, new_principal, receipts, writeoff_contracts, writeoff_amount)
-SELECT c.month_idx, c.month_end, c.product, c.lessee_type, c.industry, c.region, c.branch,
-       c.asset_category, c.cohort_month, c.dpd_bucket, c.risk_class,
+SELECT c.month_idx, c.month_end, {_C_SEGMENTS}, c.cohort_month, c.dpd_bucket, c.risk_class,
        SUM(CASE WHEN {OPEN_ROW} THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.outstanding_principal END),
        SUM(CASE WHEN c.written_off THEN 0 ELSE c.overdue_principal END),
@@ -57,8 +57,7 @@ FROM (
   FROM contract_month cm
 ) c
 LEFT JOIN writeoffs w ON w.contract_id = c.contract_id AND c.written_off
-GROUP BY c.month_idx, c.month_end, c.product, c.lessee_type, c.industry, c.region, c.branch,
-         c.asset_category, c.cohort_month, c.dpd_bucket, c.risk_class
+GROUP BY c.month_idx, c.month_end, {_C_SEGMENTS}, c.cohort_month, c.dpd_bucket, c.risk_class
 ORDER BY c.month_idx
 """,
 )
@@ -74,8 +73,7 @@ INSERT INTO vintage_month (
   cohort_idx, cohort_month, mob, {SEGMENTS}, cohort_contracts, cohort_principal,
   ever30_principal, ever90_principal, current30_outstanding, current90_outstanding,
   writeoff_amount)
-SELECT c.month_idx - c.mob, c.cohort_month, c.mob, c.product, c.lessee_type, c.industry,
-       c.region, c.branch, c.asset_category,
+SELECT c.month_idx - c.mob, c.cohort_month, c.mob, {_C_SEGMENTS},
        SUM(CASE WHEN c.mob = 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN c.mob = 0 THEN c.original_principal ELSE 0 END),
        SUM(CASE WHEN c.dpd > 30 AND c.before30 = 0 THEN c.original_principal ELSE 0 END),
@@ -88,8 +86,7 @@ FROM (
   FROM contract_month cm
 ) c
 LEFT JOIN writeoffs w ON w.contract_id = c.contract_id AND c.written_off
-GROUP BY c.month_idx - c.mob, c.cohort_month, c.mob, c.product, c.lessee_type, c.industry,
-         c.region, c.branch, c.asset_category
+GROUP BY c.month_idx - c.mob, c.cohort_month, c.mob, {_C_SEGMENTS}
 HAVING SUM(CASE WHEN c.mob = 0 OR c.dpd > 30 OR c.written_off THEN 1 ELSE 0 END) > 0
 ORDER BY 1, 3
 """,
@@ -120,7 +117,7 @@ INSERT INTO vintage_dimension_month (dimension, value, cohort_idx, cohort_month,
     + "\nUNION ALL\n".join(
         f"SELECT '{name}', {name}, cohort_idx, cohort_month, mob, {_VINTAGE_SUMS}\n"
         f"FROM vintage_month GROUP BY {name}, cohort_idx, cohort_month, mob"
-        for name in SEGMENTS.split(", ")
+        for name in SEGMENT_COLUMNS
     )
     + "\nORDER BY 1, 2, 3, 5",
 )
@@ -159,7 +156,7 @@ SEGMENT_VALUES = (
     "segment_values",
     "INSERT INTO segment_values (dimension, value)\n"
     + "\nUNION\n".join(
-        f"SELECT '{name}', {name} FROM portfolio_segment_month" for name in SEGMENTS.split(", ")
+        f"SELECT '{name}', {name} FROM portfolio_segment_month" for name in SEGMENT_COLUMNS
     )
     + "\nORDER BY 1, 2",
 )
@@ -173,7 +170,9 @@ _PERIODS = """
   UNION ALL
   SELECT 'ytd', month_idx - MOD(month_idx, 12) - 1, month_idx FROM month_ends"""
 
-_B_SEGMENTS = ", ".join(f"b.{name}" for name in SEGMENTS.split(", "))
+_B_SEGMENTS = segment_list("b")
+# Group by every output column but the sums: period, end_idx, the segments, the four keys.
+_TRANS_KEYS = ", ".join(str(n) for n in range(1, 2 + len(SEGMENT_COLUMNS) + 4 + 1))
 
 TRANSITIONS = (
     "period transitions",
@@ -193,7 +192,7 @@ FROM ({_PERIODS}
 JOIN contract_month b ON b.month_idx = p.begin_idx
 LEFT JOIN contract_month e ON e.contract_id = b.contract_id AND e.month_idx = p.end_idx
 WHERE NOT b.closed AND NOT b.written_off
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+GROUP BY {_TRANS_KEYS}
 """,
 )
 

@@ -6,147 +6,30 @@ Imports are lazy so `postloan --help` answers at once; the heavy work lives in `
 from __future__ import annotations
 
 import argparse
-import calendar
-import getpass
 import sys
-import time
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-EXIT_BAD_INPUT = 2
-EXIT_NO_WAREHOUSE = 1
-EXIT_CHECK_FAILED = 1
-EXIT_STALE = 3
-
-
-class Progress:
-    """Timestamped progress lines on stderr for long steps."""
-
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-
-    def __call__(self, *parts: object) -> None:
-        """Print one progress message, prefixed with the seconds since the command started."""
-        elapsed = time.monotonic() - self.start
-        print(f"[{elapsed:7.1f}s] {' '.join(str(p) for p in parts)}", file=sys.stderr, flush=True)
-
-
-def month_end(text: str) -> date:
-    """`YYYY-MM` as the last calendar day of that month."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}") from exc
-
-
-def positive_int(text: str) -> int:
-    """An integer greater than zero."""
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
-    return value
-
-
-class CliError(Exception):
-    """A problem the user can fix, reported in one line with exit code 2."""
-
-
-def os_user() -> str:
-    """The operating-system user running the command ("unknown" when it cannot be told)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def cli_actor(args: argparse.Namespace) -> str:
-    """The audit trail's actor of a command: `cli:<--actor>`, else `cli:<OS user>`."""
-    return f"cli:{getattr(args, 'actor', None) or os_user()}"[:64]
-
-
-def audit(
-    url: str,
-    args: argparse.Namespace,
-    action: str,
-    target: str,
-    details: dict[str, object],
-    row_count: int | None = None,
-    sha256: str | None = None,
-) -> None:
-    """Append the command's audit row to the portal store of warehouse `url` (raises if it
-    cannot be written: the caller decides what that means for its output)."""
-    from warehouse.portal import portal_engine, portal_url
-    from warehouse.portal.audit import record
-
-    engine = portal_engine(portal_url(url))
-    try:
-        record(
-            engine,
-            actor=cli_actor(args),
-            action=action,
-            target=target,
-            details={"command": f"postloan {args.command}", "os_user": os_user(), **details},
-            row_count=row_count,
-            sha256=sha256,
-        )
-    finally:
-        engine.dispose()
-
-
-def check_portal(url: str) -> str | None:
-    """Why the portal store of warehouse `url` (where the audit row goes) cannot be opened."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from warehouse.portal import portal_engine, portal_url
-
-    try:
-        portal_engine(portal_url(url)).dispose()
-    except (ValueError, SQLAlchemyError) as exc:
-        return f"cannot open the portal store for the audit trail: {exc}"
-    return None
-
-
-def _unaudited(what: str, exc: Exception) -> int:
-    print(f"{what}, but its audit row could not be written: {exc}", file=sys.stderr)
-    return EXIT_NO_WAREHOUSE
-
-
-def _settings() -> Any:
-    from warehouse.settings import load_settings
-
-    try:
-        return load_settings()
-    except ValueError as exc:  # unknown keys, and tomllib.TOMLDecodeError
-        raise CliError(f"bad settings file: {exc}") from exc
-
-
-def _url(args: argparse.Namespace) -> str:
-    from warehouse.settings import warehouse_url
-
-    return warehouse_url(args.warehouse)
-
-
-def _shown(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def _missing_duckdb(url: str) -> bool:
-    """True (after saying so) when `url` names a DuckDB file that does not exist."""
-    from warehouse.engine import duckdb_path, is_duckdb
-
-    path = duckdb_path(url) if is_duckdb(url) else None
-    if path is None or path.exists():
-        return False
-    print(
-        f"no warehouse at {path}: run `postloan load <extract>` (or `make run`) first",
-        file=sys.stderr,
-    )
-    return True
+from dashboard.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_NO_WAREHOUSE,
+    EXIT_STALE,
+    CliError,
+    Progress,
+    actor_option,
+    audit,
+    check_portal,
+    missing_duckdb,
+    month_end,
+    positive_int,
+    settings_file,
+    shown_url,
+    unaudited,
+    warehouse_option,
+    warehouse_url_of,
+)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -171,16 +54,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     from warehouse.load import ExtractError, format_problems, load_extract
 
-    url = _url(args)
+    url = warehouse_url_of(args)
     problem = check_portal(url)
     if problem:  # a load nobody could account for is not started
         print(f"{problem}; nothing loaded", file=sys.stderr)
         return EXIT_NO_WAREHOUSE
     progress = Progress()
-    progress(f"loading {args.src} into {_shown(url)}")
-    source = {"source": str(Path(args.src).resolve()), "warehouse": _shown(url)}
+    progress(f"loading {args.src} into {shown_url(url)}")
+    source = {"source": str(Path(args.src).resolve()), "warehouse": shown_url(url)}
     try:
-        result = load_extract(Path(args.src), url, _settings(), progress=progress)
+        result = load_extract(Path(args.src), url, settings_file(), progress=progress)
     except ExtractError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         print("extract rejected; the warehouse is unchanged", file=sys.stderr)
@@ -188,7 +71,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         try:
             audit(url, args, "load", "warehouse", rejected)
         except (ValueError, SQLAlchemyError) as audit_exc:
-            return _unaudited("extract rejected", audit_exc)
+            return unaudited("extract rejected", audit_exc)
         return EXIT_BAD_INPUT
     progress("load and build complete")
     details = {
@@ -204,21 +87,21 @@ def cmd_load(args: argparse.Namespace) -> int:
             url, args, "load", "warehouse", details, sum(result.row_counts.values()), result.sha256
         )
     except (ValueError, SQLAlchemyError) as exc:
-        return _unaudited(f"load {result.load_id} complete", exc)
+        return unaudited(f"load {result.load_id} complete", exc)
     return _print_info(url, with_settings=False)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Recompute the `contract_month` mart from the loaded source tables."""
-    url = _url(args)
-    if _missing_duckdb(url):
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
         return EXIT_NO_WAREHOUSE
     from warehouse.load import rebuild
 
     progress = Progress()
-    progress(f"rebuilding contract_month in {_shown(url)}")
+    progress(f"rebuilding contract_month in {shown_url(url)}")
     try:
-        rebuild(url, _settings(), progress=progress)
+        rebuild(url, settings_file(), progress=progress)
     except LookupError as exc:
         print(exc, file=sys.stderr)
         return EXIT_NO_WAREHOUSE
@@ -228,7 +111,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print the latest load and the settings in force."""
-    return _print_info(_url(args), with_settings=True)
+    return _print_info(warehouse_url_of(args), with_settings=True)
 
 
 def _print_info(url: str, *, with_settings: bool) -> int:
@@ -237,26 +120,26 @@ def _print_info(url: str, *, with_settings: bool) -> int:
     from queries.loads import latest_load, missing_layout
     from warehouse.engine import create_warehouse_engine
 
-    if _missing_duckdb(url):
+    if missing_duckdb(url):
         return EXIT_NO_WAREHOUSE
     engine = create_warehouse_engine(url, read_only=True)
     try:
         load = latest_load(engine)
         missing = [] if load is None else missing_layout(engine)
     except SQLAlchemyError as exc:
-        print(f"cannot read the warehouse {_shown(url)}: {type(exc).__name__}", file=sys.stderr)
+        print(f"cannot read the warehouse {shown_url(url)}: {type(exc).__name__}", file=sys.stderr)
         return EXIT_NO_WAREHOUSE
     finally:
         engine.dispose()
     if load is None:
         print(
-            f"the warehouse {_shown(url)} holds no load yet: run `postloan load <extract>`",
+            f"the warehouse {shown_url(url)} holds no load yet: run `postloan load <extract>`",
             file=sys.stderr,
         )
         return EXIT_NO_WAREHOUSE
     build = "-" if load.build_seconds is None else f"{load.build_seconds:.1f} s"
     rows = [
-        ("warehouse", _shown(url)),
+        ("warehouse", shown_url(url)),
         ("load id", str(load.load_id)),
         ("loaded at", f"{load.loaded_at:%Y-%m-%d %H:%M:%S} UTC"),
         ("as of", load.as_of.isoformat()),
@@ -273,7 +156,7 @@ def _print_info(url: str, *, with_settings: bool) -> int:
         late = [(k, f"{v:,}") for k, v in sorted(load.late_rows.items())]
         _print_rows(f"rows dated after as of {load.as_of}, not loaded", late)
     if with_settings:
-        settings = _settings()
+        settings = settings_file()
         _print_rows(f"settings ({settings.source})", settings.as_rows())
     if missing:
         print(
@@ -287,8 +170,8 @@ def _print_info(url: str, *, with_settings: bool) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the data checks, print a summary, store the run; exit 1 on a blocking failure."""
-    url = _url(args)
-    if _missing_duckdb(url):
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
         return EXIT_NO_WAREHOUSE
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -298,12 +181,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     progress = Progress()
     as_of = f" as of {args.as_of}" if args.as_of else ""
-    progress(f"checking {_shown(url)}{as_of}")
+    progress(f"checking {shown_url(url)}{as_of}")
     engine = create_warehouse_engine(url, read_only=True)
     try:
         run = run_checks(engine, as_of=args.as_of, progress=progress)
     except SQLAlchemyError as exc:
-        print(f"cannot read the warehouse {_shown(url)}: {type(exc).__name__}", file=sys.stderr)
+        print(f"cannot read the warehouse {shown_url(url)}: {type(exc).__name__}", file=sys.stderr)
         return EXIT_NO_WAREHOUSE
     finally:
         engine.dispose()
@@ -323,7 +206,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         audit(url, args, "check_run", f"run {run_id}", details, len(run.results), run.sha256)
     except (ValueError, SQLAlchemyError) as exc:
-        return _unaudited(f"check run {run_id} stored", exc)
+        return unaudited(f"check run {run_id} stored", exc)
     return EXIT_CHECK_FAILED if run.blocking_failures else 0
 
 
@@ -351,24 +234,6 @@ def _print_rows(title: str, rows: Sequence[tuple[str, str]]) -> None:
     width = max((len(k) for k, _ in rows), default=0)
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
-
-
-def _warehouse_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--warehouse",
-        metavar="URL",
-        help="SQLAlchemy URL (default: $POSTLOAN_WAREHOUSE_URL, .streamlit/secrets.toml, "
-        "then duckdb:///data/warehouse.duckdb)",
-    )
-
-
-def actor_option(parser: argparse.ArgumentParser) -> None:
-    """`--actor NAME`: who runs the command, as the audit trail records it."""
-    parser.add_argument(
-        "--actor",
-        metavar="NAME",
-        help="who runs this, recorded in the audit trail as cli:NAME (default: the OS user)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -403,20 +268,20 @@ def build_parser() -> argparse.ArgumentParser:
         "load", help="check and load an extract, then build", description=cmd_load.__doc__
     )
     load.add_argument("src", metavar="SRC", help="extract folder of CSV files, or one .xlsx")
-    _warehouse_option(load)
+    warehouse_option(load)
     actor_option(load)
     load.set_defaults(func=cmd_load)
 
     build = sub.add_parser(
         "build", help="rebuild the contract_month mart", description=cmd_build.__doc__
     )
-    _warehouse_option(build)
+    warehouse_option(build)
     build.set_defaults(func=cmd_build)
 
     info = sub.add_parser(
         "info", help="show the latest load and the settings", description=cmd_info.__doc__
     )
-    _warehouse_option(info)
+    warehouse_option(info)
     info.set_defaults(func=cmd_info)
 
     check = sub.add_parser(
@@ -428,13 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM",
         help="check contract_month up to this month-end (default: all months)",
     )
-    _warehouse_option(check)
+    warehouse_option(check)
     actor_option(check)
     check.set_defaults(func=cmd_check)
 
     from dashboard.cli.user import add_user_parser
 
-    add_user_parser(sub, _warehouse_option)
+    add_user_parser(sub, warehouse_option)
 
     from dashboard.cli.report import add_report_parser
 
@@ -442,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from dashboard.cli.audit import add_audit_parser
 
-    add_audit_parser(sub, _warehouse_option)
+    add_audit_parser(sub, warehouse_option)
     return parser
 
 

@@ -99,7 +99,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from dashboard.cli.main import Progress, _missing_duckdb, _settings, _url
+    from dashboard.cli.common import Progress, missing_duckdb, settings_file, warehouse_url_of
     from regulatory.compile import compile_all
     from regulatory.registry import SUMMARY_CODES, report_spec
     from regulatory.validation import validate
@@ -111,11 +111,11 @@ def _report(args: argparse.Namespace) -> int:
         raise BadInput(str(exc)) from exc
     out = Path(args.out)
     _check_format(out, code)
-    url = _url(args)
-    if _missing_duckdb(url):
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
         return EXIT_REFUSED
     explanations = _explanations(args.explain or [])
-    settings = _settings()
+    settings = settings_file()
     progress = Progress()
     engine = create_warehouse_engine(url, read_only=True)
     try:
@@ -146,7 +146,7 @@ def _publish(args: argparse.Namespace, tmp: Path, out: Path, what: dict[str, obj
     """Audit the finished file, then rename it into place; unaudited, it is not written."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dashboard.cli.main import _url, audit
+    from dashboard.cli.common import audit, warehouse_url_of
 
     digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
     details = {
@@ -158,7 +158,7 @@ def _publish(args: argparse.Namespace, tmp: Path, out: Path, what: dict[str, obj
     }
     target = str(what.get("report", "summary"))
     try:
-        audit(_url(args), args, "export", target, details, what.get("rows"), digest)  # type: ignore[arg-type]
+        audit(warehouse_url_of(args), args, "export", target, details, what.get("rows"), digest)  # type: ignore[arg-type]
     except (ValueError, SQLAlchemyError) as exc:
         tmp.unlink(missing_ok=True)
         _say(f"refused: the audit row could not be written ({exc}); nothing written")
@@ -222,7 +222,7 @@ def _write_detail(engine, args, out, reports, settings, progress) -> int:
 
 def add_report_parser(sub: argparse._SubParsersAction) -> None:
     """Register `postloan report` on the subcommand parsers of `postloan`."""
-    from dashboard.cli.main import _warehouse_option, actor_option, month_end
+    from dashboard.cli.common import actor_option, month_end, warehouse_option
 
     report = sub.add_parser(
         "report",
@@ -249,6 +249,6 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--draft", action="store_true", help="write even with findings; the cover says 草稿/DRAFT"
     )
-    _warehouse_option(report)
+    warehouse_option(report)
     actor_option(report)
     report.set_defaults(func=cmd_report)

@@ -24,7 +24,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _actor(args: argparse.Namespace) -> str:
-    from dashboard.cli.main import cli_actor
+    from dashboard.cli.common import cli_actor
 
     return cli_actor(args)
 
@@ -176,7 +176,7 @@ def add_user_parser(
     user = sub.add_parser("user", help="manage local portal accounts", description=cmd_user.__doc__)
     actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    from dashboard.cli.main import actor_option
+    from dashboard.cli.common import actor_option
 
     def named(name: str, help_text: str) -> argparse.ArgumentParser:
         parser = actions.add_parser(name, help=help_text, description=help_text)

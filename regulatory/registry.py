@@ -4,8 +4,8 @@ Each row names the query behind its cells (`source`); `regulatory/compile.py` fi
 codes are `<code>_<row>_<column>`. The layouts live in `tables_quality` (G11, G12) and
 `tables_exposure` (逾期, 最大十家, 集中度, 合同明细); their row constants are re-exported here.
 Deadlines are calendar days after the period end: the quarterly summary tables 13 days (the
-issue's G11 example, read as applying to every 1104-style summary table we file), the monthly
-loan-level detail 15 days (unconfirmed).
+requirement's G11 deadline, read as applying to every 1104-style summary table we file), the
+monthly loan-level detail 15 days (unconfirmed).
 """
 
 from __future__ import annotations

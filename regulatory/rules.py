@@ -1,4 +1,4 @@
-"""The validation rules, declared as data over cell codes (docs/domain.md §9; issue 5 item 3).
+"""The validation rules, declared as data over cell codes (docs/domain.md §9).
 
 Kinds: `sum` (first cell = sum of the rest − sum of `minus`), `le` ("of which" ≤ parent),
 `ratio` (rate = numerator ÷ denominator, None when the denominator is 0), `bounds` (0 ≤ rate ≤ 1),

@@ -1,7 +1,7 @@
 """The layouts of the asset-quality tables: G11 五级分类 and G12 迁徙 (rows, columns, sources).
 
 Deadlines are calendar days after the period end: the quarterly summary tables 13 days (the
-issue's G11 example, read as applying to every 1104-style summary table we file).
+requirement's G11 deadline, read as applying to every 1104-style summary table we file).
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def queries_section(ctx: Context) -> Section:
             + "\n".join(pg_rows)
             + "\n"
         )
-    return Section("Analytics page queries (issue 3)", body, steps)
+    return Section("Analytics page queries", body, steps)
 
 
 def monitoring_section(ctx: Context) -> Section:

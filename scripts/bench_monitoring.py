@@ -92,7 +92,7 @@ def section(ctx: bench.Context) -> bench.Section:
         f"Target: warm < {WARM_TARGET:.0f} s.\n\n"
         f"DuckDB, {months:,} contract-months:\n\n" + table
     )
-    return bench.Section("Collections and early-warning page queries (issue 4)", body, steps)
+    return bench.Section("Collections and early-warning page queries", body, steps)
 
 
 if __name__ == "__main__":

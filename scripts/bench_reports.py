@@ -14,7 +14,7 @@ rustpy-xlsxwriter, when installed) and prints one JSON line {"seconds": …, "ro
 
 prints, in one process, the seconds spent importing and then compiling, validating and rendering
 each summary workbook (what a warm server process pays, without the interpreter's start).
-Targets (issue 5): checks < 2 min, each summary workbook < 5 s, detail < 30 s and < 1 GiB at
+Targets: checks < 2 min, each summary workbook < 5 s, detail < 30 s and < 1 GiB at
 1,000,000 contracts.
 """
 
@@ -258,7 +258,7 @@ def section(ctx: bench.Context) -> bench.Section:
         + "\n".join(writer_rows)
         + "\n"
     )
-    return Section("Supervisory workbooks (issue 5)", body, steps)
+    return Section("Supervisory workbooks", body, steps)
 
 
 def main(argv: list[str]) -> int:

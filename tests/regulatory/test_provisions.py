@@ -1,4 +1,4 @@
-"""One provision population for G11, the dashboard and the detail (issue 11 item 5).
+"""One provision population for G11, the dashboard and the detail.
 
 A provision counts where its contract is open at the period end (neither closed nor written
 off), the population of the loan-level detail and of G11's contract count. The book
@@ -6,7 +6,7 @@ off), the population of the loan-level detail and of G11's contract count. The b
 provision of 18.00 for that month: worked by hand, provisions are 160 / 79 / 750 / 0 / 500 =
 1,489 everywhere, and the workbook exports with no blocking finding. Of them the build estimated
 10 / 24 / 750 / 0 / 500 = 1,284 (N1's 150 and S1's 55 come from the extract): G11 row 28, the
-dashboard's KPI, TOP10 column H and CONC column G say so (issue 11 item 6).
+dashboard's KPI, TOP10 column H and CONC column G say so.
 """
 
 from __future__ import annotations

@@ -126,3 +126,91 @@ def test_cli_subcommand_is_documented(name: str) -> None:
         for option in action.option_strings:
             if option not in {"-h", "--help"}:
                 assert f"`{option}" in section, f"{option} of postloan {name} is undocumented"
+
+
+ANALYTICS_DOC = (ROOT / "docs" / "analytics.md").read_text(encoding="utf-8")
+# "`queries/portfolio.py` `kpis`": a function named by its file, as docs/analytics.md cites it.
+FUNCTION_CITED = re.compile(r"`((?:queries|regulatory|data_checks|warehouse)/[\w/]+\.py)` `(\w+)`")
+# Modules that choose the query of a page for it (the contract list's drill keys).
+QUERY_CHOOSERS: dict[str, tuple[str, ...]] = {
+    "contracts.py": ("dashboard/page/contract_params.py",)
+}
+
+
+def _analytics_section(script: str) -> str:
+    found = re.search(
+        rf"^## [^\n]*\(`pages/{re.escape(script)}`\)\n(.*?)(?=^## |\Z)", ANALYTICS_DOC, re.M | re.S
+    )
+    return found.group(1) if found else ""
+
+
+def _cites(text: str, key: str) -> bool:
+    module, function = key.split(".")
+    return f"`queries/{module}.py` `{function}`" in text
+
+
+def _queries_of_page(script: str) -> set[str]:
+    """The registry keys page `script` asks for, as string literals in it (or its chooser)."""
+    from queries.registry import DOSSIER_SECTIONS, QUERIES
+
+    keys: set[str] = set()
+    for path in (f"pages/{script}", *QUERY_CHOOSERS.get(script, ())):
+        source = (ROOT / path).read_text(encoding="utf-8")
+        keys |= set(re.findall(r"[\"']([a-z_]+\.[a-z_]+)[\"']", source)) & set(QUERIES)
+        if "DOSSIER_SECTIONS" in source:
+            keys |= set(DOSSIER_SECTIONS)
+    return keys
+
+
+def test_analytics_doc_has_a_section_per_page() -> None:
+    from dashboard.page.registry import PAGES
+
+    missing = [p.script for p in PAGES if not _analytics_section(p.script)]
+    assert not missing, f"docs/analytics.md has no '## … (`pages/<script>`)' section for {missing}"
+
+
+def test_analytics_doc_traces_every_registered_query() -> None:
+    from queries.registry import QUERIES
+
+    untraced = sorted(key for key in QUERIES if not _cites(ANALYTICS_DOC, key))
+    assert not untraced, f"docs/analytics.md does not trace {untraced}"
+
+
+def test_analytics_doc_traces_each_pages_queries_in_its_section() -> None:
+    from dashboard.page.registry import PAGES
+
+    missing = {
+        p.script: sorted(k for k in _queries_of_page(p.script) if not _cites(section, k))
+        for p in PAGES
+        if (section := _analytics_section(p.script))
+    }
+    missing = {page: keys for page, keys in missing.items() if keys}
+    assert not missing, f"pages ask for queries their docs/analytics.md section omits: {missing}"
+    assert _queries_of_page("overview.py") >= {"portfolio.kpis", "exposures.concentration"}
+
+
+def test_analytics_doc_cites_functions_that_exist() -> None:
+    cited = set(FUNCTION_CITED.findall(ANALYTICS_DOC))
+    assert len(cited) > 60
+    gone = sorted(
+        f"{path} {name}"
+        for path, name in cited
+        if not (ROOT / path).is_file()
+        or not re.search(rf"^\s*def {name}\(", (ROOT / path).read_text(encoding="utf-8"), re.M)
+    )
+    assert not gone, f"docs/analytics.md cites functions that do not exist: {gone}"
+
+
+def test_analytics_doc_names_tables_and_columns_that_exist() -> None:
+    from warehouse.schema import metadata
+
+    names = set(metadata.tables) | {c.name for t in metadata.tables.values() for c in t.columns}
+    for path in (ROOT / "warehouse" / "portal").glob("*.py"):
+        names |= set(re.findall(r"sa\.Table\(\s*\"(\w+)\"", path.read_text(encoding="utf-8")))
+    rows = re.findall(
+        r"^\|([^|\n]*)\|([^|\n]*)\|([^|\n]*)\|([^|\n]*)\|([^|\n]*)\|$", ANALYTICS_DOC, re.M
+    )
+    named = {n for row in rows[1:] for n in re.findall(r"`([a-z_0-9]+)`", row[2])}
+    assert {"contract_month", "portfolio_month", "collection_facts", "audit_events"} <= named
+    unknown = sorted(named - names)
+    assert not unknown, f"docs/analytics.md names tables that warehouse/ does not define: {unknown}"

@@ -1,10 +1,11 @@
 """docs/dashboard-links.md names exactly the URL query parameters each page reads.
 
 The parameters are collected from the source, not listed here: literal keys read from or written
-to `st.query_params` in a page script, the constants that name the keys of the modules that read
-the URL for a page (the filter sidebar, the contract list's drill keys, the audit filters, the
-language), and the literal keys those modules' parsers take from their `params` mapping. A module
-that starts reading the URL without being known here fails `test_every_url_reader_is_known`.
+to `st.query_params` in a page script and in the `dashboard/` modules it imports, and the
+constants that name the keys of the modules that read the URL for a page through a call (the
+filter sidebar, the contract list's drill keys, the audit filters, the language), whose parsers'
+literal keys must lie within those constants. A module that reads the URL with keys this test
+cannot see (not literals) and is not known here fails `test_every_url_reader_is_known`.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ DOC = (ROOT / "docs" / "dashboard-links.md").read_text(encoding="utf-8")
 
 # A call a page makes -> the module that reads the URL for it and the constant naming its keys.
 URL_READERS: dict[str, tuple[str, str]] = {
-    "start": ("dashboard/page/sidebar.py", "FILTER_KEYS"),  # dashboard/page/setup.py
+    # dashboard/page/setup.py `start` draws the filter sidebar unless called with sidebar=False.
+    "start": ("dashboard/page/sidebar.py", "FILTER_KEYS"),
     "parse_drill": ("dashboard/page/contract_params.py", "DRILL_KEYS"),
     "filter_widgets": ("dashboard/access/audit_view.py", "PARAM_KEYS"),
 }
 # Read on every page: the language switch (dashboard/app.py runs it before the page script).
 EVERY_PAGE: tuple[str, str] = ("dashboard/page/widgets.py", "LANG_KEY")
-# Modules allowed to read the URL besides the pages and the readers above, and why.
+# Modules allowed to read the URL with keys that are not literals, besides the readers above.
 OTHER_READERS: dict[str, str] = {
     "dashboard/access/gate.py": "the sign-in form's language (LANG_KEY, from widgets)",
     "dashboard/downloads/audited.py": "copies every parameter into a download's audit row",
@@ -54,25 +56,28 @@ def _literal(node: ast.AST) -> str | None:
 
 
 @cache
-def url_accesses(path: str) -> tuple[frozenset[str], bool]:
-    """Literal keys `path` reads or writes in `st.query_params`, and whether it touches them."""
+def url_accesses(path: str) -> tuple[frozenset[str], bool, bool]:
+    """Literal keys `path` reads or writes in `st.query_params`; whether it touches it at all;
+    whether it also does so with keys that are not literals (iteration, variables)."""
     keys: set[str] = set()
-    touches = False
+    touched = literal_uses = 0
     for node in ast.walk(_tree(path)):
-        if _is_query_params(node):
-            touches = True
+        touched += _is_query_params(node)
+        key = None
         if isinstance(node, ast.Subscript) and _is_query_params(node.value):
-            keys.add(_literal(node.slice) or "")
-        if (
+            key = _literal(node.slice)
+        elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and _is_query_params(node.func.value)
             and node.func.attr in {"get", "get_all", "pop"}
             and node.args
         ):
-            keys.add(_literal(node.args[0]) or "")
-    keys.discard("")
-    return frozenset(keys), touches
+            key = _literal(node.args[0])
+        if key:
+            keys.add(key)
+            literal_uses += 1
+    return frozenset(keys), touched > 0, touched > literal_uses
 
 
 @cache
@@ -101,24 +106,61 @@ def constant(path: str, name: str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _called_names(path: str) -> set[str]:
-    names = set()
+def _calls(path: str) -> dict[str, list[ast.Call]]:
+    """The calls in `path` by the called name (`f(...)` and `x.f(...)` both under "f")."""
+    calls: dict[str, list[ast.Call]] = {}
     for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Name):
-                names.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                names.add(func.attr)
-    return names
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            calls.setdefault(name, []).append(node)
+    return calls
+
+
+def _called_names(path: str) -> set[str]:
+    return set(_calls(path))
+
+
+@cache
+def dashboard_imports(path: str) -> frozenset[str]:
+    """The `dashboard/` modules `path` imports itself (not those they import)."""
+    found: set[str] = set()
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard"):
+            base = node.module.replace(".", "/")
+            for alias in node.names:
+                if (ROOT / base / f"{alias.name}.py").is_file():
+                    found.add(f"{base}/{alias.name}.py")
+                elif (ROOT / f"{base}.py").is_file():
+                    found.add(f"{base}.py")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                candidate = f"{alias.name.replace('.', '/')}.py"
+                if alias.name.startswith("dashboard") and (ROOT / candidate).is_file():
+                    found.add(candidate)
+    return frozenset(found)
+
+
+def _draws_sidebar(call: ast.Call) -> bool:
+    return not any(
+        k.arg == "sidebar" and isinstance(k.value, ast.Constant) and k.value.value is False
+        for k in call.keywords
+    )
 
 
 def code_parameters(script: str) -> set[str]:
     """Every URL parameter page `script` reads, as the code names them."""
     page = f"pages/{script}"
     keys = set(url_accesses(page)[0]) | set(constant(*EVERY_PAGE))
-    for call in _called_names(page) & set(URL_READERS):
-        keys |= set(constant(*URL_READERS[call]))
+    for module in dashboard_imports(page):
+        keys |= url_accesses(module)[0]
+    calls = _calls(page)
+    for name, (reader, const) in URL_READERS.items():
+        made = calls.get(name, [])
+        if name == "start":
+            made = [c for c in made if _draws_sidebar(c)]
+        if made:
+            keys |= set(constant(reader, const))
     return keys
 
 
@@ -197,12 +239,14 @@ def test_each_reader_reads_only_keys_its_constant_names(reader: str, name: str) 
 
 def test_every_url_reader_is_known() -> None:
     known = {r for r, _ in URL_READERS.values()} | {EVERY_PAGE[0]} | set(OTHER_READERS)
+    imported = set().union(*(dashboard_imports(f"pages/{s}") for s in SCRIPTS))
     unknown = {}
     for path in sorted((ROOT / "dashboard").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        keys, touches = url_accesses(rel)
-        # A module only passing `query_params=` to page_link / switch_page writes a link: fine.
-        if touches and rel not in known:
+        keys, touches, dynamic = url_accesses(rel)
+        # Literal keys of a module a page imports are that page's; other keys cannot be seen.
+        # (Passing `query_params=` to page_link / switch_page writes a link: not a read.)
+        if touches and rel not in known and (dynamic or rel not in imported):
             unknown[rel] = sorted(keys)
     assert not unknown, f"modules reading the URL unknown to this test and the doc: {unknown}"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.access.gate import sees_personal_data
+from dashboard.access.user import sees_personal_data
 from dashboard.charts import monitoring as charts
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import count_or_dash, display, pct, wan_or_dash

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.access import user_admin
-from dashboard.access.gate import ROLES, guard
+from dashboard.access.gate import guard
 from dashboard.access.signin_form import role_names
+from dashboard.access.user import ROLES
 from dashboard.i18n.catalogue import localise, t
 from dashboard.page.widgets import current_lang, download_table
 

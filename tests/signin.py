@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.access import session_cookie
-from dashboard.access.gate import User, user_of
+from dashboard.access.user import User, user_of
 from warehouse.portal import portal_engine, portal_url, sessions, utc_now
 from warehouse.portal.users import add_account, get_account, set_disabled, update_account
 from warehouse.settings import warehouse_url

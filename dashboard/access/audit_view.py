@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import t
 from queries import audit_trail

@@ -28,17 +28,17 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.access import session_cookie, signin_form
+from dashboard.access import oidc, session_cookie, signin, signin_form
+from dashboard.access.context import NOTICE_KEY, audit_event, limits
+from dashboard.access.user import User, user_of
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import normalise_lang, t
 from dashboard.page.registry import page_spec
-from warehouse.portal import audit, sessions, utc_now
+from warehouse.portal import sessions, utc_now
 from warehouse.portal import users as accounts
 
-ROLES: tuple[str, ...] = accounts.ROLES
 SESSION_KEY = "postloan.user"
 TIMES_KEY = "postloan.session"
-NOTICE_KEY = "postloan.notice"
 WEB_KEY = "postloan.web_session"  # id of the web session (cookie) this Streamlit session runs as
 CHECKED_KEY = "postloan.checked"  # the entry script checked the cookie in this run
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -52,36 +52,12 @@ clock: Callable[[], datetime] = utc_now
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class User:
-    """A signed-in user: name, roles, and branch scope (None = every branch, () = none)."""
-
-    username: str
-    display_name: str
-    roles: frozenset[str]
-    branches: tuple[str, ...] | None = None
-
-    def has_any(self, roles: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
-        """True when the user holds at least one of `roles`."""
-        return bool(self.roles & frozenset(roles))
-
-
 def current_user() -> User | None:
     """The user signed in to this session, if any (checked against this run's cookie)."""
     user = st.session_state.get(SESSION_KEY)
     if user is None and not st.session_state.get(CHECKED_KEY) and session_cookie.current_cookie():
         user = session_user()  # a script that skipped the entry script's check
     return user if isinstance(user, User) else None
-
-
-# Roles whose work needs individual lessees' names, ID numbers and phones (docs/security.md);
-# executive and admin see them masked (queries/personal_data.py).
-PERSONAL_DATA_ROLES: frozenset[str] = frozenset({"risk_committee", "compliance"})
-
-
-def sees_personal_data(user: User | None) -> bool:
-    """True when `user` may see personal data unmasked (nobody signed in: False)."""
-    return user is not None and user.has_any(PERSONAL_DATA_ROLES)
 
 
 @dataclass(frozen=True)
@@ -93,51 +69,12 @@ class SessionTimes:
     method: str = "password"  # or "oidc"
 
 
-def user_of(account: accounts.Account) -> User:
-    """The session's User for a stored account."""
-    return User(account.username, account.display_name, account.roles, account.branches)
-
-
 def expiry(
     times: SessionTimes, now: datetime, idle_minutes: int, absolute_hours: int
 ) -> str | None:
     """`"absolute"` or `"idle"` when the session is past that timeout at `now`, else None."""
     over = sessions.expiry(times.signed_in_at, times.last_seen, now, idle_minutes, absolute_hours)
     return over or None
-
-
-def client() -> dict[str, str]:
-    """Where this session comes from, for the audit trail: address(es) and browser."""
-    found: dict[str, str] = {}
-    try:
-        ip = st.context.ip_address
-        headers = st.context.headers
-    except (AttributeError, RuntimeError):
-        return found
-    if ip:
-        found["ip"] = ip
-    forwarded = headers.get("X-Forwarded-For") if headers else None
-    if forwarded:  # behind the reverse proxy of docs/security.md, the real client comes first
-        found["forwarded_for"] = forwarded[:200]
-    agent = headers.get("User-Agent") if headers else None
-    if agent:
-        found["user_agent"] = agent[:200]
-    return found
-
-
-def audit_event(actor: str, action: str, target: str = "", **details: object) -> None:
-    """Append an audit row for `actor`, with where the session comes from."""
-    details = {**details, **client()}
-    audit.record(portal_store.portal(), actor=actor, action=action, target=target, details=details)
-
-
-def limits() -> dict[str, int]:
-    """The session limits in force: `idle_minutes` and `absolute_hours`."""
-    cfg = portal_store.settings()
-    return {
-        "idle_minutes": int(cfg["access.idle_minutes"]),
-        "absolute_hours": int(cfg["access.absolute_hours"]),
-    }
 
 
 # The notice a session's end leaves for the sign-in form, by `sessions` reason.
@@ -200,8 +137,6 @@ def _user_of_session(found: sessions.WebSession) -> User | None:
     if found.method == "password":
         account = accounts.get_account(portal_store.portal(), found.username)
         return None if account is None or account.disabled else user_of(account)
-    from dashboard.access import oidc  # here: oidc builds on User, defined above
-
     claims = oidc.signed_in_claims()
     if claims is None:
         return None
@@ -271,11 +206,6 @@ def _signed_in(lang: str, now: datetime) -> User:
     user = st.session_state.get(SESSION_KEY) if checked else session_user(now)
     st.session_state.pop(CHECKED_KEY, None)
     if user is None:
-        from dashboard.access import (
-            oidc,  # here: both build on User, defined above
-            signin,
-        )
-
         signin.sso_sign_in(lang, now)
         signin_form.title(lang)
         if oidc.configured():

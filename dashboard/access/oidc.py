@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard.access.gate import ROLES, User
+from dashboard.access.user import ROLES, User
 
 
 def _values(raw: object) -> tuple[str, ...]:

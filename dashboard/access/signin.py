@@ -13,15 +13,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard.access import session_cookie, signin_form
-from dashboard.access.gate import (
-    NOTICE_KEY,
-    User,
-    audit_event,
-    client,
-    limits,
-    user_of,
-)
+from dashboard.access import oidc, session_cookie, signin_form
+from dashboard.access.context import NOTICE_KEY, audit_event, client, limits
+from dashboard.access.user import User, user_of
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import t
 from warehouse.portal import sessions, sign_in
@@ -70,8 +64,6 @@ def password_form(lang: str, now: datetime) -> None:
 
 def sso_sign_in(lang: str, now: datetime) -> None:
     """When the identity provider has signed the browser in, start a session (or refuse)."""
-    from dashboard.access import oidc  # here: oidc builds on User, defined above
-
     claims = oidc.signed_in_claims()
     if claims is None:
         return

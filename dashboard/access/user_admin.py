@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.data.portal_store import portal, settings
 from dashboard.i18n.catalogue import t
 from warehouse.portal import passwords

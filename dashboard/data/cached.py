@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard.access.gate import current_user, sees_personal_data
+from dashboard.access.gate import current_user
+from dashboard.access.user import sees_personal_data
 from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
 from queries import segments
 from queries.filters import Filters

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from dashboard.access.user import User
 from dashboard.data import portal_store
-from dashboard.access.gate import User
 from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
 from queries.at_risk import WatchParams, watch_params
 from warehouse.portal import decisions

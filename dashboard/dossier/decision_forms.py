@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.data import risk
 from dashboard.i18n.catalogue import label, t
 from dashboard.views.risk import coded

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.page.registry import PAGES, page_path
 
 DOSSIER = "dossier.py"

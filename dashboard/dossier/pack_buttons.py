@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.gate import BEIJING, User, sees_personal_data
+from dashboard.access.gate import BEIJING
+from dashboard.access.user import User, sees_personal_data
 from dashboard.dossier.pack_pdf import PackText, dossier_pdf
 from dashboard.dossier.pack_xlsx import dossier_pack
 from dashboard.downloads.audited import audit_details, current_page, on_click

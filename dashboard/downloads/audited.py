@@ -22,8 +22,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.access import session_cookie
-from dashboard.access.gate import current_user, sees_personal_data
+from dashboard.access.gate import current_user
 from dashboard.access.http_session import alive
+from dashboard.access.user import sees_personal_data
 from dashboard.data import portal_store
 from dashboard.downloads.export import MIME, Export, export
 from dashboard.i18n.catalogue import t

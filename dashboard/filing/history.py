@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.downloads.audited import on_click
 from dashboard.downloads.export import Export

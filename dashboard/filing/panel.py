@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.access.gate import User
+from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.dossier.links import contract_links
 from dashboard.filing import view as view

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.access.gate import User, guard
+from dashboard.access.gate import guard
+from dashboard.access.user import User
 from dashboard.data.source import WarehouseState
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import banner, current_lang, ready_state

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.access.gate import User, guard
+from dashboard.access.gate import guard
+from dashboard.access.user import User
 from dashboard.data import cached
 from dashboard.data.source import WarehouseState
 from dashboard.i18n.catalogue import t

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard.access.gate import ROLES, User, sees_personal_data
+from dashboard.access.user import ROLES, User, sees_personal_data
 from dashboard.downloads.export import export
 from queries.personal_data import PERSONAL_COLUMNS, mask_personal
 

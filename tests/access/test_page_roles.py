@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access.gate import ROLES
+from dashboard.access.user import ROLES
 from dashboard.i18n.catalogue import t
 from dashboard.page.registry import PAGES
 from tests.access.apptest import (

@@ -10,22 +10,24 @@ done once per load they leave two narrow tables that `queries/collections.py` fi
   date and month, the month it closed or was written off (`end_idx`, its last row; open from
   `start_idx` up to before it) and first month-end over 90 DPD (if any): what the monitoring
   queries filter on.
-- `collection_facts`: one row per action with its contract's segments and cohort, its month,
-  day and promise due date (`promised_date`, else the action's day + 30), and 0/1 flags:
-  `attempt` (not `legal`), `reached`, `promise`, `kept` (receipts from the action's day to the
-  due date reach the promised amount; any receipt when none was promised) and `part` (some
-  receipts, not enough), and `spell_start`: the first action of a collection spell (the first
-  action of a month in which the contract had actions, the month before having none). Whether
-  a promise is *due* depends on the as-of and is left to the query. `cured`: a spell start
-  after which the contract shows DPD 0 (not written off) at one of the `CURE_HORIZON`
-  month-ends from the spell's month on; the query keeps only spells whose month-ends are all
-  past (mature), so the flag never looks beyond its as-of.
+- `collection_facts`: one row per action with its contract's segments and cohort, its month, day
+  and promise due date (`promised_date`, else the action's day + 30), and 0/1 flags: `attempt`
+  (not `legal`), `reached`, `promise`, `kept` (receipts from the action's day to the due date
+  reach the promised amount; any receipt when none was promised) and `part` (some receipts, not
+  enough), both as `warehouse.marts.promises` defines them for the watch rule too, and
+  `spell_start`: the first action of a collection spell (the first action of a month in which
+  the contract had actions, the month before having none). Whether a promise is *due* depends on
+  the as-of and is left to the query. `cured`: a spell start after which the contract shows DPD
+  0 (not written off) at one of the `CURE_HORIZON` month-ends from the spell's month on; the
+  query keeps only spells whose month-ends are all past (mature), so the flag never looks beyond
+  its as-of.
 - `collection_credits`: one row per receipt dated within 30 days on or after an action of its
   contract, credited to the latest such action (channel, collector).
 """
 
 from __future__ import annotations
 
+from warehouse.marts import promises
 from warehouse.marts.segments import SEGMENTS, segment_list
 
 _CM_SEGMENTS = segment_list("cm")
@@ -40,6 +42,11 @@ _MONTH = "CAST(EXTRACT(YEAR FROM {t}) * 12 + EXTRACT(MONTH FROM {t}) - 1 AS INTE
 _AS_OF = "(SELECT as_of FROM _b_params)"
 # A contract's segments, cohort and lessee (one row per contract).
 _CONTRACT = "contract_segments cm"
+# A promise's due date and when it is kept: `warehouse.marts.promises`, as the watch rule's.
+_PROMISE = f"'{promises.PROMISE}'"
+_KEPT = promises.kept_sql("p.paid", "a.promised_amount")
+_PART = promises.partly_kept_sql("p.paid", "a.promised_amount")
+_COUNTS = promises.counts_towards_sql("r.received_date", "q.action_day", "q.promise_due", _AS_OF)
 
 CONTRACTS = (
     "contract segments",
@@ -78,12 +85,9 @@ SELECT a.action_id, a.contract_id, cm.lessee_id, {_CM_SEGMENTS}, cm.cohort_month
        a.promise_due,
        CASE WHEN a.channel <> 'legal' THEN 1 ELSE 0 END,
        CASE WHEN a.channel <> 'legal' AND a.outcome IN ({_REACHED_SQL}) THEN 1 ELSE 0 END,
-       CASE WHEN a.outcome = 'promise_to_pay' THEN 1 ELSE 0 END,
-       CASE WHEN a.outcome <> 'promise_to_pay' THEN 0
-            WHEN a.promised_amount IS NULL THEN CASE WHEN p.paid > 0 THEN 1 ELSE 0 END
-            WHEN p.paid >= a.promised_amount THEN 1 ELSE 0 END,
-       CASE WHEN a.outcome = 'promise_to_pay' AND p.paid > 0
-             AND a.promised_amount IS NOT NULL AND p.paid < a.promised_amount THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome = {_PROMISE} THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome <> {_PROMISE} THEN 0 WHEN {_KEPT} THEN 1 ELSE 0 END,
+       CASE WHEN a.outcome = {_PROMISE} AND {_PART} THEN 1 ELSE 0 END,
        CASE WHEN a.nth = 1 AND pm.contract_id IS NULL THEN 1 ELSE 0 END,
        CASE WHEN a.nth = 1 AND pm.contract_id IS NULL AND cu.contract_id IS NOT NULL
             THEN 1 ELSE 0 END
@@ -91,7 +95,7 @@ FROM (
   SELECT c.*,
          {_MONTH.format(t="c.action_time")} AS month_idx,
          CAST(c.action_time AS DATE) AS action_day,
-         COALESCE(c.promised_date, CAST(c.action_time AS DATE) + {RECOVERY_DAYS}) AS promise_due,
+         {promises.due_sql("c.promised_date", "c.action_time")} AS promise_due,
          ROW_NUMBER() OVER (PARTITION BY c.contract_id, {_MONTH.format(t="c.action_time")}
                             ORDER BY c.action_time, c.action_id) AS nth
   FROM collections c
@@ -114,13 +118,11 @@ LEFT JOIN (
 LEFT JOIN (
   SELECT q.action_id, SUM(r.amount) AS paid
   FROM (
-    SELECT action_id, contract_id, CAST(action_time AS DATE) AS action_day,
-           COALESCE(promised_date, CAST(action_time AS DATE) + {RECOVERY_DAYS}) AS promise_due
-    FROM collections WHERE outcome = 'promise_to_pay'
+    SELECT action_id, contract_id, {promises.made_sql("action_time")} AS action_day,
+           {promises.due_sql("promised_date", "action_time")} AS promise_due
+    FROM collections WHERE outcome = {_PROMISE}
   ) q
-  JOIN receipts r ON r.contract_id = q.contract_id
-   AND r.received_date >= q.action_day AND r.received_date <= q.promise_due
-   AND r.received_date <= {_AS_OF}
+  JOIN receipts r ON r.contract_id = q.contract_id AND {_COUNTS}
   GROUP BY q.action_id
 ) p ON p.action_id = a.action_id
 ORDER BY a.month_idx, a.action_time

@@ -22,17 +22,22 @@ with each rule it meets, then keeps the flagged ones. Rules (codes; the page nam
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries import at_risk_rules as rules_sql
-from queries.at_risk_rules import WatchParams, build_as_of, watch_params
+from queries.at_risk_rules import build_as_of, watch_params
 from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from warehouse import schema
+from warehouse.marts.watch_rules import (
+    ONE,
+    SOURCE_RULES,
+    ZERO,
+    WatchParams,
+    flag,
+    live_flags,
+)
 from warehouse.schema import MONEY_TYPE, contract_month
 
 __all__ = [
@@ -48,56 +53,8 @@ __all__ = [
 ]
 
 MART_RULES: tuple[str, ...] = ("dpd", "class", "observation")
-SOURCE_RULES: tuple[str, ...] = schema.WATCH_SOURCE_RULES
 RULES: tuple[str, ...] = (*MART_RULES, *SOURCE_RULES, "watchlist")
 MAX_PAGE = 1000
-ONE, ZERO = sa.literal_column("1"), sa.literal_column("0")
-
-
-def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.case((sa.func.coalesce(condition, sa.false()), ONE), else_=ZERO)
-
-
-def _live_flags(
-    cm: sa.Table, as_of: date, p: WatchParams, only: str | None
-) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
-    """The source-table rules as subqueries joined to `cm`, and their conditions."""
-    k = schema.contracts
-    # Only contracts above the inspection threshold need their start date.
-    big = (
-        sa.select(k.c.contract_id, k.c.start_date)
-        .where(k.c.principal > p.inspection_min_asset_value)
-        .subquery("big")
-    )
-    sig_c = rules_sql.high_signals(as_of, p, "contract_id", only)
-    sig_l = rules_sql.high_signals(as_of, p, "lessee_id", only)
-    iot, ins = rules_sql.iot_alerts(as_of, p, only), rules_sql.last_inspection(as_of, only)
-    promise = rules_sql.broken_promises(as_of, p, only)
-    fin = rules_sql.financial_flags(as_of, p, only)
-    due_since = as_of - timedelta(days=p.inspection_interval_days)
-    joined = (
-        cm.outerjoin(big, big.c.contract_id == cm.c.contract_id)
-        .outerjoin(sig_c, sig_c.c.contract_id == cm.c.contract_id)
-        .outerjoin(sig_l, sig_l.c.lessee_id == cm.c.lessee_id)
-        .outerjoin(iot, iot.c.contract_id == cm.c.contract_id)
-        .outerjoin(ins, ins.c.contract_id == cm.c.contract_id)
-        .outerjoin(promise, promise.c.contract_id == cm.c.contract_id)
-        .outerjoin(fin, fin.c.lessee_id == cm.c.lessee_id)
-    )
-    flags = {
-        "signal": sa.or_(sig_c.c.contract_id.isnot(None), sig_l.c.lessee_id.isnot(None)),
-        "iot": iot.c.contract_id.isnot(None),
-        "inspection_abnormal": ins.c.abnormal == ONE,
-        "inspection_overdue": sa.and_(
-            big.c.contract_id.isnot(None),
-            sa.func.coalesce(ins.c.last_date, big.c.start_date) <= due_since,
-        ),
-        "promise_broken": promise.c.contract_id.isnot(None),
-        "debt_ratio": fin.c.debt == ONE,
-        "cash_flow": fin.c.cash == ONE,
-        "revenue_drop": fin.c.revenue == ONE,
-    }
-    return joined, flags
 
 
 def _stored_flags(cm: sa.Table) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
@@ -118,7 +75,7 @@ def flagged_statement(
     column `f_<rule>` per rule; `stored` reads the source-table rules from `contract_watch`
     (right only for the build's as-of and watch settings: see `stored_flags_apply`)."""
     cm = contract_month
-    joined, source = _stored_flags(cm) if stored else _live_flags(cm, filters.as_of, params, only)
+    joined, source = _stored_flags(cm) if stored else live_flags(cm, filters.as_of, params, only)
     flags = {
         "dpd": cm.c.dpd > 0,
         "class": cm.c.risk_class != "normal",
@@ -139,20 +96,11 @@ def flagged_statement(
             cm.c.dpd,
             cm.c.risk_class,
             cm.c.class_reason,
-            *(_flag(c).label(f"f_{r}") for r, c in flags.items()),
+            *(flag(c).label(f"f_{r}") for r, c in flags.items()),
         )
         .select_from(joined)
         .where(cm.c.month_end == filters.as_of, is_open(cm), *where(filters, cm), *only_clause)
         .subquery("flagged")
-    )
-
-
-def source_flags_statement(as_of: date, params: WatchParams) -> sa.Select:
-    """The open contracts at `as_of` meeting any source-table rule, with 0/1 `f_<rule>` for
-    each (what the build writes to `contract_watch`)."""
-    f = flagged_statement(Filters(as_of=as_of), params)
-    return sa.select(f.c.contract_id, *(f.c[f"f_{r}"] for r in SOURCE_RULES)).where(
-        sa.or_(*(f.c[f"f_{r}"] == ONE for r in SOURCE_RULES))
     )
 
 

@@ -4,8 +4,8 @@ Signals, IoT events, inspections, promises to pay and lessee financials are scat
 source tables; flagging them per page view costs seconds on a real-size book. The build writes the
 open contracts at its as-of that meet any of these rules, with its own `watch.*` settings, to
 `contract_watch`; `queries.at_risk` reads that table when a list asks for that as-of and those
-settings and computes the rules live otherwise. Both run the one statement
-(`queries.at_risk.source_flags_statement`), so they cannot disagree.
+settings and computes the rules live otherwise. Both use the one set of rule subqueries
+(`warehouse.marts.watch_rules.live_flags`), so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
+from warehouse.marts.watch_rules import SOURCE_RULES, params_from, source_flags_statement
 from warehouse.settings import Settings
 
 NAME = "watch flags"
@@ -23,10 +24,6 @@ NAME = "watch flags"
 
 def write_watch_flags(conn: Connection, settings: Settings, as_of: date) -> None:
     """Fill `contract_watch` for `as_of` with the watch settings in `settings`."""
-    # Imported here: `queries` builds on `warehouse.marts`'s month arithmetic.
-    from queries.at_risk import SOURCE_RULES, source_flags_statement
-    from queries.at_risk_rules import params_from
-
     params = params_from(dict(settings.as_rows()))
     columns = ["contract_id", *(f"f_{r}" for r in SOURCE_RULES)]
     stmt = sa.insert(schema.contract_watch).from_select(

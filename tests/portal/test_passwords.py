@@ -1,6 +1,6 @@
 """warehouse/portal/passwords.py: the NIST SP 800-63B checks a new password must pass.
 
-Each weak password of the issue (twelve spaces, `aaaaaaaaaaaa`, `password1234`, the username,
+Each weak password people actually try (twelve spaces, `aaaaaaaaaaaa`, `password1234`, the username,
 `Password1234`) is refused by its own rule; strong ones, passphrases included, are accepted.
 """
 

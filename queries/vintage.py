@@ -38,7 +38,88 @@ RATES: dict[str, str] = {
     "current90_rate": "current90_outstanding",
     "writeoff_rate": "writeoff_amount",
 }
-_CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
+# Amounts a contract keeps once reached (running sums over MOB); the others are per MOB.
+CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
+
+
+def mob_axis(as_of: int) -> sa.Subquery:
+    """Every MOB from 0 to the book's age at the as-of (`mob`): the rectangle's columns."""
+    first = sa.select(sa.func.min(month_ends.c.month_idx)).scalar_subquery()
+    return (
+        sa.select((month_ends.c.month_idx - first).label("mob"))
+        .where(month_ends.c.month_idx <= as_of)
+        .subquery("mobs")
+    )
+
+
+def rectangle(
+    v: sa.Table,
+    conds: list[sa.ColumnElement[bool]],
+    as_of: int,
+    amounts: tuple[str, ...],
+    *,
+    key: sa.ColumnElement[int] | None = None,
+    segment: sa.ColumnElement[str] | None = None,
+    reached_only: bool = False,
+) -> sa.Select:
+    """The cohort × MOB rectangle over a vintage table `v` (rows meeting `conds`): one row per
+    cohort (per `segment` value when given) with any contract × every MOB from 0 to the as-of
+    (`reached_only`: up to the MOB the cohort has reached), with the cohort's contracts and
+    original principal and `amounts`: running sums over MOB for those a contract keeps once
+    reached (`CUMULATIVE`), the MOB's own else; 0 where the cohort has no row. `key` groups
+    cohorts (default: the start month, `cohort_idx`).
+
+    The one statement behind both the triangle (`vintage_statement`) and the segment curves
+    (`queries.vintage_compare.pooled_statement`).
+    """
+    key = v.c.cohort_idx if key is None else key
+    by = [] if segment is None else [segment]
+    cells = (
+        sa.select(
+            *(s.label("segment") for s in by),
+            key.label("cohort_idx"),
+            v.c.mob,
+            *(measures.total(v.c[c], c) for c in ("cohort_contracts", "cohort_principal")),
+            *(measures.total(v.c[c], c) for c in amounts),
+        )
+        .where(v.c.cohort_idx + v.c.mob <= as_of, *conds)
+        .group_by(*by, key, v.c.mob)
+        .subquery("cells")
+    )
+    per = [cells.c.segment] if segment is not None else []
+    cohorts = (
+        sa.select(
+            *per,
+            cells.c.cohort_idx,
+            sa.func.sum(cells.c.cohort_contracts).label("cohort_contracts"),
+            sa.func.sum(cells.c.cohort_principal).label("cohort_principal"),
+        )
+        .group_by(*per, cells.c.cohort_idx)
+        .having(sa.func.sum(cells.c.cohort_contracts) > 0)
+        .subquery("cohorts")
+    )
+    mobs = mob_axis(as_of)
+    reached = cohorts.c.cohort_idx + mobs.c.mob <= as_of if reached_only else sa.true()
+    same = [cells.c.segment == cohorts.c.segment] if segment is not None else []
+    joined = cohorts.join(mobs, reached).outerjoin(
+        cells,
+        sa.and_(*same, cells.c.cohort_idx == cohorts.c.cohort_idx, cells.c.mob == mobs.c.mob),
+    )
+    cohort = [cohorts.c.segment] if segment is not None else []
+    window = {"partition_by": (*cohort, cohorts.c.cohort_idx), "order_by": mobs.c.mob}
+    return sa.select(
+        *cohort,
+        cohorts.c.cohort_idx,
+        mobs.c.mob,
+        cohorts.c.cohort_contracts,
+        cohorts.c.cohort_principal,
+        *(
+            sa.func.sum(sa.func.coalesce(cells.c[c], 0)).over(**window).label(c)
+            if c in CUMULATIVE
+            else sa.func.coalesce(cells.c[c], 0).label(c)
+            for c in amounts
+        ),
+    ).select_from(joined)
 
 
 def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
@@ -47,55 +128,10 @@ def vintage_statement(filters: Filters, grain: str = "month") -> sa.Select:
         raise ValueError(f"grain must be one of {sorted(GRAINS)}")
     size = GRAINS[grain]
     v = tiers.vintage_table(filters)
-    as_of = filters.as_of_idx
     key = (v.c.cohort_idx - v.c.cohort_idx % size) if size > 1 else v.c.cohort_idx
-    cells = (
-        sa.select(
-            key.label("cohort_idx"),
-            v.c.mob,
-            *(measures.total(v.c[c], c) for c in ("cohort_contracts", "cohort_principal")),
-            *(measures.total(v.c[c], c) for c in AMOUNTS),
-        )
-        .where(v.c.cohort_idx + v.c.mob <= as_of, *where(filters, v))
-        .group_by(key, v.c.mob)
-        .subquery("cells")
-    )
-    cohorts = (
-        sa.select(
-            cells.c.cohort_idx,
-            sa.func.sum(cells.c.cohort_contracts).label("cohort_contracts"),
-            sa.func.sum(cells.c.cohort_principal).label("cohort_principal"),
-        )
-        .group_by(cells.c.cohort_idx)
-        .having(sa.func.sum(cells.c.cohort_contracts) > 0)
-        .subquery("cohorts")
-    )
-    first = sa.select(sa.func.min(month_ends.c.month_idx)).scalar_subquery()
-    mobs = (
-        sa.select((month_ends.c.month_idx - first).label("mob"))
-        .where(month_ends.c.month_idx <= as_of)
-        .subquery("mobs")
-    )
-    joined = cohorts.join(mobs, sa.true()).outerjoin(
-        cells, sa.and_(cells.c.cohort_idx == cohorts.c.cohort_idx, cells.c.mob == mobs.c.mob)
-    )
-    window = {"partition_by": cohorts.c.cohort_idx, "order_by": mobs.c.mob}
-    return (
-        sa.select(
-            cohorts.c.cohort_idx,
-            mobs.c.mob,
-            cohorts.c.cohort_contracts,
-            cohorts.c.cohort_principal,
-            *(
-                sa.func.sum(sa.func.coalesce(cells.c[c], 0)).over(**window).label(c)
-                if c in _CUMULATIVE
-                else sa.func.coalesce(cells.c[c], 0).label(c)
-                for c in AMOUNTS
-            ),
-        )
-        .select_from(joined)
-        .order_by(cohorts.c.cohort_idx, mobs.c.mob)
-    )
+    stmt = rectangle(v, where(filters, v), filters.as_of_idx, AMOUNTS, key=key)
+    cells = stmt.selected_columns
+    return stmt.order_by(cells.cohort_idx, cells.mob)
 
 
 def vintage(engine: Engine, filters: Filters, grain: str = "month") -> pd.DataFrame:
@@ -133,13 +169,11 @@ def vintage(engine: Engine, filters: Filters, grain: str = "month") -> pd.DataFr
     return pd.DataFrame(out, columns=[*columns, *AMOUNTS, *RATES], dtype=object)
 
 
-def curves(
-    engine: Engine, filters: Filters, metric: str = "ever30_rate", grain: str = "month"
-) -> pd.DataFrame:
-    """The triangle of one rate: rows = cohort, columns = MOB, immature cells None."""
-    if metric not in RATES:
-        raise ValueError(f"metric must be one of {sorted(RATES)}")
-    frame = vintage(engine, filters, grain)
+def triangle(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One rate or amount of a `vintage` frame as the cohort × MOB grid: rows = cohort,
+    columns = MOB, immature cells None. The one pivot of the rectangle."""
+    if metric not in (*RATES, *AMOUNTS):
+        raise ValueError(f"metric must be one of {sorted((*RATES, *AMOUNTS))}")
     if frame.empty:
         return pd.DataFrame(dtype=object)
     return frame.pivot(index="cohort", columns="mob", values=metric)

@@ -22,12 +22,10 @@ from sqlalchemy.engine import Engine
 from queries import measures, segments, tiers
 from queries.execute import fetch_frame
 from queries.filters import SEGMENTS, Filters, dimension, where
-from queries.vintage import RATES
-from warehouse.schema import month_ends, vintage_month
+from queries.vintage import RATES, mob_axis, rectangle
+from warehouse.schema import vintage_month
 
 COLUMNS = ("segment", "mob", "cohort_principal", "amount", "rate")
-# Amounts a contract keeps once reached (running sums over MOB); the others are per MOB.
-_CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
 
 
 def _largest(engine: Engine, filters: Filters, by: str, top: int) -> tuple[str, ...]:
@@ -63,70 +61,24 @@ def pooled_statement(filters: Filters, by: str, values: tuple[str, ...], amount:
     else:  # one dimension's rows; `value` is `by`, whose filter `values` already applies
         seg = v.c.value
         conds = [v.c.dimension == by, seg.in_(values), *where(replace(filters, **{by: ()}), v)]
-    cells = (
-        sa.select(
-            seg.label("segment"),
-            v.c.cohort_idx,
-            v.c.mob,
-            measures.total(v.c.cohort_contracts, "cohort_contracts"),
-            measures.total(v.c.cohort_principal, "cohort_principal"),
-            measures.total(v.c[amount], "amount"),
-        )
-        .where(v.c.cohort_idx + v.c.mob <= as_of, *conds)
-        .group_by(seg, v.c.cohort_idx, v.c.mob)
-        .subquery("cells")
-    )
-    cohorts = (
-        sa.select(
-            cells.c.segment,
-            cells.c.cohort_idx,
-            sa.func.sum(cells.c.cohort_principal).label("principal"),
-        )
-        .group_by(cells.c.segment, cells.c.cohort_idx)
-        .having(sa.func.sum(cells.c.cohort_contracts) > 0)
-        .subquery("cohorts")
-    )
-    first = sa.select(sa.func.min(month_ends.c.month_idx)).scalar_subquery()
-    mobs = (
-        sa.select((month_ends.c.month_idx - first).label("mob"))
-        .where(month_ends.c.month_idx <= as_of)
-        .subquery("mobs")
-    )
     # Mature cells only: cohort + MOB <= as-of, a run of MOBs from 0 for every cohort.
-    mature = cohorts.join(mobs, cohorts.c.cohort_idx + mobs.c.mob <= as_of).outerjoin(
-        cells,
-        sa.and_(
-            cells.c.segment == cohorts.c.segment,
-            cells.c.cohort_idx == cohorts.c.cohort_idx,
-            cells.c.mob == mobs.c.mob,
-        ),
-    )
-    value = sa.func.coalesce(cells.c.amount, 0)
-    if amount in _CUMULATIVE:
-        window = {"partition_by": (cohorts.c.segment, cohorts.c.cohort_idx)}
-        value = sa.func.sum(value).over(**window, order_by=mobs.c.mob)
-    per_cell = (
-        sa.select(
-            cohorts.c.segment,
-            mobs.c.mob,
-            cohorts.c.principal,
-            value.label("amount"),
-        )
-        .select_from(mature)
-        .subquery("per_cell")
+    per_cell = rectangle(v, conds, as_of, (amount,), segment=seg, reached_only=True).subquery(
+        "per_cell"
     )
     pooled = (
         sa.select(
             per_cell.c.segment,
             per_cell.c.mob,
-            sa.func.sum(per_cell.c.principal).label("cohort_principal"),
-            sa.func.sum(per_cell.c.amount).label("amount"),
+            sa.func.sum(per_cell.c.cohort_principal).label("cohort_principal"),
+            sa.func.sum(per_cell.c[amount]).label("amount"),
             sa.func.count().label("cells"),
         )
         .group_by(per_cell.c.segment, per_cell.c.mob)
         .subquery("pooled")
     )
-    present = sa.select(cohorts.c.segment).distinct().subquery("present")
+    # Every segment with a cohort has its MOB 0 cell, so the rectangle names them all.
+    present = sa.select(per_cell.c.segment).distinct().subquery("present")
+    mobs = mob_axis(as_of)
     grid = present.join(mobs, sa.true()).outerjoin(
         pooled, sa.and_(pooled.c.segment == present.c.segment, pooled.c.mob == mobs.c.mob)
     )

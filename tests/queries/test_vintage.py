@@ -61,7 +61,7 @@ def test_immature_cells_are_empty(build: Build) -> None:
     ):
         assert list(march[column])[4:] == [None, None], column
     # The triangle: one row per cohort, MOB 0-5 columns.
-    triangle = vintage.curves(engine, JUNE, "ever30_rate")
+    triangle = vintage.triangle(vintage.vintage(engine, JUNE), "ever30_rate")
     assert list(triangle.index) == ["2024-01", "2024-02", "2024-03"]
     assert (
         triangle.loc["2024-03", 5] is None
@@ -128,5 +128,5 @@ def test_current_90_balance_rate_leaves_written_off_rows(build: Build) -> None:
         17000 / s,
         5000 / s,
     ]
-    triangle = vintage.curves(engine, JUNE, "current90_rate")
+    triangle = vintage.triangle(vintage.vintage(engine, JUNE), "current90_rate")
     assert list(triangle.loc["2024-01"]) == [0, 0, 0, 0, 12000 / s, 5000 / s]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.access import audit_view
 from dashboard.access.gate import guard
+from dashboard.data.source import StoreUnavailable, reading
 from dashboard.downloads.audited import audited_buttons
 from dashboard.i18n.catalogue import localise, t
 from dashboard.page.widgets import current_lang
@@ -28,12 +28,13 @@ st.caption(t("audit.intro", lang))
 if own is not None:
     st.info(t("audit.own_only", lang))
 try:
-    if user.has_any(("admin",)):
-        audit_view.show_chain(lang)
-    query = audit_view.filter_widgets(lang, own)
-    frame, total = audit_view.events(query, own)
-except sa.exc.SQLAlchemyError as exc:
-    st.warning(t("audit.unavailable", lang, error=type(exc).__name__))
+    with reading():  # the audit trail lives in the portal store
+        if user.has_any(("admin",)):
+            audit_view.show_chain(lang)
+        query = audit_view.filter_widgets(lang, own)
+        frame, total = audit_view.events(query, own)
+except StoreUnavailable as exc:
+    st.warning(t("audit.unavailable", lang, error=exc.detail))
     st.stop()
 
 pages = max(1, math.ceil(total / audit_view.PAGE_SIZE))

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.gate import current_user
 from dashboard.access.user import sees_personal_data
-from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
+from dashboard.data.source import DATA_TTL, WarehouseState, loaded, warehouse_engine
 from queries import segments
 from queries.filters import Filters
 from queries.personal_data import mask_personal
@@ -30,12 +30,6 @@ class Choices:
     segments: dict[str, tuple[str, ...]]
 
 
-def _engine(state: WarehouseState) -> Engine:
-    if state.load is None:
-        raise ValueError(f"no load to read: warehouse is {state.status}")
-    return warehouse_engine(state.url)
-
-
 @st.cache_data(ttl=DATA_TTL, max_entries=16, show_spinner=False)
 def _choices(_engine: Engine, url: str, load_id: int) -> Choices:
     months = segments.available_month_ends(_engine)["month_end"]
@@ -45,7 +39,8 @@ def _choices(_engine: Engine, url: str, load_id: int) -> Choices:
 
 def choices(state: WarehouseState) -> Choices:
     """The sidebar's choices for the state's load."""
-    return _choices(_engine(state), state.url, state.load.load_id)  # type: ignore[union-attr]
+    load_id = loaded(state)  # StoreUnavailable when there is no load to read
+    return _choices(warehouse_engine(state.url), state.url, load_id)
 
 
 @st.cache_data(ttl=DATA_TTL, max_entries=256, show_spinner=False)
@@ -64,8 +59,8 @@ def query(state: WarehouseState, name: str, filters: Filters, **options: object)
     """The registered query `name` on the state's load, cached; personal data masked per user."""
     if name not in QUERIES:
         raise ValueError(f"unknown query {name!r}")
-    engine = _engine(state)
+    load_id = loaded(state)
     key = tuple(sorted(options.items()))
-    frame = _run(engine, state.url, state.load.load_id, name, filters, key)  # type: ignore[union-attr]
+    frame = _run(warehouse_engine(state.url), state.url, load_id, name, filters, key)
     # The cache is shared by all sessions: mask after it, for the user of this session.
     return mask_personal(frame, reveal=sees_personal_data(current_user()))

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access.user import User
 from dashboard.data import portal_store
-from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
+from dashboard.data.source import DATA_TTL, WarehouseState, loaded, warehouse_engine
 from queries.at_risk import WatchParams, watch_params
 from warehouse.portal import decisions
 from warehouse.portal.audit import record
@@ -32,7 +32,7 @@ def _watch(_engine: Engine, url: str, load_id: int) -> WatchParams:
 
 def watch_settings(state: WarehouseState) -> WatchParams:
     """The watch-rule settings recorded by the build of the state's load."""
-    return _watch(warehouse_engine(state.url), state.url, state.load.load_id)  # type: ignore[union-attr]
+    return _watch(warehouse_engine(state.url), state.url, loaded(state))
 
 
 def watchlist() -> tuple[str, ...]:

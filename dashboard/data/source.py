@@ -6,6 +6,8 @@ the latest load id, so a new load is picked up within `LOAD_TTL` seconds and old
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,27 @@ DATA_TTL = 3600
 STALE_SHOWN = 5  # missing tables or columns named on screen
 
 
+class StoreUnavailable(RuntimeError):
+    """A store the dashboard reads (the warehouse or the portal store) cannot be read now.
+
+    `str(exc)` is the whole reason; `detail` the short one a page shows (the driver error's class
+    name, or the warehouse status when there is no load to read).
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Raise the driver's errors inside the block as StoreUnavailable (the one error pages catch)."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreUnavailable(str(exc), type(exc).__name__) from exc
+
+
 @dataclass(frozen=True)
 class WarehouseState:
     """What the dashboard can show: `ok`, `missing`, `empty`, `stale` (written by an older
@@ -39,6 +62,13 @@ class WarehouseState:
 
 def _dispose(engine: Engine) -> None:
     engine.dispose()
+
+
+def loaded(state: WarehouseState) -> int:
+    """The id of the state's load (StoreUnavailable when the warehouse has none to read)."""
+    if state.load is None:
+        raise StoreUnavailable(f"no load to read: warehouse is {state.status}", state.status)
+    return state.load.load_id
 
 
 @st.cache_resource(max_entries=4, show_spinner=False, on_release=_dispose)
@@ -98,8 +128,6 @@ def headline(
     state: WarehouseState, month_end: date, scope: tuple[str, ...] | None = None
 ) -> dict[str, object]:
     """Headline counts at `month_end` for the state's load within the branch `scope`, as a dict."""
-    if state.load is None:
-        raise ValueError(f"no load to read: warehouse is {state.status}")
-    engine = warehouse_engine(state.url)
-    frame = _headline(engine, state.url, state.load.load_id, month_end, scope)
+    load_id = loaded(state)
+    frame = _headline(warehouse_engine(state.url), state.url, load_id, month_end, scope)
     return frame.iloc[0].to_dict()

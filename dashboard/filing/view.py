@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.access import gate
 from dashboard.data import portal_store
-from dashboard.data.source import DATA_TTL, WarehouseState, warehouse_engine
+from dashboard.data.source import DATA_TTL, WarehouseState, loaded, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
 from regulatory.calendar import CalendarEntry, filing_calendar, month_end
 from regulatory.compile import compile_report
@@ -78,11 +78,13 @@ def _compiled(
 
 
 def compiled(state: WarehouseState, code: str, period: dt.date, settings: Settings) -> ReportData:
-    """Report `code` compiled for `period` on the state's load (cached per load)."""
-    if state.load is None:
-        raise ValueError(f"no load to read: warehouse is {state.status}")
-    engine = warehouse_engine(state.url)
-    return _compiled(engine, state.url, state.load.load_id, code, period, settings)
+    """Report `code` compiled for `period` on the state's load (cached per load).
+
+    ValueError when the report cannot be compiled; StoreUnavailable when the warehouse cannot be
+    read."""
+    load_id = loaded(state)
+    with reading():
+        return _compiled(warehouse_engine(state.url), state.url, load_id, code, period, settings)
 
 
 def state_text(status: str, lang: str) -> str:
@@ -236,9 +238,11 @@ def filed_versions(code: str, period: dt.date) -> list[FilingVersion]:
 def calendar(first: dt.date, last: dt.date, specs: Iterable[ReportSpec]) -> list[CalendarEntry]:
     """The filing calendar of `specs` for the months `first`..`last`, as seen today in Beijing.
 
-    Today comes from the app's one clock (`dashboard.access.gate.clock`), which tests replace."""
+    Today comes from the app's one clock (`dashboard.access.gate.clock`), which tests replace.
+    StoreUnavailable when the portal store cannot be read."""
     today = gate.clock().replace(tzinfo=UTC).astimezone(BEIJING).date()
-    return filing_calendar(portal_store.portal(), list(specs), first, last, today)
+    with reading():
+        return filing_calendar(portal_store.portal(), list(specs), first, last, today)
 
 
 def default_period(periods: Iterable[dt.date]) -> dt.date | None:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.data import portal_store
-from dashboard.data.source import WarehouseState, warehouse_engine
+from dashboard.data.source import WarehouseState, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
 from data_checks.runner import CheckRun, run_checks
 from data_checks.store import list_runs, run_results, save_run
@@ -25,9 +25,15 @@ CONTRACT_KEYS = ("contract_id",)
 
 
 @st.cache_data(ttl=RUNS_TTL, max_entries=8, show_spinner=False)
-def runs(url: str) -> pd.DataFrame:
-    """The latest stored check runs of the warehouse at `url`, newest first."""
+def _runs(url: str) -> pd.DataFrame:
     return pd.DataFrame(list_runs(url, limit=RUN_LIMIT))
+
+
+def runs(url: str) -> pd.DataFrame:
+    """The latest stored check runs of the warehouse at `url`, newest first (StoreUnavailable
+    when the store of runs cannot be read)."""
+    with reading():
+        return _runs(url)
 
 
 @st.cache_data(ttl=RUNS_TTL, max_entries=32, show_spinner=False)
@@ -54,7 +60,7 @@ def run_now(state: WarehouseState, actor: str, step: Callable[[int, int], None])
         row_count=len(run.results),
         sha256=run.sha256,
     )
-    runs.clear()
+    _runs.clear()
     return run_id
 
 

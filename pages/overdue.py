@@ -8,6 +8,7 @@ from dashboard.charts import analytics
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
 from dashboard.page.registry import page_path
+from dashboard.page.section import SHARES, chart_section, choice
 from dashboard.page.setup import start
 from dashboard.page.widgets import chart_with_table
 from queries.filters import SEGMENTS
@@ -18,21 +19,13 @@ ctx = start("overdue.py", "page.overdue")
 lang = ctx.lang
 
 st.subheader(t("od.distribution", lang))
-share = st.radio(
-    t("od.share_basis", lang),
-    ["balance_share", "count_share"],
-    format_func=lambda s: t(f"basis.{s.split('_')[0]}", lang),
-    horizontal=True,
-    key="od_share",
-)
+share = choice("od.share_basis", SHARES, lang, "od_share", SHARES)
 dist = ctx.query("overdue.bucket_distribution")
 money = ["outstanding", "overdue_principal", "overdue_interest"]
-chart_with_table(
-    analytics.bucket_stack(dist, share, lang),
-    dist,
-    display(dist, money=money, rates=["balance_share", "count_share"], counts=["contracts"]),
-    "bucket_distribution",
-    lang,
+figure = analytics.bucket_stack(dist, share, lang)
+shares = list(SHARES)
+chart_section(
+    figure, dist, "bucket_distribution", lang, money=money, rates=shares, counts=["contracts"]
 )
 st.caption(t("ui.drill", lang))
 now = dist[dist["month_end"] == ctx.filters.as_of]
@@ -50,13 +43,7 @@ a, b, c = st.columns(3)
 by = a.selectbox(
     t("od.dimension", lang), SEGMENTS, format_func=lambda d: t(f"filter.{d}", lang), key="od_by"
 )
-basis = b.radio(
-    t("od.basis", lang),
-    BASES,
-    format_func=lambda s: t(f"basis.{s}", lang),
-    horizontal=True,
-    key="od_basis",
-)
+basis = choice("od.basis", BASES, lang, "od_basis", "basis.{}", where=b)
 threshold = c.radio(t("od.threshold", lang), (0, 30, 60, 90), index=1, horizontal=True, key="od_x")
 rates = ctx.query("overdue.segment_rates", by=by, basis=basis, threshold=threshold)
 shown = display(

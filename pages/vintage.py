@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.charts import analytics
 from dashboard.i18n.catalogue import t
 from dashboard.page.format import display
+from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from dashboard.page.widgets import chart_with_table
 from queries.filters import SEGMENTS
@@ -16,20 +17,8 @@ ctx = start("vintage.py", "page.vintage")
 lang = ctx.lang
 
 a, b = st.columns([3, 1])
-metric = a.radio(
-    t("vt.metric", lang),
-    list(RATES),
-    format_func=lambda m: t(f"m.{m}", lang),
-    horizontal=True,
-    key="vt_metric",
-)
-grain = b.radio(
-    t("vt.grain", lang),
-    list(GRAINS),
-    format_func=lambda g: t(f"vt.{g}", lang),
-    horizontal=True,
-    key="vt_grain",
-)
+metric = choice("vt.metric", RATES, lang, "vt_metric", "m.{}", where=a)
+grain = choice("vt.grain", GRAINS, lang, "vt_grain", "vt.{}", where=b)
 frame = ctx.query("vintage.vintage", grain=grain)
 if frame.empty:
     st.info(t("ui.no_data", lang))
@@ -47,13 +36,9 @@ st.subheader(t("vt.triangle", lang))
 st.caption(t("vt.immature", lang))
 triangle = frame.pivot(index="cohort", columns="mob", values=metric).reset_index()
 triangle.columns = [str(c) for c in triangle.columns]
-chart_with_table(
-    analytics.triangle_heatmap(frame, metric, lang),
-    triangle,
-    display(triangle, rates=[c for c in triangle.columns if c != "cohort"]),
-    "vintage_triangle",
-    lang,
-)
+figure = analytics.triangle_heatmap(frame, metric, lang)
+mobs = [c for c in triangle.columns if c != "cohort"]
+chart_section(figure, triangle, "vintage_triangle", lang, rates=mobs)
 
 st.subheader(t("vt.compare", lang))
 by = st.selectbox(
@@ -63,10 +48,6 @@ comp = ctx.query("vintage_compare.segment_curves", by=by, metric=metric)
 if comp.empty:
     st.info(t("ui.no_data", lang))
 else:
-    chart_with_table(
-        analytics.vintage_lines(comp, "rate", lang, series="segment"),
-        comp,
-        display(comp, money=["cohort_principal", "amount"], rates=["rate"]),
-        "vintage_segments",
-        lang,
-    )
+    figure = analytics.vintage_lines(comp, "rate", lang, series="segment")
+    money = ["cohort_principal", "amount"]
+    chart_section(figure, comp, "vintage_segments", lang, money=money, rates=["rate"])

@@ -8,6 +8,7 @@ row (`action="export"`) with the file's name, row count and the SHA-256 of exact
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -49,6 +50,14 @@ def pack_text(contract_id: str, lang: str) -> PackText:
         no=t("rk.pack.no", lang),
         cut=t("rk.pack.cut", lang),
     )
+
+
+def pack_sections(
+    sections: Mapping[str, pd.DataFrame], history: pd.DataFrame, lang: str
+) -> dict[str, pd.DataFrame]:
+    """The pack's sheets: each section under its title (`rk.pack.<key>`), then the decisions."""
+    titled = {t(f"rk.pack.{key}", lang): frame for key, frame in sections.items()}
+    return {**titled, t("rk.tab.decisions", lang): history}
 
 
 def pack_buttons(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
 from dashboard.access.gate import guard
 from dashboard.access.user import User
 from dashboard.data import cached
+from dashboard.data.cached import Choices
 from dashboard.data.source import WarehouseState
 from dashboard.i18n.catalogue import t
-from dashboard.page.sidebar import link_params, sidebar_filters
+from dashboard.page.sidebar import link_params, month_text, sidebar_filters
 from dashboard.page.widgets import banner, current_lang, ready_state
 from queries.filters import Filters
 
@@ -34,11 +36,18 @@ class PageContext:
         return link_params(self.filters, self.state.load.as_of, self.lang, **extra)  # type: ignore[union-attr]
 
 
-def start(script: str, title_key: str) -> PageContext:
+def linked_as_of(offer: Choices, default: date) -> date:
+    """The month-end of the `as_of=YYYY-MM` parameter when on offer, else `default`."""
+    months = {month_text(m): m for m in offer.month_ends}
+    return months.get(st.query_params.get("as_of", ""), default)
+
+
+def start(script: str, title_key: str, *, sidebar: bool = True) -> PageContext:
     """Guard, title, banner and sidebar filters; stops the page when refused or without data.
 
     `ctx.filters.scope` is the user's branch scope, so every query the page runs is limited to
-    it (None = every branch, () = nothing).
+    it (None = every branch, () = nothing). Without the `sidebar` (a page opened by deep link,
+    合同档案) the filters are the `as_of` parameter's month alone (`linked_as_of`).
     """
     user = guard(script)
     lang = current_lang()
@@ -46,5 +55,9 @@ def start(script: str, title_key: str) -> PageContext:
     state = ready_state(lang)
     banner(state, lang)
     offer = cached.choices(state)
-    filters = sidebar_filters(offer, state.load.as_of, lang, scope=user.branches)  # type: ignore[union-attr]
+    as_of = state.load.as_of  # type: ignore[union-attr]
+    if sidebar:
+        filters = sidebar_filters(offer, as_of, lang, scope=user.branches)
+    else:
+        filters = Filters(as_of=linked_as_of(offer, as_of), scope=user.branches)
     return PageContext(lang, state, filters, user)

@@ -13,10 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n.catalogue import label, localise, t
-from dashboard.page.format import display
+from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
 from dashboard.page.registry import PAGES, page_path
 from dashboard.page.setup import PageContext
 from dashboard.page.widgets import download_table
+from queries.collections_compliance import FLAGS
+from queries.warnings import GROUPS
 from warehouse.months import month_end_of
 
 DOSSIER = "dossier.py"
@@ -108,3 +110,51 @@ def contract_list(ctx: PageContext, frame: pd.DataFrame, name: str, **formats: l
     chosen = left.selectbox(t("mon.pick_contract", lang), ids, key=f"pick_{name}")
     if right.button(t("mon.open_dossier", lang), key=f"open_{name}", icon=":material/folder_open:"):
         st.switch_page(page_path(DOSSIER), query_params=ctx.link(contract=chosen))
+
+
+def lead_time_cards(summary: pd.DataFrame, lang: str) -> None:
+    """Lessees per lead-time group and the median lead in days, then what lead time means."""
+    cards = st.columns(len(GROUPS) + 1)
+    for card, row in zip(cards, summary.to_dict("records"), strict=False):
+        card.metric(label(row["lead_group"], lang), count_or_dash(row["lessees"]))
+    median = summary["median_lead_days"].iloc[0]
+    cards[-1].metric(t("ew.median", lang), "—" if median is None else f"{median:,.0f}")
+    st.caption(t("ew.lead_note", lang))
+
+
+def inspection_settings(coverage: pd.DataFrame, lang: str) -> None:
+    """The inspection settings in force in the window's last month, as a caption."""
+    if coverage.empty:
+        return
+    last = coverage.iloc[-1]
+    st.caption(
+        t(
+            "mon.settings",
+            lang,
+            values=f"watch.inspection_interval_days = {last['interval_days']}; "
+            f"watch.inspection_min_asset_value = {last['min_asset_value']}",
+        )
+    )
+
+
+def collection_cards(total: pd.Series, recovered: pd.Series, rates: list[str], lang: str) -> None:
+    """Attempts, the contact / promise / kept rates and the amount recovered in the window."""
+    cards = st.columns(5)
+    cards[0].metric(t("m.attempts", lang), count_or_dash(total["attempts"]))
+    for card, rate in zip(cards[1:4], rates, strict=True):
+        card.metric(t(f"m.{rate}", lang), pct(total[rate]))
+    cards[4].metric(t("m.recovered", lang), wan_or_dash(recovered["recovered"]))
+    st.caption(t("col.definitions", lang))
+
+
+def flag_cards(flags: pd.DataFrame, lang: str) -> None:
+    """Contracts per compliance flag (actions flagged in the help), then the settings in force."""
+    cards = st.columns(len(FLAGS))
+    for card, row in zip(cards, flags.to_dict("records"), strict=True):
+        card.metric(
+            label(row["flag"], lang),
+            count_or_dash(row["contracts"]),
+            help=f"{t('m.flagged_actions', lang)}: {row['actions']:,}",
+        )
+    settings = "; ".join(s for s in flags["settings"] if s)
+    st.caption(t("mon.settings", lang, values=settings))

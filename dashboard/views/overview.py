@@ -1,0 +1,72 @@
+"""The 组合概览 page's KPI cards: value, basis, MoM and YoY of each headline metric."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import count_or_dash, pct, pct_points, wan_or_dash
+
+CARDS = (
+    "outstanding",
+    "open_contracts",
+    "new_principal",
+    "receipts",
+    "overdue_rate_balance_dpd30",
+    "overdue_rate_balance_dpd90",
+    "overdue_rate_amount",
+    "overdue_rate_count_dpd30",
+    "npl_ratio",
+    "provision_coverage",
+    "provision_rate",
+    "deviation_90",
+)
+MONEY = {"outstanding", "new_principal", "receipts", "npl_outstanding", "provision"}
+COUNTS = {"open_contracts", "new_contracts"}
+
+
+def value_text(metric: str, value: object) -> str:
+    """A metric's value: 万元, a count or a percentage."""
+    if metric in MONEY:
+        return wan_or_dash(value)
+    return count_or_dash(value) if metric in COUNTS else pct(value)
+
+
+def change_text(metric: str, value: object) -> str:
+    """A metric's change with its sign: 万元, a count, or percentage points."""
+    if metric in MONEY:
+        text = wan_or_dash(value)
+    elif metric in COUNTS:
+        text = count_or_dash(value)
+    else:
+        return pct_points(value)
+    return text if text.startswith(("-", "—")) else "+" + text
+
+
+def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
+    """The headline cards (three a row) from `portfolio.kpis` indexed by metric, then how the
+    provisions were estimated and the basis note."""
+    cols = st.columns(3)
+    for n, metric in enumerate(CARDS):
+        row = kpis.loc[metric]
+        mom, yoy = change_text(metric, row["mom_change"]), change_text(metric, row["yoy_change"])
+        cols[n % 3].metric(
+            f"{t(f'm.{metric}', lang)} · {t('basis.' + str(row['basis']), lang)}",
+            value_text(metric, row["value"]),
+            delta=f"{mom} {t('ui.mom', lang)} · {yoy} {t('ui.yoy', lang)}",
+            delta_color="off",
+            delta_arrow="off" if mom == "—" else "auto",
+            border=True,
+        )
+    # Provisions include the build's estimates where the extract gives none (docs/domain.md §5).
+    st.caption(
+        t(
+            "ov.provision_estimated",
+            lang,
+            total=wan_or_dash(kpis.loc["provision", "value"]),
+            estimated=wan_or_dash(kpis.loc["provision_estimated", "value"]),
+            share=pct(kpis.loc["provision_estimated_share", "value"]),
+        )
+    )
+    st.caption(t("ui.basis_note", lang))

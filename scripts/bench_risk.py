@@ -84,7 +84,7 @@ def section(ctx: bench.Context) -> bench.Section:
         f"further runs (no Streamlit cache). Target: warm < {WARM_TARGET:.0f} s.\n\n"
         f"DuckDB, {months:,} contract-months:\n\n" + table
     )
-    return bench.Section("At-risk list and contract dossier queries (issue 4)", body, steps)
+    return bench.Section("At-risk list and contract dossier queries", body, steps)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """A control character from outside is stored as given and shown inert everywhere.
 
-The attack of issue 12: a failed sign-in as `evil\\x01user` (no account needed) or a dossier link
+The attack: a failed sign-in as `evil\\x01user` (no account needed) or a dossier link
 `?contract=A%01B` writes the text into the append-only trail; the audit page, its .xlsx and .csv
 export and the committee-pack PDF must still open, showing the character as `␁` (U+2401).
 """

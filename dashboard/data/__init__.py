@@ -1,0 +1,1 @@
+"""Cached loaders: the only path from pages to `queries/` and the portal store."""

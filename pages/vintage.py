@@ -10,6 +10,7 @@ from dashboard.page.format import display
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from dashboard.page.widgets import chart_with_table
+from queries import vintage
 from queries.filters import SEGMENTS
 from queries.vintage import AMOUNTS, GRAINS, RATES
 
@@ -34,9 +35,10 @@ chart_with_table(analytics.vintage_lines(frame, metric, lang), frame, shown, "vi
 
 st.subheader(t("vt.triangle", lang))
 st.caption(t("vt.immature", lang))
-triangle = frame.pivot(index="cohort", columns="mob", values=metric).reset_index()
+grid = vintage.triangle(frame, metric)
+figure = analytics.triangle_heatmap(grid, metric, lang)
+triangle = grid.reset_index()
 triangle.columns = [str(c) for c in triangle.columns]
-figure = analytics.triangle_heatmap(frame, metric, lang)
 mobs = [c for c in triangle.columns if c != "cohort"]
 chart_section(figure, triangle, "vintage_triangle", lang, rates=mobs)
 

@@ -176,9 +176,9 @@ def vintage_lines(frame: pd.DataFrame, metric: str, lang: str, series: str = "co
     return _layout(fig, "", t(f"m.{metric}", lang) + " (%)", t("m.mob", lang))
 
 
-def triangle_heatmap(frame: pd.DataFrame, metric: str, lang: str) -> go.Figure:
-    """Cohort × MOB heatmap of `metric` in %; immature cells stay blank."""
-    grid = frame.pivot(index="cohort", columns="mob", values=metric)
+def triangle_heatmap(grid: pd.DataFrame, metric: str, lang: str) -> go.Figure:
+    """Cohort × MOB heatmap of the grid `queries.vintage.triangle` gives, in %; immature cells
+    stay blank."""
     name = t(f"m.{metric}", lang)
     z = [[_num(v) * 100 if _num(v) is not None else None for v in row] for row in grid.values]
     fig = go.Figure(

@@ -125,8 +125,8 @@ def test_a_proposal_is_resolved_once(portal: Engine) -> None:
 def test_latest_approved_proposal_per_month_wins(portal: Engine) -> None:
     """Two approved proposals for 2024-06: substandard (#1) then doubtful (#2) → doubtful."""
     first = _propose(portal)
-    second = _propose(portal, actor="bob", risk_class="doubtful")
     approve(portal, actor="bob", roles=COMMITTEE, proposal_id=first)
+    second = _propose(portal, actor="bob", risk_class="doubtful")
     approve(portal, actor="alice", roles=COMMITTEE, proposal_id=second)
     rows = approved_classifications(portal)
     assert [(r["risk_class"], r["proposal_id"]) for r in rows] == [("doubtful", second)]

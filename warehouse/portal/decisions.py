@@ -5,8 +5,14 @@ with its audit row (`action="decision"`) in one transaction. Nothing is edited i
 approval or a rejection is a new row whose `refers_to` names the proposal, and `refers_to` is
 unique, so a proposal is resolved at most once. A proposed class must be worse than the contract's
 current class (its floor) and carry a reason; it takes effect at the next build only once a second
-risk-committee member approves it (the proposer never can). Builds read the approved proposals
-with `approved_for_build` into the warehouse table `committee_classifications`.
+risk-committee member approves it (the proposer never can); until then the proposer may withdraw
+it. Builds read the approved proposals with `approved_for_build` into the warehouse table
+`committee_classifications`.
+
+A contract has at most one open proposal: `committee_open_proposals` holds it (primary key the
+contract), inserted with the proposal and deleted with its resolution in the same transaction, so
+the database itself refuses a second one, even from two requests at once. The same proposal
+submitted again (same proposer, class and month) returns the open one and records nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from warehouse.portal.audit import record
 COMMITTEE_ROLE = "risk_committee"
 WATCH_ADD, WATCH_REMOVE = "watch_add", "watch_remove"
 PROPOSE, APPROVE, REJECT, ACTION = "propose_class", "approve", "reject", "action"
-KINDS: tuple[str, ...] = (WATCH_ADD, WATCH_REMOVE, PROPOSE, APPROVE, REJECT, ACTION)
+WITHDRAW = "withdraw"
+KINDS: tuple[str, ...] = (WATCH_ADD, WATCH_REMOVE, PROPOSE, APPROVE, REJECT, WITHDRAW, ACTION)
 _RANK = {c: i for i, c in enumerate(RISK_CLASSES)}
 
 committee_decisions = append_only(
@@ -50,7 +57,7 @@ committee_decisions = append_only(
             sa.ForeignKey("committee_decisions.decision_id"),
             nullable=True,
             unique=True,
-            comment="the proposal an approval or rejection resolves",
+            comment="the proposal an approval, rejection or withdrawal resolves",
         ),
         sa.Column("as_of", sa.Date, nullable=True, comment="month-end of the data viewed"),
         comment="append-only risk-committee decisions",
@@ -58,13 +65,55 @@ committee_decisions = append_only(
 )
 
 
+# One row per contract with an open (unresolved) proposal; not append-only: the row goes when the
+# proposal is resolved. Its primary key is the uniqueness rule "one open proposal per contract".
+committee_open_proposals = sa.Table(
+    "committee_open_proposals",
+    portal_metadata,
+    sa.Column("contract_id", sa.String(64), primary_key=True),
+    sa.Column(
+        "proposal_id",
+        sa.Integer,
+        sa.ForeignKey("committee_decisions.decision_id"),
+        nullable=False,
+        unique=True,
+    ),
+    comment="the open classification proposal of each contract (at most one)",
+)
+
+
+def _move_open_proposals(_target: sa.Table, connection: Connection, **_kw: object) -> None:
+    """On a store older than the table, its open proposals (latest per contract) move in."""
+    p, r = committee_decisions.alias("p"), committee_decisions.alias("r")
+    resolved = sa.exists(sa.select(r.c.decision_id).where(r.c.refers_to == p.c.decision_id))
+    latest = (
+        sa.select(p.c.contract_id, sa.func.max(p.c.decision_id))
+        .where(p.c.kind == PROPOSE, ~resolved)
+        .group_by(p.c.contract_id)
+    )
+    o = committee_open_proposals
+    connection.execute(o.insert().from_select([o.c.contract_id, o.c.proposal_id], latest))
+
+
+sa.event.listen(committee_open_proposals, "after_create", _move_open_proposals)
+
+
 class DecisionError(ValueError):
-    """A decision the rules refuse (wrong role, class not worse, maker = checker, …)."""
+    """A decision the rules refuse (wrong role, class not worse, maker = checker, …).
+
+    `code` names the rule for the interface's message catalogue (`rk.err.<code>`), `values` fill
+    its placeholders; the English text is for logs and the command line.
+    """
+
+    def __init__(self, message: str, code: str = "refused", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 def _require_committee(roles: Iterable[str]) -> None:
     if COMMITTEE_ROLE not in set(roles):
-        raise DecisionError("only risk-committee members record committee decisions")
+        raise DecisionError("only risk-committee members record committee decisions", "role")
 
 
 def _insert(conn: Connection, actor: str, contract_id: str, kind: str, **values: object) -> int:
@@ -80,7 +129,7 @@ def _insert(conn: Connection, actor: str, contract_id: str, kind: str, **values:
 def _text(value: str, what: str, limit: int = 2000) -> str:
     text = (value or "").strip()
     if not text:
-        raise DecisionError(f"a {what} is required")
+        raise DecisionError(f"a {what} is required", f"{what}_required")
     return text[:limit]
 
 
@@ -115,10 +164,12 @@ def propose_class(
     """Propose a class worse than `current_class` from the month of `as_of`; the proposal id."""
     _require_committee(roles)
     if risk_class not in _RANK or current_class not in _RANK:
-        raise DecisionError(f"unknown class {risk_class!r} or {current_class!r}")
+        raise DecisionError(f"unknown class {risk_class!r} or {current_class!r}", "unknown_class")
     if _RANK[risk_class] <= _RANK[current_class]:
         raise DecisionError(
-            f"a proposed class must be worse than the current class {current_class}"
+            f"a proposed class must be worse than the current class {current_class}",
+            "not_worse",
+            current=current_class,
         )
     values = {
         "risk_class": risk_class,
@@ -127,8 +178,52 @@ def propose_class(
         "reason": _text(reason, "reason"),
         "as_of": as_of,
     }
-    with engine.begin() as conn:
-        return _insert(conn, actor, contract_id, PROPOSE, **values)
+    try:
+        with engine.begin() as conn:
+            same = _same_open(conn, actor, contract_id, values)
+            if same is not None:
+                return same
+            proposal_id = _insert(conn, actor, contract_id, PROPOSE, **values)
+            o = committee_open_proposals
+            conn.execute(o.insert().values(contract_id=contract_id, proposal_id=proposal_id))
+            return proposal_id
+    except sa.exc.IntegrityError:
+        # Another request opened one in between (a double click): the same proposal, or refused.
+        with engine.connect() as conn:
+            same = _same_open(conn, actor, contract_id, values)
+        if same is None:
+            raise
+        return same
+
+
+def _same_open(
+    conn: Connection, actor: str, contract_id: str, values: dict[str, object]
+) -> int | None:
+    """The open proposal of the contract when it is this one again; refused when another."""
+    d, o = committee_decisions, committee_open_proposals
+    stmt = (
+        sa.select(d.c.decision_id, d.c.actor, d.c.risk_class, d.c.effective_month)
+        .join(o, o.c.proposal_id == d.c.decision_id)
+        .where(o.c.contract_id == contract_id)
+    )
+    open_row = conn.execute(stmt).mappings().first()
+    if open_row is None:
+        return None
+    same = (
+        _same_user(open_row["actor"], actor)
+        and open_row["risk_class"] == values["risk_class"]
+        and open_row["effective_month"] == values["effective_month"]
+    )
+    if not same:
+        pid = int(open_row["decision_id"])
+        raise DecisionError(
+            f"contract {contract_id} already has an open proposal {pid}", "open_proposal", id=pid
+        )
+    return int(open_row["decision_id"])
+
+
+def _same_user(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
 
 
 def _resolve(
@@ -141,16 +236,26 @@ def _resolve(
             conn.execute(sa.select(d).where(d.c.decision_id == proposal_id)).mappings().first()
         )
         if proposal is None or proposal["kind"] != PROPOSE:
-            raise DecisionError(f"no classification proposal {proposal_id}")
-        if proposal["actor"].strip().casefold() == actor.strip().casefold():
-            raise DecisionError("the proposer cannot approve or reject their own proposal")
+            raise DecisionError(
+                f"no classification proposal {proposal_id}", "no_proposal", id=proposal_id
+            )
+        own = _same_user(proposal["actor"], actor)
+        if own and kind != WITHDRAW:
+            raise DecisionError("the proposer cannot approve or reject their own proposal", "own")
+        if not own and kind == WITHDRAW:
+            raise DecisionError("only the proposer can withdraw a proposal", "not_proposer")
         done = conn.execute(sa.select(d.c.decision_id).where(d.c.refers_to == proposal_id))
         if done.first() is not None:
-            raise DecisionError(f"proposal {proposal_id} is already resolved")
+            raise DecisionError(
+                f"proposal {proposal_id} is already resolved", "resolved", id=proposal_id
+            )
         values = {"refers_to": proposal_id, "reason": reason.strip()[:2000]}
         for key in ("risk_class", "effective_month"):
             values[key] = proposal[key]
-        return _insert(conn, actor, proposal["contract_id"], kind, **values)
+        decision_id = _insert(conn, actor, proposal["contract_id"], kind, **values)
+        o = committee_open_proposals
+        conn.execute(o.delete().where(o.c.proposal_id == proposal_id))
+        return decision_id
 
 
 def approve(engine: Engine, *, actor: str, roles: Iterable[str], proposal_id: int) -> int:
@@ -163,6 +268,13 @@ def reject(
 ) -> int:
     """Reject another member's proposal, with a reason; it never applies."""
     return _resolve(engine, actor, roles, proposal_id, REJECT, _text(reason, "reason"))
+
+
+def withdraw(
+    engine: Engine, *, actor: str, roles: Iterable[str], proposal_id: int, reason: str = ""
+) -> int:
+    """Withdraw one's own open proposal (audited); it never applies and frees the contract."""
+    return _resolve(engine, actor, roles, proposal_id, WITHDRAW, reason)
 
 
 def assign_action(
@@ -211,6 +323,28 @@ def decisions_for(engine: Engine, contract_id: str) -> pd.DataFrame:
         )
         .select_from(d.outerjoin(r, r.c.refers_to == d.c.decision_id))
         .where(d.c.contract_id == contract_id)
+        .order_by(d.c.decision_id)
+    )
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def open_proposals(engine: Engine) -> pd.DataFrame:
+    """Every open (unresolved) classification proposal, oldest first."""
+    d, o = committee_decisions, committee_open_proposals
+    stmt = (
+        sa.select(
+            d.c.decision_id,
+            d.c.at,
+            d.c.actor,
+            d.c.contract_id,
+            d.c.risk_class,
+            d.c.current_class,
+            d.c.effective_month,
+            d.c.reason,
+        )
+        .join(o, o.c.proposal_id == d.c.decision_id)
         .order_by(d.c.decision_id)
     )
     with engine.connect() as conn:

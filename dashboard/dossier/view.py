@@ -28,7 +28,7 @@ def table(frame: pd.DataFrame, name: str, lang: str, title_key: str | None = Non
         st.caption(t("rk.none_rows", lang))
         return
     st.dataframe(shown(frame, lang), hide_index=True, width="stretch")
-    download_table(headers_only(frame, lang), f"dossier_{name}", lang)
+    download_table(frame, f"dossier_{name}", lang, present=lambda f: headers_only(f, lang))
 
 
 def summary(row: pd.Series, rules: str, lang: str) -> None:
@@ -59,7 +59,7 @@ def overview(head: pd.DataFrame, guarantors: pd.DataFrame, lang: str) -> None:
         hide_index=True,
         width="stretch",
     )
-    download_table(headers_only(head, lang), "dossier_contract", lang)
+    download_table(head, "dossier_contract", lang, present=lambda f: headers_only(f, lang))
     table(guarantors, "guarantors", lang, "rk.section.guarantors")
 
 

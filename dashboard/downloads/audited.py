@@ -26,7 +26,7 @@ from dashboard.access.gate import current_user
 from dashboard.access.http_session import alive
 from dashboard.access.user import sees_personal_data
 from dashboard.data import portal_store
-from dashboard.downloads.export import MIME, Export, export
+from dashboard.downloads.export import MIME, Export, Present, export
 from dashboard.i18n.catalogue import t
 from warehouse.portal.audit import record
 
@@ -123,9 +123,10 @@ def audited_buttons(
     *,
     action: str = "download",
     filters: Mapping[str, object] | None = None,
+    present: Present | None = None,
 ) -> None:
     """One download button per format for `frame` (or what it returns), built on the click:
-    masked for the user and audited."""
+    masked for the user, then `present`ed (as on the screen), and audited."""
     user = current_user()
     actor = user.username if user is not None else "anonymous"
     reveal = sees_personal_data(user)
@@ -137,7 +138,7 @@ def audited_buttons(
 
         def build(fmt: str = fmt) -> Export:
             table = frame() if callable(frame) else frame
-            return export(table, fmt, reveal=reveal)
+            return export(table, fmt, reveal=reveal, present=present)
 
         column.download_button(
             t(f"ui.download_{fmt}", lang),

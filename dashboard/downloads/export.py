@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,11 +42,21 @@ def _xlsx_value(value: object) -> object:
 
 
 def write_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
-    """Write the frame's header row, then one row per record; text cells are inert text."""
+    """Write the frame's header row, then one row per record; text cells are inert text.
+
+    A column named in `frame.attrs["formats"]` (a presented frame, dashboard/views/present.py)
+    gets that Excel number format: 万元 with two decimals, ratios as percentages.
+    """
     ws.append([xlsx_text(str(c)) for c in frame.columns])
+    top = ws.max_row  # the header row (a sheet may hold a header block above it)
     for record in frame.itertuples(index=False, name=None):
         ws.append([_xlsx_value(v) for v in record])
-    for row in ws.iter_rows():
+    formats: dict[str, str] = frame.attrs.get("formats", {})
+    for j, column in enumerate(frame.columns, start=1):
+        if column in formats:
+            for (cell,) in ws.iter_rows(min_row=top + 1, min_col=j, max_col=j):
+                cell.number_format = formats[column]
+    for row in ws.iter_rows(min_row=top):
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -104,9 +115,16 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export(frame: pd.DataFrame, fmt: str, *, reveal: bool) -> Export:
-    """`frame` as an .xlsx or .csv file, personal data masked unless `reveal`."""
+Present = Callable[[pd.DataFrame], pd.DataFrame]
+
+
+def export(
+    frame: pd.DataFrame, fmt: str, *, reveal: bool, present: Present | None = None
+) -> Export:
+    """`frame` as an .xlsx or .csv file, personal data masked unless `reveal`, then presented
+    (`present`: headers, words, units as on the screen; default: the raw values)."""
     if fmt not in _RENDER:
         raise ValueError(f"unknown export format {fmt!r}; choose from {sorted(_RENDER)}")
-    data = _RENDER[fmt](mask_personal(frame, reveal=reveal))
+    masked = mask_personal(frame, reveal=reveal)
+    data = _RENDER[fmt](masked if present is None else present(masked))
     return Export(data, fmt, len(frame), sha256_hex(data))

@@ -32,18 +32,19 @@ def md_text(value: object) -> str:
 DASH = "—"
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """True for None, NaN, NaT and pd.NA (never for text)."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def wan_or_dash(amount: object) -> str:
     """Money in 万元 with 2 decimals, or "—" when missing."""
-    return DASH if _missing(amount) else wan(Decimal(str(amount)))
+    return DASH if missing(amount) else wan(Decimal(str(amount)))
 
 
 def pct(rate: object, digits: int = 2) -> str:
     """A ratio as a percentage with `digits` decimals, or "—" when missing."""
-    if _missing(rate):
+    if missing(rate):
         return DASH
     value = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
     return f"{value:,.{digits}f}%"
@@ -51,7 +52,7 @@ def pct(rate: object, digits: int = 2) -> str:
 
 def pct_points(change: object) -> str:
     """A change of a ratio in percentage points with a sign, or "—"."""
-    if _missing(change):
+    if missing(change):
         return DASH
     value = (Decimal(str(change)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return f"{value:+,.2f} pp"
@@ -59,10 +60,10 @@ def pct_points(change: object) -> str:
 
 def count_or_dash(value: object) -> str:
     """A count with separators, or "—"."""
-    return DASH if _missing(value) else count(int(value))
+    return DASH if missing(value) else count(int(value))
 
 
-def _one_type(values: pd.Series) -> list[object]:
+def one_type(values: pd.Series) -> list[object]:
     """A column as shown: when "—" (or other text) sits beside dates or numbers, all as text.
 
     Flags are left alone: they are put in words later, in the reader's language (committee pack).
@@ -84,7 +85,7 @@ def display(frame: pd.DataFrame, money=(), rates=(), counts=()) -> pd.DataFrame:
         for c in cols:
             if c in out.columns:
                 out[c] = [fmt(v) for v in out[c]]
-    out = out.map(lambda v: DASH if _missing(v) else v)
+    out = out.map(lambda v: DASH if missing(v) else v)
     for j in range(out.shape[1]):  # by position: headers may repeat
-        out.isetitem(j, _one_type(out.iloc[:, j]))
+        out.isetitem(j, one_type(out.iloc[:, j]))
     return out

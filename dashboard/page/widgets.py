@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.data import source
 from dashboard.data.source import WarehouseState
 from dashboard.downloads.audited import audited_buttons
+from dashboard.downloads.export import Present
 from dashboard.i18n.catalogue import LANG_NAMES, LANGS, localise, normalise_lang, t
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -60,12 +61,14 @@ def download_table(
     lang: str,
     *,
     filters: Mapping[str, object] | None = None,
+    present: Present | None = None,
 ) -> None:
-    """Buttons offering `frame` as `<name>.xlsx` and `.csv`: masked for the user, audited on click.
+    """Buttons offering `frame` as `<name>.xlsx` and `.csv`: masked for the user, `present`ed
+    as on the screen (headers, words, 万元), audited on click.
 
     `filters` (default: the page's query parameters) is what the audit row says was filtered.
     """
-    audited_buttons(frame, name, lang, filters=filters)
+    audited_buttons(frame, name, lang, filters=filters, present=present)
 
 
 def chart_with_table(

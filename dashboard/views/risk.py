@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from dashboard.i18n.catalogue import CATALOGUE, label, t
 from dashboard.i18n.risk import CODE_LABELS
-from dashboard.page.format import display
+from dashboard.views.present import Roles, as_text, present
 
 # column -> catalogue prefix of its coded values ("value" = the shared `value.<code>` labels)
 CODED: dict[str, str] = {
@@ -74,23 +76,24 @@ def header(column: str, lang: str) -> str:
     return column
 
 
+def _words(prefix: str) -> Callable[[object, str], str]:
+    return lambda value, lang: coded(value, prefix, lang)
+
+
+ROLES = Roles(
+    header=header,
+    money=MONEY,
+    rates=RATIOS,
+    hidden=HIDDEN,
+    words={**{c: _words(prefix) for c, prefix in CODED.items()}, "rules": rules_text},
+)
+
+
 def headers_only(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The frame with display headers and raw values (downloads and the committee pack)."""
-    kept = frame.drop(columns=[c for c in frame.columns if c in HIDDEN])
-    return kept.rename(columns={c: header(c, lang) for c in kept.columns})
+    """The frame as a file holds it: display headers, codes in words, money in 万元 as numbers."""
+    return present(frame, lang, ROLES)
 
 
 def shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A display copy: money in 万元, ratios in %, codes in words, rules in words, headers."""
-    out = frame.drop(columns=[c for c in frame.columns if c in HIDDEN])
-    out = display(
-        out,
-        money=[c for c in out.columns if c in MONEY],
-        rates=[c for c in out.columns if c in RATIOS],
-    )
-    for column, prefix in CODED.items():
-        if column in out.columns:
-            out[column] = [coded(v, prefix, lang) for v in out[column]]
-    if "rules" in out.columns:
-        out["rules"] = [rules_text(v, lang) for v in out["rules"]]
-    return out.rename(columns={c: header(c, lang) for c in out.columns})
+    return as_text(present(frame, lang, ROLES))

@@ -1,0 +1,102 @@
+"""What the user reads: a query frame in the user's language and units, for screens and files.
+
+`present(frame, lang, roles)` is the one step from a query frame to what a person reads: hidden
+columns dropped, codes named (products, classes, reasons …), money in 万元 (the unit its header
+names) rounded half up to 0.01, ratios rounded to 0.01 %, headers from the catalogue. The values
+stay typed (Decimal, int, date) so a workbook keeps numbers; each column's Excel number format
+rides along in `frame.attrs["formats"]`. `as_text` turns the same frame into the screen's text
+(`20,601.57`, `2.60%`, "—"), so a screen table and its download hold the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from dashboard.page.format import DASH, WAN, count, missing, one_type, pct
+
+MONEY_FORMAT = "#,##0.00"
+RATE_FORMAT = "0.00%"
+COUNT_FORMAT = "#,##0"
+FORMATS = "formats"  # the key of `frame.attrs`: display header -> Excel number format
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What each column of a query frame is: money (yuan), a ratio, a count, a code, hidden."""
+
+    header: Callable[[str, str], str]  # (column, lang) -> display header
+    money: frozenset[str] = frozenset()
+    rates: frozenset[str] = frozenset()
+    counts: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
+    words: Mapping[str, Callable[[object, str], str]] = field(default_factory=dict)
+
+
+def in_wan(amount: object) -> Decimal | None:
+    """Yuan as 万元 rounded half up to 0.01 (None when missing)."""
+    if missing(amount):
+        return None
+    return (Decimal(str(amount)) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ratio(rate: object) -> Decimal | None:
+    """A ratio rounded half up to 0.01 % (0.0001), so the file shows what the screen shows."""
+    if missing(rate):
+        return None
+    return Decimal(str(rate)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _whole(value: object) -> int | None:
+    return None if missing(value) else int(value)
+
+
+def present(frame: pd.DataFrame, lang: str, roles: Roles) -> pd.DataFrame:
+    """`frame` as the user reads it in `lang`: named codes, 万元, ratios, display headers."""
+    out = frame.drop(columns=[c for c in frame.columns if c in roles.hidden]).astype(object)
+    formats: dict[str, str] = {}
+    for column in out.columns:
+        values = out[column]
+        if column in roles.money:
+            out[column], formats[column] = [in_wan(v) for v in values], MONEY_FORMAT
+        elif column in roles.rates:
+            out[column], formats[column] = [ratio(v) for v in values], RATE_FORMAT
+        elif column in roles.counts:
+            out[column], formats[column] = [_whole(v) for v in values], COUNT_FORMAT
+        elif column in roles.words:
+            name = roles.words[column]
+            out[column] = [None if missing(v) else name(v, lang) for v in values]
+    out = out.map(lambda v: None if missing(v) else v)
+    headers = {c: roles.header(c, lang) for c in out.columns}
+    out = out.rename(columns=headers)
+    out.attrs[FORMATS] = {headers[c]: f for c, f in formats.items()}
+    return out
+
+
+def _text(value: object, fmt: str | None) -> object:
+    if missing(value):
+        return DASH
+    if fmt == MONEY_FORMAT:
+        return f"{Decimal(str(value)):,.2f}"
+    if fmt == RATE_FORMAT:
+        return pct(value)
+    if fmt == COUNT_FORMAT:
+        return count(int(value))
+    return value
+
+
+def as_text(presented: pd.DataFrame) -> pd.DataFrame:
+    """The screen's text of a presented frame: `20,601.57`, `2.60%`, `1,234`, "—" when missing.
+
+    A column that gets a "—" beside dates or numbers becomes text throughout (one Arrow type).
+    """
+    formats: dict[str, str] = presented.attrs.get(FORMATS, {})
+    out = presented.copy()
+    for j, column in enumerate(presented.columns):  # by position: headers may repeat
+        fmt = formats.get(column)
+        out.isetitem(j, one_type(pd.Series([_text(v, fmt) for v in presented.iloc[:, j]])))
+    out.attrs = {}
+    return out

@@ -194,3 +194,17 @@ def better_than_floor(params: Params) -> sa.Select:
     return sa.select(src.c.contract_id, src.c.month_end).where(
         _rank(src.c.risk_class) < _floor_rank(src.c.dpd)
     )
+
+
+def inspection_counts_outside_assets() -> sa.Select:
+    """`inspection_month` rows whose covered and overdue are negative or exceed the assets."""
+    im = schema.inspection_month
+    keys = [im.c.month_idx, *(im.c[s] for s in schema.SEGMENT_COLUMNS), im.c.cohort_month]
+    return sa.select(*keys).where(
+        sa.or_(
+            im.c.assets <= 0,
+            im.c.covered < 0,
+            im.c.overdue < 0,
+            im.c.covered + im.c.overdue > im.c.assets,
+        )
+    )

@@ -44,6 +44,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "collection_facts": ("action_id",),
     "collection_credits": ("receipt_id",),
     "contract_watch": ("contract_id",),
+    "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
 }
 
 
@@ -276,6 +277,15 @@ def _other_checks() -> list[Check]:
     )
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
+    checks.append(
+        Check(
+            "inspection_month.counts_within_assets",
+            "inspection_month",
+            "each row has assets, and covered + overdue (both ≥ 0) is at most its assets",
+            BLOCKING,
+            _fixed(q.inspection_counts_outside_assets()),
+        )
+    )
     return checks
 
 

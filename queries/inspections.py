@@ -15,19 +15,21 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.collections import days
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from queries.measures import add_ratio
 from queries.monitoring_scope import (
     LIST_LIMIT,
-    money,
+    check_months,
     scoped_contracts,
+    settings_and_build,
     settings_in_force,
+    stored_covers,
     window_start,
 )
+from warehouse.marts.inspection import coverage_counts, days, inspection_settings, needing_rows
 from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_segments, month_ends
+from warehouse.schema import SOURCE_TABLES, contract_segments, inspection_month
 
 INSPECTIONS = SOURCE_TABLES["inspections"]
 INSPECTION_LISTS: tuple[str, ...] = ("overdue", "abnormal")
@@ -41,111 +43,64 @@ def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
 def _needing(
     filters: Filters, months: int, settings: dict[str, str], *, recent_only: bool = False
 ) -> tuple[sa.Subquery, int]:
-    """Open rows above the value in the window with start, due flag and last inspection so far.
+    """Open rows above the value in the window with start, due flag and last inspection so far
+    (`warehouse.marts.inspection.needing_rows`, which the build counts too)."""
+    interval, floor = inspection_settings(settings)
+    first = filters.as_of_idx - check_months(months) + 1
+    clauses = where(filters, contract_segments)
+    rows = needing_rows(first, filters.as_of_idx, interval, floor, clauses, recent_only=recent_only)
+    return rows, interval
 
-    `recent_only`: look only at inspections within the interval (the last one, if any, then
-    covers the row); a much smaller join when the actual older date is not needed.
-    """
-    cs, me, i = contract_segments, month_ends, INSPECTIONS
-    interval = int(settings["watch.inspection_interval_days"])
-    floor = money(settings["watch.inspection_min_asset_value"])
-    # Open at a month-end = from the start month up to before the closing / write-off month
-    # (contract_segments), so the window's rows come from ~12 × contracts, not contract_month.
-    rows = (
+
+def _stored_coverage(filters: Filters, months: int) -> sa.Select:
+    """The window's month-ends summed from `inspection_month` (the build's counts)."""
+    im = inspection_month
+    return (
         sa.select(
-            cs.c.contract_id,
-            cs.c.lessee_id,
-            me.c.month_idx,
-            me.c.month_end,
-            cs.c.branch,
-            cs.c.asset_category,
-            cs.c.original_principal,
-            cs.c.start_date,
-            (cs.c.start_date <= me.c.month_end - days(interval)).label("due"),
-        )
-        .select_from(
-            cs.join(
-                me,
-                sa.and_(
-                    me.c.month_idx >= cs.c.start_idx,
-                    sa.or_(cs.c.end_idx.is_(None), me.c.month_idx < cs.c.end_idx),
-                ),
-            )
+            im.c.month_idx,
+            sa.func.coalesce(sa.func.sum(im.c.assets), 0).label("assets"),
+            sa.func.coalesce(sa.func.sum(im.c.covered), 0).label("covered"),
+            sa.func.coalesce(sa.func.sum(im.c.overdue), 0).label("overdue"),
         )
         .where(
-            me.c.month_idx >= filters.as_of_idx - months + 1,
-            me.c.month_idx <= filters.as_of_idx,
-            cs.c.original_principal > floor,
-            *where(filters, cs),
+            im.c.month_idx >= filters.as_of_idx - check_months(months) + 1,
+            im.c.month_idx <= filters.as_of_idx,
+            *where(filters, im),
         )
-        .subquery("rows")
+        .group_by(im.c.month_idx)
+        .order_by(im.c.month_idx)
     )
-    # A join and group-by, not a correlated subquery: PostgreSQL would rescan per row.
-    last = (
-        sa.select(
-            rows.c.contract_id,
-            rows.c.month_idx,
-            sa.func.max(i.c.inspection_date).label("last_inspection"),
-        )
-        .select_from(
-            rows.join(
-                i,
-                sa.and_(
-                    i.c.contract_id == rows.c.contract_id,
-                    i.c.inspection_date <= rows.c.month_end,
-                    *(
-                        [i.c.inspection_date > rows.c.month_end - days(interval)]
-                        if recent_only
-                        else []
-                    ),
-                ),
-            )
-        )
-        .group_by(rows.c.contract_id, rows.c.month_idx)
-        .subquery("last")
+
+
+def coverage_statement(
+    filters: Filters, months: int, settings: dict[str, str], stored: bool = False
+) -> sa.Select:
+    """Per month-end: assets, covered, overdue; `stored` sums `inspection_month` (right only for
+    an as-of the build reached, with its settings: see `monitoring_scope.stored_covers`)."""
+    if stored:
+        return _stored_coverage(filters, months)
+    n, _ = _needing(filters, months, settings, recent_only=True)
+    return (
+        sa.select(n.c.month_idx, *coverage_counts(n))
+        .group_by(n.c.month_idx)
+        .order_by(n.c.month_idx)
     )
-    needing = (
-        sa.select(rows, last.c.last_inspection)
-        .select_from(
-            rows.outerjoin(
-                last,
-                sa.and_(
-                    last.c.contract_id == rows.c.contract_id, last.c.month_idx == rows.c.month_idx
-                ),
-            )
-        )
-        .subquery("needing")
-    )
-    return needing, interval
 
 
 def inspection_coverage(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
     """Per month-end: assets needing inspection, covered, overdue, not yet due, coverage rate."""
-    settings = settings_in_force(engine)
-    n, interval = _needing(filters, months, settings, recent_only=True)
-    covered = n.c.last_inspection.is_not(None)
-    overdue = sa.and_(sa.not_(sa.func.coalesce(covered, False)), n.c.due)
-
-    def count_if(cond: sa.ColumnElement[bool], name: str) -> sa.Label:
-        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0).label(name)
-
-    stmt = (
-        sa.select(
-            n.c.month_idx,
-            sa.func.count().label("assets"),
-            count_if(covered, "covered"),
-            count_if(overdue, "overdue"),
-        )
-        .group_by(n.c.month_idx)
-        .order_by(n.c.month_idx)
-    )
+    settings, built = settings_and_build(engine)
+    stmt = coverage_statement(filters, months, settings, stored_covers(filters, built))
     frame = fetch_frame(engine, stmt)
+    for column in ("assets", "covered", "overdue"):
+        frame[column] = frame[column].astype("int64")
     frame["not_yet_due"] = frame["assets"] - frame["covered"] - frame["overdue"]
     frame["checked"] = frame["covered"] + frame["overdue"]
     add_ratio(frame, "coverage_rate", "covered", "checked")
     frame = frame.drop(columns=["checked"])
+    interval, floor = inspection_settings(settings)
     frame["interval_days"] = interval
-    frame["min_asset_value"] = money(settings["watch.inspection_min_asset_value"])
+    frame["min_asset_value"] = floor
     return _month_ends(frame)
 
 

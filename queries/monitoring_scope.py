@@ -58,12 +58,27 @@ def timestamps(filters: Filters, months: int) -> tuple[datetime, datetime]:
 
 def settings_in_force(engine: Engine) -> dict[str, str]:
     """Every setting as text: the last build's recorded value, else the default."""
+    return settings_and_build(engine)[0]
+
+
+def settings_and_build(engine: Engine) -> tuple[dict[str, str], date | None]:
+    """Every setting as text (as `settings_in_force`) and the last build's as-of (None before
+    any build), from one read of `build_settings`."""
     values = {s.key: str(s.default) for s in SETTINGS}
+    built = None
     stmt = sa.select(build_settings.c.key, build_settings.c.value)
     for key, value in fetch_frame(engine, stmt).itertuples(index=False):
         if key in values:
             values[key] = value
-    return values
+        elif key == "as_of":
+            built = date.fromisoformat(str(value))
+    return values, built
+
+
+def stored_covers(filters: Filters, built: date | None) -> bool:
+    """Whether a build-time table (counted for every month-end up to the build's as-of with the
+    settings in force) answers for `filters`: its as-of is one the build reached."""
+    return built is not None and filters.as_of <= built
 
 
 def clock(text: str) -> time:

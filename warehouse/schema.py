@@ -461,6 +461,24 @@ collection_credits = sa.Table(
     },
 )
 
+# Inspection coverage counted once per build with its `watch.inspection_*` settings
+# (warehouse/marts/inspection.py), so the 预警与租赁物 page sums rows instead of a range join.
+inspection_month = sa.Table(
+    "inspection_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    _count("assets", "open contracts whose principal is above the inspection value floor"),
+    _count("covered", "of those, inspected within the inspection interval up to the month-end"),
+    _count("overdue", "of those, not covered although started before the interval"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end up to the build's as-of × segments × cohort with an "
+        "asset needing inspection, counted with the build's inspection settings",
+    },
+)
+
 # The watch rules read from the source tables rather than the mart (queries/at_risk.py), flagged
 # once per build at its as-of with its `watch.*` settings (warehouse/marts/watch.py).
 WATCH_SOURCE_RULES: tuple[str, ...] = (

@@ -98,6 +98,14 @@ def _corrupt(url: str) -> None:
             outstanding_principal=-(10**7)
         ),
         cm.delete().where(_row("C4", "2024-08-31")),
+        schema.inspection_month.insert().values(
+            month_idx=2024 * 12,
+            **dict.fromkeys(schema.SEGMENT_COLUMNS, "x"),
+            cohort_month=date(2024, 1, 31),
+            assets=1,
+            covered=1,
+            overdue=1,
+        ),
         schema.loads.insert().values(
             load_id=2,
             loaded_at=sa.func.now(),
@@ -171,6 +179,7 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
     "contract_month.par_ordering": (BLOCKING, {"month_end": "2024-09-30"}),
     "loads.sha256.length": (WARNING, {"load_id": "2"}),
     "portfolio_total_month.risk_class.in_set": (BLOCKING, {"risk_class": "nonsense"}),
+    "inspection_month.counts_within_assets": (BLOCKING, {"month_idx": str(2024 * 12)}),
 }
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.marts import assemble, classify, monitoring, position, summary, watch
+from warehouse.marts import assemble, classify, inspection, monitoring, position, summary, watch
 from warehouse.months import month_end_of, month_idx
 from warehouse.settings import Settings
 from warehouse.table_reset import empty_table
@@ -57,6 +57,7 @@ MART_TABLES = (
     schema.collection_facts,
     schema.collection_credits,
     schema.contract_watch,
+    schema.inspection_month,
 )
 
 
@@ -167,10 +168,15 @@ def build_mart(
             conn.execute(sa.text(f"ANALYZE {created.group(1)}"))
         timings[name] = time.perf_counter() - began
 
-    say(f"build {len(steps) + 1}/{len(steps) + 1}: {watch.NAME}")
-    began = time.perf_counter()
-    watch.write_watch_flags(conn, settings, as_of)
-    timings[watch.NAME] = time.perf_counter() - began
+    written = (
+        (watch.NAME, watch.write_watch_flags),
+        (inspection.NAME, inspection.write_inspection_coverage),
+    )
+    for n, (name, write) in enumerate(written, start=len(steps) + 1):
+        say(f"build {n}/{len(steps) + len(written)}: {name}")
+        began = time.perf_counter()
+        write(conn, settings, as_of)
+        timings[name] = time.perf_counter() - began
 
     if conn.dialect.name != "duckdb":
         # Row lookups (a contract's history) need these; DuckDB's zone maps serve without them.

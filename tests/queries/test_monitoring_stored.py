@@ -1,0 +1,79 @@
+"""The build-time monitoring tables answer exactly as the live statements they replace.
+
+On the book of `monitoring_books.py` (see `test_leased_assets.py` and
+`test_collections_compliance.py` for the hand-worked figures), every slice — as-ofs the build
+reached, windows, segments, cohorts and branch scopes — gives the same rows by both routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from queries import inspections
+from queries.execute import fetch_frame
+from queries.filters import Filters
+from queries.monitoring_scope import settings_and_build, stored_covers
+from tests.queries.monitoring_books import ENGINES, built_engine
+from warehouse.schema import inspection_month
+
+SLICES = [
+    (Filters(as_of=date(2024, 6, 30)), 12),
+    (Filters(as_of=date(2024, 6, 30)), 3),
+    (Filters(as_of=date(2024, 5, 31)), 6),
+    (Filters(as_of=date(2024, 4, 30)), 1),
+    (Filters(as_of=date(2024, 6, 30), scope=("BJ",)), 12),
+    (Filters(as_of=date(2024, 6, 30), scope=("SH",)), 12),
+    (Filters(as_of=date(2024, 6, 30), scope=()), 12),
+    (Filters(as_of=date(2024, 6, 30), product=("direct_lease",)), 12),
+    (Filters(as_of=date(2024, 6, 30), cohort_from=date(2024, 2, 29)), 12),
+]
+IDS = [f"{f.as_of:%Y-%m}-{m}m-{i}" for i, (f, m) in enumerate(SLICES)]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """The monitoring book, built once per engine."""
+    yield from built_engine(request, tmp_path_factory.mktemp("stored"))
+
+
+def _rows(engine: Engine, stmt: sa.Select) -> list[tuple[int, ...]]:
+    return [tuple(int(v) for v in row) for row in fetch_frame(engine, stmt).itertuples(index=False)]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+def test_inspection_month_equals_the_live_coverage(
+    engine: Engine, filters: Filters, months: int
+) -> None:
+    """`inspection_month` (the build's counts) and the live range join give the same rows."""
+    settings, built = settings_and_build(engine)
+    assert stored_covers(filters, built)
+    live = inspections.coverage_statement(filters, months, settings, stored=False)
+    stored = inspections.coverage_statement(filters, months, settings, stored=True)
+    assert _rows(engine, stored) == _rows(engine, live)
+
+
+def test_inspection_month_holds_the_builds_month_ends(engine: Engine) -> None:
+    """The build counted April to June (5 assets each, docs of test_leased_assets.py)."""
+    im = inspection_month
+    stmt = (
+        sa.select(im.c.month_idx, sa.func.sum(im.c.assets))
+        .where(im.c.month_idx >= 2024 * 12 + 3)
+        .group_by(im.c.month_idx)
+        .order_by(im.c.month_idx)
+    )
+    assert [n for _, n in _rows(engine, stmt)] == [5, 5, 5]
+
+
+def test_stored_counts_answer_only_up_to_the_builds_as_of(engine: Engine) -> None:
+    """An as-of after the build's (or no build) goes live."""
+    _, built = settings_and_build(engine)
+    assert built == date(2024, 6, 30)
+    assert not stored_covers(Filters(as_of=date(2024, 7, 31)), built)
+    assert not stored_covers(Filters(as_of=date(2024, 6, 30)), None)

@@ -14,6 +14,7 @@ from data_checks import sql_checks as q
 from data_checks.registry import BLOCKING, WARNING, Check, Expect, Params, Query
 from warehouse import extract_spec as spec
 from warehouse import schema
+from warehouse.marts import compliance
 
 _SEGMENTS = ("product", "lessee_type", "industry", "region", "branch", "asset_category")
 
@@ -45,6 +46,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "collection_credits": ("receipt_id",),
     "contract_watch": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
+    "collection_flags": ("action_id", "flag"),
 }
 
 
@@ -277,6 +279,23 @@ def _other_checks() -> list[Check]:
     )
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
+    checks.append(_in_set("collection_flags", "flag", compliance.FLAGS))
+    checks.append(
+        Check(
+            "collection_flags.action_id.references_collection_facts",
+            "collection_flags",
+            "every flagged action is an action of collection_facts",
+            BLOCKING,
+            _fixed(
+                q.dangling(
+                    schema.collection_flags,
+                    ("action_id",),
+                    schema.collection_facts,
+                    ("action_id",),
+                )
+            ),
+        )
+    )
     checks.append(
         Check(
             "inspection_month.counts_within_assets",

@@ -21,26 +21,25 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.collections import actions
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
-from queries.monitoring_scope import LIST_LIMIT, clock, settings_in_force, timestamps
-from warehouse.schema import SOURCE_TABLES, collection_facts
-
-GUARANTORS = SOURCE_TABLES["guarantors"]
-REAL_TIME = ("phone", "sms", "visit", "agency")
-FLAGS: tuple[str, ...] = (
-    "outside_window",
-    "over_daily_cap",
-    "third_party",
-    "agency_without_notice",
+from queries.monitoring_scope import (
+    LIST_LIMIT,
+    settings_and_build,
+    stored_covers,
+    timestamps,
 )
-FLAG_SETTINGS: dict[str, tuple[str, ...]] = {
-    "outside_window": ("collections.contact_window_start", "collections.contact_window_end"),
-    "over_daily_cap": ("collections.daily_cap",),
-    "third_party": (),
-    "agency_without_notice": (),
-}
+from warehouse.marts.compliance import (
+    COLUMNS,
+    FLAG_SETTINGS,
+    FLAGS,
+    REAL_TIME,
+    flagged_statement,
+)
+from warehouse.schema import collection_flags
+
+__all__ = ["FLAGS", "FLAG_SETTINGS", "REAL_TIME", "flag_counts", "flagged_actions"]
+
 LIST_COLUMNS = (
     "contract_id",
     "lessee_id",
@@ -54,90 +53,42 @@ LIST_COLUMNS = (
 )
 
 
-def _outside_window(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:
-    act = actions(filters, months)
-    tod = sa.cast(act.c.action_time, sa.Time)
-    start = clock(settings["collections.contact_window_start"])
-    end = clock(settings["collections.contact_window_end"])
-    return sa.select(act).where(act.c.channel.in_(REAL_TIME), sa.or_(tod < start, tod > end))
-
-
-def _over_daily_cap(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:
-    # The cap is per debtor: every contact of the day counts, whichever of the debtor's
-    # contracts it concerns, so the ranking runs on the whole book and the slice comes after.
-    act = actions(Filters(as_of=filters.as_of), months)
-    cap = int(settings["collections.daily_cap"])
-    nth = sa.func.row_number().over(
-        partition_by=(act.c.lessee_id, act.c.action_day),
-        order_by=(act.c.action_time, act.c.action_id),
-    )
-    ranked = (
-        sa.select(act, nth.label("nth"))
-        .where(act.c.channel.in_(REAL_TIME), act.c.counterparty_role == "lessee")
-        .subquery("ranked")
-    )
-    return sa.select(*(ranked.c[c.name] for c in act.c)).where(
-        ranked.c.nth > cap, *where(filters, ranked)
-    )
-
-
-def _third_party(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:
-    act, g = actions(filters, months), GUARANTORS
-    has_guarantor = sa.exists().where(g.c.contract_id == act.c.contract_id)
-    return sa.select(act).where(
-        sa.or_(
-            act.c.counterparty_role == "other",
-            sa.and_(act.c.counterparty_role == "guarantor", ~has_guarantor),
-        )
-    )
-
-
-def _agency_without_notice(filters: Filters, months: int, settings: dict[str, str]) -> sa.Select:
-    a = collection_facts
-    lo, hi = timestamps(filters, months)
-    nth = sa.func.row_number().over(
-        partition_by=a.c.contract_id, order_by=(a.c.action_time, a.c.action_id)
-    )
-    agency = (
-        sa.select(a, nth.label("nth"))
-        .where(a.c.channel == "agency", a.c.action_time < hi, *where(filters, a))
-        .subquery("agency")
-    )
-    n = collection_facts.alias("notice")
-    noticed = sa.exists().where(
-        n.c.contract_id == agency.c.contract_id,
-        n.c.channel == "letter",
-        n.c.counterparty_role == "lessee",
-        n.c.action_time < agency.c.action_time,
-    )
-    return sa.select(*(agency.c[c.name] for c in a.c)).where(
-        agency.c.nth == 1, agency.c.action_time >= lo, ~noticed
-    )
-
-
-BUILDERS = {
-    "outside_window": _outside_window,
-    "over_daily_cap": _over_daily_cap,
-    "third_party": _third_party,
-    "agency_without_notice": _agency_without_notice,
-}
-
-
 def flagged_actions(
-    filters: Filters, flag: str, months: int, settings: dict[str, str]
+    filters: Filters, flag: str, months: int, settings: dict[str, str], stored: bool = False
 ) -> sa.Subquery:
-    """The actions raising `flag` (action_id, contract_id, lessee_id, action_time, …)."""
-    if flag not in BUILDERS:
-        raise ValueError(f"unknown flag {flag!r}; choose from {FLAGS}")
-    return BUILDERS[flag](filters, months, settings).subquery(flag)
+    """The actions raising `flag` (action_id, contract_id, lessee_id, action_time, …); `stored`
+    reads them from `collection_flags` (right only for an as-of the build reached, with its
+    settings: see `monitoring_scope.stored_covers`)."""
+    window = timestamps(filters, months)
+    if stored:
+        if flag not in FLAGS:
+            raise ValueError(f"unknown flag {flag!r}; choose from {FLAGS}")
+        cf = collection_flags
+        lo, hi = window
+        return (
+            sa.select(*(cf.c[c] for c in COLUMNS))
+            .where(
+                cf.c.flag == flag,
+                cf.c.action_time >= lo,
+                cf.c.action_time < hi,
+                *where(filters, cf),
+            )
+            .subquery(flag)
+        )
+    return flagged_statement(flag, window, lambda t: where(filters, t), settings).subquery(flag)
+
+
+def _route(engine: Engine, filters: Filters) -> tuple[dict[str, str], bool]:
+    settings, built = settings_and_build(engine)
+    return settings, stored_covers(filters, built)
 
 
 def flag_counts(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
     """Per flag: flagged actions and contracts, and the settings the flag used (as text)."""
-    settings = settings_in_force(engine)
+    settings, stored = _route(engine, filters)
     parts = []
     for flag in FLAGS:
-        f = flagged_actions(filters, flag, months, settings)
+        f = flagged_actions(filters, flag, months, settings, stored)
         parts.append(
             sa.select(
                 sa.literal(flag).label("flag"),
@@ -159,7 +110,7 @@ def flagged_contracts(
     engine: Engine, filters: Filters, flag: str, months: int = 12, limit: int = LIST_LIMIT
 ) -> pd.DataFrame:
     """The contracts behind `flag`: flagged actions, first and last time, latest collector."""
-    f = flagged_actions(filters, flag, months, settings_in_force(engine))
+    f = flagged_actions(filters, flag, months, *_route(engine, filters))
     latest = sa.func.row_number().over(
         partition_by=f.c.contract_id, order_by=(f.c.action_time.desc(), f.c.action_id.desc())
     )

@@ -461,6 +461,27 @@ collection_credits = sa.Table(
     },
 )
 
+# The collections compliance flags raised once per build with its `collections.*` settings
+# (warehouse/marts/compliance.py), so the 催收 page counts rows instead of ranking every contact.
+collection_flags = sa.Table(
+    "collection_flags",
+    metadata,
+    sa.Column("flag", sa.String, nullable=False, doc="the compliance flag the action raises"),
+    sa.Column("action_id", sa.String, nullable=False),
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("action_time", sa.DateTime, nullable=False),
+    sa.Column("channel", sa.String, nullable=False),
+    sa.Column("collector", sa.String, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per collection action up to the build's as-of per compliance flag it "
+        "raises, with the build's collections settings",
+    },
+)
+
 # Inspection coverage counted once per build with its `watch.inspection_*` settings
 # (warehouse/marts/inspection.py), so the 预警与租赁物 page sums rows instead of a range join.
 inspection_month = sa.Table(

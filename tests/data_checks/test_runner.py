@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -106,6 +106,17 @@ def _corrupt(url: str) -> None:
             covered=1,
             overdue=1,
         ),
+        schema.collection_flags.insert().values(
+            flag="nonsense",
+            action_id="GHOSTACT",
+            contract_id="C1",
+            lessee_id="LC1",
+            **dict.fromkeys(schema.SEGMENT_COLUMNS, "x"),
+            cohort_month=date(2024, 1, 31),
+            action_time=datetime.fromisoformat("2024-03-01T10:00:00"),
+            channel="phone",
+            collector="x",
+        ),
         schema.loads.insert().values(
             load_id=2,
             loaded_at=sa.func.now(),
@@ -180,6 +191,11 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
     "loads.sha256.length": (WARNING, {"load_id": "2"}),
     "portfolio_total_month.risk_class.in_set": (BLOCKING, {"risk_class": "nonsense"}),
     "inspection_month.counts_within_assets": (BLOCKING, {"month_idx": str(2024 * 12)}),
+    "collection_flags.flag.in_set": (BLOCKING, {"action_id": "GHOSTACT", "flag": "nonsense"}),
+    "collection_flags.action_id.references_collection_facts": (
+        BLOCKING,
+        {"action_id": "GHOSTACT"},
+    ),
 }
 
 

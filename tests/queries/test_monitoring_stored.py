@@ -14,12 +14,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from queries import collections_compliance as compliance
 from queries import inspections
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from queries.monitoring_scope import settings_and_build, stored_covers
 from tests.queries.monitoring_books import ENGINES, built_engine
-from warehouse.schema import inspection_month
+from warehouse.marts.compliance import COLUMNS, FLAGS
+from warehouse.schema import collection_flags, inspection_month
 
 SLICES = [
     (Filters(as_of=date(2024, 6, 30)), 12),
@@ -31,6 +33,8 @@ SLICES = [
     (Filters(as_of=date(2024, 6, 30), scope=()), 12),
     (Filters(as_of=date(2024, 6, 30), product=("direct_lease",)), 12),
     (Filters(as_of=date(2024, 6, 30), cohort_from=date(2024, 2, 29)), 12),
+    (Filters(as_of=date(2024, 4, 30)), 2),
+    (Filters(as_of=date(2024, 3, 31)), 1),
 ]
 IDS = [f"{f.as_of:%Y-%m}-{m}m-{i}" for i, (f, m) in enumerate(SLICES)]
 
@@ -77,3 +81,35 @@ def test_stored_counts_answer_only_up_to_the_builds_as_of(engine: Engine) -> Non
     assert built == date(2024, 6, 30)
     assert not stored_covers(Filters(as_of=date(2024, 7, 31)), built)
     assert not stored_covers(Filters(as_of=date(2024, 6, 30)), None)
+
+
+def _actions(engine: Engine, f: sa.Subquery) -> list[tuple[object, ...]]:
+    stmt = sa.select(*(f.c[c] for c in COLUMNS)).order_by(f.c.action_id)
+    return [tuple(r) for r in fetch_frame(engine, stmt).itertuples(index=False)]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+def test_collection_flags_equal_the_live_flags(
+    engine: Engine, filters: Filters, months: int
+) -> None:
+    """Every flag raises the same actions from `collection_flags` as from the live statements."""
+    settings, _ = settings_and_build(engine)
+    for flag in FLAGS:
+        live = compliance.flagged_actions(filters, flag, months, settings, stored=False)
+        stored = compliance.flagged_actions(filters, flag, months, settings, stored=True)
+        assert _actions(engine, stored) == _actions(engine, live), flag
+
+
+def test_collection_flags_hold_the_hand_worked_actions(engine: Engine) -> None:
+    """The build flagged the actions of test_collections_compliance.py (whole history)."""
+    cf = collection_flags
+    stmt = sa.select(cf.c.flag, cf.c.action_id).order_by(cf.c.flag, cf.c.action_id)
+    got: dict[str, list[str]] = {}
+    for flag, action in fetch_frame(engine, stmt).itertuples(index=False):
+        got.setdefault(flag, []).append(action)
+    assert got == {
+        "agency_without_notice": ["B4"],
+        "outside_window": ["A2", "A4"],
+        "over_daily_cap": ["B8"],
+        "third_party": ["B2", "C4"],
+    }

@@ -16,7 +16,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.marts import assemble, classify, inspection, monitoring, position, summary, watch
+from warehouse.marts import (
+    assemble,
+    classify,
+    compliance,
+    inspection,
+    monitoring,
+    position,
+    summary,
+    watch,
+)
 from warehouse.months import month_end_of, month_idx
 from warehouse.settings import Settings
 from warehouse.table_reset import empty_table
@@ -58,6 +67,7 @@ MART_TABLES = (
     schema.collection_credits,
     schema.contract_watch,
     schema.inspection_month,
+    schema.collection_flags,
 )
 
 
@@ -171,6 +181,7 @@ def build_mart(
     written = (
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
+        (compliance.NAME, compliance.write_compliance_flags),
     )
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{len(steps) + len(written)}: {name}")

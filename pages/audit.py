@@ -55,7 +55,7 @@ if chosen != query.page:
 if total > MAX_EXPORT:
     st.caption(t("audit.export_cap", lang, n=f"{MAX_EXPORT:,}"))
 audited_buttons(
-    audit_view.exported(audit_view.export_rows(query, own)),
+    lambda: audit_view.exported(audit_view.export_rows(query, own)),
     "audit_trail",
     lang,
     action="export",

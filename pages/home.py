@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 import streamlit as st
 
 from dashboard.access.gate import guard
 from dashboard.data import source
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import count, md_text, wan
+from dashboard.page.format import count, md_text, shown_time_zoned, wan
 from dashboard.page.registry import ANALYSTS
 from dashboard.page.widgets import current_lang, warehouse_problem
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 user = guard("home.py")
 lang = current_lang()
@@ -25,11 +20,10 @@ if state.status != "ok" or state.load is None:
     st.stop()
 
 load = state.load
-loaded_at = load.loaded_at.replace(tzinfo=UTC).astimezone(BEIJING)
 st.markdown(
     f"**{t('home.as_of', lang)}** {load.as_of.isoformat()}  \n"
     f"**{t('home.institution', lang)}** {md_text(load.institution)}  \n"
-    f"**{t('home.loaded_at', lang)}** {loaded_at:%Y-%m-%d %H:%M}  \n"
+    f"**{t('home.loaded_at', lang)}** {shown_time_zoned(load.loaded_at)}  \n"
     f"**{t('home.load', lang)}** #{load.load_id} · `{load.sha256[:12]}`"
 )
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 from queries.loads import latest_load
 from queries.supervisory import built_settings
 from regulatory.model import Cover
+from warehouse.settings import display_zone, labelled_time
 
 SETTINGS_HEADING = "建库设置 Settings the warehouse was built with"
 
@@ -38,7 +40,8 @@ def make_cover(
         unit=unit,
         preparer=preparer,
         reviewer=reviewer,
-        generated_at=stamp.astimezone(UTC).replace(tzinfo=None),
+        # stored as naive UTC; a naive `generated_at` is UTC already (never the machine's zone)
+        generated_at=stamp if stamp.tzinfo is None else stamp.astimezone(UTC).replace(tzinfo=None),
         fingerprint=f"load {load.load_id} sha256 {load.sha256}" if load else "no load recorded",
         settings=built_settings(engine),
         draft=draft,
@@ -50,13 +53,18 @@ def cover_title(cover: Cover) -> str:
     return "监管报表（草稿 DRAFT）" if cover.draft else "监管报表"
 
 
-def cover_rows(cover: Cover, reports: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def cover_rows(
+    cover: Cover, reports: Sequence[tuple[str, str]], zone: ZoneInfo | None = None
+) -> list[tuple[str, str]]:
     """The cover's (label, value) rows: who, what, when, on which data; then the settings.
 
     `reports` are the (code, Chinese title) pairs the workbook holds. An empty row separates the
-    settings, which follow under `SETTINGS_HEADING`.
+    settings, which follow under `SETTINGS_HEADING`. The generation time is shown in `zone`
+    (default: the display zone, `display.time_zone`) and names it.
     """
-    generated = cover.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if cover.generated_at else ""
+    shown_in = zone or display_zone()
+    at = cover.generated_at
+    generated = labelled_time(at, shown_in, "%Y-%m-%d %H:%M:%S") if at else ""
     rows = [
         ("填报机构 Institution", cover.institution),
         ("报表期间 Period", cover.period.isoformat()),

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE_URL = "duckdb:///data/warehouse.duckdb"
@@ -131,6 +133,11 @@ SETTINGS: tuple[Setting, ...] = (
         "0.20",
         "docs/domain.md §4: year-on-year revenue fall (share) above which a lessee is watched",
     ),
+    Setting(
+        "display.time_zone",
+        "Asia/Shanghai",
+        "display: IANA time zone every time is shown in, on screens and in files (stored in UTC)",
+    ),
 )
 
 SETTING_KEYS = tuple(s.key for s in SETTINGS)
@@ -206,3 +213,34 @@ def warehouse_url(explicit: str | None = None) -> str:
         return env
     url = _secrets().get("warehouse", {}).get("url")
     return url or DEFAULT_WAREHOUSE_URL
+
+
+def display_zone(settings: Settings | None = None) -> ZoneInfo:
+    """The time zone every time is shown in (`display.time_zone`; times are stored in UTC)."""
+    name = str((settings or load_settings())["display.time_zone"])
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"display.time_zone: {name!r} is not an IANA time zone") from error
+
+
+def _aware(at: datetime) -> datetime:
+    """A stored time as an aware UTC time (the portal and the loader store naive UTC)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def zone_label(zone: ZoneInfo, at: datetime | None = None) -> str:
+    """The zone as `UTC+08:00 Asia/Shanghai`: its offset at `at` (default: now) and its name."""
+    moment = _aware(at) if at is not None else datetime.now(tz=UTC)
+    offset = moment.astimezone(zone).strftime("%z")  # +0800
+    return f"UTC{offset[:3]}:{offset[3:]} {zone.key}"
+
+
+def local_time(at: datetime, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (naive UTC or aware) time as wall-clock text in `zone`, without the zone."""
+    return _aware(at).astimezone(zone).strftime(fmt)
+
+
+def labelled_time(at: datetime, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time in `zone` with its zone: `2026-10-31 18:05 (UTC+08:00 Asia/Shanghai)`."""
+    return f"{local_time(at, zone, fmt)} ({zone_label(zone, at)})"

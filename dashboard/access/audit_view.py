@@ -13,7 +13,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +20,7 @@ import streamlit as st
 from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time, zone, zone_name
 from queries import audit_trail
 from queries.audit_trail import AuditFilter
 from queries.inert_text import visible, visible_frame
@@ -29,7 +29,6 @@ from warehouse.portal.audit import ACTIONS
 from warehouse.portal.audit_chain import ChainState, verify
 from warehouse.settings import warehouse_url
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 100
 MAX_PAGE_NO = 100_000
 PARAM_KEYS: tuple[str, ...] = ("from", "to", "actor", "action", "q", "page")
@@ -38,7 +37,7 @@ CHAIN_TTL = 60  # seconds: how stale the chain's state on the admin's page may b
 
 @dataclass(frozen=True)
 class AuditQuery:
-    """The audit page's state: Beijing date range, actor, actions, search text and page."""
+    """The audit page's state: date range (display zone), actor, actions, search text and page."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -48,23 +47,21 @@ class AuditQuery:
     page: int = 1
 
     def audit_filter(self, own: str | None = None) -> AuditFilter:
-        """The UTC filter over the trail: [from 00:00, to+1 00:00) Beijing time; only `own`'s
+        """The UTC filter over the trail: [from 00:00, to+1 00:00) in the display zone; only `own`'s
         rows when given (a branch-scoped user)."""
         return AuditFilter(
             own=own,
-            since=None if self.date_from is None else beijing_midnight_utc(self.date_from),
-            until=None
-            if self.date_to is None
-            else beijing_midnight_utc(self.date_to + timedelta(days=1)),
+            since=None if self.date_from is None else midnight_utc(self.date_from),
+            until=None if self.date_to is None else midnight_utc(self.date_to + timedelta(days=1)),
             actor=self.actor,
             actions=self.actions,
             text=self.text,
         )
 
 
-def beijing_midnight_utc(day: date) -> datetime:
-    """00:00 Beijing time of `day`, as naive UTC (how the trail stores times)."""
-    return datetime.combine(day, time(), BEIJING).astimezone(UTC).replace(tzinfo=None)
+def midnight_utc(day: date) -> datetime:
+    """00:00 of `day` in the display zone, as naive UTC (how the trail stores times)."""
+    return datetime.combine(day, time(), zone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def _day(values: list[str]) -> date | None:
@@ -199,10 +196,10 @@ def show_chain(lang: str) -> None:
     st.caption(state.message())
 
 
-def _beijing(value: object) -> str:
+def _local(value: object) -> str:
     if not isinstance(value, datetime):
         return "" if value is None else str(value)
-    return f"{value.replace(tzinfo=UTC).astimezone(BEIJING):%Y-%m-%d %H:%M:%S}"
+    return shown_time(value, "%Y-%m-%d %H:%M:%S")
 
 
 def _details(value: object) -> str:
@@ -214,17 +211,19 @@ def _details(value: object) -> str:
 
 
 def display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows for the screen: Beijing times, action names in `lang`, compact details, control
-    characters shown as Control Pictures (the trail keeps them as typed)."""
+    """Rows for the screen: times in the display zone (the header names it), action names in
+    `lang`, compact details, control characters shown as Control Pictures (the trail keeps them
+    as typed)."""
     out = frame.astype(object).copy()
-    out["at"] = [_beijing(v) for v in frame["at"]]
+    out["at"] = [_local(v) for v in frame["at"]]
     out["action"] = [t(f"audit.action.{a}", lang) if a in ACTIONS else a for a in frame["action"]]
     out["details"] = [_details(v) for v in frame["details"]]
     return visible_frame(out)
 
 
 def exported(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows for an export: times in Beijing time as text, everything else as stored."""
+    """Rows for an export: times in the display zone as text (the header names it), everything
+    else as stored."""
     out = frame.astype(object).copy()
-    out["at"] = [_beijing(v) for v in frame["at"]]
-    return out
+    out["at"] = [_local(v) for v in frame["at"]]
+    return out.rename(columns={"at": f"at ({zone_name()})"})

@@ -23,7 +23,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import streamlit as st
@@ -41,7 +40,6 @@ SESSION_KEY = "postloan.user"
 TIMES_KEY = "postloan.session"
 WEB_KEY = "postloan.web_session"  # id of the web session (cookie) this Streamlit session runs as
 CHECKED_KEY = "postloan.checked"  # the entry script checked the cookie in this run
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 # dashboard.page.widgets.LANG_KEY: widgets builds on this module, so the name is repeated here.
 LANG_KEY = "lang"

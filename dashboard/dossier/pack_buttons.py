@@ -9,18 +9,18 @@ row (`action="export"`) with the file's name, row count and the SHA-256 of exact
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.gate import BEIJING
 from dashboard.access.user import User, sees_personal_data
 from dashboard.dossier.pack_pdf import PackText, dossier_pdf
 from dashboard.dossier.pack_xlsx import dossier_pack
 from dashboard.downloads.audited import audit_details, current_page, on_click
 from dashboard.downloads.export import MIME
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time_zoned
 from dashboard.views.risk import headers_only, rules_text, shown
 from warehouse.portal import utc_now
 
@@ -28,13 +28,13 @@ from warehouse.portal import utc_now
 def pack_meta(
     contract_id: str, as_of: date, rules: str, by: str, at: datetime, lang: str
 ) -> dict[str, object]:
-    """The cover's first items: contract, as-of, rules met in words, when (Beijing) and by whom."""
-    when = at.replace(tzinfo=UTC).astimezone(BEIJING)
+    """The cover's first items: contract, as-of, rules met in words, when (display zone, named)
+    and by whom."""
     return {
         t("col.contract_id", lang): contract_id,
         t("col.month_end", lang): as_of.isoformat(),
         t("rk.col.rules", lang): rules_text(rules, lang) or "—",
-        t("rk.pack.generated_at", lang): f"{when:%Y-%m-%d %H:%M:%S}",
+        t("ui.generated_at", lang): shown_time_zoned(at, "%Y-%m-%d %H:%M:%S"),
         t("rk.pack.generated_by", lang): by,
     }
 

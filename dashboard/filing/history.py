@@ -44,7 +44,7 @@ def archive_section(d: Filing, v: FilingVersion, user: User, lang: str) -> None:
         t(
             "fl.archive_meta",
             lang,
-            at=view.beijing(row.get("submitted_at")),  # type: ignore[arg-type]
+            at=view.when_zoned(row.get("submitted_at")),  # type: ignore[arg-type]
             who=row.get("submitted_by", ""),
             load=row.get("load_id", ""),
             version=row.get("program_version", ""),

@@ -73,7 +73,7 @@ def _findings(d: Filing, v: FilingVersion, editable: bool, user: User, lang: str
         t(
             "fl.validated_at",
             lang,
-            at=view.beijing(check.at),
+            at=view.when_zoned(check.at),
             actor=check.actor,
             blocking=check.blocking,
             warnings=check.warnings,

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +17,7 @@ from dashboard.access import gate
 from dashboard.data import portal_store
 from dashboard.data.source import DATA_TTL, WarehouseState, loaded, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time, shown_time_zoned, zone
 from regulatory.calendar import CalendarEntry, filing_calendar, month_end
 from regulatory.compile import compile_report
 from regulatory.filing_diff import CellChange
@@ -26,7 +26,6 @@ from regulatory.model import ReportData, ReportSpec, SheetData
 from regulatory.registry import REPORTS
 from warehouse.settings import Settings
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 # Status lights: one dot coloured per state (emoji would need a font the server may not have).
 COLOURS: dict[str, str] = {
     "not_started": "gray",
@@ -63,11 +62,14 @@ def due_reports(period: dt.date) -> list[ReportSpec]:
     return [spec for spec in REPORTS if spec.is_period_end(period)]
 
 
-def beijing(at: dt.datetime | None) -> str:
-    """A stored naive-UTC time as Beijing time text."""
-    if at is None:
-        return ""
-    return f"{at.replace(tzinfo=UTC).astimezone(BEIJING):%Y-%m-%d %H:%M}"
+def when(at: dt.datetime | None) -> str:
+    """A stored naive-UTC time in the display zone, for a column whose header names the zone."""
+    return "" if at is None else shown_time(at)
+
+
+def when_zoned(at: dt.datetime | None) -> str:
+    """A stored naive-UTC time in the display zone, naming it (for a sentence)."""
+    return "" if at is None else shown_time_zoned(at)
 
 
 @st.cache_data(ttl=DATA_TTL, max_entries=64, show_spinner=False)
@@ -204,7 +206,7 @@ def versions_frame(filed: Iterable[FilingVersion], lang: str) -> pd.DataFrame:
             t("fl.col.version", lang): v.version,
             t("fl.col.kind", lang): t(f"fl.kind.{v.kind}", lang),
             t("fl.col.status", lang): state_text(v.state, lang),
-            t("fl.col.created", lang): beijing(v.created_at),
+            t("fl.col.created", lang): when(v.created_at),
             t("fl.col.by", lang): v.created_by,
             t("fl.col.reason", lang): v.reason,
         }
@@ -217,7 +219,7 @@ def events_frame(history: Iterable[Mapping[str, object]], lang: str) -> pd.DataF
     """The state changes of one version, oldest first."""
     rows = [
         {
-            t("fl.col.at", lang): beijing(e["at"]),  # type: ignore[arg-type]
+            t("fl.col.at", lang): when(e["at"]),  # type: ignore[arg-type]
             t("fl.col.by", lang): e["actor"],
             t("fl.col.from", lang): state_text(str(e["from_state"]), lang)
             if e["from_state"]
@@ -236,11 +238,11 @@ def filed_versions(code: str, period: dt.date) -> list[FilingVersion]:
 
 
 def calendar(first: dt.date, last: dt.date, specs: Iterable[ReportSpec]) -> list[CalendarEntry]:
-    """The filing calendar of `specs` for the months `first`..`last`, as seen today in Beijing.
+    """The filing calendar of `specs` for the months `first`..`last`, as seen today (display zone).
 
     Today comes from the app's one clock (`dashboard.access.gate.clock`), which tests replace.
     StoreUnavailable when the portal store cannot be read."""
-    today = gate.clock().replace(tzinfo=UTC).astimezone(BEIJING).date()
+    today = gate.clock().replace(tzinfo=UTC).astimezone(zone()).date()
     with reading():
         return filing_calendar(portal_store.portal(), list(specs), first, last, today)
 

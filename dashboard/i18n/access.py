@@ -30,10 +30,10 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
         "page.audit": ("审计日志", "Audit trail"),
         "audit.intro": (
             "所有敏感操作（登录、查看档案、下载导出、数据加载、报送流转、委员会决议、用户管理）"
-            "均记录于此，只可追加、不可修改。时间为北京时间。",
+            "均记录于此，只可追加、不可修改。时间按显示时区（{zone}）。",
             "Every sensitive action (sign-ins, dossier views, downloads and exports, data loads, "
             "filing transitions, committee decisions, user administration) is recorded here, "
-            "append-only. Times are Beijing time.",
+            "append-only. Times are in the display zone ({zone}).",
         ),
         "audit.from": ("起始日期", "From"),
         "audit.to": ("截止日期", "To"),
@@ -76,7 +76,7 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
             "The audit trail cannot be read right now ({error}). Call the admin.",
         ),
         "col.event_id": ("编号", "Id"),
-        "col.at": ("时间（北京时间）", "Time (Beijing)"),
+        "col.at": ("时间（{zone}）", "Time ({zone})"),
         "col.actor": ("操作人", "Actor"),
         "col.action": ("操作类型", "Action"),
         "col.target": ("对象", "Target"),

@@ -161,10 +161,11 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ui.download_xlsx": ("下载 Excel", "Download .xlsx"),
         "ui.download_csv": ("下载 CSV", "Download .csv"),
         "ui.table": ("明细表", "Table"),
+        "ui.generated_at": ("生成时间", "Generated at"),
         "ui.no_data": ("所选范围内没有数据。", "No data in the selected range."),
         "ui.banner": (
-            "数据截至 {as_of} · 加载时间（北京时间）{loaded} · 加载编号 #{load_id}",
-            "Data as of {as_of} · loaded {loaded} (Beijing time) · load #{load_id}",
+            "数据截至 {as_of} · 加载时间 {loaded} · 加载编号 #{load_id}",
+            "Data as of {as_of} · loaded {loaded} · load #{load_id}",
         ),
         "ui.basis_note": (
             "金额单位：万元；比率为百分比；“—” 表示分母为零或无数据。",

@@ -10,6 +10,7 @@ from dashboard.i18n.monitoring import MONITORING
 from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
 from dashboard.i18n.signin import SIGNIN
+from dashboard.page.format import zone_name
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -22,7 +23,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "home.title": {"zh": "资产组合概览", "en": "Portfolio overview"},
     "home.as_of": {"zh": "数据截至", "en": "As of"},
     "home.institution": {"zh": "机构", "en": "Institution"},
-    "home.loaded_at": {"zh": "加载时间（北京时间）", "en": "Loaded at (Beijing time)"},
+    "home.loaded_at": {"zh": "加载时间", "en": "Loaded at"},
     "home.load": {"zh": "加载编号 / 数据指纹", "en": "Load id / fingerprint"},
     "metric.open_contracts": {"zh": "存续合同数", "en": "Open contracts"},
     "metric.lessees": {"zh": "承租人数", "en": "Lessees"},
@@ -72,6 +73,8 @@ def normalise_lang(value: object) -> str:
 def t(key: str, lang: str, **values: object) -> str:
     """The label `key` in `lang`, with `{name}` placeholders filled from `values`."""
     text = CATALOGUE[key][normalise_lang(lang)]
+    if "{zone}" in text and "zone" not in values:  # a time's label names the display zone
+        values = {**values, "zone": zone_name()}
     return text.format(**values) if values else text
 
 

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from warehouse.settings import display_zone, labelled_time, load_settings, local_time, zone_label
+
 WAN = Decimal(10000)
+ZONE_SECONDS = 60.0  # how long the display time zone is kept before postloan.toml is read again
+_zone: list[tuple[float, ZoneInfo]] = []
+
+
+def zone() -> ZoneInfo:
+    """The display time zone (`display.time_zone`), re-read from the settings every minute."""
+    now = time.monotonic()
+    if not _zone or now - _zone[0][0] > ZONE_SECONDS:
+        _zone[:] = [(now, display_zone(load_settings()))]
+    return _zone[0][1]
+
+
+def zone_name(at: datetime | None = None) -> str:
+    """The display zone as a label: `UTC+08:00 Asia/Shanghai`."""
+    return zone_label(zone(), at)
+
+
+def shown_time(at: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time in the display zone, without the zone (for a column that names it)."""
+    return local_time(at, zone(), fmt)
+
+
+def shown_time_zoned(at: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time in the display zone with its zone: `2026-10-31 18:05 (UTC+08:00 …)`."""
+    return labelled_time(at, zone(), fmt)
 
 
 def wan(amount: Decimal | int) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,8 +13,8 @@ from dashboard.data.source import WarehouseState
 from dashboard.downloads.audited import audited_buttons
 from dashboard.downloads.export import Present
 from dashboard.i18n.catalogue import LANG_NAMES, LANGS, localise, normalise_lang, t
+from dashboard.page.format import shown_time_zoned
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 # No Plotly logo link, no cloud editing: nothing on the page reaches the internet.
 PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
 
@@ -88,17 +86,16 @@ def chart_with_table(
 
 
 def banner(state: WarehouseState, lang: str) -> None:
-    """The as-of date, load time (Beijing) and load id of the data on screen."""
+    """The as-of date, load time (display zone, named) and load id of the data on screen."""
     load = state.load
     if load is None:
         return
-    loaded = load.loaded_at.replace(tzinfo=UTC).astimezone(BEIJING)
     st.info(
         t(
             "ui.banner",
             lang,
             as_of=load.as_of.isoformat(),
-            loaded=f"{loaded:%Y-%m-%d %H:%M}",
+            loaded=shown_time_zoned(load.loaded_at),
             load_id=load.load_id,
         ),
         icon=":material/event:",

@@ -10,6 +10,7 @@ from dashboard.access.gate import User
 from dashboard.data.source import WarehouseState
 from dashboard.dossier.links import contract_links
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time_zoned
 from dashboard.views import quality as qv
 
 
@@ -32,7 +33,7 @@ def choose_run(runs: pd.DataFrame, lang: str) -> int:
             "dq.run_label",
             lang,
             run=r.run_id,
-            at=f"{pd.Timestamp(r.run_at):%Y-%m-%d %H:%M} UTC",
+            at=shown_time_zoned(pd.Timestamp(r.run_at).to_pydatetime()),
             blocking=r.blocking_failures,
             warnings=r.warnings,
         )

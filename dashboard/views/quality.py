@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.data import portal_store
 from dashboard.data.source import WarehouseState, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time
 from data_checks.runner import CheckRun, run_checks
 from data_checks.store import list_runs, run_results, save_run
 from warehouse.portal.audit import record
@@ -77,6 +78,11 @@ def runs_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         "seconds",
     ]
     shown = frame[[c for c in columns if c in frame.columns]].copy()
+    if "run_at" in shown.columns:  # stored UTC; shown in the display zone its header names
+        shown["run_at"] = [
+            "" if pd.isna(v) else shown_time(pd.Timestamp(v).to_pydatetime(), "%Y-%m-%d %H:%M:%S")
+            for v in shown["run_at"]
+        ]
     return shown.rename(columns={c: t(f"dq.col.{c}", lang) for c in shown.columns})
 
 

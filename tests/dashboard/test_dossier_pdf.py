@@ -216,7 +216,7 @@ def test_pack_of_a_warehouse_contract_shows_its_figures(risk_url: str) -> None:
     """D1 of the watch book (tests/queries/risk_books.py), as the page builds its pack: 500 due
     2024-06-10 unpaid and 500 due 2024-12-10, so at 2024-06-30 DPD 20 (06-10 → 06-30), 关注 by
     逾期天数, outstanding 1,000 yuan = 0.10 万元 and overdue 500 = 0.05 万元; rules dpd,class in
-    words; generated 2024-07-01 02:00 UTC = 10:00 Beijing by `risk`; its lessee `name LD1`
+    words; generated 02:00 UTC = 10:00 (UTC+08:00 Asia/Shanghai) by `risk`; lessee `name LD1`
     (individual) masked to n******* (8 characters) as for a role without personal data."""
     engine = create_warehouse_engine(risk_url, read_only=True)
     try:
@@ -241,7 +241,7 @@ def test_pack_of_a_warehouse_contract_shows_its_figures(risk_url: str) -> None:
     assert cover.startswith("合同档案 · 风险委员会材料 · D1")
     for field, value in (
         ("命中规则", "逾期（DPD>0）、分类劣于正常"),
-        ("生成时间（北京时间）", "2024-07-01 10:00:00"),
+        ("生成时间", "2024-07-01 10:00:00 (UTC+08:00 Asia/Shanghai)"),
         ("生成人", "risk"),
         ("逾期天数", "20"),
         ("五级分类", "关注"),

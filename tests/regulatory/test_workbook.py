@@ -135,7 +135,7 @@ def test_cover_and_findings_sheets(workbook: bytes) -> None:
     assert cover["金额单位 Unit"] == "万元"
     assert cover["填报人 Preparer"] == "张三"
     assert cover["复核人 Reviewer"] == "李四"
-    assert cover["生成时间 Generated"] == "2024-07-05 08:30:00 UTC"
+    assert cover["生成时间 Generated"] == "2024-07-05 16:30:00 (UTC+08:00 Asia/Shanghai)"
     assert cover["数据指纹 Data fingerprint"].endswith("cd" * 32)
     assert cover["状态 Status"] == "正式 FINAL"
     assert cover["provisions.normal"] == "0.01"

@@ -17,6 +17,7 @@ from dashboard.access.gate import session_user
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import t
 from dashboard.page.registry import PAGES
+from dashboard.page.search import search_box
 from dashboard.page.widgets import language_picker
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
@@ -39,4 +40,5 @@ if user is not None:
     for spec in PAGES:
         if user.has_any(spec.roles):
             st.sidebar.page_link(pages[spec.script])
+    search_box(user, lang)  # 查找合同: for those who may open the dossier
 navigation.run()

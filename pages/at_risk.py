@@ -11,6 +11,7 @@ import math
 import streamlit as st
 
 from dashboard.data import risk
+from dashboard.dossier import decision_forms
 from dashboard.i18n.catalogue import t
 from dashboard.page.registry import page_path
 from dashboard.page.setup import start
@@ -24,6 +25,7 @@ PAGE_SIZE = 50
 ctx = start("at_risk.py", "page.at_risk")
 lang = ctx.lang
 rules_in_force(risk.watch_settings(ctx.state), lang)
+decision_forms.awaiting_review(ctx)  # 待我复核: other members' open proposals
 watch = risk.watchlist()
 rules, sort, page = controls(lang)
 options = {"watchlist": watch, "rules": rules, "sort": sort}

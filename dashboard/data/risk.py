@@ -1,13 +1,14 @@
 """Loaders and actions of the risk-committee pages: watch settings, watchlist, decisions, audit.
 
-Warehouse reads go through `dashboard.data.cached.query` (cached, masked per user). The portal store's
-watchlist and decisions are read fresh on every run (a decision shows at once), and every
+Warehouse reads go through `dashboard.data.cached.query` (cached, masked per user). The portal
+store's watchlist and decisions are read fresh on every run (a decision shows at once), and every
 decision is written by `warehouse.portal.decisions` for the signed-in user, with its audit row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -60,14 +61,35 @@ def audit_view(user: User, contract_id: str, found: bool) -> None:
     seen.add(contract_id)
 
 
-def decide(user: User, act: Callable[..., int], **values: object) -> tuple[int | None, str]:
-    """Run one decision function for `user`: (decision id, "") or (None, why it was refused)."""
+def open_proposals_of_others(user: User) -> pd.DataFrame:
+    """Open classification proposals that `user` did not make (they may review them), oldest first.
+
+    Read fresh on every run; the caller keeps only contracts within the user's branch scope.
+    """
+    listed = decisions.open_proposals(portal_store.portal())
+    if listed.empty:
+        return listed
+    own = listed["actor"].str.strip().str.casefold() == user.username.strip().casefold()
+    return listed[~own].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one decision did: its id, or the rule that refused it (`code`, message `values`)."""
+
+    decision_id: int | None
+    code: str = ""
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def decide(user: User, act: Callable[..., int], **values: object) -> Outcome:
+    """Run one decision function for `user`: its id, or the code of the rule that refused it."""
     try:
-        return act(portal_store.portal(), actor=user.username, roles=user.roles, **values), ""
+        return Outcome(act(portal_store.portal(), actor=user.username, roles=user.roles, **values))
     except decisions.DecisionError as exc:
-        return None, str(exc)
-    except sa.exc.IntegrityError:
-        return None, "already resolved"
+        return Outcome(None, exc.code, dict(exc.values))
+    except sa.exc.IntegrityError:  # another member resolved it at the same moment
+        return Outcome(None, "conflict")
 
 
 def as_of_of(state: WarehouseState) -> date:

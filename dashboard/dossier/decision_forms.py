@@ -1,7 +1,9 @@
 """合同档案, committee decisions: the record form, the review of others' proposals, the history.
 
 Only risk-committee members see the forms; `warehouse.portal.decisions` enforces the same rules
-again (role, worse-than-floor, maker ≠ checker), so a forged request changes nothing.
+again (role, worse-than-floor, maker ≠ checker, one open proposal per contract), so a forged
+request changes nothing and a double click records one proposal. A refusal is shown in the
+user's language from its rule code (`rk.err.<code>`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ import streamlit as st
 
 from dashboard.access.user import User
 from dashboard.data import risk
-from dashboard.i18n.catalogue import label, t
+from dashboard.i18n.catalogue import CATALOGUE, label, t
+from dashboard.page.format import md_text
+from dashboard.page.registry import page_path
+from dashboard.page.setup import PageContext
 from dashboard.views.risk import coded
+from queries.filters import Filters
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.portal import decisions
 
@@ -34,12 +40,23 @@ def flash() -> None:
         st.success(message)
 
 
-def _outcome(result: tuple[int | None, str], lang: str) -> None:
-    decision_id, why = result
-    if decision_id is None:
-        st.error(t("rk.refused", lang, why=why))
+def refusal(outcome: risk.Outcome, lang: str) -> str:
+    """The localised reason a decision was refused (`rk.err.<code>`; classes in words)."""
+    values = {k: label(v, lang) if k == "current" else v for k, v in outcome.values.items()}
+    key = f"rk.err.{outcome.code}"
+    if key not in CATALOGUE:
+        key, values = "rk.err.refused", {}
+    return t("rk.refused", lang, why=t(key, lang, **values))
+
+
+def _outcome(
+    outcome: risk.Outcome, lang: str, done_key: str = "rk.form.saved", about: int | None = None
+) -> None:
+    """The refusal, or the flash naming the decision (or the proposal it is `about`) and rerun."""
+    if outcome.decision_id is None:
+        st.error(refusal(outcome, lang))
     else:
-        _done(t("rk.form.saved", lang, id=decision_id))
+        _done(t(done_key, lang, id=outcome.decision_id if about is None else about))
 
 
 def record_form(user: User, contract_id: str, current_class: str, as_of: date, lang: str) -> None:
@@ -86,26 +103,60 @@ def record_form(user: User, contract_id: str, current_class: str, as_of: date, l
 
 
 def review(user: User, history: pd.DataFrame, lang: str) -> None:
-    """Pending proposals: others' may be approved or rejected; the user's own are marked."""
+    """Pending proposals: others' may be approved or rejected; the user's own may be withdrawn."""
     st.subheader(t("rk.review", lang))
     pending = history[(history["kind"] == decisions.PROPOSE) & (history["status"] == "pending")]
     if pending.empty:
         st.caption(t("rk.review.none", lang))
     for row in pending.itertuples(index=False):
         pid = int(row.decision_id)
-        text = f"#{pid} · {label(row.risk_class, lang)} · {row.actor} · {row.reason}"
+        text = md_text(f"#{pid} · {label(row.risk_class, lang)} · {row.actor} · {row.reason}")
         if row.actor.strip().casefold() == user.username.strip().casefold():
             st.markdown(f"{text} {t('rk.review.own', lang)}")
+            if st.button(t("rk.review.withdraw", lang, id=pid), key=f"rk_withdraw_{pid}"):
+                outcome = risk.decide(user, decisions.withdraw, proposal_id=pid)
+                _outcome(outcome, lang, "rk.review.withdrawn", pid)
             continue
         st.markdown(text)
         approve_col, reason_col, reject_col = st.columns([1, 2, 1], vertical_alignment="bottom")
         if approve_col.button(t("rk.review.approve", lang, id=pid), key=f"rk_approve_{pid}"):
-            result = risk.decide(user, decisions.approve, proposal_id=pid)
-            if result[0] is not None:
-                _done(t("rk.review.done", lang, id=pid))
-            _outcome(result, lang)
+            outcome = risk.decide(user, decisions.approve, proposal_id=pid)
+            _outcome(outcome, lang, "rk.review.done", pid)
         why = reason_col.text_input(
             t("rk.review.reject_reason", lang), key=f"rk_reject_reason_{pid}"
         )
         if reject_col.button(t("rk.review.reject", lang, id=pid), key=f"rk_reject_{pid}"):
-            _outcome(risk.decide(user, decisions.reject, proposal_id=pid, reason=why), lang)
+            outcome = risk.decide(user, decisions.reject, proposal_id=pid, reason=why)
+            _outcome(outcome, lang)
+
+
+def awaiting_review(ctx: PageContext) -> None:
+    """待我复核: other members' open proposals within the user's branch scope, each a link to its
+    dossier, where the user approves or rejects it (risk-committee members only)."""
+    user, lang = ctx.user, ctx.lang
+    if not user.has_any({decisions.COMMITTEE_ROLE}):
+        return
+    queue = risk.open_proposals_of_others(user)
+    if not queue.empty:  # the portal store knows no branches: keep the contracts the user may see
+        scope = Filters(as_of=ctx.filters.as_of, scope=user.branches)
+        ids = tuple(sorted(set(queue["contract_id"])))
+        seen = ctx.query("search.listed", scope, contract_ids=ids)
+        queue = queue[queue["contract_id"].isin(set(seen["contract_id"]))]
+    with st.expander(t("rk.queue", lang, n=len(queue)), expanded=not queue.empty):
+        if queue.empty:
+            st.caption(t("rk.queue.none", lang))
+        for row in queue.itertuples(index=False):
+            text = t(
+                "rk.queue.item",
+                lang,
+                contract=row.contract_id,
+                id=int(row.decision_id),
+                current=label(row.current_class, lang),
+                proposed=label(row.risk_class, lang),
+                actor=row.actor,
+            )
+            st.page_link(
+                page_path("dossier.py"),
+                label=md_text(text),
+                query_params=ctx.link(contract=row.contract_id),
+            )

@@ -11,6 +11,9 @@ from dashboard.page.registry import page_path, page_spec
 from dashboard.page.setup import PageContext
 
 TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
+# The tabs' state key: with state tracked, the open tab survives the rerun after a decision is
+# recorded (plain st.tabs would jump back to the first tab).
+TAB_KEY = "rk_tab"
 
 
 def back_link(ctx: PageContext) -> None:
@@ -34,7 +37,10 @@ def tabs(
     on the latest month only)."""
     lang, user, as_of = ctx.lang, ctx.user, ctx.filters.as_of
     row = head.iloc[0]
-    shown = st.tabs([t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")])
+    labels = [t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")]
+    if st.session_state.get(TAB_KEY) not in (None, *labels):  # the language was switched
+        del st.session_state[TAB_KEY]
+    shown = st.tabs(labels, key=TAB_KEY, on_change="rerun")
     with shown[0]:
         view.overview(head, sections["dossier.guarantors"], lang)
     with shown[1]:

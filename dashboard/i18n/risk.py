@@ -103,9 +103,11 @@ RISK: dict[str, dict[str, str]] = zh_en(
         "rk.kind.approve": ("复核通过", "Approve"),
         "rk.kind.reject": ("复核否决", "Reject"),
         "rk.kind.action": ("布置处置措施", "Assign action"),
+        "rk.kind.withdraw": ("撤回提议", "Withdraw proposal"),
         "rk.status.pending": ("待复核", "Pending"),
         "rk.status.approve": ("已通过（下次建模生效）", "Approved (applies at the next build)"),
         "rk.status.reject": ("已否决", "Rejected"),
+        "rk.status.withdraw": ("已撤回", "Withdrawn"),
         # at-risk page
         "rk.rules_in_force": (
             "规则参数：预警信号 {signal} 天；物联网 {iot} 天；承诺还款 {promise} 天；"
@@ -243,6 +245,63 @@ RISK: dict[str, dict[str, str]] = zh_en(
             "Reviewed #{id}: it applies at the next build.",
         ),
         "rk.refused": ("未能记录：{why}", "Not recorded: {why}"),
+        "rk.review.withdraw": ("撤回 #{id}", "Withdraw #{id}"),
+        "rk.review.withdrawn": ("已撤回提议 #{id}。", "Proposal #{id} withdrawn."),
+        # why a decision was refused: `rk.err.<DecisionError.code>`
+        "rk.err.refused": ("规则不允许此项决议。", "The rules do not allow this decision."),
+        "rk.err.role": (
+            "仅风险管理委员会成员可记录委员会决议。",
+            "Only risk-committee members record committee decisions.",
+        ),
+        "rk.err.reason_required": ("请填写理由。", "A reason is required."),
+        "rk.err.action_required": ("请填写处置措施。", "An action is required."),
+        "rk.err.owner_required": ("请填写责任人。", "An owner is required."),
+        "rk.err.unknown_class": ("未知的五级分类。", "Unknown risk class."),
+        "rk.err.not_worse": (
+            "提议分类须劣于当前分类（{current}）。",
+            "The proposed class must be worse than the current class ({current}).",
+        ),
+        "rk.err.no_proposal": ("没有分类提议 #{id}。", "No classification proposal #{id}."),
+        "rk.err.own": (
+            "提议人不能复核本人的提议，须由其他委员复核。",
+            "The proposer cannot review their own proposal: another member does.",
+        ),
+        "rk.err.not_proposer": (
+            "只有提议人本人可以撤回提议。",
+            "Only the proposer can withdraw a proposal.",
+        ),
+        "rk.err.resolved": ("提议 #{id} 已处理完毕。", "Proposal #{id} is already resolved."),
+        "rk.err.open_proposal": (
+            "该合同已有待复核的提议 #{id}，请先复核或撤回。",
+            "The contract already has open proposal #{id}: review or withdraw it first.",
+        ),
+        "rk.err.conflict": (
+            "其他委员刚刚处理了同一项，请查看最新记录。",
+            "Another member recorded this at the same moment: see the latest record.",
+        ),
+        # 待我复核: open proposals by other members, on the at-risk page
+        "rk.queue": ("待我复核（{n}）", "Awaiting my review ({n})"),
+        "rk.queue.none": (
+            "目前没有其他委员待您复核的提议。",
+            "No proposal by another member awaits your review.",
+        ),
+        "rk.queue.item": (
+            "{contract} · 提议 #{id}：{current} → {proposed} · 提议人 {actor}",
+            "{contract} · proposal #{id}: {current} → {proposed} · by {actor}",
+        ),
+        # search box in the sidebar of every signed-in page
+        "rk.search": ("查找合同", "Find a contract"),
+        "rk.search.help": (
+            "输入合同编号、承租人名称或证件号码（按您的权限）。",
+            "Type a contract number, a lessee name or an ID number (as your role allows).",
+        ),
+        "rk.search.help_masked": (
+            "输入合同编号或企业承租人名称。",
+            "Type a contract number or a corporate lessee's name.",
+        ),
+        "rk.search.none": ("未找到匹配的合同。", "No matching contract."),
+        "rk.search.short": ("请至少输入 {n} 个字符。", "Type at least {n} characters."),
+        "rk.search.more": ("仅显示前 {n} 条，请输入更多字符。", "First {n} shown: type more."),
         "rk.on_watchlist": ("在委员会关注名单中", "On the committee watchlist"),
         # column headers
         "rk.col.rules": ("命中规则", "Rules met"),

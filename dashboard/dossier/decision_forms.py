@@ -28,8 +28,16 @@ FLASH_KEY = "postloan.decision_flash"
 KINDS = (decisions.WATCH_ADD, decisions.WATCH_REMOVE, decisions.PROPOSE, decisions.ACTION)
 
 
+# The record form's text fields: emptied once a decision is recorded, so a second press of the
+# button cannot record the same watchlist change or action again (a proposal is also idempotent
+# in the store).
+FORM_KEYS = ("rk_reason", "rk_action", "rk_owner")
+
+
 def _done(message: str) -> None:
     st.session_state[FLASH_KEY] = message
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
     st.rerun()
 
 

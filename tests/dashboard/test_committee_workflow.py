@@ -60,15 +60,33 @@ def _proposal_by(store: Engine, actor: str, contract: str, current: str = "norma
 
 
 def test_a_double_submit_records_one_proposal(risk: str, store: Engine) -> None:
-    """Pressing 提交决议 twice with the same proposal: one row, and both runs say it is saved."""
+    """Pressing 提交决议 again after a proposal is saved: the form was emptied, so nothing is
+    recorded; submitting the very same proposal again gives the same id, still one row."""
     at = _propose_form(open_page("dossier", {"contract": "D1"}, roles=COMMITTEE))
     at.button(key="rk_submit").click().run()
     assert_clean(at)
-    assert any("已记录决议" in s.value for s in at.success)
+    saved = [s.value for s in at.success]
+    assert len(saved) == 1 and "已记录决议" in saved[0]
+    assert at.text_area(key="rk_reason").value == ""
+    at.button(key="rk_submit").click().run()
+    assert [e.value for e in at.error] == ["未能记录：请填写理由。"]
+    _propose_form(at).button(key="rk_submit").click().run()
+    assert not at.error
+    assert [s.value for s in at.success] == saved  # the same decision number
+    assert _kinds(store, "D1") == [("propose_class", "tester")]
+
+
+def test_a_recorded_action_empties_the_form(risk: str, store: Engine) -> None:
+    """After an action is recorded, its fields are empty: a second press records nothing."""
+    at = open_page("dossier", {"contract": "CL"}, roles=COMMITTEE)
+    at.radio(key="rk_kind").set_value("action").run()
+    at.text_input(key="rk_action").set_value("site visit")
+    at.text_input(key="rk_owner").set_value("wang.wu")
     at.button(key="rk_submit").click().run()
     assert_clean(at)
-    assert not at.error
-    assert _kinds(store, "D1") == [("propose_class", "tester")]
+    at.button(key="rk_submit").click().run()
+    assert [e.value for e in at.error] == ["未能记录：请填写处置措施。"]
+    assert _kinds(store, "CL") == [("action", "tester")]
 
 
 def test_the_decisions_tab_stays_open_after_submitting(risk: str) -> None:

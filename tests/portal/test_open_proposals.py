@@ -6,7 +6,9 @@ Each test runs on the SQLite store beside a DuckDB warehouse and on PostgreSQL (
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -156,3 +158,18 @@ def test_an_older_store_gets_its_open_proposals(portal: Engine) -> None:
     committee_open_proposals.drop(portal)
     committee_open_proposals.create(portal)
     assert list(open_proposals(portal)["decision_id"]) == [first]
+
+
+def test_two_simultaneous_submits_record_one(portal: Engine) -> None:
+    """Two requests with the same proposal at the same moment (a double click on two servers):
+    both answer with one id and one row is written; the store's key settles the race."""
+    barrier = threading.Barrier(4)
+
+    def submit() -> int:
+        barrier.wait()
+        return _propose(portal)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(lambda _: submit(), range(4)))
+    assert len(set(ids)) == 1
+    assert _rows(portal) == ["propose_class"]

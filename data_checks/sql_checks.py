@@ -208,3 +208,21 @@ def inspection_counts_outside_assets() -> sa.Select:
             im.c.covered + im.c.overdue > im.c.assets,
         )
     )
+
+
+def device_counts_inconsistent() -> sa.Select:
+    """`device_month` rows with no device, or more devices with an alert than fitted devices or
+    than alert events."""
+    dm = schema.device_month
+    keys = [dm.c.month_idx, *(dm.c[s] for s in schema.SEGMENT_COLUMNS), dm.c.cohort_month]
+    return sa.select(*keys).where(
+        sa.or_(
+            dm.c.devices <= 0,
+            dm.c.offline_devices < 0,
+            dm.c.offline_devices > dm.c.devices,
+            dm.c.geofence_devices < 0,
+            dm.c.geofence_devices > sa.func.least(dm.c.devices, dm.c.geofence_exits),
+            dm.c.abnormal_stop_devices < 0,
+            dm.c.abnormal_stop_devices > sa.func.least(dm.c.devices, dm.c.abnormal_stops),
+        )
+    )

@@ -47,6 +47,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "contract_watch": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
     "collection_flags": ("action_id", "flag"),
+    "device_month": ("month_idx", *_SEGMENTS, "cohort_month"),
 }
 
 
@@ -294,6 +295,16 @@ def _other_checks() -> list[Check]:
                     ("action_id",),
                 )
             ),
+        )
+    )
+    checks.append(
+        Check(
+            "device_month.counts_consistent",
+            "device_month",
+            "each row has fitted devices; devices with an alert are at most the fitted devices "
+            "and the alert events",
+            BLOCKING,
+            _fixed(q.device_counts_inconsistent()),
         )
     )
     checks.append(

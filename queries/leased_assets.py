@@ -18,14 +18,17 @@ from queries.filters import Filters, where
 from queries.measures import add_ratio
 from queries.monitoring_scope import (
     LIST_LIMIT,
+    check_months,
     scoped_contracts,
+    settings_and_build,
+    stored_covers,
     timestamps,
 )
-from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_month
+from warehouse.marts.devices import ALERTS, EVENTS, MEASURES, device_counts, device_rows
+from warehouse.months import month_end_of
+from warehouse.schema import contract_month, device_month
 
-EVENTS = SOURCE_TABLES["device_events"]
-ALERTS: tuple[str, ...] = ("offline", "geofence_exit", "abnormal_stop")
+__all__ = ["ALERTS", "device_alert_contracts", "device_statement", "device_status"]
 
 
 def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,68 +36,35 @@ def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["month_idx"])
 
 
+def device_statement(filters: Filters, months: int, stored: bool = False) -> sa.Select:
+    """Per month-end the `warehouse.marts.devices.MEASURES`; `stored` sums `device_month` (right
+    only for an as-of the build reached: see `monitoring_scope.stored_covers`)."""
+    first = filters.as_of_idx - check_months(months) + 1
+    if stored:
+        dm = device_month
+        return (
+            sa.select(
+                dm.c.month_idx,
+                *(sa.func.coalesce(sa.func.sum(dm.c[m]), 0).label(m) for m in MEASURES),
+            )
+            .where(
+                dm.c.month_idx >= first, dm.c.month_idx <= filters.as_of_idx, *where(filters, dm)
+            )
+            .group_by(dm.c.month_idx)
+            .order_by(dm.c.month_idx)
+        )
+    d = device_rows(first, filters.as_of_idx, where(filters, contract_month))
+    return (
+        sa.select(d.c.month_idx, *device_counts(d)).group_by(d.c.month_idx).order_by(d.c.month_idx)
+    )
+
+
 def device_status(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
     """Per month-end: fitted devices, offline devices and rate, geofence exits, abnormal stops."""
-    e, cm = EVENTS, contract_month
-    _, hi = timestamps(filters, months)
-    emonth = month_index(e.c.event_time)
-    first = (
-        sa.select(e.c.device_id, e.c.contract_id, sa.func.min(emonth).label("first_idx"))
-        .where(e.c.event_time < hi)
-        .group_by(e.c.device_id, e.c.contract_id)
-        .subquery("first_seen")
-    )
-    lo_idx = filters.as_of_idx - months + 1
-    fitted = (
-        sa.select(first.c.device_id, cm.c.month_idx)
-        .select_from(first.join(cm, cm.c.contract_id == first.c.contract_id))
-        .where(
-            cm.c.month_idx >= sa.func.greatest(first.c.first_idx, lo_idx),
-            cm.c.month_idx <= filters.as_of_idx,
-            *where(filters, cm),
-        )
-        .subquery("fitted")
-    )
-
-    def count_of(kind: str) -> sa.Label:
-        return sa.func.sum(sa.case((e.c.event_type == kind, 1), else_=0)).label(kind)
-
-    monthly = (
-        sa.select(e.c.device_id, emonth.label("month_idx"), *(count_of(k) for k in ALERTS))
-        .where(e.c.event_time >= timestamps(filters, months)[0], e.c.event_time < hi)
-        .group_by(e.c.device_id, emonth)
-        .subquery("monthly")
-    )
-
-    def devices(col: sa.ColumnElement) -> sa.Label:
-        return sa.func.coalesce(sa.func.sum(sa.case((col > 0, 1), else_=0)), 0)
-
-    def events(col: sa.ColumnElement) -> sa.Label:
-        return sa.func.coalesce(sa.func.sum(col), 0)
-
-    stmt = (
-        sa.select(
-            fitted.c.month_idx,
-            sa.func.count().label("devices"),
-            devices(monthly.c.offline).label("offline_devices"),
-            events(monthly.c.geofence_exit).label("geofence_exits"),
-            devices(monthly.c.geofence_exit).label("geofence_devices"),
-            events(monthly.c.abnormal_stop).label("abnormal_stops"),
-            devices(monthly.c.abnormal_stop).label("abnormal_stop_devices"),
-        )
-        .select_from(
-            fitted.outerjoin(
-                monthly,
-                sa.and_(
-                    monthly.c.device_id == fitted.c.device_id,
-                    monthly.c.month_idx == fitted.c.month_idx,
-                ),
-            )
-        )
-        .group_by(fitted.c.month_idx)
-        .order_by(fitted.c.month_idx)
-    )
-    frame = fetch_frame(engine, stmt)
+    _, built = settings_and_build(engine)
+    frame = fetch_frame(engine, device_statement(filters, months, stored_covers(filters, built)))
+    for column in MEASURES:
+        frame[column] = frame[column].astype("int64")
     add_ratio(frame, "offline_rate", "offline_devices", "devices")
     return _month_ends(frame)
 

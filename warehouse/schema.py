@@ -461,6 +461,27 @@ collection_credits = sa.Table(
     },
 )
 
+# IoT device status counted once per build (warehouse/marts/devices.py), so the 预警与租赁物
+# page sums rows instead of reading every device event.
+device_month = sa.Table(
+    "device_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    _count("devices", "fitted devices: reported by the month-end, on a contract on the book"),
+    _count("offline_devices", "fitted devices with an offline event in the month"),
+    _count("geofence_exits", "geofence-exit events of fitted devices in the month"),
+    _count("geofence_devices", "fitted devices with a geofence exit in the month"),
+    _count("abnormal_stops", "abnormal-stop events of fitted devices in the month"),
+    _count("abnormal_stop_devices", "fitted devices with an abnormal stop in the month"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end up to the build's as-of × segments × cohort with a "
+        "fitted IoT device",
+    },
+)
+
 # The collections compliance flags raised once per build with its `collections.*` settings
 # (warehouse/marts/compliance.py), so the 催收 page counts rows instead of ranking every contact.
 collection_flags = sa.Table(

@@ -106,6 +106,17 @@ def _corrupt(url: str) -> None:
             covered=1,
             overdue=1,
         ),
+        schema.device_month.insert().values(
+            month_idx=2024 * 12 + 1,
+            **dict.fromkeys(schema.SEGMENT_COLUMNS, "x"),
+            cohort_month=date(2024, 1, 31),
+            devices=1,
+            offline_devices=2,
+            geofence_exits=0,
+            geofence_devices=0,
+            abnormal_stops=0,
+            abnormal_stop_devices=0,
+        ),
         schema.collection_flags.insert().values(
             flag="nonsense",
             action_id="GHOSTACT",
@@ -191,6 +202,7 @@ CASES: dict[str, tuple[str, dict[str, str]]] = {
     "loads.sha256.length": (WARNING, {"load_id": "2"}),
     "portfolio_total_month.risk_class.in_set": (BLOCKING, {"risk_class": "nonsense"}),
     "inspection_month.counts_within_assets": (BLOCKING, {"month_idx": str(2024 * 12)}),
+    "device_month.counts_consistent": (BLOCKING, {"month_idx": str(2024 * 12 + 1)}),
     "collection_flags.flag.in_set": (BLOCKING, {"action_id": "GHOSTACT", "flag": "nonsense"}),
     "collection_flags.action_id.references_collection_facts": (
         BLOCKING,

@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries import collections_compliance as compliance
-from queries import inspections
+from queries import inspections, leased_assets
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from queries.monitoring_scope import settings_and_build, stored_covers
 from tests.queries.monitoring_books import ENGINES, built_engine
 from warehouse.marts.compliance import COLUMNS, FLAGS
-from warehouse.schema import collection_flags, inspection_month
+from warehouse.schema import collection_flags, device_month, inspection_month
 
 SLICES = [
     (Filters(as_of=date(2024, 6, 30)), 12),
@@ -113,3 +113,24 @@ def test_collection_flags_hold_the_hand_worked_actions(engine: Engine) -> None:
         "over_daily_cap": ["B8"],
         "third_party": ["B2", "C4"],
     }
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+def test_device_month_equals_the_live_device_status(
+    engine: Engine, filters: Filters, months: int
+) -> None:
+    """`device_month` (the build's counts) and the live event reads give the same rows."""
+    stored = leased_assets.device_statement(filters, months, stored=True)
+    live = leased_assets.device_statement(filters, months, stored=False)
+    assert _rows(engine, stored) == _rows(engine, live)
+
+
+def test_device_month_holds_the_fitted_devices(engine: Engine) -> None:
+    """Fitted devices Feb 1, Mar 1, Apr 2, May 2, Jun 2 (test_leased_assets.py)."""
+    dm = device_month
+    stmt = (
+        sa.select(dm.c.month_idx, sa.func.sum(dm.c.devices))
+        .group_by(dm.c.month_idx)
+        .order_by(dm.c.month_idx)
+    )
+    assert [n for _, n in _rows(engine, stmt)] == [1, 1, 2, 2, 2]

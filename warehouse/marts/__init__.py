@@ -20,6 +20,7 @@ from warehouse.marts import (
     assemble,
     classify,
     compliance,
+    devices,
     inspection,
     monitoring,
     position,
@@ -68,6 +69,7 @@ MART_TABLES = (
     schema.contract_watch,
     schema.inspection_month,
     schema.collection_flags,
+    schema.device_month,
 )
 
 
@@ -182,6 +184,7 @@ def build_mart(
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
         (compliance.NAME, compliance.write_compliance_flags),
+        (devices.NAME, devices.write_device_status),
     )
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{len(steps) + len(written)}: {name}")

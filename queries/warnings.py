@@ -136,16 +136,25 @@ def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") 
 
     `median_lead_days` (same on every row) is over `warned` and `late`; None when there are none.
     """
-    lt = lead_times(filters, severity)
-    counts = fetch_frame(
-        engine,
-        sa.select(lt.c.lead_group, sa.func.count().label("lessees")).group_by(lt.c.lead_group),
+    # One statement over one CTE (both engines compute the lead times once), not two passes.
+    lt = lead_times(filters, severity).element.cte("lead")
+    median = (
+        sa.select(sa.func.percentile_cont(0.5).within_group(lt.c.lead_days))
+        .where(lt.c.lead_days.is_not(None))
+        .scalar_subquery()
     )
-    median = sa.select(
-        sa.func.percentile_cont(0.5).within_group(lt.c.lead_days).label("median")
-    ).where(lt.c.lead_days.is_not(None))
-    value = fetch_frame(engine, median)["median"].iloc[0]
-    found = dict(zip(counts["lead_group"], counts["lessees"], strict=True))
+    counts = (
+        sa.select(lt.c.lead_group, sa.func.count().label("lessees"))
+        .group_by(lt.c.lead_group)
+        .subquery("counts")
+    )
+    stmt = sa.select(counts.c.lead_group, counts.c.lessees, median.label("median")).select_from(
+        sa.select(sa.literal(1).label("one")).subquery("one").outerjoin(counts, sa.true())
+    )
+    both = fetch_frame(engine, stmt)
+    value = both["median"].iloc[0]
+    counts_frame = both.dropna(subset=["lead_group"])
+    found = dict(zip(counts_frame["lead_group"], counts_frame["lessees"], strict=True))
     frame = pd.DataFrame({"lead_group": GROUPS, "lessees": [int(found.get(g, 0)) for g in GROUPS]})
     frame["median_lead_days"] = None if value is None or pd.isna(value) else float(value)
     return frame
@@ -186,31 +195,41 @@ def lead_time_lessees(
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}")
     lt, le, sc = lead_times(filters, severity), LESSEES, scoped_contracts(filters)
-    # A lessee-wide signal names no contract: open the lessee's first contract instead.
-    any_contract = (
-        sa.select(sc.c.lessee_id, sa.func.min(sc.c.contract_id).label("contract_id"))
-        .group_by(sc.c.lessee_id)
-        .subquery("any_contract")
-    )
-    stmt = (
+    page = (
         sa.select(
             lt.c.lessee_id,
             le.c.lessee_type,
             le.c.name.label("lessee_name"),
-            sa.func.coalesce(lt.c.contract_id, any_contract.c.contract_id).label("contract_id"),
+            lt.c.contract_id,
             lt.c.first_signal_date,
             lt.c.first_signal_source,
             lt.c.first_90_month_end,
             lt.c.lead_days,
             sa.func.count().over().label("total_rows"),
         )
-        .select_from(
-            lt.join(le, le.c.lessee_id == lt.c.lessee_id).outerjoin(
-                any_contract, any_contract.c.lessee_id == lt.c.lessee_id
-            )
-        )
+        .select_from(lt.join(le, le.c.lessee_id == lt.c.lessee_id))
         .where(lt.c.lead_group == group)
         .order_by(lt.c.lead_days.desc().nulls_last(), lt.c.lessee_id)
         .limit(max(1, min(int(limit), 1000)))
+        .cte("page")
+    )
+    # A lessee-wide signal names no contract: open the lessee's first contract instead, looked
+    # up for the page's lessees only (not grouped over the whole book).
+    any_contract = (
+        sa.select(sc.c.lessee_id, sa.func.min(sc.c.contract_id).label("contract_id"))
+        .where(sc.c.lessee_id.in_(sa.select(page.c.lessee_id)))
+        .group_by(sc.c.lessee_id)
+        .subquery("any_contract")
+    )
+    columns = [
+        sa.func.coalesce(c, any_contract.c.contract_id).label("contract_id")
+        if c.key == "contract_id"
+        else c
+        for c in page.c
+    ]
+    stmt = (
+        sa.select(*columns)
+        .select_from(page.outerjoin(any_contract, any_contract.c.lessee_id == page.c.lessee_id))
+        .order_by(page.c.lead_days.desc().nulls_last(), page.c.lessee_id)
     )
     return fetch_frame(engine, stmt)

@@ -13,7 +13,19 @@ import pandas as pd
 if TYPE_CHECKING:
     import bench
 
-WARM_TARGET = 1.0
+# Every page's full query set (the issue's targets): DuckDB warm and cold, PostgreSQL warm.
+WARM_TARGET, COLD_TARGET, PG_WARM_TARGET = 0.5, 2.0, 2.0
+TARGET_TEXT = (
+    f"Targets: DuckDB warm < {WARM_TARGET} s and cold < {COLD_TARGET:.0f} s; PostgreSQL warm "
+    f"< {PG_WARM_TARGET:.0f} s."
+)
+
+
+def met(url: str, cold: float, warm: float) -> bool:
+    """Whether a page's cold and warm seconds meet the target of `url`'s engine."""
+    if url.startswith("postgresql"):
+        return warm < PG_WARM_TARGET
+    return warm < WARM_TARGET and cold < COLD_TARGET
 
 
 def time_set(
@@ -80,7 +92,7 @@ def _engine_table(
         if not (cold and warm):
             rows.append(f"| {page} | failed, see {log.name} | | | |")
             continue
-        ok = warm["seconds"] < WARM_TARGET
+        ok = met(url, cold["seconds"], warm["seconds"])
         rows.append(
             f"| {page} | {cold['seconds']:.3f} | {warm['seconds']:.3f} | {warm['rows']:,} "
             f"| {'met' if ok else '**missed**'} |"

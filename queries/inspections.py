@@ -27,7 +27,7 @@ from queries.monitoring_scope import (
     stored_covers,
     window_start,
 )
-from warehouse.marts.inspection import coverage_counts, days, inspection_settings, needing_rows
+from warehouse.marts.inspection import coverage_counts, inspection_settings, needing_rows
 from warehouse.months import month_end_of, month_index
 from warehouse.schema import SOURCE_TABLES, contract_segments, inspection_month
 
@@ -143,21 +143,33 @@ def inspection_contracts(
     total = sa.func.count().over().label("total_rows")
     cap = max(1, min(int(limit), 1000))
     if kind == "overdue":
-        n, interval = _needing(filters, 1, settings_in_force(engine))
-        covered = n.c.last_inspection > n.c.month_end - days(interval)
+        # Which rows are overdue needs only the inspections within the interval (a small join);
+        # the older last date is then read for the overdue contracts alone.
+        n, _ = _needing(filters, 1, settings_in_force(engine), recent_only=True)
+        overdue = sa.select(n).where(n.c.last_inspection.is_(None), n.c.due).subquery("overdue")
+        i = INSPECTIONS
+        last = (
+            sa.select(i.c.contract_id, sa.func.max(i.c.inspection_date).label("last_inspection"))
+            .where(
+                i.c.contract_id.in_(sa.select(overdue.c.contract_id)),
+                i.c.inspection_date <= filters.as_of,
+            )
+            .group_by(i.c.contract_id)
+            .subquery("last")
+        )
         stmt = (
             sa.select(
-                n.c.contract_id,
-                n.c.lessee_id,
-                n.c.branch,
-                n.c.asset_category,
-                n.c.original_principal,
-                n.c.start_date,
-                n.c.last_inspection,
+                overdue.c.contract_id,
+                overdue.c.lessee_id,
+                overdue.c.branch,
+                overdue.c.asset_category,
+                overdue.c.original_principal,
+                overdue.c.start_date,
+                last.c.last_inspection,
                 total,
             )
-            .where(sa.not_(sa.func.coalesce(covered, False)), n.c.due)
-            .order_by(n.c.last_inspection.asc().nulls_first(), n.c.contract_id)
+            .select_from(overdue.outerjoin(last, last.c.contract_id == overdue.c.contract_id))
+            .order_by(last.c.last_inspection.asc().nulls_first(), overdue.c.contract_id)
             .limit(cap)
         )
         return fetch_frame(engine, stmt)

@@ -194,7 +194,7 @@ def at_risk_statement(
     rows = (
         sa.select(
             *(col for col in f.c if not col.key.startswith("f_")),
-            _codes(f).label("rules"),
+            *(col for col in f.c if col.key.startswith("f_")),
             _met(f).label("rules_met"),
             rank.label("class_rank"),
         )
@@ -213,7 +213,14 @@ def at_risk_statement(
     total = sa.select(sa.func.count().label("total_rows")).select_from(rows).subquery("total")
     # The lessee's name is read for the page's rows only, never for the whole book.
     les = schema.lessees
-    kept = [c for c in page.c if c.key != "class_rank"]
+    # The rule codes are spelled for the page's rows only: string work on every at-risk row of
+    # a large book costs more than the rest of the list.
+    kept: list[sa.ColumnElement] = []
+    for c in page.c:
+        if c.key == "rules_met":
+            kept.append(_codes(page).label("rules"))
+        if c.key != "class_rank" and not c.key.startswith("f_"):
+            kept.append(c)
     return (
         sa.select(*kept[:2], les.c.name.label("lessee_name"), *kept[2:], counts, total)
         .select_from(

@@ -11,11 +11,11 @@ import math
 
 import streamlit as st
 
-from dashboard.i18n.catalogue import localise, t
-from dashboard.page.contract_params import PAGE_SIZE, parse_drill
-from dashboard.page.format import display
+from dashboard.i18n.catalogue import t
+from dashboard.page.contract_params import PAGE_SIZE, parse_drill, whole_list
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
+from dashboard.views.present import as_text, present, table_roles
 
 ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang
@@ -31,8 +31,8 @@ if frame.empty:
     st.info(t("ct.none", lang))
     st.stop()
 money = [c for c in frame.columns if "balance" in c or "principal" in c or "interest" in c]
-money += [c for c in ("provision",) if c in frame.columns]
-shown = localise(display(frame.drop(columns=["total_rows"]), money=money), lang)
+roles = table_roles(money=[*money, "provision"])
+shown = as_text(present(frame.drop(columns=["total_rows"]), lang, roles))
 st.dataframe(shown, hide_index=True, width="stretch")
 chosen = st.number_input(
     f"{t('ct.page', lang)} (1–{pages})", min_value=1, max_value=pages, value=min(page, pages)
@@ -40,4 +40,9 @@ chosen = st.number_input(
 if chosen != page:
     st.query_params["page"] = str(chosen)
     st.rerun()
-download_table(frame.drop(columns=["total_rows"]), "contracts", lang)
+download_table(
+    lambda: whole_list(lambda n, at: ctx.query(drill.query, **drill.options, limit=n, offset=at)),
+    "contracts",
+    lang,
+    present=lambda rows: present(rows, lang, roles),
+)

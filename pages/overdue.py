@@ -6,11 +6,10 @@ import streamlit as st
 
 from dashboard.charts import analytics
 from dashboard.i18n.catalogue import label, t
-from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
+from dashboard.page.format import count_or_dash, pct, wan_or_dash
 from dashboard.page.registry import page_path
 from dashboard.page.section import SHARES, chart_section, choice
 from dashboard.page.setup import start
-from dashboard.page.widgets import chart_with_table
 from queries.filters import SEGMENTS
 from queries.overdue import BASES
 
@@ -46,13 +45,16 @@ by = a.selectbox(
 basis = choice("od.basis", BASES, lang, "od_basis", "basis.{}", where=b)
 threshold = c.radio(t("od.threshold", lang), (0, 30, 60, 90), index=1, horizontal=True, key="od_x")
 rates = ctx.query("overdue.segment_rates", by=by, basis=basis, threshold=threshold)
-shown = display(
-    rates[[by, "numerator", "denominator", "rate"]],
-    money=[] if basis == "count" else ["numerator", "denominator"],
-    counts=["numerator", "denominator"] if basis == "count" else [],
+parts = ["numerator", "denominator"]
+chart_section(
+    analytics.segment_rate_bar(rates, by, lang),
+    rates,
+    "segment_rates",
+    lang,
+    columns=[by, *parts, "rate"],
+    **{"counts" if basis == "count" else "money": parts},
     rates=["rate"],
 )
-chart_with_table(analytics.segment_rate_bar(rates, by, lang), rates, shown, "segment_rates", lang)
 st.caption(
     f"{t('m.rate', lang)}: {t(f'basis.{basis}', lang)}, DPD > {threshold} · {t('ui.drill', lang)}"
 )

@@ -9,7 +9,7 @@ from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
-from dashboard.views.overview import kpi_cards
+from dashboard.views.overview import kpi_cards, kpi_table
 
 ctx = start("overview.py", "page.overview")
 lang = ctx.lang
@@ -17,7 +17,7 @@ lang = ctx.lang
 st.subheader(t("ov.kpis", lang))
 kpis = ctx.query("portfolio.kpis").set_index("metric")
 kpi_cards(kpis, lang)
-download_table(kpis.reset_index(), "kpis", lang)
+download_table(kpis.reset_index(), "kpis", lang, present=lambda f: kpi_table(f, lang))
 
 st.subheader(t("ov.trends", lang))
 trend = ctx.query("portfolio.trend")

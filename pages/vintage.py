@@ -6,10 +6,8 @@ import streamlit as st
 
 from dashboard.charts import analytics
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import display
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
-from dashboard.page.widgets import chart_with_table
 from queries import vintage
 from queries.filters import SEGMENTS
 from queries.vintage import AMOUNTS, GRAINS, RATES
@@ -24,14 +22,17 @@ frame = ctx.query("vintage.vintage", grain=grain)
 if frame.empty:
     st.info(t("ui.no_data", lang))
     st.stop()
-shown = display(
-    frame[["cohort", "mob", "cohort_contracts", "cohort_principal", *AMOUNTS, *RATES]],
+st.subheader(t("vt.curves", lang))
+chart_section(
+    analytics.vintage_lines(frame, metric, lang),
+    frame,
+    "vintage",
+    lang,
+    columns=["cohort", "mob", "cohort_contracts", "cohort_principal", *AMOUNTS, *RATES],
     money=["cohort_principal", *AMOUNTS],
     rates=list(RATES),
     counts=["cohort_contracts"],
 )
-st.subheader(t("vt.curves", lang))
-chart_with_table(analytics.vintage_lines(frame, metric, lang), frame, shown, "vintage", lang)
 
 st.subheader(t("vt.triangle", lang))
 st.caption(t("vt.immature", lang))

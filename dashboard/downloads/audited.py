@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +26,12 @@ from dashboard.access import session_cookie
 from dashboard.access.gate import current_user
 from dashboard.access.http_session import alive
 from dashboard.access.user import sees_personal_data
-from dashboard.data import portal_store
+from dashboard.data import portal_store, source
 from dashboard.downloads.export import MIME, Export, Present, export
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time_zoned
+from dashboard.page.registry import page_spec
+from warehouse.portal import utc_now
 from warehouse.portal.audit import record
 
 log = logging.getLogger(__name__)
@@ -116,6 +120,51 @@ def on_click(
     return produce
 
 
+RAW = "raw"  # the analysts' file: codes, yuan, ISO dates, no header block
+UNSHOWN_PARAMS = frozenset({"lang"})  # query parameters that filter nothing
+
+
+def page_title(script: str, lang: str) -> str:
+    """The page's title in `lang` (its script name when it is not a registered page)."""
+    try:
+        return t(page_spec(script).title_key, lang)
+    except ValueError:
+        return script
+
+
+def shown_as_of() -> str:
+    """The as-of month of the figures: the page's `as_of` parameter, else the latest load's."""
+    asked = st.query_params.get("as_of")
+    if asked:
+        return asked[:MAX_PARAM_TEXT]
+    load = source.warehouse_state().load
+    return "" if load is None else f"{load.as_of:%Y-%m}"
+
+
+def filters_text(filters: Mapping[str, object], lang: str) -> str:
+    """The filters as `key=value; …` (all values of a repeated key joined by commas)."""
+    parts = []
+    for key, value in filters.items():
+        if key in UNSHOWN_PARAMS:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        parts.append(f"{key}={','.join(str(v) for v in values)}")
+    return "; ".join(parts) or t("filter.all", lang)
+
+
+def header_block(
+    title: str, as_of: str, filters: str, actor: str, at: datetime, lang: str
+) -> list[tuple[str, str]]:
+    """The rows above a table download: page, as-of, filters, user and time (zone named)."""
+    return [
+        (t("dl.page", lang), title),
+        (t("dl.as_of", lang), as_of),
+        (t("dl.filters", lang), filters),
+        (t("dl.user", lang), actor),
+        (t("ui.generated_at", lang), shown_time_zoned(at, "%Y-%m-%d %H:%M:%S")),
+    ]
+
+
 def audited_buttons(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
@@ -125,33 +174,43 @@ def audited_buttons(
     filters: Mapping[str, object] | None = None,
     present: Present | None = None,
 ) -> None:
-    """One download button per format for `frame` (or what it returns), built on the click:
-    masked for the user, then `present`ed (as on the screen), and audited."""
+    """Download buttons for `frame` (or what it returns), built on the click, masked for the
+    user and audited: the table as the user reads it (`present`ed, under a header block naming
+    the page, as-of, filters, user and time) as .xlsx and .csv; with `present`, also the raw
+    data (codes, yuan, ISO dates, no block) for analysts."""
     user = current_user()
     actor = user.username if user is not None else "anonymous"
     reveal = sees_personal_data(user)
     page = current_page()
     used = page_params() if filters is None else filters
-    columns = st.columns([1, 1, 4])
-    for column, fmt in zip(columns, FORMATS, strict=False):
-        file_name = f"{name}.{fmt}"
+    title, as_of, shown_filters = page_title(page, lang), shown_as_of(), filters_text(used, lang)
+    kinds = ("table", RAW) if present is not None else ("table",)
+    columns = st.columns([1, 1, 1, 1, 2] if present is not None else [1, 1, 4])
+    slots = iter(columns)
+    for kind in kinds:
+        for fmt in FORMATS:
+            raw = kind == RAW
+            file_name = f"{name}_{RAW}.{fmt}" if raw else f"{name}.{fmt}"
 
-        def build(fmt: str = fmt) -> Export:
-            table = frame() if callable(frame) else frame
-            return export(table, fmt, reveal=reveal, present=present)
+            def build(fmt: str = fmt, raw: bool = raw) -> Export:
+                table = frame() if callable(frame) else frame
+                if raw:
+                    return export(table, fmt, reveal=reveal)
+                block = header_block(title, as_of, shown_filters, actor, utc_now(), lang)
+                return export(table, fmt, reveal=reveal, present=present, block=block)
 
-        column.download_button(
-            t(f"ui.download_{fmt}", lang),
-            data=on_click(
-                build,
-                actor=actor,
-                action=action,
-                target=name,
-                details=audit_details(file_name, page, used),
-            ),
-            file_name=file_name,
-            mime=MIME[fmt],
-            key=f"dl_{fmt}_{name}",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+            next(slots).download_button(
+                t(f"ui.download_{RAW}_{fmt}" if raw else f"ui.download_{fmt}", lang),
+                data=on_click(
+                    build,
+                    actor=actor,
+                    action=action,
+                    target=name,
+                    details=audit_details(file_name, page, used),
+                ),
+                file_name=file_name,
+                mime=MIME[fmt],
+                key=f"dl_{RAW}_{fmt}_{name}" if raw else f"dl_{fmt}_{name}",
+                icon=":material/download:",
+                on_click="ignore",
+            )

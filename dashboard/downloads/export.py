@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -64,12 +64,35 @@ def write_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
                     cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """The frame as a one-sheet workbook: header row, then one row per record."""
+Block = Sequence[tuple[str, str]]  # a file's header block: (label, value) rows above the table
+XLSX_MAX_ROWS = 1_048_576  # rows of one Excel sheet
+
+
+def _block_rows(block: Block) -> list[list[object]]:
+    rows: list[list[object]] = [[xlsx_text(label), xlsx_text(value)] for label, value in block]
+    return [*rows, []] if rows else rows
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "data", block: Block = ()) -> bytes:
+    """The frame as a workbook: the header `block` (label, value rows, then an empty row), the
+    header row, then one row per record. Rows beyond one sheet's limit continue on further
+    sheets (`data (2)` …), each under its own header row, so nothing is cut."""
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
-    write_sheet(ws, frame)
+    for row in _block_rows(block):
+        ws.append(row)
+    for cell in (c for r in ws.iter_rows() for c in r if isinstance(c.value, str)):
+        cell.data_type = "s"  # a filter's text is never a formula either
+        cell.quotePrefix = formula_like(cell.value)
+    first = XLSX_MAX_ROWS - (len(block) + 2 if block else 1)
+    write_sheet(ws, frame.iloc[:first])
+    per_sheet, start, n = XLSX_MAX_ROWS - 1, first, 2
+    while start < len(frame):
+        part = frame.iloc[start : start + per_sheet]
+        part.attrs = frame.attrs
+        write_sheet(book.create_sheet(f"{sheet[:24]} ({n})"), part)
+        start, n = start + per_sheet, n + 1
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -80,11 +103,16 @@ def _csv_value(value: object) -> object:
     return csv_text(value) if isinstance(value, str) else value
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right)."""
+def to_csv(frame: pd.DataFrame, block: Block = ()) -> bytes:
+    """The frame as UTF-8 CSV with a byte-order mark (so Excel reads the Chinese right), under
+    the header `block` (label,value lines, then an empty line) when given."""
     safe = frame.astype(object).map(_csv_value)
     safe.columns = [csv_text(str(c)) for c in frame.columns]
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    head = pd.DataFrame([[csv_text(a), csv_text(b)] for a, b in block]).to_csv(
+        index=False, header=False
+    )
+    text = (head + "\n" if block else "") + safe.to_csv(index=False)
+    return text.encode("utf-8-sig")
 
 
 MIME: dict[str, str] = {
@@ -92,7 +120,7 @@ MIME: dict[str, str] = {
     "csv": "text/csv",
     "pdf": "application/pdf",  # the committee pack (dashboard/dossier/pack_pdf.py)
 }
-_RENDER = {"xlsx": to_xlsx, "csv": to_csv}
+_RENDER: dict[str, Callable[..., bytes]] = {"xlsx": to_xlsx, "csv": to_csv}
 
 
 @dataclass(frozen=True)
@@ -119,12 +147,18 @@ Present = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 def export(
-    frame: pd.DataFrame, fmt: str, *, reveal: bool, present: Present | None = None
+    frame: pd.DataFrame,
+    fmt: str,
+    *,
+    reveal: bool,
+    present: Present | None = None,
+    block: Block = (),
 ) -> Export:
     """`frame` as an .xlsx or .csv file, personal data masked unless `reveal`, then presented
-    (`present`: headers, words, units as on the screen; default: the raw values)."""
+    (`present`: headers, words, units as on the screen; default: the raw values) under the
+    header `block` (page, as-of, filters, user, time; default: none)."""
     if fmt not in _RENDER:
         raise ValueError(f"unknown export format {fmt!r}; choose from {sorted(_RENDER)}")
     masked = mask_personal(frame, reveal=reveal)
-    data = _RENDER[fmt](masked if present is None else present(masked))
+    data = _RENDER[fmt](masked if present is None else present(masked), block=block)
     return Export(data, fmt, len(frame), sha256_hex(data))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import md_text
@@ -13,6 +15,7 @@ from warehouse.extract_spec import RISK_CLASSES
 from warehouse.schema import DPD_BUCKETS
 
 PAGE_SIZE = 50
+FETCH_SIZE = 1000  # rows per query when a download gathers the whole list (the queries' cap)
 THRESHOLDS = ("0", "30", "60", "90")
 DRILL_KEYS = ("segment", "bucket", "threshold", "class", "roll", "migration", "page")
 
@@ -80,3 +83,21 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
         parts.append(f"{t('dim.risk_class', lang)} = {label(risk, lang)}")
     text = "; ".join(parts) or t("filter.all", lang)
     return Drill("overdue.contracts_behind", options, text, page)
+
+
+def whole_list(fetch: Callable[[int, int], pd.DataFrame]) -> pd.DataFrame:
+    """Every matching contract, not one screen page: `fetch(limit, offset)` page after page
+    until `total_rows` are in (the download of a list holds what its count says), without
+    `total_rows` itself."""
+    parts: list[pd.DataFrame] = []
+    total, offset = 1, 0
+    while offset < total:
+        part = fetch(FETCH_SIZE, offset)
+        if part.empty:
+            break
+        total = int(part["total_rows"].iloc[0])
+        parts.append(part)
+        offset += len(part)
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True).drop(columns=["total_rows"])

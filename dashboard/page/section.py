@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import display
 from dashboard.page.widgets import chart_with_table
+from dashboard.views.present import present, table_roles
 
 # The two weightings of a share, named by their basis ("balance_share" -> "basis.balance").
 SHARES: dict[str, str] = {"balance_share": "basis.balance", "count_share": "basis.count"}
@@ -27,10 +27,16 @@ def chart_section(
     columns: Sequence[str] | None = None,
     **formats: list[str],
 ) -> None:
-    """The chart, `raw` (its `columns` only, when given) as display text in an expander with
-    `formats` (money, rates, counts), and `raw`'s downloads as `<name>.xlsx` / `.csv`."""
-    shown = display(raw if columns is None else raw[list(columns)], **formats)
-    chart_with_table(figure, raw, shown, name, lang)
+    """The chart, `raw` (its `columns` only, when given) in an expander as the user reads it
+    (`formats`: money, rates, counts), that same table as `<name>.xlsx` / `.csv` and `raw` as
+    the raw-data files."""
+    roles = table_roles(**formats)
+    kept = list(raw.columns if columns is None else columns)
+
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:
+        return present(frame[kept], lang, roles)
+
+    chart_with_table(figure, raw, name, lang, present=shown)
 
 
 def choice(

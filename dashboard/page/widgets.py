@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,8 +12,9 @@ from dashboard.data import source
 from dashboard.data.source import WarehouseState
 from dashboard.downloads.audited import audited_buttons
 from dashboard.downloads.export import Present
-from dashboard.i18n.catalogue import LANG_NAMES, LANGS, localise, normalise_lang, t
+from dashboard.i18n.catalogue import LANG_NAMES, LANGS, normalise_lang, t
 from dashboard.page.format import shown_time_zoned
+from dashboard.views.present import as_text
 
 # No Plotly logo link, no cloud editing: nothing on the page reaches the internet.
 PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
@@ -54,15 +55,17 @@ def warehouse_problem(state: WarehouseState, lang: str) -> None:
 
 
 def download_table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
     lang: str,
     *,
     filters: Mapping[str, object] | None = None,
     present: Present | None = None,
 ) -> None:
-    """Buttons offering `frame` as `<name>.xlsx` and `.csv`: masked for the user, `present`ed
-    as on the screen (headers, words, 万元), audited on click.
+    """Buttons offering `frame` (or what it returns on the click: a whole list, not the page
+    shown) as `<name>.xlsx` and `.csv`: masked for the user, `present`ed as on the screen
+    (headers, words, 万元) under a header block, audited on click; with `present`, the raw data
+    too.
 
     `filters` (default: the page's query parameters) is what the audit row says was filtered.
     """
@@ -70,9 +73,10 @@ def download_table(
 
 
 def chart_with_table(
-    figure: go.Figure, raw: pd.DataFrame, shown: pd.DataFrame, name: str, lang: str
+    figure: go.Figure, raw: pd.DataFrame, name: str, lang: str, *, present: Present
 ) -> None:
-    """A chart, its table (display text) in an expander, and the raw table's downloads.
+    """A chart, its table as the user reads it (`present(raw)`) in an expander, that same table
+    as the download and `raw` as the raw-data download.
 
     With no rows (a month or a filter that leaves nothing) it says so instead of an empty frame.
     """
@@ -81,8 +85,8 @@ def chart_with_table(
         return
     st.plotly_chart(figure, width="stretch", key=f"chart_{name}", config=PLOTLY_CONFIG)
     with st.expander(t("ui.table", lang)):
-        st.dataframe(localise(shown, lang), hide_index=True, width="stretch")
-    download_table(raw, name, lang)
+        st.dataframe(as_text(present(raw)), hide_index=True, width="stretch")
+    download_table(raw, name, lang, present=present)
 
 
 def banner(state: WarehouseState, lang: str) -> None:

@@ -64,7 +64,7 @@ def rule_counts(counts: pd.DataFrame, lang: str) -> None:
     st.markdown(t("rk.total", lang, n=count(total["contracts"]), amount=wan(total["outstanding"])))
     with st.expander(t("rk.counts", lang)):
         st.dataframe(shown(counts, lang), hide_index=True, width="stretch")
-        download_table(headers_only(counts, lang), "at_risk_counts", lang)
+        download_table(counts, "at_risk_counts", lang, present=lambda f: headers_only(f, lang))
 
 
 def contract_table(frame: pd.DataFrame, lang: str, open_dossier: Callable[[str], None]) -> None:
@@ -86,4 +86,4 @@ def contract_table(frame: pd.DataFrame, lang: str, open_dossier: Callable[[str],
     chosen = pick.selectbox(t("rk.pick", lang), list(frame["contract_id"]), key="rk_pick")
     if go.button(t("rk.open", lang), type="primary", key="rk_open") and chosen:
         open_dossier(str(chosen))
-    download_table(headers_only(frame, lang), "at_risk", lang)
+    download_table(frame, "at_risk", lang, present=lambda f: headers_only(f, lang))

@@ -12,11 +12,12 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n.catalogue import label, localise, t
-from dashboard.page.format import count_or_dash, display, pct, wan_or_dash
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import count_or_dash, pct, wan_or_dash
 from dashboard.page.registry import PAGES, page_path
 from dashboard.page.setup import PageContext
 from dashboard.page.widgets import download_table
+from dashboard.views.present import as_text, present, table_roles
 from queries.collections_compliance import FLAGS
 from queries.warnings import GROUPS
 from warehouse.months import month_end_of
@@ -59,13 +60,14 @@ def coded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def shown(frame: pd.DataFrame, lang: str, **formats: list[str]) -> pd.DataFrame:
     """Display text: codes named, money in 万元, rates in %, headers from the catalogue."""
-    return localise(display(coded(frame, lang), **formats), lang)
+    return as_text(present(frame, lang, table_roles(**formats)))
 
 
 def table(frame: pd.DataFrame, name: str, lang: str, **formats: list[str]) -> None:
-    """A table on screen and its raw values as .xlsx and .csv downloads."""
-    st.dataframe(shown(frame, lang, **formats), hide_index=True, width="stretch")
-    download_table(frame, name, lang)
+    """A table on screen; the same table (and the raw values) as .xlsx and .csv downloads."""
+    roles = table_roles(**formats)
+    st.dataframe(as_text(present(frame, lang, roles)), hide_index=True, width="stretch")
+    download_table(frame, name, lang, present=lambda rows: present(rows, lang, roles))
 
 
 def label_radio(title_key: str, options: list[str], lang: str, key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n.catalogue import t
+from dashboard.i18n.catalogue import CATALOGUE, t
 from dashboard.page.format import count_or_dash, pct, pct_points, wan_or_dash
 
 CARDS = (
@@ -22,7 +22,14 @@ CARDS = (
     "provision_rate",
     "deviation_90",
 )
-MONEY = {"outstanding", "new_principal", "receipts", "npl_outstanding", "provision"}
+MONEY = {
+    "outstanding",
+    "new_principal",
+    "receipts",
+    "npl_outstanding",
+    "provision",
+    "provision_estimated",
+}
 COUNTS = {"open_contracts", "new_contracts"}
 
 
@@ -70,3 +77,24 @@ def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
         )
     )
     st.caption(t("ui.basis_note", lang))
+
+
+def kpi_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The KPIs as the cards read them (one row per metric of `portfolio.kpis`, not indexed):
+    metric and basis in words, value and changes in their units (万元, count, %, pp)."""
+    rows = []
+    for r in kpis.to_dict("records"):
+        metric = str(r["metric"])
+        basis = f"basis.{r['basis']}"
+        rows.append(
+            {
+                t("ov.col.metric", lang): t(f"m.{metric}", lang)
+                if f"m.{metric}" in CATALOGUE
+                else metric,
+                t("ov.col.basis", lang): t(basis, lang) if basis in CATALOGUE else str(r["basis"]),
+                t("ov.col.value", lang): value_text(metric, r["value"]),
+                t("ui.mom", lang): change_text(metric, r["mom_change"]),
+                t("ui.yoy", lang): change_text(metric, r["yoy_change"]),
+            }
+        )
+    return pd.DataFrame(rows)

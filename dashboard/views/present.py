@@ -10,12 +10,13 @@ rides along in `frame.attrs["formats"]`. `as_text` turns the same frame into the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from dashboard.i18n.catalogue import CATALOGUE, CODED_COLUMNS, label, t
 from dashboard.page.format import DASH, WAN, count, missing, one_type, pct
 
 MONEY_FORMAT = "#,##0.00"
@@ -100,3 +101,58 @@ def as_text(presented: pd.DataFrame) -> pd.DataFrame:
         out.isetitem(j, one_type(pd.Series([_text(v, fmt) for v in presented.iloc[:, j]])))
     out.attrs = {}
     return out
+
+
+def column_header(column: str, lang: str) -> str:
+    """A column's header in `lang`: its `col.<name>` label, else the name as given."""
+    key = f"col.{column}"
+    return t(key, lang) if key in CATALOGUE else column
+
+
+# Columns whose header names 万元: a query returns yuan, so these are money whatever a page says.
+WAN_COLUMNS: frozenset[str] = frozenset(
+    key.removeprefix("col.")
+    for key, text in CATALOGUE.items()
+    if key.startswith("col.") and "万元" in text["zh"]
+)
+
+
+# Coded columns of the monitoring pages, named by the shared `value.<code>` labels too.
+MONITORING_CODES: frozenset[str] = frozenset(
+    {
+        "channel",
+        "outcome",
+        "first_channel",
+        "flag",
+        "source",
+        "first_signal_source",
+        "severity",
+        "lead_group",
+        "band",
+        "asset_status",
+        "event_type",
+        "inspection_type",
+    }
+)
+
+
+def value_label(column: str) -> Callable[[object, str], str]:
+    """How a coded column's values are named (an inspection by a third party is not the
+    third-party-contact flag of the same code)."""
+    if column == "inspection_type":
+        return lambda v, lang: label("third_party_inspection" if v == "third_party" else v, lang)
+    return label
+
+
+def table_roles(
+    money: Iterable[str] = (), rates: Iterable[str] = (), counts: Iterable[str] = ()
+) -> Roles:
+    """The roles of an analytics table: `col.*` headers, shared value labels, the given units
+    (every column whose header names 万元 is money)."""
+    return Roles(
+        header=column_header,
+        money=frozenset(money) | WAN_COLUMNS,
+        rates=frozenset(rates),
+        counts=frozenset(counts),
+        words={c: value_label(c) for c in CODED_COLUMNS | MONITORING_CODES},
+    )

@@ -10,13 +10,11 @@ So for aud.alpha: newest first T2, T1; Beijing day 2024-03-02 holds T2 and T3.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from openpyxl import load_workbook
 
 from tests.access.access_app import (
     audit_rows,
@@ -24,6 +22,7 @@ from tests.access.access_app import (
     module_warehouse,
     open_page,
 )
+from tests.file_cells import read_table
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import audit_events
 
@@ -108,12 +107,11 @@ def test_export_is_itself_audited(access, served) -> None:
     """The aud.alpha export holds T2 and T1; clicking writes an `export` row with its hash."""
     at = open_page("audit.py", {"actor": "aud.alpha"}, username="aud.x", roles=("compliance",))
     button, content = download(at, served, "dl_xlsx_audit_trail")
-    ws = load_workbook(io.BytesIO(content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    header = list(rows[0])
-    assert [r[header.index("target")] for r in rows[1:]] == ["contracts", "overdue"]
-    beijing = ["2024-03-02 00:30:00", "2024-03-01 23:00:00"]
-    assert [r[header.index("at (UTC+08:00 Asia/Shanghai)")] for r in rows[1:]] == beijing
+    block, header, rows = read_table(content)
+    assert block["页面"] == "审计日志" and block["筛选条件"] == "actor=aud.alpha"
+    assert [r[header.index("target")] for r in rows] == ["contracts", "overdue"]
+    local = ["2024-03-02 00:30:00", "2024-03-01 23:00:00"]
+    assert [r[header.index("at (UTC+08:00 Asia/Shanghai)")] for r in rows] == local
     button.click()
     at.run()
     exports = [r for r in audit_rows(access, "export") if r["actor"] == "aud.x"]

@@ -14,17 +14,21 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from dashboard.downloads import export as export_module
 from dashboard.downloads.audited import SessionEnded
+from dashboard.page import contract_params
 from tests.access.access_app import (
     HYPERLINK,
     audit_rows,
     download,
     open_page,
 )
+from tests.file_cells import read_table, screen_rows
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import audit_events
 
@@ -65,7 +69,7 @@ def test_contract_list_csv_download_is_audited_too(access, served) -> None:
 def test_formula_text_stays_text_in_the_xlsx(access, served) -> None:
     """Row 2 is B: its branch cell holds the HYPERLINK text as a string, not a formula."""
     at = open_page("contracts.py", PAST_DUE, username="dl.inert")
-    _, data = download(at, served, "dl_xlsx_contracts")
+    _, data = download(at, served, "dl_raw_xlsx_contracts")
     ws = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in ws[1]]
     assert ws.max_row == 3
@@ -79,7 +83,7 @@ def test_formula_text_stays_text_in_the_xlsx(access, served) -> None:
 def test_formula_text_is_quoted_in_the_csv(access, served) -> None:
     """A spreadsheet opening the CSV sees text: the cell starts with an apostrophe."""
     at = open_page("contracts.py", PAST_DUE, username="dl.inert")
-    _, data = download(at, served, "dl_csv_contracts")
+    _, data = download(at, served, "dl_raw_csv_contracts")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["contract_id"] for r in rows] == ["B", "A"]
     assert rows[0]["branch"] == "'" + HYPERLINK
@@ -89,7 +93,7 @@ def test_formula_text_is_quoted_in_the_csv(access, served) -> None:
 def test_a_scoped_user_downloads_only_their_branch(access, served) -> None:
     """Scoped to BJ, the past-due list is A alone, in the file as on screen."""
     at = open_page("contracts.py", PAST_DUE, username="dl.bj", branches=("BJ",))
-    _, data = download(at, served, "dl_csv_contracts")
+    _, data = download(at, served, "dl_raw_csv_contracts")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [(r["contract_id"], r["branch"]) for r in rows] == [("A", "BJ")]
 
@@ -148,3 +152,58 @@ def test_a_download_clicked_after_sign_out_gives_nothing(access, served) -> None
     with pytest.raises(SessionEnded):
         build()
     assert [r for r in audit_rows(access, "download") if r["actor"] == "dl.late"] == []
+
+
+def test_the_contract_list_file_is_the_screen_cell_by_cell_under_its_header_block(
+    access, served
+) -> None:
+    """The table file: page, as-of, filters, user and time (zone named) above the screen's
+    headers and, cell by cell, its values (万元, words)."""
+    at = open_page("contracts.py", PAST_DUE, username="dl.same", roles=("risk_committee",))
+    _, data = download(at, served, "dl_xlsx_contracts")
+    block, head, body = read_table(data)
+    assert block["页面"] == "合同列表"
+    assert block["筛选条件"] == "threshold=0"
+    assert block["下载人"] == "dl.same"
+    assert block["数据截至"]
+    assert str(block["生成时间"]).endswith("(UTC+08:00 Asia/Shanghai)")
+    screen = at.dataframe[0].value
+    assert head == list(screen.columns)
+    assert body == screen_rows(screen)
+    assert "contract_id" not in head and "合同编号" in head
+
+
+def test_a_paged_list_downloads_every_matching_contract(
+    access, served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One contract a screen page and one a fetch: the screen shows B alone, says 2, and both
+    files hold B and A (the whole list, gathered page after page on the click)."""
+    monkeypatch.setattr(contract_params, "PAGE_SIZE", 1)
+    monkeypatch.setattr(contract_params, "FETCH_SIZE", 1)
+    at = open_page("contracts.py", PAST_DUE, username="dl.all", roles=("risk_committee",))
+    assert len(at.dataframe[0].value) == 1
+    _, data = download(at, served, "dl_xlsx_contracts")
+    _, head, body = read_table(data)
+    ids = [row[head.index("合同编号")] for row in body]
+    assert ids == ["B", "A"]
+    _, raw = download(at, served, "dl_raw_csv_contracts")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["contract_id"] for r in rows] == ["B", "A"]
+    clicked = [r for r in audit_rows(access, "download") if r["actor"] == "dl.all"]
+    assert sorted(r["row_count"] for r in clicked) == [2, 2]
+
+
+def test_an_oversized_table_continues_on_further_sheets() -> None:
+    """With a sheet limit of 6 rows: block (2) + blank + header leave 2 rows on the first sheet,
+    then 5 per sheet under their own header; nothing is cut."""
+    frame = pd.DataFrame({"n": range(9)})
+    original = export_module.XLSX_MAX_ROWS
+    export_module.XLSX_MAX_ROWS = 6
+    try:
+        data = export_module.to_xlsx(frame, block=[("页面", "x"), ("下载人", "u")])
+    finally:
+        export_module.XLSX_MAX_ROWS = original
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["data", "data (2)", "data (3)"]
+    _, _, body = read_table(data)
+    assert [row[0] for row in body] == list(range(9))

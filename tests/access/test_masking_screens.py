@@ -36,6 +36,7 @@ from tests.access.access_app import (
     shown_text,
 )
 from tests.dashboard.app_fixtures import app_on
+from tests.file_cells import read_table
 from tests.signin import sign_in
 from warehouse.schema import SOURCE_TABLES
 
@@ -102,16 +103,17 @@ def on_screen(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def in_xlsx(content: bytes) -> dict[str, tuple[str, str]]:
-    ws = load_workbook(io.BytesIO(content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    header = list(rows[0])
+    """The table under the file's header block (page, as-of, filters, user, time)."""
+    _, header, rows = read_table(content)
     at = {name: header.index(name) for name in ("lessee_id", "lessee_name", "lessee_id_number")}
-    return {r[at["lessee_id"]]: (r[at["lessee_name"]], r[at["lessee_id_number"]]) for r in rows[1:]}
+    return {r[at["lessee_id"]]: (r[at["lessee_name"]], r[at["lessee_id_number"]]) for r in rows}
 
 
 def in_csv(content: bytes) -> dict[str, tuple[str, str]]:
     """CSV cells starting with + or - carry the inert-text apostrophe; strip it to compare."""
-    rows = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    text = content.decode("utf-8-sig")
+    table = text.split("\n\n", 1)[1] if "\n\n" in text else text  # below the header block
+    rows = csv.DictReader(io.StringIO(table))
 
     def plain(text: str) -> str:
         return text[1:] if text[:2] in ("'+", "'-", "'=", "'@") else text

@@ -8,7 +8,7 @@ the same way; codes are words in both.
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -16,46 +16,20 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.dossier.pack_xlsx import dossier_pack
-from dashboard.page.format import count, pct
 from dashboard.views.risk import headers_only
 from tests.access.access_app import capture_served, download
 from tests.dashboard import risk_app
 from tests.dashboard.analytics_app import assert_clean, open_page
+from tests.file_cells import read_table, screen_rows
 
 risk_url, risk = risk_app.risk_url, risk_app.risk
 COMMITTEE = ("risk_committee",)
 
 
-def as_seen(value: object, number_format: str) -> object:
-    """A workbook cell as its number format shows it, in the screen's notation."""
-    if value is None:
-        return "—"
-    if number_format == "#,##0.00":
-        return f"{Decimal(str(value)):,.2f}"
-    if number_format == "0.00%":
-        return pct(value)
-    if number_format == "#,##0":
-        return count(int(value))
-    if isinstance(value, datetime):
-        return value.date() if value.time() == datetime.min.time() else value
-    return value
-
-
-def screen_value(value: object) -> object:
-    """A screen cell as a comparable value (Arrow gives Timestamps for dates)."""
-    if isinstance(value, pd.Timestamp | datetime):
-        return value.date() if value.time() == datetime.min.time() else value.to_pydatetime()
-    if isinstance(value, date):
-        return value
-    return value
-
-
 def sheet_rows(data: bytes) -> tuple[list[str], list[list[object]]]:
-    """The header row and the body rows of the workbook's only sheet, as the user sees them."""
-    ws = load_workbook(io.BytesIO(data)).active
-    rows = list(ws.iter_rows())
-    head = [c.value for c in rows[0]]
-    return head, [[as_seen(c.value, c.number_format) for c in row] for row in rows[1:]]
+    """The header row and the body rows of a table download, as the user sees them."""
+    _, head, body = read_table(data)
+    return head, body
 
 
 def test_every_dossier_table_download_matches_its_screen_table(
@@ -76,7 +50,7 @@ def test_every_dossier_table_download_matches_its_screen_table(
         head, body = sheet_rows(data)
         matches = [s for s in screens if list(s.columns) == head and len(s) == len(body)]
         assert matches, f"{name}: no screen table with headers {head}"
-        screen = [[screen_value(v) for v in row] for row in matches[0].itertuples(index=False)]
+        screen = screen_rows(matches[0])
         assert body == screen, name
         compared += len(body)
     assert compared > 0
@@ -85,19 +59,27 @@ def test_every_dossier_table_download_matches_its_screen_table(
 def test_money_is_in_wan_and_codes_are_words_in_the_file(
     risk: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No money cell of a 万元 column holds yuan: every one equals the screen's 万元 text."""
+    """The table file: a header block (page, user, time with its zone), 万元 columns with the
+    万元 number format, words for codes; the raw file: no block, the query's column names."""
     served = capture_served(monkeypatch)
     at = open_page("dossier", {"contract": "D1"}, roles=COMMITTEE)
     _, data = download(at, served, "dl_xlsx_dossier_lessee_contracts")
-    ws = load_workbook(io.BytesIO(data)).active
-    head = [c.value for c in ws[1]]
+    block, head, body = read_table(data)
+    assert block["页面"] == "合同档案"
+    assert block["下载人"] == "tester"
+    assert str(block["生成时间"]).endswith("(UTC+08:00 Asia/Shanghai)")
     money = [j for j, h in enumerate(head) if "万元" in str(h)]
     assert money
-    for row in ws.iter_rows(min_row=2):
+    for row in body:
         for j in money:
-            assert row[j].number_format == "#,##0.00"
-    text = {str(c.value) for row in ws.iter_rows(min_row=2) for c in row}
+            # read through its number format `#,##0.00`: text such as "0.10", never a bare number
+            assert isinstance(row[j], str), (head[j], row[j])
+    text = {str(v) for row in body for v in row}
     assert not text & {"normal", "direct_lease", "special_mention", "individual", "corporate"}
+    _, raw = download(at, served, "dl_raw_xlsx_dossier_lessee_contracts")
+    raw_block, raw_head, _ = read_table(raw)
+    assert raw_block == {}
+    assert "outstanding" in raw_head or "contract_id" in raw_head
 
 
 def test_committee_pack_puts_wan_under_wan_and_words_for_codes() -> None:

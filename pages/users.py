@@ -21,7 +21,7 @@ if DONE in st.session_state:
 st.subheader(t("users.list", lang))
 frame = user_admin.accounts_frame()
 st.dataframe(localise(frame, lang), hide_index=True, width="stretch")
-download_table(frame, "users", lang)
+download_table(frame, "users", lang, present=lambda rows: localise(rows, lang))
 
 
 def _outcome(problem: str | None, name: str, key: str = "users.done") -> None:

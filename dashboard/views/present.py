@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.i18n.catalogue import CATALOGUE, CODED_COLUMNS, label, t
 from dashboard.page.format import DASH, WAN, count, missing, one_type, pct
+from regulatory.codes import INDUSTRY_LABELS
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
@@ -136,9 +137,17 @@ MONITORING_CODES: frozenset[str] = frozenset(
 )
 
 
+def industry_label(code: object, lang: str) -> str:
+    """A GB/T 4754 section letter as its name (regulatory/codes.py), else the catalogue's."""
+    names = INDUSTRY_LABELS.get(str(code))
+    return label(code, lang) if names is None else names[0 if lang == "zh" else 1]
+
+
 def value_label(column: str) -> Callable[[object, str], str]:
     """How a coded column's values are named (an inspection by a third party is not the
     third-party-contact flag of the same code)."""
+    if column == "industry":
+        return industry_label
     if column == "inspection_type":
         return lambda v, lang: label("third_party_inspection" if v == "third_party" else v, lang)
     return label
@@ -154,5 +163,5 @@ def table_roles(
         money=frozenset(money) | WAN_COLUMNS,
         rates=frozenset(rates),
         counts=frozenset(counts),
-        words={c: value_label(c) for c in CODED_COLUMNS | MONITORING_CODES},
+        words={c: value_label(c) for c in CODED_COLUMNS | MONITORING_CODES | {"industry"}},
     )

@@ -10,11 +10,13 @@ from __future__ import annotations
 import pytest
 
 from tests.access.access_app import capture_served, download
+from tests.dashboard import risk_app
 from tests.dashboard.analytics_app import assert_clean, open_page
 from tests.dashboard.monitoring_app import monitoring, monitoring_url
 from tests.file_cells import read_table, screen_rows
 
 __all__ = ["monitoring", "monitoring_url"]
+risk_url, risk = risk_app.risk_url, risk_app.risk
 
 TITLES = {
     "overview": "组合概览",
@@ -74,3 +76,19 @@ def test_every_monitoring_table_file_is_its_screen_table(
         assert same, f"{page} {key}: no screen table equals the file (headers {head})"
         codes = {"phone", "visit", "sms", "letter", "legal"}
         assert not codes & {str(v) for row in body for v in row}, key
+
+
+def test_the_at_risk_tables_files_are_their_screen_tables(
+    risk: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """风险合同: the rule counts and the list, each file its screen table, in 万元 and words."""
+    served = capture_served(monkeypatch)
+    at = open_page("at_risk", roles=("risk_committee",))
+    assert_clean(at)
+    screens = [frame.value for frame in at.dataframe]
+    for key in ("dl_xlsx_at_risk_counts", "dl_xlsx_at_risk"):
+        _, data = download(at, served, key)
+        block, head, body = read_table(data)
+        assert block["页面"] == "风险合同", key
+        same = [s for s in screens if list(s.columns) == head and screen_rows(s) == body]
+        assert same, f"{key}: no screen table equals the file (headers {head})"

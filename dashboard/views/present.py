@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -56,6 +57,15 @@ def _whole(value: object) -> int | None:
     return None if missing(value) else int(value)
 
 
+def _plain(value: object) -> object:
+    """None for missing; a midnight timestamp as a date (a month-end is a day, not an instant)."""
+    if missing(value):
+        return None
+    if isinstance(value, datetime) and value.time() == time() and value.tzinfo is None:
+        return value.date()
+    return value
+
+
 def present(frame: pd.DataFrame, lang: str, roles: Roles) -> pd.DataFrame:
     """`frame` as the user reads it in `lang`: named codes, 万元, ratios, display headers."""
     out = frame.drop(columns=[c for c in frame.columns if c in roles.hidden]).astype(object)
@@ -71,7 +81,7 @@ def present(frame: pd.DataFrame, lang: str, roles: Roles) -> pd.DataFrame:
         elif column in roles.words:
             name = roles.words[column]
             out[column] = [None if missing(v) else name(v, lang) for v in values]
-    out = out.map(lambda v: None if missing(v) else v)
+    out = out.map(_plain)
     headers = {c: roles.header(c, lang) for c in out.columns}
     out = out.rename(columns=headers)
     out.attrs[FORMATS] = {headers[c]: f for c, f in formats.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -56,3 +57,11 @@ def test_english_headers_and_words() -> None:
     shown = as_text(present(_frame(), "en", table_roles()))
     assert shown.columns[3] == "Outstanding (10k yuan)"
     assert shown.iloc[0, :3].tolist() == ["Direct lease", "Manufacturing", "Normal"]
+
+
+def test_a_month_end_is_a_date_in_the_file_and_on_screen() -> None:
+    """A midnight timestamp (how Arrow and the warehouse give a month-end) becomes a date."""
+    frame = pd.DataFrame({"month_end": pd.to_datetime(["2024-06-30", None])})
+    shown = present(frame, "zh", table_roles())
+    assert shown.iloc[0, 0] == date(2024, 6, 30)
+    assert as_text(shown).iloc[1, 0] == "—"

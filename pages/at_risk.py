@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.data import risk
@@ -15,9 +16,7 @@ from dashboard.dossier import decision_forms
 from dashboard.i18n.catalogue import t
 from dashboard.page.registry import page_path
 from dashboard.page.setup import start
-from dashboard.page.widgets import download_table
 from dashboard.views.at_risk import contract_table, controls, rule_counts, rules_in_force
-from dashboard.views.risk import headers_only
 from queries.at_risk import MAX_PAGE, split_counts
 
 PAGE_SIZE = 50
@@ -46,7 +45,9 @@ def open_dossier(contract_id: str) -> None:
     st.switch_page(page_path("dossier.py"), query_params=ctx.link(contract=contract_id))
 
 
-contract_table(frame, lang, open_dossier)
-if st.toggle(t("rk.export_all", lang, n=MAX_PAGE), key="rk_export_all"):
-    full, _ = split_counts(ctx.query("at_risk.at_risk", **options, limit=MAX_PAGE, offset=0))
-    download_table(headers_only(full, lang), "at_risk_all", lang)
+def fetch(limit: int, offset: int) -> pd.DataFrame:
+    """Rows `offset`… of the whole list, for its download."""
+    return ctx.query("at_risk.at_risk", **options, limit=min(limit, MAX_PAGE), offset=offset)
+
+
+contract_table(frame, lang, open_dossier, fetch)

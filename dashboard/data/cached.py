@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.access.gate import current_user
-from dashboard.access.user import sees_personal_data
+from dashboard.access.user import User, sees_personal_data
 from dashboard.data.source import DATA_TTL, WarehouseState, loaded, warehouse_engine
 from queries import segments
 from queries.filters import Filters
@@ -57,10 +57,18 @@ def _run(
 
 def query(state: WarehouseState, name: str, filters: Filters, **options: object) -> pd.DataFrame:
     """The registered query `name` on the state's load, cached; personal data masked per user."""
+    return query_as(current_user(), state, name, filters, **options)
+
+
+def query_as(
+    user: User | None, state: WarehouseState, name: str, filters: Filters, **options: object
+) -> pd.DataFrame:
+    """`query` for `user`: also right where no script run knows the session (a download's
+    on-click builder runs outside it, so it masks for the user the page was drawn for)."""
     if name not in QUERIES:
         raise ValueError(f"unknown query {name!r}")
     load_id = loaded(state)
     key = tuple(sorted(options.items()))
     frame = _run(warehouse_engine(state.url), state.url, load_id, name, filters, key)
     # The cache is shared by all sessions: mask after it, for the user of this session.
-    return mask_personal(frame, reveal=sees_personal_data(current_user()))
+    return mask_personal(frame, reveal=sees_personal_data(user))

@@ -29,7 +29,7 @@ class PageContext:
 
     def query(self, name: str, filters: Filters | None = None, **options: object):
         """The registered query `name` on this page's load, cached (see `queries.registry`)."""
-        return cached.query(self.state, name, filters or self.filters, **options)
+        return cached.query_as(self.user, self.state, name, filters or self.filters, **options)
 
     def link(self, **extra: str) -> dict:
         """Query params for a link to another page that keeps the filters and language."""

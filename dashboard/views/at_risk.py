@@ -7,15 +7,17 @@ picking its id.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.i18n.catalogue import t
+from dashboard.page.contract_params import whole_list
 from dashboard.page.format import count, wan
 from dashboard.page.widgets import download_table
 from dashboard.views.risk import coded, headers_only, shown
-from queries.at_risk import RULES, SORTS, WatchParams
+from queries.at_risk import RULES, SORTS, WatchParams, split_counts
 
 # Why first: the rules met come right after the contract and lessee.
 FIRST = ["contract_id", "lessee_name", "rules", "rules_met", "risk_class", "dpd"]
@@ -67,10 +69,20 @@ def rule_counts(counts: pd.DataFrame, lang: str) -> None:
         download_table(counts, "at_risk_counts", lang, present=lambda f: headers_only(f, lang))
 
 
-def contract_table(frame: pd.DataFrame, lang: str, open_dossier: Callable[[str], None]) -> None:
-    """The page of contracts (a click on a row opens its dossier), a picker, and its downloads."""
+def _first_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[*FIRST, *(c for c in frame.columns if c not in FIRST)]]
+
+
+def contract_table(
+    frame: pd.DataFrame,
+    lang: str,
+    open_dossier: Callable[[str], None],
+    fetch: Callable[[int, int], pd.DataFrame],
+) -> None:
+    """The page of contracts (a click on a row opens its dossier), a picker, and the downloads of
+    the whole list: `fetch(limit, offset)` reads it page after page on the click."""
     st.caption(t("rk.click_row", lang))
-    frame = frame[[*FIRST, *(c for c in frame.columns if c not in FIRST)]]
+    frame = _first_columns(frame)
     event = st.dataframe(
         shown(frame, lang),
         hide_index=True,
@@ -86,4 +98,6 @@ def contract_table(frame: pd.DataFrame, lang: str, open_dossier: Callable[[str],
     chosen = pick.selectbox(t("rk.pick", lang), list(frame["contract_id"]), key="rk_pick")
     if go.button(t("rk.open", lang), type="primary", key="rk_open") and chosen:
         open_dossier(str(chosen))
-    download_table(frame, "at_risk", lang, present=lambda f: headers_only(f, lang))
+    rows = partial(whole_list, lambda limit, offset: split_counts(fetch(limit, offset))[0])
+    whole = lambda: _first_columns(rows())  # noqa: E731 (built on the click)
+    download_table(whole, "at_risk", lang, present=lambda f: headers_only(f, lang))

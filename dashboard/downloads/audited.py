@@ -132,11 +132,14 @@ def page_title(script: str, lang: str) -> str:
         return script
 
 
-def shown_as_of() -> str:
-    """The as-of month of the figures: the page's `as_of` parameter, else the latest load's."""
-    asked = st.query_params.get("as_of")
+def shown_as_of(used: Mapping[str, object]) -> str:
+    """The as-of month of the figures: the `as_of` among the page's filters, else the latest
+    load's (the sidebar's default)."""
+    asked = used.get("as_of")
+    if isinstance(asked, list | tuple):
+        asked = asked[0] if asked else None
     if asked:
-        return asked[:MAX_PARAM_TEXT]
+        return str(asked)[:MAX_PARAM_TEXT]
     load = source.warehouse_state().load
     return "" if load is None else f"{load.as_of:%Y-%m}"
 
@@ -183,7 +186,11 @@ def audited_buttons(
     reveal = sees_personal_data(user)
     page = current_page()
     used = page_params() if filters is None else filters
-    title, as_of, shown_filters = page_title(page, lang), shown_as_of(), filters_text(used, lang)
+    title, as_of, shown_filters = (
+        page_title(page, lang),
+        shown_as_of(used),
+        filters_text(used, lang),
+    )
     kinds = ("table", RAW) if present is not None else ("table",)
     columns = st.columns([1, 1, 1, 1, 2] if present is not None else [1, 1, 4])
     slots = iter(columns)

@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard.access.user import User
 from dashboard.data.portal_store import portal, settings
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import shown_time
 from warehouse.portal import passwords
 from warehouse.portal import users as accounts
 
@@ -28,7 +29,7 @@ def accounts_frame() -> pd.DataFrame:
             "roles": ",".join(sorted(a.roles)),
             "branches": "*" if a.branches is None else ",".join(a.branches),
             "disabled": a.disabled,
-            "locked_until": a.locked_until,
+            "locked_until": None if a.locked_until is None else shown_time(a.locked_until),
         }
         for a in accounts.list_accounts(portal())
     ]

@@ -143,6 +143,6 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         "col.roles": ("角色", "Roles"),
         "col.branches": ("分支机构", "Branches"),
         "col.disabled": ("已停用", "Disabled"),
-        "col.locked_until": ("锁定至（UTC）", "Locked until (UTC)"),
+        "col.locked_until": ("锁定至（{zone}）", "Locked until ({zone})"),
     }
 )

@@ -9,13 +9,15 @@ from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
-from dashboard.views.overview import kpi_cards, kpi_table
+from dashboard.views.overview import kpi_cards, kpi_table, regulatory_lines
 
 ctx = start("overview.py", "page.overview")
 lang = ctx.lang
 
 st.subheader(t("ov.kpis", lang))
 kpis = ctx.query("portfolio.kpis").set_index("metric")
+st.caption(t("ov.lines", lang))
+regulatory_lines(kpis, ctx.state.load.entity_type, lang)  # type: ignore[union-attr]
 kpi_cards(kpis, lang)
 download_table(kpis.reset_index(), "kpis", lang, present=lambda f: kpi_table(f, lang))
 

@@ -185,6 +185,16 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ui.back": ("返回", "Back"),
         # overview
         "ov.kpis": ("核心指标", "Key indicators"),
+        "ov.lines": (
+            "对照监管红线（按机构类型）：不良率、偏离度，金融租赁公司另有拨备覆盖率与拨备率",
+            "Against the regulatory lines (by entity type): NPL ratio and 偏离度, plus provision "
+            "coverage and provisions ÷ receivables for a financial leasing company",
+        ),
+        "ov.line.max": ("红线 ≤ {bound}", "line ≤ {bound}"),
+        "ov.line.min": ("红线 ≥ {bound}", "line ≥ {bound}"),
+        "ov.verdict.ok": ("符合", "Within the line"),
+        "ov.verdict.breach": ("越线，需关注", "Past the line: needs attention"),
+        "ov.verdict.unknown": ("无法判断（无数据）", "No verdict (no figure)"),
         "ov.trends": ("近24个月趋势", "24-month trends"),
         "ov.breakdown": ("结构分布", "Breakdown"),
         "ov.concentration": ("集中度与监管限额", "Concentration vs limits"),

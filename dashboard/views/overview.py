@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.i18n.catalogue import CATALOGUE, t
 from dashboard.page.format import count_or_dash, pct, pct_points, wan_or_dash
+from regulatory.kpi_lines import BREACH, OK, UNKNOWN, assess, lines_for
 
 CARDS = (
     "outstanding",
@@ -98,3 +99,20 @@ def kpi_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+VERDICT_COLOUR = {OK: "green", BREACH: "red", UNKNOWN: "gray"}
+
+
+def regulatory_lines(kpis: pd.DataFrame, entity_type: str | None, lang: str) -> None:
+    """Each headline ratio against its regulatory line (regulatory/kpi_lines.py) for the book's
+    entity type, in colour and in words, so the executive sees at once what needs attention."""
+    found = lines_for(entity_type)
+    cols = st.columns(len(found))
+    for col, line in zip(cols, found, strict=True):
+        value = kpis.loc[line.metric, "value"]
+        verdict = assess(value, line)
+        bound = t(f"ov.line.{line.op}", lang, bound=pct(line.bound))
+        with col.container(border=True):
+            st.markdown(f"**{t(f'm.{line.metric}', lang)}** {pct(value)}")
+            st.markdown(f":{VERDICT_COLOUR[verdict]}[{t(f'ov.verdict.{verdict}', lang)}] · {bound}")

@@ -63,3 +63,16 @@ def test_kpi_cards_say_how_much_of_the_provisions_is_estimated(analytics: str) -
         "Provisions 0.31 (10k yuan), of which estimated 0.31 (100.00%): coverage and "
         "provisions ÷ receivables include the estimated part." in captions
     )
+
+
+def test_ratios_are_read_against_their_regulatory_lines(analytics: str) -> None:
+    """June: NPL 5,000 ÷ 5,000 = 100% > 5% (past the line); 偏离度: A at DPD 112 is 90+, so
+    5,000 ÷ NPL 5,000 = 100% ≤ 100% (within). A 融资租赁公司 book: no provision lines."""
+    at = open_page("overview")
+    assert_clean(at)
+    texts = [m.value for m in at.markdown]
+    assert "**不良率** 100.00%" in texts
+    assert "**偏离度** 100.00%" in texts
+    assert ":red[越线，需关注] · 红线 ≤ 5.00%" in texts
+    assert ":green[符合] · 红线 ≤ 100.00%" in texts
+    assert not any("拨备覆盖率**" in x for x in texts)

@@ -8,14 +8,13 @@ sees everyone's.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import pytest
 
 from dashboard.access import audit_view
 from tests.access.access_app import download, module_warehouse, open_page
+from tests.file_cells import csv_records
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import audit_events, record
 
@@ -44,7 +43,7 @@ def test_a_branch_scoped_user_sees_only_their_own_actions(access, served) -> Non
     assert actors_shown(at) == {"sc.bj"}
     assert "本人的操作" in " ".join(i.value for i in at.info)
     _, data = download(at, served, "dl_csv_audit_trail")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = csv_records(data)  # below the file's header block
     assert rows and {r["actor"] for r in rows} == {"sc.bj"}
 
 

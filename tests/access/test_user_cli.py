@@ -189,8 +189,11 @@ def test_init_creates_the_first_admin_once_and_prints_its_password_once(
     first = capsys.readouterr().out
     password = first.split("with password: ", 1)[1].split()[0]
     store = portal_engine(portal_url(url))
-    assert authenticate(store, "admin", password, **LIMITS).ok
-    assert get_account(store, "admin").roles == frozenset({"admin"})
+    try:
+        assert authenticate(store, "admin", password, **LIMITS).ok
+        assert get_account(store, "admin").roles == frozenset({"admin"})
+    finally:
+        store.dispose()  # an undisposed PostgreSQL pool warns when collected, in a later test
 
     assert _run(url, "init", monkeypatch=monkeypatch) == 0
     second = capsys.readouterr().out

@@ -114,7 +114,7 @@ def test_list_dossier_proposal_approval_and_pack(
     assert book.sheetnames[0] == "封面 Cover"
     decisions = book["委员会决议"]
     kinds = [row[3] for row in decisions.iter_rows(min_row=2, values_only=True)]
-    assert kinds == ["propose_class", "approve"]
+    assert kinds == ["提议调整分类", "复核通过"]  # the kinds in words, as on screen
 
     # The same pack as PDF: it opens, names the contract, and its audit row has its SHA-256.
     settle(page)  # the click above reran the page: click the PDF button of the new run

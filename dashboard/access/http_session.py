@@ -10,8 +10,9 @@ the page the user asked for. The password never leaves the form; the token is si
 
 from __future__ import annotations
 
-import functools
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -33,9 +34,20 @@ MAX_FORM_BYTES = 4096
 SETTINGS_TTL = 60.0  # seconds, as dashboard.data.portal_store.SETTINGS_TTL
 
 
-@functools.lru_cache(maxsize=4)
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+MAX_ENGINES = 4
+
+
 def _engine(url: str) -> Engine:
-    return portal_engine(url)
+    # The newest few stores stay open; an older one is disposed, not left for the collector,
+    # which would close its PostgreSQL connections mid-request elsewhere and warn.
+    with _ENGINES_LOCK:
+        engine = _ENGINES.pop(url, None) or portal_engine(url)
+        _ENGINES[url] = engine
+        while len(_ENGINES) > MAX_ENGINES:
+            _ENGINES.popitem(last=False)[1].dispose()
+        return engine
 
 
 def store() -> Engine:

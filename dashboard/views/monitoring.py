@@ -17,29 +17,13 @@ from dashboard.page.format import count_or_dash, pct, wan_or_dash
 from dashboard.page.registry import PAGES, page_path
 from dashboard.page.setup import PageContext
 from dashboard.page.widgets import download_table
-from dashboard.views.present import as_text, present, table_roles
+from dashboard.views.present import MONITORING_CODES, as_text, present, table_roles
 from queries.collections_compliance import FLAGS
 from queries.warnings import GROUPS
 from warehouse.months import month_end_of
 
 DOSSIER = "dossier.py"
 MONTH_CHOICES = (6, 12, 24, 36)
-CODED = frozenset(
-    {
-        "channel",
-        "outcome",
-        "first_channel",
-        "flag",
-        "source",
-        "first_signal_source",
-        "severity",
-        "lead_group",
-        "band",
-        "asset_status",
-        "event_type",
-        "inspection_type",
-    }
-)
 
 
 def _value_label(column: str, value: object, lang: str) -> str:
@@ -53,7 +37,7 @@ def coded(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy with the monitoring codes (channel, outcome, source …) named in `lang`."""
     out = frame.copy()
     for column in out.columns:
-        if column in CODED:
+        if column in MONITORING_CODES:
             out[column] = [_value_label(column, v, lang) for v in out[column]]
     return out
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts.axes import month_axis, month_labels
 from dashboard.i18n.catalogue import label, t
 
 WAN = Decimal(10000)
@@ -63,14 +64,14 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: boo
         ys = _pct(frame[m]) if percent else _wan(frame[m])
         unit = "%{y:.2f}%" if percent else "%{y:,.2f} 万元"
         fig.add_scatter(
-            x=frame["month_end"],
+            x=month_labels(frame["month_end"]),
             y=ys,
             mode="lines+markers",
             name=t(f"m.{m}", lang),
-            hovertemplate=f"%{{x|%Y-%m}}<br>{t(f'm.{m}', lang)}: {unit}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{t(f'm.{m}', lang)}: {unit}<extra></extra>",
         )
     y_title = t("m.rate", lang) + " (%)" if percent else t("m.balance", lang)
-    return _layout(fig, "", y_title, t("m.month_end", lang))
+    return month_axis(_layout(fig, "", y_title, t("m.month_end", lang)), frame["month_end"])
 
 
 def breakdown_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
@@ -130,19 +131,20 @@ def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
     for n, bucket in enumerate(buckets):
         part = frame[frame["dpd_bucket"] == bucket]
         fig.add_bar(
-            x=part["month_end"],
+            x=month_labels(part["month_end"]),
             y=_pct(part[share]),
             name=bucket,
             marker_color=BUCKET_COLOURS[n % len(BUCKET_COLOURS)],
             customdata=list(zip(_wan(part["outstanding"]), part["contracts"], strict=True)),
             hovertemplate=(
-                f"%{{x|%Y-%m}} {bucket}<br>{t('m.share', lang)}: %{{y:.2f}}%<br>"
+                f"%{{x}} {bucket}<br>{t('m.share', lang)}: %{{y:.2f}}%<br>"
                 f"{t('m.balance', lang)}: %{{customdata[0]:,.2f}}<br>"
                 f"{t('m.contracts', lang)}: %{{customdata[1]}}<extra></extra>"
             ),
         )
     fig.update_layout(barmode="stack")
-    return _layout(fig, "", t("m.share", lang) + " (%)", t("m.month_end", lang))
+    fig = _layout(fig, "", t("m.share", lang) + " (%)", t("m.month_end", lang))
+    return month_axis(fig, frame["month_end"])
 
 
 def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
@@ -226,7 +228,7 @@ def rate_trend(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
     fig = go.Figure()
     for r in rates:
         fig.add_scatter(
-            x=frame["end"],
+            x=month_labels(frame["end"]),
             y=_pct(frame[r]),
             mode="lines+markers",
             name=t(f"m.{r}", lang),
@@ -234,8 +236,10 @@ def rate_trend(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
                 zip(_wan(frame[f"{r}_numerator"]), _wan(frame[f"{r}_denominator"]), strict=True)
             ),
             hovertemplate=(
-                f"%{{x|%Y-%m}} {t(f'm.{r}', lang)}: %{{y:.2f}}%<br>"
+                f"%{{x}} {t(f'm.{r}', lang)}: %{{y:.2f}}%<br>"
                 "%{customdata[0]:,.2f} ÷ %{customdata[1]:,.2f} 万元<extra></extra>"
             ),
         )
-    return _layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang))
+    return month_axis(
+        _layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang)), frame["end"]
+    )

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.analytics import _layout, _num, _pct, _wan
+from dashboard.charts.axes import month_axis, month_labels, whole_ticks
 from dashboard.i18n.catalogue import label, t
 
 PALETTE = (
@@ -27,14 +28,12 @@ def _counts(values: pd.Series) -> list[float | None]:
     return [_num(v) for v in values]
 
 
-def _months(fig: go.Figure, whole: bool = True, top: float | None = None) -> go.Figure:
-    """Month labels as YYYY-MM (not the English month names); whole-number ticks for counts."""
-    fig.update_xaxes(tickformat="%Y-%m")
-    if whole:
-        fig.update_yaxes(tickformat=",d", rangemode="tozero")
-        if top is not None and top <= 10:
-            fig.update_yaxes(dtick=1)  # small counts: no repeated 0, 0, 1 ticks
-    return fig
+def _months(
+    fig: go.Figure, months: pd.Series, whole: bool = True, top: float | None = None
+) -> go.Figure:
+    """Each month-end at its own YYYY-MM category; whole-number ticks on a count axis."""
+    month_axis(fig, months)
+    return whole_ticks(fig, top) if whole else fig
 
 
 def _top(frame: pd.DataFrame, columns: list[str], by: str = "month_end") -> float | None:
@@ -55,17 +54,17 @@ def stacked_months(
         name = label(key, lang)
         ys = _wan(part[value]) if money else _counts(part[value])
         fig.add_bar(
-            x=part["month_end"],
+            x=month_labels(part["month_end"]),
             y=ys,
             name=name,
             marker_color=PALETTE[n % len(PALETTE)],
-            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,.2f}}{unit}<extra></extra>"
+            hovertemplate=f"%{{x}}<br>{name}: %{{y:,.2f}}{unit}<extra></extra>"
             if money
-            else f"%{{x|%Y-%m}}<br>{name}: %{{y:,}}<extra></extra>",
+            else f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig = _layout(fig, "", t(f"m.{value}", lang), t("m.month_end", lang))
-    return _months(fig, whole=not money, top=_top(frame, [value]))
+    return _months(fig, frame["month_end"], whole=not money, top=_top(frame, [value]))
 
 
 def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
@@ -74,13 +73,14 @@ def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
     for rate in rates:
         name = t(f"m.{rate}", lang)
         fig.add_scatter(
-            x=frame["month_end"],
+            x=month_labels(frame["month_end"]),
             y=_pct(frame[rate]),
             mode="lines+markers",
             name=name,
-            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}%<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{name}: %{{y:.2f}}%<extra></extra>",
         )
-    return _months(_layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang)), False)
+    fig = _layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang))
+    return _months(fig, frame["month_end"], whole=False)
 
 
 def rate_bars(frame: pd.DataFrame, key: str, rate: str, count: str, lang: str) -> go.Figure:
@@ -121,25 +121,25 @@ def bars_and_rate(frame: pd.DataFrame, bars: list[str], rate: str, lang: str) ->
     for n, col in enumerate(bars):
         name = t(f"m.{col}", lang)
         fig.add_bar(
-            x=frame["month_end"],
+            x=month_labels(frame["month_end"]),
             y=_counts(frame[col]),
             name=name,
             marker_color=PALETTE[n % len(PALETTE)],
-            hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:,}}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",
         )
     name = t(f"m.{rate}", lang)
     fig.add_scatter(
-        x=frame["month_end"],
+        x=month_labels(frame["month_end"]),
         y=_pct(frame[rate]),
         name=name,
         mode="lines+markers",
         yaxis="y2",
         marker_color="#d32f2f",
-        hovertemplate=f"%{{x|%Y-%m}}<br>{name}: %{{y:.2f}}%<extra></extra>",
+        hovertemplate=f"%{{x}}<br>{name}: %{{y:.2f}}%<extra></extra>",
     )
     fig.update_layout(
         barmode="group",
         yaxis2={"overlaying": "y", "side": "right", "title": name + " (%)", "rangemode": "tozero"},
     )
     fig = _layout(fig, "", t("m.contracts", lang), t("m.month_end", lang))
-    return _months(fig, top=_top(frame, bars))
+    return _months(fig, frame["month_end"], top=_top(frame, bars))

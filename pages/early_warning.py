@@ -42,7 +42,9 @@ contract_list(ctx, lessees, f"lead_time_{level}_{group}", counts=["lead_days"])
 
 st.subheader(t("ew.h_devices", lang))
 devices = ctx.query("leased_assets.device_status", months=months)
-figure = charts.bars_and_rate(devices, ["geofence_exits", "abnormal_stops"], "offline_rate", lang)
+figure = charts.bars_and_rate(
+    devices, ["geofence_exits", "abnormal_stops"], "offline_rate", lang, "ch.events"
+)
 chart_section(figure, devices, "device_status", lang, rates=["offline_rate"])
 event = label_radio("ew.alerts_month", ALERTS, lang, "ew_event")
 alerts = ctx.query("leased_assets.device_alert_contracts", event_type=event)
@@ -52,7 +54,7 @@ st.subheader(t("ew.h_inspections", lang))
 coverage = ctx.query("inspections.inspection_coverage", months=months)
 bars = ["covered", "overdue", "not_yet_due"]
 chart_section(
-    charts.bars_and_rate(coverage, bars, "coverage_rate", lang),
+    charts.bars_and_rate(coverage, bars, "coverage_rate", lang, "ch.assets"),
     coverage,
     "inspection_coverage",
     lang,

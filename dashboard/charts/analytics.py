@@ -52,8 +52,8 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.F
         hovermode="closest",
         template="plotly_white",
     )
-    fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_text=x_title)
+    # The first axes only: a second y axis keeps its own title (its own unit).
+    fig.update_layout(yaxis_title_text=y_title, xaxis_title_text=x_title)
     return fig
 
 

@@ -102,7 +102,7 @@ def rate_bars(frame: pd.DataFrame, key: str, rate: str, count: str, lang: str) -
 
 
 def count_bars(frame: pd.DataFrame, key: str, value: str, lang: str) -> go.Figure:
-    """A bar per value of `key` (in the frame's order) with its count."""
+    """A bar per value of `key` (in the frame's order) with its count (whole-number ticks)."""
     names = [label(v, lang) for v in frame[key]]
     fig = go.Figure(
         go.Bar(
@@ -112,11 +112,15 @@ def count_bars(frame: pd.DataFrame, key: str, value: str, lang: str) -> go.Figur
             hovertemplate=f"%{{x}}<br>{t(f'm.{value}', lang)}: %{{y:,}}<extra></extra>",
         )
     )
-    return _layout(fig, "", t(f"m.{value}", lang))
+    top = None if frame.empty else float(pd.to_numeric(frame[value]).max())
+    return whole_ticks(_layout(fig, "", t(f"m.{value}", lang)), top)
 
 
-def bars_and_rate(frame: pd.DataFrame, bars: list[str], rate: str, lang: str) -> go.Figure:
-    """Counts as grouped bars per `month_end` and `rate` (in %) as a line on a second axis."""
+def bars_and_rate(
+    frame: pd.DataFrame, bars: list[str], rate: str, lang: str, unit: str = "m.contracts"
+) -> go.Figure:
+    """Counts as grouped bars per `month_end` on the left axis (titled by `unit`, a catalogue
+    key, whole ticks) and `rate` as a line on a right axis of its own, in %."""
     fig = go.Figure()
     for n, col in enumerate(bars):
         name = t(f"m.{col}", lang)
@@ -139,7 +143,14 @@ def bars_and_rate(frame: pd.DataFrame, bars: list[str], rate: str, lang: str) ->
     )
     fig.update_layout(
         barmode="group",
-        yaxis2={"overlaying": "y", "side": "right", "title": name + " (%)", "rangemode": "tozero"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "title": {"text": name + " (%)"},
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
     )
-    fig = _layout(fig, "", t("m.contracts", lang), t("m.month_end", lang))
-    return _months(fig, frame["month_end"], top=_top(frame, bars))
+    fig = _layout(fig, "", t(unit, lang), t("m.month_end", lang))
+    top = None if frame.empty else float(frame[bars].astype(float).max().max())
+    return _months(fig, frame["month_end"], top=top)

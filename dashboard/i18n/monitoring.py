@@ -90,6 +90,9 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         "ew.h_inspections": ("租赁物检查覆盖率", "Inspection coverage"),
         "ew.h_findings": ("检查异常发现", "Abnormal inspection findings"),
         "ew.inspection_list": ("合同清单", "Contract list"),
+        # the unit of a count axis that holds more than one measure
+        "ch.events": ("次数", "Events"),
+        "ch.assets": ("资产数", "Assets"),
         "m.signals": ("信号数", "Signals"),
         "m.lessees": ("承租人数", "Lessees"),
         "m.devices": ("在装设备数", "Fitted devices"),

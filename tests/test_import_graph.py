@@ -1,10 +1,10 @@
 """The import graph of the project: layers point one way and no module reaches itself again.
 
 Layers, bottom up: `warehouse` (source and mart tables, the build), `queries` (statements over
-them), `regulatory` and `data_checks` (reports and checks built on queries), `dashboard` (Streamlit
-loaders and rendering), `pages` (the scripts). A module imports only its own layer or lower ones,
-and every import counts, including one inside a function: a lazy import hides a loop, it does not
-remove it.
+them), `regulatory`, `data_checks` and `alerts` (reports, checks and alert rules built on
+queries), `dashboard` (Streamlit loaders and rendering), `pages` (the scripts). A module imports
+only its own layer or lower ones, and every import counts, including one inside a function: a lazy
+import hides a loop, it does not remove it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "queries": 1,
     "regulatory": 2,
     "data_checks": 2,
+    "alerts": 2,
     "dashboard": 3,
     "pages": 4,
 }

@@ -134,6 +134,51 @@ SETTINGS: tuple[Setting, ...] = (
         "docs/domain.md §4: year-on-year revenue fall (share) above which a lessee is watched",
     ),
     Setting(
+        "alerts.par30_max",
+        "0.05",
+        "docs/domain.md §5: 30+ overdue balance rate above which an alert fires (risk appetite)",
+    ),
+    Setting(
+        "alerts.par90_max",
+        "0.03",
+        "docs/domain.md §5: 90+ overdue balance rate above which an alert fires (risk appetite)",
+    ),
+    Setting(
+        "alerts.normal_migration_rate_max",
+        "0.03",
+        "docs/domain.md §7: monthly 正常类迁徙率 above which an alert fires",
+    ),
+    Setting(
+        "alerts.special_mention_migration_rate_max",
+        "0.20",
+        "docs/domain.md §7: monthly 关注类迁徙率 above which an alert fires",
+    ),
+    Setting(
+        "alerts.substandard_migration_rate_max",
+        "0.30",
+        "docs/domain.md §7: monthly 次级类迁徙率 above which an alert fires",
+    ),
+    Setting(
+        "alerts.doubtful_migration_rate_max",
+        "0.30",
+        "docs/domain.md §7: monthly 可疑类迁徙率 above which an alert fires",
+    ),
+    Setting(
+        "alerts.performing_migration_rate_max",
+        "0.02",
+        "docs/domain.md §7: monthly 正常贷款迁徙率 above which an alert fires",
+    ),
+    Setting(
+        "alerts.band_share",
+        "0.05",
+        "alerts: hysteresis band as a share of the line; an alert resolves only that far inside",
+    ),
+    Setting(
+        "alerts.grace_periods",
+        1,
+        "alerts: consecutive breached month-ends before an alert fires",
+    ),
+    Setting(
         "display.time_zone",
         "Asia/Shanghai",
         "display: IANA time zone every time is shown in, on screens and in files (stored in UTC)",

@@ -23,6 +23,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "filing_transition": ("报送流转", "Filing transition"),
     "decision": ("委员会决议", "Committee decision"),
     "user_admin": ("用户管理", "User administration"),
+    "alert": ("预警处理", "Alert handled"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

@@ -35,6 +35,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "warehouse.portal.users",
     "warehouse.portal.sessions",
     "warehouse.portal.decisions",
+    "warehouse.portal.alerts",
 )
 
 

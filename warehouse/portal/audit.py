@@ -51,6 +51,7 @@ ACTIONS: frozenset[str] = frozenset(
         "filing_transition",
         "decision",
         "user_admin",
+        "alert",
     }
 )
 

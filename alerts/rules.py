@@ -1,0 +1,125 @@
+"""The alert rules, as data: which figure each watches, its line, who hears of it, where it shows.
+
+Regulatory lines come from `regulatory.kpi_lines` (NPL ratio, provision coverage and rate, 偏离度)
+and the concentration limits of `queries.exposures`; the risk-appetite lines (PAR30, PAR90, the
+official migration rates) come from the `alerts.*` settings. docs/alerts.md defines each rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from regulatory.kpi_lines import MAX, MIN, lines_for
+from warehouse.settings import Settings
+
+EXECUTIVE, COMMITTEE, COMPLIANCE = "executive", "risk_committee", "compliance"
+EVERYONE = frozenset({EXECUTIVE, COMMITTEE, COMPLIANCE})
+
+# The risk-appetite lines set in `postloan.toml` ([alerts]): the KPI metric and its setting.
+APPETITE_KPIS: dict[str, str] = {
+    "overdue_rate_balance_dpd30": "alerts.par30_max",
+    "overdue_rate_balance_dpd90": "alerts.par90_max",
+}
+MIGRATION_RATES: tuple[str, ...] = (
+    "normal_migration_rate",
+    "special_mention_migration_rate",
+    "substandard_migration_rate",
+    "doubtful_migration_rate",
+    "performing_migration_rate",
+)
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One rule: its key, the registered query and column it reads, the line and its side."""
+
+    key: str
+    query: str  # a `queries.registry` key: the figure the page shows
+    metric: str  # the KPI metric, rate column or "ratio" (concentration)
+    op: str  # MAX: breached above the line; MIN: breached below it
+    line: Decimal | None  # None: the line comes with each figure (concentration limits)
+    page: str  # the page script that shows the figure (deep link)
+    audience: frozenset[str]
+    basis: str  # "regulatory" or "appetite"
+
+
+def kpi_rules(settings: Settings, entity_type: str | None) -> list[AlertRule]:
+    """The headline-ratio rules: the entity type's regulatory lines, then PAR30 and PAR90."""
+    rules = [
+        AlertRule(
+            f"kpi.{line.metric}",
+            "portfolio.kpis",
+            line.metric,
+            line.op,
+            line.bound,
+            "overview.py",
+            EVERYONE,
+            "regulatory",
+        )
+        for line in lines_for(entity_type)
+    ]
+    rules += [
+        AlertRule(
+            f"kpi.{metric}",
+            "portfolio.kpis",
+            metric,
+            MAX,
+            settings.decimal(key),
+            "overdue.py",
+            EVERYONE,
+            "appetite",
+        )
+        for metric, key in APPETITE_KPIS.items()
+    ]
+    return rules
+
+
+def concentration_rule() -> AlertRule:
+    """Every concentration limit of the entity type: one alert per exposure over its limit."""
+    return AlertRule(
+        "concentration",
+        "exposures.concentration",
+        "ratio",
+        MAX,
+        None,
+        "overview.py",
+        EVERYONE,
+        "regulatory",
+    )
+
+
+def migration_rules(settings: Settings) -> list[AlertRule]:
+    """The five official migration rates of the month against their `alerts.*_max` lines."""
+    return [
+        AlertRule(
+            f"migration.{rate}",
+            "migration.migration_rates",
+            rate,
+            MAX,
+            settings.decimal(f"alerts.{rate}_max"),
+            "migration.py",
+            frozenset({EXECUTIVE, COMMITTEE}),
+            "appetite",
+        )
+        for rate in MIGRATION_RATES
+    ]
+
+
+def figure_rules(settings: Settings, entity_type: str | None) -> list[AlertRule]:
+    """Every rule on a warehouse figure, in the order the inbox lists them."""
+    return [*kpi_rules(settings, entity_type), concentration_rule(), *migration_rules(settings)]
+
+
+def breached(value: Decimal, line: Decimal, op: str) -> bool:
+    """The figure is on the wrong side of its line (the line itself is allowed)."""
+    return value > line if op == MAX else value < line
+
+
+def cleared(value: Decimal, line: Decimal, op: str, band_share: Decimal) -> bool:
+    """Back inside the line by the hysteresis band (`band_share` of the line)."""
+    band = abs(line) * band_share
+    return value <= line - band if op == MAX else value >= line + band
+
+
+__all__ = ["MAX", "MIN", "AlertRule", "breached", "cleared", "figure_rules"]

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.axes import month_axis, month_labels
+from dashboard.charts.topn import TOP, top_and_others
 from dashboard.i18n.catalogue import label, t
 
 WAN = Decimal(10000)
@@ -74,18 +75,36 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: boo
     return month_axis(_layout(fig, "", y_title, t("m.month_end", lang)), frame["month_end"])
 
 
-def breakdown_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
-    """Outstanding (万元) per value of `by`, with NPL ratio and 30+ rate on hover."""
+def _names(frame: pd.DataFrame, by: str, rest: int, lang: str) -> list[str]:
+    """Each row's `by` value named, and the last row named "others" when it stands for `rest`."""
     names = [label(v, lang) for v in frame[by]]
+    if rest:
+        names[-1] = t("ch.others", lang, n=rest)
+    return names
+
+
+def breakdown_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) -> go.Figure:
+    """Outstanding (万元) per value of `by`, largest first: the `top` largest and the rest as
+    one "others" bar, with NPL ratio and 30+ rate (recomputed for "others") on hover."""
+    frame, rest = top_and_others(
+        frame,
+        "outstanding",
+        ["outstanding", "npl_outstanding", "outstanding_dpd30"],
+        {
+            "npl_ratio": ("npl_outstanding", "outstanding"),
+            "overdue_rate_balance_dpd30": ("outstanding_dpd30", "outstanding"),
+        },
+        top,
+    )
     custom = list(
         zip(_pct(frame["npl_ratio"]), _pct(frame["overdue_rate_balance_dpd30"]), strict=True)
     )
     fig = go.Figure(
         go.Bar(
-            x=names,
+            x=_names(frame, by, rest, lang),
             y=_wan(frame["outstanding"]),
             customdata=custom,
-            marker_color="#1565c0",
+            marker_color=["#1565c0"] * (len(frame) - bool(rest)) + ["#90a4ae"] * bool(rest),
             hovertemplate=(
                 f"%{{x}}<br>{t('m.outstanding', lang)}: %{{y:,.2f}}<br>"
                 f"{t('m.npl_ratio', lang)}: %{{customdata[0]:.2f}}%<br>"
@@ -93,20 +112,36 @@ def breakdown_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
             ),
         )
     )
+    fig.update_xaxes(type="category")
     return _layout(fig, t(f"filter.{by}", lang), t("m.outstanding", lang))
 
 
-def concentration_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Ratio to base per top exposure; bars over their limit are red, the limit a marker."""
+def _used(ratio: object, limit: object) -> float:
+    """How much of its limit an exposure uses (its ratio when it has no limit; -1 unknown)."""
+    r, lim = _num(ratio), _num(limit)
+    if r is None:
+        return -1.0
+    return r / lim if lim else r
+
+
+def concentration_bar(frame: pd.DataFrame, lang: str, top: int = TOP) -> go.Figure:
+    """Ratio to base of the `top` exposures nearest their limit (ratio ÷ limit) and every one
+    over it, nearest first; red over the limit, the limit a marker. The rest are not drawn
+    (lessees, groups and related parties overlap, so no sum of them means anything): the
+    title says how many and their largest ratio, and the table under the chart lists them."""
+    used = [_used(r, lim) for r, lim in zip(frame["ratio"], frame["limit"], strict=True)]
+    ranked = frame.assign(_used=used).sort_values("_used", ascending=False, kind="stable")
+    keep = [n < top or b is True for n, b in enumerate(ranked["breach"])]
+    shown, rest = ranked[keep].drop(columns="_used"), ranked[[not k for k in keep]]
     names = [
         f"{label(k, lang)} · {n if isinstance(n, str) else (key or '')}"
-        for k, n, key in zip(frame["kind"], frame["name"], frame["key"], strict=True)
+        for k, n, key in zip(shown["kind"], shown["name"], shown["key"], strict=True)
     ]
-    colours = ["#d32f2f" if b is True else "#1565c0" for b in frame["breach"]]
+    colours = ["#d32f2f" if b is True else "#1565c0" for b in shown["breach"]]
     fig = go.Figure()
     fig.add_bar(
         y=names,
-        x=_pct(frame["ratio"]),
+        x=_pct(shown["ratio"]),
         orientation="h",
         marker_color=colours,
         name=t("m.ratio", lang),
@@ -114,14 +149,18 @@ def concentration_bar(frame: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.add_scatter(
         y=names,
-        x=_pct(frame["limit"]),
+        x=_pct(shown["limit"]),
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 18, "color": "#000"},
         name=t("m.limit", lang),
         hovertemplate=f"{t('m.limit', lang)}: %{{x:.0f}}%<extra></extra>",
     )
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "", "", t("m.ratio", lang) + " (%)")
+    fig.update_yaxes(autorange="reversed", type="category")
+    title = ""
+    if len(rest):
+        largest = max((v for v in _pct(rest["ratio"]) if v is not None), default=None)
+        title = t("ch.others_in_table", lang, n=len(rest), ratio=f"{(largest or 0):.2f}%")
+    return _layout(fig, title, "", t("m.ratio", lang) + " (%)")
 
 
 def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
@@ -147,20 +186,29 @@ def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
     return month_axis(fig, frame["month_end"])
 
 
-def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
-    """The overdue rate per value of `by` (in %), numerator and denominator on hover."""
+def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) -> go.Figure:
+    """The overdue rate per value of `by` (in %), the `top` largest denominators and the rest as
+    one "others" bar (its rate = summed numerators ÷ summed denominators); both on hover."""
+    frame, rest = top_and_others(
+        frame,
+        "denominator",
+        ["numerator", "denominator"],
+        {"rate": ("numerator", "denominator")},
+        top,
+    )
     fig = go.Figure(
         go.Bar(
-            x=[label(v, lang) for v in frame[by]],
+            x=_names(frame, by, rest, lang),
             y=_pct(frame["rate"]),
-            marker_color="#c62828",
+            marker_color=["#c62828"] * (len(frame) - bool(rest)) + ["#90a4ae"] * bool(rest),
             customdata=[
-                str(n) + " / " + str(d)
+                f"{_num(n) or 0:,.0f} / {_num(d) or 0:,.0f}"
                 for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
             ],
             hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata}<extra></extra>",
         )
     )
+    fig.update_xaxes(type="category")
     return _layout(fig, "", t("m.rate", lang) + " (%)", t(f"filter.{by}", lang))
 
 

@@ -155,6 +155,12 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "col.breach": ("超限", "Breach"),
         "col.begin": ("期初", "Begin"),
         "col.end": ("期末", "End"),
+        # charts
+        "ch.others": ("其他（{n} 项）", "Others ({n})"),
+        "ch.others_in_table": (
+            "另有 {n} 项未绘出（最高占比 {ratio}），见下表",
+            "{n} more not drawn (largest ratio {ratio}): see the table",
+        ),
         # common UI
         "ui.mom": ("环比", "MoM"),
         "ui.yoy": ("同比", "YoY"),

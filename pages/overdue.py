@@ -18,11 +18,14 @@ ctx = start("overdue.py", "page.overdue")
 lang = ctx.lang
 
 st.subheader(t("od.distribution", lang))
-share = choice("od.share_basis", SHARES, lang, "od_share", SHARES)
-dist = ctx.query("overdue.bucket_distribution")
+a, b = st.columns(2)
+view = choice("od.view", ("overdue", "all"), lang, "od_view", "od.view.{}", where=a)
+share = choice("od.share_basis", SHARES, lang, "od_share", SHARES, where=b)
+dist = analytics.overdue_shares(ctx.query("overdue.bucket_distribution"))
 money = ["outstanding", "overdue_principal", "overdue_interest"]
-figure = analytics.bucket_stack(dist, share, lang)
-shares = list(SHARES)
+figure = analytics.bucket_stack(dist, f"overdue_{share}" if view == "overdue" else share, lang)
+st.caption(t(f"od.view_note.{view}", lang))
+shares = [*SHARES, *(f"overdue_{s}" for s in SHARES)]
 chart_section(
     figure, dist, "bucket_distribution", lang, money=money, rates=shares, counts=["contracts"]
 )

@@ -17,6 +17,7 @@ from dashboard.i18n.catalogue import label, t
 
 WAN = Decimal(10000)
 FONT = "WenQuanYi Zen Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7+")  # warehouse.schema.DPD_BUCKETS
 BUCKET_COLOURS = (
     "#2e7d32",
     "#9ccc65",
@@ -163,17 +164,46 @@ def concentration_bar(frame: pd.DataFrame, lang: str, top: int = TOP) -> go.Figu
     return _layout(fig, title, "", t("m.ratio", lang) + " (%)")
 
 
+def overdue_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (bucket_distribution rows) with each overdue bucket's share of the month's
+    overdue book: `overdue_balance_share` = the bucket's outstanding ÷ the M1+ outstanding,
+    `overdue_count_share` = its contracts ÷ the M1+ contracts; None for M0 and for a month with
+    nothing overdue (a gap, not zero)."""
+    out = frame.copy()
+    overdue = out[out["dpd_bucket"] != "M0"]
+    for share, column in (
+        ("overdue_balance_share", "outstanding"),
+        ("overdue_count_share", "contracts"),
+    ):
+        totals: dict[object, Decimal] = {}
+        for month, value in zip(overdue["month_end"], overdue[column], strict=True):
+            totals[month] = totals.get(month, Decimal(0)) + Decimal(str(value or 0))
+        out[share] = [
+            None
+            if bucket == "M0" or not totals.get(month)
+            else Decimal(str(value or 0)) / totals[month]
+            for month, bucket, value in zip(
+                out["month_end"], out["dpd_bucket"], out[column], strict=True
+            )
+        ]
+    return out
+
+
 def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
-    """Stacked bars per month-end, one segment per DPD bucket, heights = `share` in %."""
+    """Stacked bars per month-end, one segment per DPD bucket, heights = `share` in %: with an
+    `overdue_…` share (see `overdue_shares`) M0 is left out and the stack is the overdue book."""
     fig = go.Figure()
-    buckets = list(dict.fromkeys(frame["dpd_bucket"]))
-    for n, bucket in enumerate(buckets):
+    apart = share.startswith("overdue_")
+    buckets = [b for b in dict.fromkeys(frame["dpd_bucket"]) if not (apart and b == "M0")]
+    for bucket in buckets:
         part = frame[frame["dpd_bucket"] == bucket]
         fig.add_bar(
             x=month_labels(part["month_end"]),
             y=_pct(part[share]),
             name=bucket,
-            marker_color=BUCKET_COLOURS[n % len(BUCKET_COLOURS)],
+            marker_color=BUCKET_COLOURS[BUCKETS.index(bucket) % len(BUCKET_COLOURS)]
+            if bucket in BUCKETS
+            else "#9e9e9e",
             customdata=list(zip(_wan(part["outstanding"]), part["contracts"], strict=True)),
             hovertemplate=(
                 f"%{{x}} {bucket}<br>{t('m.share', lang)}: %{{y:.2f}}%<br>"
@@ -182,7 +212,8 @@ def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
             ),
         )
     fig.update_layout(barmode="stack")
-    fig = _layout(fig, "", t("m.share", lang) + " (%)", t("m.month_end", lang))
+    y_title = t("m.overdue_share" if apart else "m.share", lang) + " (%)"
+    fig = _layout(fig, "", y_title, t("m.month_end", lang))
     return month_axis(fig, frame["month_end"])
 
 

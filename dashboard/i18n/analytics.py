@@ -77,6 +77,7 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "m.deviation_90": ("偏离度", "90+ ÷ NPL deviation"),
         "m.rate": ("比率", "Rate"),
         "m.share": ("占比", "Share"),
+        "m.overdue_share": ("占逾期比", "Share of overdue"),
         "m.contracts": ("合同数", "Contracts"),
         "m.balance": ("余额（万元）", "Balance (10k yuan)"),
         "m.month_end": ("月末", "Month-end"),
@@ -125,6 +126,8 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "col.outstanding": ("未偿本金（万元）", "Outstanding (10k yuan)"),
         "col.balance_share": ("余额占比", "Balance share"),
         "col.count_share": ("笔数占比", "Count share"),
+        "col.overdue_balance_share": ("占逾期余额比（不含M0）", "Share of overdue balance (no M0)"),
+        "col.overdue_count_share": ("占逾期笔数比（不含M0）", "Share of overdue count (no M0)"),
         "col.numerator": ("分子", "Numerator"),
         "col.denominator": ("分母", "Denominator"),
         "col.rate": ("比率", "Rate"),
@@ -223,6 +226,19 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "od.basis": ("口径", "Basis"),
         "od.threshold": ("逾期阈值（天）", "Threshold (days)"),
         "od.share_basis": ("占比口径", "Share basis"),
+        "od.view": ("显示", "Show"),
+        "od.view.overdue": ("占逾期比（不含M0）", "Share of overdue (M0 excluded)"),
+        "od.view.all": ("全部账龄段", "All buckets"),
+        "od.view_note.overdue": (
+            "不含M0：每根柱为当月逾期（M1及以上）合计 = 100%，各段为其占逾期余额（或笔数）之比。",
+            "M0 left out: each bar is the month's overdue book (M1 and above) = 100%, each bucket "
+            "its share of the overdue balance (or count).",
+        ),
+        "od.view_note.all": (
+            "全部账龄段：每根柱为当月全部存续资产 = 100%（含未逾期的M0）。",
+            "All buckets: each bar is the month's whole open book = 100% (M0, not overdue, "
+            "included).",
+        ),
         # vintage
         "vt.metric": ("指标", "Metric"),
         "vt.grain": ("批次粒度", "Cohort grain"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import analytics
+from dashboard.charts.topn import latest
 from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
@@ -12,6 +13,7 @@ from queries import vintage
 from queries.filters import SEGMENTS
 from queries.vintage import AMOUNTS, GRAINS, RATES
 
+SHOWN = 12  # cohorts drawn until the user asks for all of them
 ctx = start("vintage.py", "page.vintage")
 lang = ctx.lang
 
@@ -23,8 +25,12 @@ if frame.empty:
     st.info(t("ui.no_data", lang))
     st.stop()
 st.subheader(t("vt.curves", lang))
+cohorts = frame["cohort"].nunique()
+every = st.toggle(t("vt.all_cohorts", lang, n=cohorts), key="vt_all", disabled=cohorts <= SHOWN)
+drawn = frame if every else latest(frame, "cohort", SHOWN)
+st.caption(t("vt.shown", lang, n=drawn["cohort"].nunique(), total=cohorts))
 chart_section(
-    analytics.vintage_lines(frame, metric, lang),
+    analytics.vintage_lines(drawn, metric, lang),
     frame,
     "vintage",
     lang,

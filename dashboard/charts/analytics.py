@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from dashboard.charts.axes import month_axis, month_labels
 from dashboard.charts.topn import TOP, top_and_others
@@ -244,17 +245,28 @@ def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) ->
 
 
 def vintage_lines(frame: pd.DataFrame, metric: str, lang: str, series: str = "cohort") -> go.Figure:
-    """x = MOB, one line per `series` value (cohort or segment); immature points are gaps."""
+    """x = MOB, one line per `series` value (cohort or segment); immature points are gaps; the
+    legend a scrolling column on the right. The page draws the latest cohorts by default
+    (`topn.latest`)."""
     fig = go.Figure()
-    for key, part in frame.groupby(series, sort=True):
+    groups = list(frame.groupby(series, sort=True))
+    # cohorts in time order, old (light) to new (dark); segments in distinct colours
+    shades = sample_colorscale(
+        "Blues", [0.35 + 0.65 * n / max(len(groups) - 1, 1) for n in range(len(groups))]
+    )
+    for n, (key, part) in enumerate(groups):
         fig.add_scatter(
             x=list(part["mob"]),
             y=_pct(part[metric]),
             mode="lines",
+            line={"color": shades[n]} if series == "cohort" else None,
             name=label(key, lang),
             hovertemplate=f"{label(key, lang)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
         )
-    return _layout(fig, "", t(f"m.{metric}", lang) + " (%)", t("m.mob", lang))
+    fig = _layout(fig, "", t(f"m.{metric}", lang) + " (%)", t("m.mob", lang))
+    # A column beside the plot that scrolls when long, never a block under it taller than it.
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    return fig
 
 
 def triangle_heatmap(grid: pd.DataFrame, metric: str, lang: str) -> go.Figure:

@@ -45,3 +45,9 @@ def top_and_others(
         others[column] = None if not d else others[num] / d  # type: ignore[operator]
     out = pd.concat([head.astype(object), pd.DataFrame([others], dtype=object)], ignore_index=True)
     return out, len(rest)
+
+
+def latest(frame: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
+    """The rows of the last `n` values of `column` in sort order (cohorts "2024-01", "2024Q1")."""
+    keep = sorted(set(frame[column]))[-n:]
+    return frame[frame[column].isin(keep)]

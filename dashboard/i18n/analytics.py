@@ -245,6 +245,11 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "vt.month": ("月", "Month"),
         "vt.quarter": ("季", "Quarter"),
         "vt.curves": ("账龄曲线", "Vintage curves"),
+        "vt.all_cohorts": ("显示全部 {n} 个批次", "Show all {n} cohorts"),
+        "vt.shown": (
+            "图中为最近 {n} 个批次（共 {total} 个）；下表含全部批次。",
+            "The latest {n} of {total} cohorts are drawn; the table holds them all.",
+        ),
         "vt.triangle": ("批次 × MOB 三角", "Cohort × MOB triangle"),
         "vt.compare": ("分维度对比（全部批次合计）", "Segment comparison (all cohorts)"),
         "vt.immature": (

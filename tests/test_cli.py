@@ -13,7 +13,7 @@ import pytest
 from dashboard.cli.main import build_parser, month_end
 
 POSTLOAN = Path(sys.executable).parent / "postloan"
-SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report", "audit")
+SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report", "audit", "alerts")
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""The `postloan` command line: demo extract, load, build, info, check (user, report, audit).
+"""The `postloan` command line: demo extract, load, build, info, check (user, report, audit,
+alerts).
 
 Imports are lazy so `postloan --help` answers at once; the heavy work lives in `warehouse/`.
 """
@@ -88,6 +89,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         )
     except (ValueError, SQLAlchemyError) as exc:
         return unaudited(f"load {result.load_id} complete", exc)
+    _evaluate_alerts(url)
     return _print_info(url, with_settings=False)
 
 
@@ -106,7 +108,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_NO_WAREHOUSE
     progress("build complete")
+    _evaluate_alerts(url)
     return 0
+
+
+def _evaluate_alerts(url: str) -> None:
+    """Evaluate the alert rules on what was just built; a failure is said, never fatal."""
+    from dashboard.cli.alerts import evaluate_and_report
+
+    evaluate_and_report(url, settings_file())
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -308,6 +318,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.audit import add_audit_parser
 
     add_audit_parser(sub, warehouse_option)
+
+    from dashboard.cli.alerts import add_alerts_parser
+
+    add_alerts_parser(sub, warehouse_option, month_end, actor_option)
     return parser
 
 

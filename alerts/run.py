@@ -1,0 +1,62 @@
+"""One evaluation of every alert rule: read the figures, step the alerts, report what fired.
+
+Run after every load or build (`postloan load`, `postloan build`) and by `postloan alerts
+evaluate`. It reads the warehouse read-only at its latest month-end and writes only the portal
+store; a rule whose figure is missing changes nothing, and a failure here never fails a load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from alerts.evaluate import observe
+from alerts.store import Announcement, apply_observations
+from queries.loads import latest_load
+from warehouse.engine import create_warehouse_engine
+from warehouse.portal import portal_engine, portal_url
+from warehouse.settings import Settings
+
+# Rules whose observations list every subject that can breach (see `apply_observations`).
+COMPLETE_RULES: tuple[str, ...] = ("concentration",)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What one evaluation saw and said."""
+
+    as_of: date
+    rules: int
+    observations: int
+    breached: int
+    announcements: list[Announcement]
+
+
+def evaluate(
+    warehouse_url: str, settings: Settings, now: datetime, as_of: date | None = None
+) -> Evaluation:
+    """Evaluate every figure rule at `as_of` (default: the latest load's month-end) at `now`
+    (naive UTC), store the alerts and return what fired or resolved."""
+    engine = create_warehouse_engine(warehouse_url, read_only=True)
+    try:
+        if as_of is None:
+            load = latest_load(engine)
+            if load is None:
+                raise LookupError("the warehouse holds no load: nothing to evaluate")
+            as_of = load.as_of
+        rules, seen = observe(engine, as_of, settings)
+    finally:
+        engine.dispose()
+    portal = portal_engine(portal_url(warehouse_url))
+    try:
+        told = apply_observations(
+            portal,
+            seen,
+            {r.key: r.page for r in rules},
+            int(settings["alerts.grace_periods"]),
+            now,
+            complete=COMPLETE_RULES,
+        )
+    finally:
+        portal.dispose()
+    return Evaluation(as_of, len(rules), len(seen), sum(1 for o in seen if o.breached), told)

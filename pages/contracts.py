@@ -12,7 +12,7 @@ import math
 import streamlit as st
 
 from dashboard.i18n.catalogue import t
-from dashboard.page.contract_params import PAGE_SIZE, parse_drill, whole_list
+from dashboard.page.contract_params import PAGE_SIZE, criteria, parse_drill, whole_list
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
 from dashboard.views.present import as_text, present, table_roles
@@ -20,7 +20,7 @@ from dashboard.views.present import as_text, present, table_roles
 ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang
 drill = parse_drill({k: st.query_params.get_all(k) for k in st.query_params}, lang)
-st.markdown(f"**{t('ct.criteria', lang)}**: {drill.description}")
+st.markdown(f"**{t('ct.criteria', lang)}**: {criteria(drill, ctx.filters, lang)}")
 
 page = drill.page
 frame = ctx.query(drill.query, **drill.options, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +29,10 @@ from dashboard.access.user import sees_personal_data
 from dashboard.data import portal_store, source
 from dashboard.downloads.export import MIME, Export, Present, export
 from dashboard.i18n.catalogue import t
+from dashboard.page.contract_params import DRILL_KEYS, parse_drill
 from dashboard.page.format import shown_time_zoned
 from dashboard.page.registry import page_spec
+from dashboard.page.sidebar import FILTER_KEYS, filter_pairs, params_filters
 from warehouse.portal import utc_now
 from warehouse.portal.audit import record
 
@@ -121,7 +123,8 @@ def on_click(
 
 
 RAW = "raw"  # the analysts' file: codes, yuan, ISO dates, no header block
-UNSHOWN_PARAMS = frozenset({"lang"})  # query parameters that filter nothing
+UNSHOWN_PARAMS = frozenset({"lang", "page", "as_of"})  # filter nothing, or a row of their own
+DRILL_PARAMS = frozenset(DRILL_KEYS) - {"page"}
 
 
 def page_title(script: str, lang: str) -> str:
@@ -145,14 +148,20 @@ def shown_as_of(used: Mapping[str, object]) -> str:
 
 
 def filters_text(filters: Mapping[str, object], lang: str) -> str:
-    """The filters as `key=value; …` (all values of a repeated key joined by commas)."""
-    parts = []
-    for key, value in filters.items():
-        if key in UNSHOWN_PARAMS:
-            continue
-        values = value if isinstance(value, list | tuple) else [value]
-        parts.append(f"{key}={','.join(str(v) for v in values)}")
-    return "; ".join(parts) or t("filter.all", lang)
+    """The filters in words, as the page's banner and drill criteria say them: the contract
+    list's criteria (`DPD > 30`), then the sidebar filters (`产品：直租；地区：邯郸市`), then any
+    other parameter as `key=value`; "all" in words when nothing is filtered."""
+    params = {
+        str(k): [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+        for k, value in filters.items()
+    }
+    parts = list(parse_drill(params, lang).parts) if DRILL_PARAMS & params.keys() else []
+    chosen = filter_pairs(params_filters(params, date(2000, 1, 31)), lang)
+    parts += [t("ctx.pair", lang, name=name, values=values) for name, values in chosen]
+    for key, values in params.items():
+        if key not in UNSHOWN_PARAMS and key not in DRILL_PARAMS and key not in FILTER_KEYS:
+            parts.append(f"{key}={','.join(values)}")
+    return t("ctx.sep", lang).join(parts) or t("ctx.none", lang)
 
 
 def header_block(

@@ -248,10 +248,11 @@ def calendar(first: dt.date, last: dt.date, specs: Iterable[ReportSpec]) -> list
 
 
 def default_period(periods: Iterable[dt.date]) -> dt.date | None:
-    """The latest quarter end among `periods` (what compliance files most), else the latest."""
+    """The latest reportable period among `periods`: the latest month-end with a report due
+    (the monthly detail makes every month-end one), else the latest (None when none)."""
     ordered = sorted(periods, reverse=True)
-    quarter_ends = [p for p in ordered if p.month % 3 == 0]
-    return (quarter_ends or ordered or [None])[0]
+    reportable = [p for p in ordered if due_reports(p)]
+    return (reportable or ordered or [None])[0]
 
 
 def months_back(period: dt.date, months: int) -> dt.date:

@@ -6,11 +6,15 @@ import pandas as pd
 
 from dashboard.i18n.access import ACCESS
 from dashboard.i18n.analytics import ANALYTICS
+from dashboard.i18n.context import CONTEXT
+from dashboard.i18n.definitions import DEFINITIONS
 from dashboard.i18n.monitoring import MONITORING
+from dashboard.i18n.regions import region_name
 from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
 from dashboard.i18n.signin import SIGNIN
 from dashboard.page.format import zone_name
+from regulatory.codes import INDUSTRY_LABELS
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -63,6 +67,8 @@ CATALOGUE.update(MONITORING)
 CATALOGUE.update(REGULATORY)
 CATALOGUE.update(RISK)
 CATALOGUE.update(SIGNIN)
+CATALOGUE.update(DEFINITIONS)
+CATALOGUE.update(CONTEXT)
 
 
 def normalise_lang(value: object) -> str:
@@ -78,10 +84,22 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def label(value: object, lang: str) -> str:
-    """The display name of a data value (class, bucket, product…); unknown values as given."""
+def label(value: object, lang: str, column: str | None = None) -> str:
+    """The display name of a data value (class, bucket, product…); unknown values as given.
+
+    With `column`, values of coded dimensions get their standard names: `industry` the
+    GB/T 4754-2017 section (`E` → 建筑业), `region` the GB/T 2260 division from the bundled code
+    list (`130400` → 邯郸市, dashboard/i18n/regions.py).
+    """
+    lang = normalise_lang(lang)
+    if column == "industry" and str(value) in INDUSTRY_LABELS:
+        return INDUSTRY_LABELS[str(value)][0 if lang == "zh" else 1]
+    if column == "region":
+        name = region_name(value, lang)
+        if name is not None:
+            return name
     entry = CATALOGUE.get(f"value.{value}")
-    return entry[normalise_lang(lang)] if entry else str(value)
+    return entry[lang] if entry else str(value)
 
 
 CODED_COLUMNS = frozenset(

@@ -9,7 +9,8 @@ import pandas as pd
 
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import md_text
-from queries.filters import SEGMENTS
+from dashboard.page.sidebar import filter_pairs, month_words
+from queries.filters import SEGMENTS, Filters
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.schema import DPD_BUCKETS
@@ -22,12 +23,17 @@ DRILL_KEYS = ("segment", "bucket", "threshold", "class", "roll", "migration", "p
 
 @dataclass(frozen=True)
 class Drill:
-    """Which query lists the contracts, its keyword options, a readable description, the page."""
+    """Which query lists the contracts, its keyword options, its criteria in words, the page."""
 
     query: str
     options: dict[str, object] = field(default_factory=dict)
-    description: str = ""
+    parts: tuple[str, ...] = ()  # plain text; `description` escapes it for st.markdown
     page: int = 1
+
+    @property
+    def description(self) -> str:
+        """The criteria as markdown-safe text (values from the URL shown literally)."""
+        return "; ".join(md_text(p) for p in self.parts)
 
 
 def _first(params: Mapping[str, list[str]], key: str) -> str | None:
@@ -48,7 +54,8 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
     if len(roll) == 2 and roll[0] in DPD_BUCKETS and roll[1] in ROLL_TARGETS:
         src, dst = roll
         text = t("ct.roll", lang, src=src, dst=label(dst, lang))
-        return Drill("contract_lists.roll_cell", {"from_bucket": src, "to_bucket": dst}, text, page)
+        options = {"from_bucket": src, "to_bucket": dst}
+        return Drill("contract_lists.roll_cell", options, (text,), page)
     mig = (_first(params, "migration") or "").split(":")
     begins, ends = (*RISK_CLASSES, NEW_BUSINESS), (*RISK_CLASSES, "reduced")
     if len(mig) == 3 and mig[0] in PERIODS and mig[1] in begins and mig[2] in ends:
@@ -62,13 +69,13 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
                 dst=label(dst, lang),
             )
             options = {"period": period, "begin_class": src, "end_class": dst}
-            return Drill("contract_lists.migration_cell", options, text, page)
+            return Drill("contract_lists.migration_cell", options, (text,), page)
     options: dict[str, object] = {}
     parts: list[str] = []
     dim, _, value = (_first(params, "segment") or "").partition(":")
     if dim in SEGMENTS and value:
         options["segment"] = (dim, value)
-        parts.append(f"{t(f'filter.{dim}', lang)} = {md_text(label(value, lang))}")
+        parts.append(f"{t(f'filter.{dim}', lang)} = {label(value, lang, dim)}")
     bucket = _first(params, "bucket")
     if bucket in DPD_BUCKETS:
         options["bucket"] = bucket
@@ -81,8 +88,16 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
     if risk in RISK_CLASSES:
         options["risk_class"] = risk
         parts.append(f"{t('dim.risk_class', lang)} = {label(risk, lang)}")
-    text = "; ".join(parts) or t("filter.all", lang)
-    return Drill("overdue.contracts_behind", options, text, page)
+    return Drill("overdue.contracts_behind", options, tuple(parts), page)
+
+
+def criteria(drill: Drill, filters: Filters, lang: str) -> str:
+    """Everything the list is restricted by, as markdown-safe words: the figure's own criteria
+    (`逾期账龄段 = M4`), the month and every sidebar filter (`产品：直租`), so the list says what
+    it holds without the sidebar in view."""
+    month = t("ctx.pair", lang, name=t("filter.as_of", lang), values=month_words(filters.as_of))
+    chosen = [t("ctx.pair", lang, name=n, values=v) for n, v in filter_pairs(filters, lang)]
+    return md_text(t("ctx.sep", lang).join([*drill.parts, month, *chosen]))
 
 
 def whole_list(fetch: Callable[[int, int], pd.DataFrame]) -> pd.DataFrame:

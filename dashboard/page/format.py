@@ -46,6 +46,31 @@ def wan(amount: Decimal | int) -> str:
     return f"{value:,.2f}"
 
 
+YI = Decimal(100_000_000)
+CENT = Decimal("0.01")
+AMOUNT_UNITS: dict[str, tuple[str, str]] = {  # lang -> (亿元 form, 万元 form) of `amount`
+    "zh": ("{} 亿元", "{} 万元"),
+    "en": ("{} × 100m yuan", "{} × 10k yuan"),
+}
+
+
+def amount(yuan: object, lang: str = "zh") -> str:
+    """A large amount for a headline: 亿元 from 1 亿 up ("12.35 亿元"), else 万元
+    ("3,456.78 万元"), two decimals rounded half up, "—" when missing.
+
+    The switch is on the rounded 万元 figure, so 99,999,999.99 yuan reads "1.00 亿元", never
+    "10,000.00 万元"; the sign is kept (a change may be negative).
+    """
+    if missing(yuan):
+        return DASH
+    value = Decimal(str(yuan))
+    in_wan = (value / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    yi_form, wan_form = AMOUNT_UNITS["en" if lang == "en" else "zh"]
+    if abs(in_wan) >= WAN:
+        return yi_form.format(f"{(value / YI).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}")
+    return wan_form.format(f"{in_wan:,.2f}")
+
+
 def count(value: int) -> str:
     """A count with thousands separators."""
     return f"{int(value):,}"

@@ -43,7 +43,8 @@ def linked_as_of(offer: Choices, default: date) -> date:
 
 
 def start(script: str, title_key: str, *, sidebar: bool = True) -> PageContext:
-    """Guard, title, banner and sidebar filters; stops the page when refused or without data.
+    """Guard, title, sidebar filters and the banner naming the month and every filter in force
+    above the figures; stops the page when refused or without data.
 
     `ctx.filters.scope` is the user's branch scope, so every query the page runs is limited to
     it (None = every branch, () = nothing). Without the `sidebar` (a page opened by deep link,
@@ -53,11 +54,12 @@ def start(script: str, title_key: str, *, sidebar: bool = True) -> PageContext:
     lang = current_lang()
     st.title(t(title_key, lang))
     state = ready_state(lang)
-    banner(state, lang)
     offer = cached.choices(state)
     as_of = state.load.as_of  # type: ignore[union-attr]
     if sidebar:
         filters = sidebar_filters(offer, as_of, lang, scope=user.branches)
     else:
         filters = Filters(as_of=linked_as_of(offer, as_of), scope=user.branches)
+    # Drawn once the filters are known: the month and filters the figures below are for.
+    banner(state, lang, month=filters.as_of, filters=filters if sidebar else None)
     return PageContext(lang, state, filters, user)

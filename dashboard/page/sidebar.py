@@ -9,7 +9,7 @@ only branches inside it, and the returned Filters carry it (`Filters.scope`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard.data.cached import Choices
 from dashboard.i18n.catalogue import label, t
 from queries.filters import SEGMENTS, Filters
+from warehouse.months import month_end_of
 
 MONTH_KEYS: tuple[str, ...] = ("as_of", "cohort_from", "cohort_to")
 FILTER_KEYS: tuple[str, ...] = (*MONTH_KEYS, *SEGMENTS)
@@ -72,6 +73,63 @@ def link_params(filters: Filters, default_as_of: date, lang: str, **extra: str) 
     params: dict[str, object] = {**to_params(filters, default_as_of), "lang": lang}
     params.update({k: v for k, v in extra.items() if v is not None})
     return params
+
+
+def month_words(value: date) -> str:
+    """A month-end as the context line names it: `2024-05-31`."""
+    return value.isoformat()
+
+
+def value_words(dimension: str, values: Sequence[str], lang: str) -> str:
+    """The chosen values of a segment filter in words (GB/T names for industry and region)."""
+    return t("ctx.join", lang).join(label(v, lang, dimension) for v in values)
+
+
+def filter_pairs(filters: Filters, lang: str) -> list[tuple[str, str]]:
+    """The filters in force besides the month, as (filter name, values in words) in the
+    sidebar's order: segments, then the cohort range. Empty when nothing is filtered."""
+    pairs = [
+        (t(f"filter.{name}", lang), value_words(name, values, lang))
+        for name, values in filters.segments().items()
+    ]
+    start, end = filters.cohort_from, filters.cohort_to
+    if start is not None or end is not None:
+        if start is not None and end is not None:
+            span = t("ctx.between", lang, start=month_text(start), end=month_text(end))
+        elif start is not None:
+            span = t("ctx.from", lang, month=month_text(start))
+        else:
+            span = t("ctx.to", lang, month=month_text(end))  # type: ignore[arg-type]
+        pairs.append((t("ctx.cohorts", lang), span))
+    return pairs
+
+
+def filters_words(filters: Filters, lang: str) -> str:
+    """The filters in force in one line (`产品：直租、贷款；地区：邯郸市`), or "all" in words."""
+    pairs = filter_pairs(filters, lang)
+    if not pairs:
+        return t("ctx.none", lang)
+    return t("ctx.sep", lang).join(t("ctx.pair", lang, name=n, values=v) for n, v in pairs)
+
+
+def params_filters(params: Mapping[str, Sequence[str]], as_of: date) -> Filters:
+    """The Filters a page's URL parameters name (no allow-list: for describing a download whose
+    page already applied them, not for querying)."""
+
+    def month(key: str) -> date | None:
+        text = next(iter(params.get(key) or []), "")
+        year, _, mon = text.partition("-")
+        if not (year.isascii() and year.isdigit() and mon.isascii() and mon.isdigit()):
+            return None
+        ok = 1 <= int(year) <= 9998 and 1 <= int(mon) <= 12
+        return month_end_of(int(year) * 12 + int(mon) - 1) if ok else None
+
+    return Filters(
+        as_of=as_of,
+        cohort_from=month("cohort_from"),
+        cohort_to=month("cohort_to"),
+        **{name: tuple(str(v) for v in params.get(name) or ()) for name in SEGMENTS},
+    )
 
 
 def _url_filters() -> dict[str, list[str]]:
@@ -141,7 +199,7 @@ def sidebar_filters(
         side.multiselect(
             t(f"filter.{name}", lang),
             list(offer.segments.get(name, ())),
-            format_func=lambda v: label(v, lang),
+            format_func=lambda v, name=name: label(v, lang, name),
             placeholder=t("filter.all", lang),
             key=f"flt_{name}",
             on_change=_changed,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,8 +14,10 @@ from dashboard.data.source import WarehouseState
 from dashboard.downloads.audited import audited_buttons
 from dashboard.downloads.export import Present
 from dashboard.i18n.catalogue import LANG_NAMES, LANGS, normalise_lang, t
-from dashboard.page.format import shown_time_zoned
+from dashboard.page.format import md_text, shown_time_zoned
+from dashboard.page.sidebar import filters_words, month_words
 from dashboard.views.present import as_text
+from queries.filters import Filters
 
 # No Plotly logo link, no cloud editing: nothing on the page reaches the internet.
 PLOTLY_CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
@@ -89,21 +92,44 @@ def chart_with_table(
     download_table(raw, name, lang, present=present)
 
 
-def banner(state: WarehouseState, lang: str) -> None:
-    """The as-of date, load time (display zone, named) and load id of the data on screen."""
+def banner_text(
+    state: WarehouseState,
+    lang: str,
+    *,
+    month: date | None = None,
+    filters: Filters | None = None,
+) -> str:
+    """The banner's words: the month shown (`month`, else the latest), the latest month when
+    another is shown, the load time (display zone, named) and the load id; then, on a page with
+    `filters`, the filters in force (`sidebar.filters_words`), all in `lang`."""
     load = state.load
     if load is None:
-        return
-    st.info(
-        t(
-            "ui.banner",
-            lang,
-            as_of=load.as_of.isoformat(),
-            loaded=shown_time_zoned(load.loaded_at),
-            load_id=load.load_id,
-        ),
-        icon=":material/event:",
-    )
+        return ""
+    month = load.as_of if month is None else month
+    values = {"loaded": shown_time_zoned(load.loaded_at), "load_id": load.load_id}
+    if month == load.as_of:
+        text = t("ctx.banner_latest", lang, month=month_words(month), **values)
+    else:
+        text = t(
+            "ctx.banner", lang, month=month_words(month), latest=month_words(load.as_of), **values
+        )
+    if filters is None:
+        return text
+    return f"{text}  \n{md_text(t('ctx.filters', lang, filters=filters_words(filters, lang)))}"
+
+
+def banner(
+    state: WarehouseState,
+    lang: str,
+    *,
+    month: date | None = None,
+    filters: Filters | None = None,
+) -> None:
+    """Above the figures: the month shown and, with `filters`, every filter in force; with the
+    load's time and id (`banner_text`)."""
+    text = banner_text(state, lang, month=month, filters=filters)
+    if text:
+        st.info(text, icon=":material/event:")
 
 
 def ready_state(lang: str) -> WarehouseState:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n.catalogue import CATALOGUE, t
-from dashboard.page.format import count_or_dash, pct, pct_points, wan_or_dash
+from dashboard.page.format import amount, count_or_dash, pct, pct_points, wan_or_dash
 from regulatory.kpi_lines import BREACH, OK, UNKNOWN, assess, lines_for
 
 CARDS = (
@@ -41,6 +41,25 @@ def value_text(metric: str, value: object) -> str:
     return count_or_dash(value) if metric in COUNTS else pct(value)
 
 
+def card_value(metric: str, value: object, lang: str) -> str:
+    """A card's value with its unit: 亿元 / 万元 (`format.amount`), a count or a percentage."""
+    return amount(value, lang) if metric in MONEY else value_text(metric, value)
+
+
+def card_change(metric: str, value: object, lang: str) -> str:
+    """A card's change with its sign: 亿元 / 万元, a count, or percentage points."""
+    if metric not in MONEY:
+        return change_text(metric, value)
+    text = amount(value, lang)
+    return text if text.startswith(("-", "—")) else "+" + text
+
+
+def card_title(metric: str, basis: object, lang: str) -> str:
+    """A card's short title and its basis (`未偿本金 · 余额口径`); the unit rides with the value
+    and the definition with the help tooltip, so the title fits its column at 1280 px."""
+    return f"{t(f'card.{metric}', lang)} · {t(f'basis.{basis}', lang)}"
+
+
 def change_text(metric: str, value: object) -> str:
     """A metric's change with its sign: 万元, a count, or percentage points."""
     if metric in MONEY:
@@ -53,16 +72,19 @@ def change_text(metric: str, value: object) -> str:
 
 
 def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
-    """The headline cards (three a row) from `portfolio.kpis` indexed by metric, then how the
-    provisions were estimated and the basis note."""
+    """The headline cards (three a row) from `portfolio.kpis` indexed by metric, each with its
+    definition as the help tooltip and large amounts in 亿元 / 万元, then how the provisions were
+    estimated and the basis note."""
     cols = st.columns(3)
     for n, metric in enumerate(CARDS):
         row = kpis.loc[metric]
-        mom, yoy = change_text(metric, row["mom_change"]), change_text(metric, row["yoy_change"])
+        mom = card_change(metric, row["mom_change"], lang)
+        yoy = card_change(metric, row["yoy_change"], lang)
         cols[n % 3].metric(
-            f"{t(f'm.{metric}', lang)} · {t('basis.' + str(row['basis']), lang)}",
-            value_text(metric, row["value"]),
+            card_title(metric, row["basis"], lang),
+            card_value(metric, row["value"], lang),
             delta=f"{mom} {t('ui.mom', lang)} · {yoy} {t('ui.yoy', lang)}",
+            help=t(f"def.{metric}", lang),
             delta_color="off",
             delta_arrow="off" if mom == "—" else "auto",
             border=True,
@@ -77,7 +99,7 @@ def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
             share=pct(kpis.loc["provision_estimated_share", "value"]),
         )
     )
-    st.caption(t("ui.basis_note", lang))
+    st.caption(t("ov.amount_note", lang))
 
 
 def kpi_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:

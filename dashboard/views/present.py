@@ -19,7 +19,6 @@ import pandas as pd
 
 from dashboard.i18n.catalogue import CATALOGUE, CODED_COLUMNS, label, t
 from dashboard.page.format import DASH, WAN, count, missing, one_type, pct
-from regulatory.codes import INDUSTRY_LABELS
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
@@ -149,8 +148,12 @@ MONITORING_CODES: frozenset[str] = frozenset(
 
 def industry_label(code: object, lang: str) -> str:
     """A GB/T 4754 section letter as its name (regulatory/codes.py), else the catalogue's."""
-    names = INDUSTRY_LABELS.get(str(code))
-    return label(code, lang) if names is None else names[0 if lang == "zh" else 1]
+    return label(code, lang, "industry")
+
+
+def region_label(code: object, lang: str) -> str:
+    """A GB/T 2260 region code as its name (the bundled code list), else as given."""
+    return label(code, lang, "region")
 
 
 def value_label(column: str) -> Callable[[object, str], str]:
@@ -158,6 +161,8 @@ def value_label(column: str) -> Callable[[object, str], str]:
     third-party-contact flag of the same code)."""
     if column == "industry":
         return industry_label
+    if column == "region":
+        return region_label
     if column == "inspection_type":
         return lambda v, lang: label("third_party_inspection" if v == "third_party" else v, lang)
     return label
@@ -173,5 +178,7 @@ def table_roles(
         money=frozenset(money) | WAN_COLUMNS,
         rates=frozenset(rates),
         counts=frozenset(counts),
-        words={c: value_label(c) for c in CODED_COLUMNS | MONITORING_CODES | {"industry"}},
+        words={
+            c: value_label(c) for c in CODED_COLUMNS | MONITORING_CODES | {"industry", "region"}
+        },
     )

@@ -163,7 +163,7 @@ def test_the_contract_list_file_is_the_screen_cell_by_cell_under_its_header_bloc
     _, data = download(at, served, "dl_xlsx_contracts")
     block, head, body = read_table(data)
     assert block["页面"] == "合同列表"
-    assert block["筛选条件"] == "threshold=0"
+    assert block["筛选条件"] == "DPD > 0"  # the criteria in words, as on the screen
     assert block["下载人"] == "dl.same"
     assert block["数据截至"]
     assert str(block["生成时间"]).endswith("(UTC+08:00 Asia/Shanghai)")

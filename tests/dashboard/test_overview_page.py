@@ -11,7 +11,7 @@ def test_kpis_show_the_hand_worked_june_book(analytics: str) -> None:
     at = open_page("overview")
     assert_clean(at)
     shown = metrics(at)
-    assert shown["未偿本金（万元）"] == "0.50"
+    assert shown["未偿本金"] == "0.50 万元"
     assert shown["存续合同数"] == "1"
     assert shown["不良率"] == "100.00%"
     assert shown["逾期率 30+"] == "100.00%"
@@ -24,7 +24,7 @@ def test_changing_the_as_of_changes_the_numbers(analytics: str) -> None:
     at.selectbox(key="flt_as_of").set_value(date(2024, 5, 31)).run()
     assert_clean(at)
     shown = metrics(at)
-    assert shown["未偿本金（万元）"] == "1.70"
+    assert shown["未偿本金"] == "1.70 万元"
     assert shown["存续合同数"] == "2"
     assert shown["不良率"] == "70.59%"
     assert at.query_params["as_of"] in ("2024-05", ["2024-05"])  # now in the URL
@@ -36,7 +36,7 @@ def test_url_filters_apply_and_forged_values_are_dropped(analytics: str) -> None
     )
     assert_clean(at)
     shown = metrics(at)
-    assert shown["未偿本金（万元）"] == "0.15"
+    assert shown["未偿本金"] == "0.15 万元"
     assert shown["存续合同数"] == "1"
     assert at.multiselect(key="flt_product").value == ["sale_leaseback"]
 
@@ -44,7 +44,7 @@ def test_url_filters_apply_and_forged_values_are_dropped(analytics: str) -> None
 def test_english_switch(analytics: str) -> None:
     at = open_page("overview", {"lang": "en"})
     assert_clean(at)
-    assert metrics(at)["Outstanding principal (10k yuan)"] == "0.50"
+    assert metrics(at)["Outstanding"] == "0.50 × 10k yuan"
 
 
 def test_kpi_cards_say_how_much_of_the_provisions_is_estimated(analytics: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.i18n.access import ACCESS
+from dashboard.i18n.alerts import ALERTS
 from dashboard.i18n.analytics import ANALYTICS
 from dashboard.i18n.context import CONTEXT
 from dashboard.i18n.definitions import DEFINITIONS
@@ -63,6 +64,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 CATALOGUE.update(ANALYTICS)
 CATALOGUE.update(ACCESS)
+CATALOGUE.update(ALERTS)
 CATALOGUE.update(MONITORING)
 CATALOGUE.update(REGULATORY)
 CATALOGUE.update(RISK)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.data.source import StoreUnavailable
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
 from dashboard.page.institution import open_institution_page
 from dashboard.page.widgets import PLOTLY_CONFIG, download_table
 from dashboard.views import quality as qv
@@ -32,7 +33,7 @@ run_id = choose_run(runs, lang)
 
 results = qv.results(state.url, run_id)
 st.subheader(t("dq.summary", lang))
-summary = qv.summary_frame(results, lang)
+summary = display(qv.summary_frame(results, lang))
 st.dataframe(summary, hide_index=True, width="stretch")
 download_table(summary, f"check_summary_run{run_id}", lang)
 
@@ -40,12 +41,12 @@ st.subheader(t("dq.failing", lang))
 failing_checks(results, user, lang)
 
 st.subheader(t("dq.results", lang))
-table = qv.results_frame(results, lang)
+table = display(qv.results_frame(results, lang))
 st.dataframe(table, hide_index=True, width="stretch")
 download_table(table, f"check_results_run{run_id}", lang)
 
 st.subheader(t("dq.trend", lang))
 st.plotly_chart(qv.trend_figure(runs, lang), width="stretch", config=PLOTLY_CONFIG)
-trend = qv.runs_frame(runs, lang)
+trend = display(qv.runs_frame(runs, lang))
 st.dataframe(trend, hide_index=True, width="stretch")
 download_table(trend, "check_runs", lang)

@@ -11,6 +11,7 @@ from dashboard.downloads.export import Export
 from dashboard.filing import view as view
 from dashboard.filing.workbook import Filing, archive_path
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
 from dashboard.page.widgets import download_table
 from regulatory.filing_archive import ArchiveCorrupt, read_archived
 from regulatory.filing_diff import CellChange
@@ -71,7 +72,7 @@ def diff_table(changes: list[CellChange], name: str, lang: str) -> None:
     if not changes:
         st.caption(t("fl.no_diff", lang))
         return
-    frame = view.diff_frame(changes, lang)
+    frame = display(view.diff_frame(changes, lang))
     st.dataframe(frame, hide_index=True, width="stretch")
     download_table(frame, name, lang)
 

@@ -25,6 +25,7 @@ from dashboard.filing.workbook import (
     final_workbook,
 )
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
 from dashboard.page.widgets import download_table
 from regulatory import filing
 from regulatory.filing_archive import sha256_bytes
@@ -83,7 +84,7 @@ def _findings(d: Filing, v: FilingVersion, editable: bool, user: User, lang: str
         st.success(t("fl.no_findings", lang))
         return
     st.markdown(f"**{t('fl.findings', lang)}**")
-    frame = view.findings_frame(check.findings, lang)
+    frame = display(view.findings_frame(check.findings, lang))
     st.dataframe(frame, hide_index=True, width="stretch")
     download_table(frame, f"findings_{d.spec.code}_{d.period:%Y-%m}", lang)
     said = explanations(portal_store.portal(), v.version_id)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.filing import view
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import display
 from dashboard.page.widgets import download_table
 from regulatory.model import ReportData, ReportSpec
 from regulatory.registry import REPORTS
@@ -85,12 +86,12 @@ def preview(report: ReportData, code: str, period: dt.date, lang: str) -> None:
     if report.sheets:
         for sheet in report.sheets:
             st.markdown(f"**{sheet.title}**")
-            grid = view.preview_frame(sheet)
+            grid = display(view.preview_frame(sheet))
             st.dataframe(grid, hide_index=True, width="stretch")
             download_table(grid, f"{code}_{period:%Y-%m}_{sheet.name}", lang)
     else:
         st.info(t("fl.detail_preview", lang))
-        totals = view.cells_frame(report)
+        totals = display(view.cells_frame(report))
         st.dataframe(totals, hide_index=True, width="stretch")
         download_table(totals, f"{code}_{period:%Y-%m}_totals", lang)
     for note in report.notes:

@@ -17,7 +17,7 @@ from dashboard.access import gate
 from dashboard.data import portal_store
 from dashboard.data.source import DATA_TTL, WarehouseState, loaded, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import shown_time, shown_time_zoned, zone
+from dashboard.page.format import display, shown_time, shown_time_zoned, zone
 from regulatory.calendar import CalendarEntry, filing_calendar, month_end
 from regulatory.compile import compile_report
 from regulatory.filing_diff import CellChange
@@ -108,7 +108,7 @@ def coloured(frame: pd.DataFrame, lang: str) -> Styler:
         hit = next((css for name, css in by_text.items() if text.startswith(name)), None)
         return f"color: {hit}" if hit else ""
 
-    return frame.style.map(colour)
+    return display(frame).style.map(colour)  # "—", never "None", in an empty cell
 
 
 def catalogue_frame(entries: Iterable[CalendarEntry], lang: str) -> pd.DataFrame:

@@ -97,6 +97,20 @@ FIGURES: dict[str, tuple[str, str, str, str]] = {
         "Loss provisions of the contracts open at the month-end; estimated at the class rates "
         "where the data gives none.",
     ),
+    "provision_estimated": (
+        "其中估算拨备",
+        "of which estimated",
+        "数据未提供拨备的合同按五级分类比例（正常 1%、关注 2%、次级 25%、可疑 50%、损失 100%）"
+        "估算的拨备。",
+        "Provisions estimated at the class rates (normal 1%, special mention 2%, substandard 25%, "
+        "doubtful 50%, loss 100%) where the data gives none.",
+    ),
+    "provision_estimated_share": (
+        "估算拨备占比",
+        "Estimated share",
+        "估算拨备 ÷ 拨备。",
+        "Estimated provisions ÷ provisions.",
+    ),
     "provision_coverage": (
         "拨备覆盖率",
         "Provision coverage",

@@ -146,9 +146,9 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "fl.refused": ("操作未完成：{error}", "Not done: {error}"),
         # data quality
         "dq.intro": (
-            "数据检查（Great Expectations）按数据集和严重程度列示；阻断项须在报送前解决。",
-            "Data checks (Great Expectations) by dataset and severity; blocking failures must be "
-            "resolved before filing.",
+            "数据检查按数据集和严重程度列示；阻断项须在报送前解决。",
+            "Data checks by dataset and severity; blocking failures must be resolved before "
+            "filing.",
         ),
         "dq.scope_refused": (
             "数据检查覆盖全机构数据，仅限拥有全部分支机构数据权限的用户查看。",
@@ -162,8 +162,8 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
             "Checks done: run #{run} · {blocking} blocking · {warnings} warnings",
         ),
         "dq.no_runs": (
-            "还没有数据检查记录。点击上方按钮运行，或执行 `postloan check`。",
-            "No check runs yet. Use the button above, or run `postloan check`.",
+            "还没有数据检查记录。请点击上方按钮运行数据检查。",
+            "No check runs yet. Use the button above to run the data checks.",
         ),
         "dq.runs": ("最近的检查运行", "Latest check runs"),
         "dq.run_pick": ("查看运行", "Show run"),

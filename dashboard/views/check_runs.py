@@ -10,8 +10,10 @@ from dashboard.access.gate import User
 from dashboard.data.source import WarehouseState
 from dashboard.dossier.links import contract_links
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import shown_time_zoned
+from dashboard.i18n.checks import check_words, dataset_words
+from dashboard.page.format import display, shown_time_zoned
 from dashboard.views import quality as qv
+from dashboard.views.present import column_header
 
 
 def run_button(state: WarehouseState, user: User, lang: str) -> None:
@@ -56,12 +58,15 @@ def failing_checks(results: pd.DataFrame, user: User, lang: str) -> None:
         st.success(t("dq.all_passed", lang))
     for row in bad.itertuples():
         light = ":red[●]" if row.severity == "blocking" else ":orange[●]"
-        title = f"{light} {row.dataset} · {row.check_id} · {row.failing_rows:,}"
+        words = check_words(row.check_id, lang, getattr(row, "description", None))
+        title = f"{light} {dataset_words(row.dataset, lang)} · {words} · {row.failing_rows:,}"
         with st.expander(title):
             if row.message:
                 st.caption(str(row.message))
             examples = list(row.examples or [])
             st.caption(t("dq.examples", lang, n=len(examples), total=f"{row.failing_rows:,}"))
             if examples:
-                st.dataframe(pd.DataFrame(examples), hide_index=True, width="stretch")
+                rows = pd.DataFrame(examples)
+                rows.columns = [column_header(str(c), lang) for c in rows.columns]
+                st.dataframe(display(rows), hide_index=True, width="stretch")
             contract_links(qv.contract_ids(examples), user)

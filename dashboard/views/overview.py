@@ -104,20 +104,19 @@ def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
 
 def kpi_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The KPIs as the cards read them (one row per metric of `portfolio.kpis`, not indexed):
-    metric and basis in words, value and changes in their units (万元, count, %, pp)."""
+    the card's title and basis, value and changes with their units (亿元 / 万元, count, %, pp)."""
     rows = []
     for r in kpis.to_dict("records"):
         metric = str(r["metric"])
+        title = f"card.{metric}" if f"card.{metric}" in CATALOGUE else f"m.{metric}"
         basis = f"basis.{r['basis']}"
         rows.append(
             {
-                t("ov.col.metric", lang): t(f"m.{metric}", lang)
-                if f"m.{metric}" in CATALOGUE
-                else metric,
+                t("ov.col.metric", lang): t(title, lang) if title in CATALOGUE else metric,
                 t("ov.col.basis", lang): t(basis, lang) if basis in CATALOGUE else str(r["basis"]),
-                t("ov.col.value", lang): value_text(metric, r["value"]),
-                t("ui.mom", lang): change_text(metric, r["mom_change"]),
-                t("ui.yoy", lang): change_text(metric, r["yoy_change"]),
+                t("ov.col.value", lang): card_value(metric, r["value"], lang),
+                t("ui.mom", lang): card_change(metric, r["mom_change"], lang),
+                t("ui.yoy", lang): card_change(metric, r["yoy_change"], lang),
             }
         )
     return pd.DataFrame(rows)

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard.data import portal_store
 from dashboard.data.source import WarehouseState, reading, warehouse_engine
 from dashboard.i18n.catalogue import t
+from dashboard.i18n.checks import check_words, dataset_words
 from dashboard.page.format import shown_time
 from data_checks.runner import CheckRun, run_checks
 from data_checks.store import list_runs, run_results, save_run
@@ -87,7 +88,7 @@ def runs_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def summary_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Checks passed and failed per dataset and severity."""
+    """Checks passed and failed per dataset (named in words) and severity."""
     if frame.empty:
         return pd.DataFrame()
     failed = frame["status"].isin(["failed", "error"])
@@ -98,13 +99,20 @@ def summary_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         .sort_values(["failed", "dataset"], ascending=[False, True])
     )
     table["severity"] = [t(f"fl.severity.{s}", lang) for s in table["severity"]]
+    table["dataset"] = [dataset_words(d, lang) for d in table["dataset"]]
     return table.rename(columns={c: t(f"dq.col.{c}", lang) for c in table.columns})
 
 
 def results_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Every check of a run: dataset, check, severity, status, failing rows, message."""
+    """Every check of a run in words: dataset, what the check makes sure of, severity, status,
+    failing rows, message."""
     columns = ["dataset", "check_id", "severity", "status", "failing_rows", "message"]
     shown = frame[columns].copy()
+    descriptions = frame["description"] if "description" in frame.columns else [None] * len(frame)
+    shown["dataset"] = [dataset_words(d, lang) for d in shown["dataset"]]
+    shown["check_id"] = [
+        check_words(c, lang, d) for c, d in zip(shown["check_id"], descriptions, strict=True)
+    ]
     shown["severity"] = [t(f"fl.severity.{s}", lang) for s in shown["severity"]]
     shown["status"] = [t(f"dq.status.{s}", lang) for s in shown["status"]]
     shown["message"] = shown["message"].fillna("")

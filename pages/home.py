@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.access.gate import guard
 from dashboard.data import source
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import count, md_text, shown_time_zoned, wan
+from dashboard.page.format import amount, count, md_text, shown_time_zoned
 from dashboard.page.registry import ANALYSTS
 from dashboard.page.widgets import current_lang, warehouse_problem
 
@@ -33,9 +33,12 @@ if not user.has_any(ANALYSTS):
     st.stop()
 
 figures = source.headline(state, load.as_of, user.branches)
-cols = st.columns(4)
-cols[0].metric(t("metric.open_contracts", lang), count(figures["open_contracts"]))
-cols[1].metric(t("metric.lessees", lang), count(figures["lessees"]))
-cols[2].metric(t("metric.outstanding", lang), wan(figures["outstanding_principal"]))
-cols[3].metric(t("metric.dpd_gt_0", lang), count(figures["contracts_dpd_gt_0"]))
+cards = (
+    ("open_contracts", count(figures["open_contracts"])),
+    ("lessees", count(figures["lessees"])),
+    ("outstanding", amount(figures["outstanding_principal"], lang)),
+    ("dpd_gt_0", count(figures["contracts_dpd_gt_0"])),
+)
+for col, (metric, value) in zip(st.columns(4), cards, strict=True):
+    col.metric(t(f"card.{metric}", lang), value, help=t(f"def.{metric}", lang), border=True)
 st.caption(t("home.basis", lang))

@@ -39,12 +39,26 @@ def summary(row: pd.Series, rules: str, lang: str) -> None:
     else:
         st.info(t("rk.why_none", lang))
     a, b, c, d = st.columns(4)
-    a.metric(t("col.outstanding_principal", lang), wan_or_dash(row["outstanding_principal"]))
-    b.metric(t("col.dpd", lang), "—" if pd.isna(row["dpd"]) else int(row["dpd"]))
+    a.metric(
+        t("col.outstanding_principal", lang),
+        wan_or_dash(row["outstanding_principal"]),
+        help=t("def.contract_outstanding", lang),
+    )
+    b.metric(
+        t("col.dpd", lang),
+        "—" if pd.isna(row["dpd"]) else int(row["dpd"]),
+        help=t("def.dpd", lang),
+    )
     reason = coded(row["class_reason"], "rk.reason", lang)
-    c.metric(t("col.risk_class", lang), label(row["risk_class"], lang))
+    c.metric(
+        t("col.risk_class", lang), label(row["risk_class"], lang), help=t("def.risk_class", lang)
+    )
     c.caption(f"{t('col.class_reason', lang)}：{reason}")
-    d.metric(t("col.overdue_principal", lang), wan_or_dash(row["overdue_principal"]))
+    d.metric(
+        t("col.overdue_principal", lang),
+        wan_or_dash(row["overdue_principal"]),
+        help=t("def.overdue_principal", lang),
+    )
     if row["in_observation"] is True or row["in_observation"] == 1:
         st.warning(t("rk.col.in_observation", lang), icon=":material/visibility:")
 
@@ -53,7 +67,7 @@ def overview(head: pd.DataFrame, guarantors: pd.DataFrame, lang: str) -> None:
     """The contract and lessee as item/value rows, then the guarantors."""
     items = shown(head, lang).iloc[0]
     # One text column: mixed values (text, numbers, flags) cannot share one Arrow column.
-    values = ["" if pd.isna(v) else str(v) for v in items.values]
+    values = ["—" if pd.isna(v) else str(v) for v in items.values]
     st.dataframe(
         pd.DataFrame({t("rk.col.field", lang): items.index, t("rk.col.value", lang): values}),
         hide_index=True,

@@ -35,9 +35,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "metric.outstanding": {"zh": "未偿本金（万元）", "en": "Outstanding principal (10k yuan)"},
     "metric.dpd_gt_0": {"zh": "逾期合同数（DPD>0）", "en": "Contracts past due (DPD>0)"},
     "home.basis": {
-        "zh": "口径：截至月末的存续合同（未结清、未核销）；金额单位万元。",
-        "en": "Basis: contracts open at the month-end (not closed, not written off); "
-        "amounts in 10,000 yuan.",
+        "zh": "口径：截至月末的存续合同（未结清、未核销）；"
+        "金额 1 亿元及以上以亿元显示，以下以万元显示。",
+        "en": "Basis: contracts open at the month-end (not closed, not written off); amounts of "
+        "100m yuan and more in 100m yuan, smaller ones in 10k yuan.",
     },
     "warehouse.missing": {
         "zh": "尚未建立数据仓库（{where}）。请先运行 `make run`，或 `postloan load <数据包目录>`。",

@@ -155,6 +155,12 @@ FIGURES: dict[str, tuple[str, str, str, str]] = {
         "Normal, special mention, substandard, doubtful, loss: from the days-past-due floor, "
         "restructuring and manual classification.",
     ),
+    "contract_outstanding": (
+        "未偿本金",
+        "Outstanding",
+        "本合同在所选月末尚未收回的本金。",
+        "The contract's principal not yet repaid at the month-end shown.",
+    ),
     "overdue_principal": (
         "逾期本金",
         "Overdue principal",

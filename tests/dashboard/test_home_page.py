@@ -137,8 +137,8 @@ def test_headline_numbers_match_the_hand_worked_rows(
     assert _metrics(at) == {
         "存续合同数": "3",
         "承租人数": "2",
-        "未偿本金（万元）": "137.35",
-        "逾期合同数（DPD>0）": "2",
+        "未偿本金": "137.35 万元",
+        "逾期合同数": "2",
     }
     text = _text(at)
     assert "2026-10-31" in text
@@ -155,7 +155,11 @@ def test_english_switch_changes_labels_and_the_url(
     at.sidebar.radio[0].set_value("en").run()
     assert not at.exception
     assert _metrics(at)["Open contracts"] == "3"
-    assert _metrics(at)["Outstanding principal (10k yuan)"] == "137.35"
+    assert _metrics(at)["Outstanding"] == "137.35 × 10k yuan"
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert helps["Contracts past due"] == (
+        "Open contracts more than 0 days past due at the month-end."
+    )
     assert at.title[0].value == "Portfolio overview"
     assert at.query_params["lang"] == "en"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from regulatory.kpi_lines import MAX, MIN, lines_for
+from regulatory.kpi_lines import LINES, MAX, MIN, lines_for
 from warehouse.settings import Settings
 
 EXECUTIVE, COMMITTEE, COMPLIANCE = "executive", "risk_committee", "compliance"
@@ -99,7 +99,7 @@ def migration_rules(settings: Settings) -> list[AlertRule]:
             MAX,
             settings.decimal(f"alerts.{rate}_max"),
             "migration.py",
-            frozenset({EXECUTIVE, COMMITTEE}),
+            audience_of(f"migration.{rate}"),
             "appetite",
         )
         for rate in MIGRATION_RATES
@@ -109,6 +109,29 @@ def migration_rules(settings: Settings) -> list[AlertRule]:
 def figure_rules(settings: Settings, entity_type: str | None) -> list[AlertRule]:
     """Every rule on a warehouse figure, in the order the inbox lists them."""
     return [*kpi_rules(settings, entity_type), concentration_rule(), *migration_rules(settings)]
+
+
+# Rules breached when the figure falls *below* the line (the rest are breached above it).
+MIN_RULES: frozenset[str] = frozenset(f"kpi.{line.metric}" for line in LINES if line.op == MIN)
+
+
+def audience_of(rule_key: str) -> frozenset[str]:
+    """The roles an alert of `rule_key` is for (the migration rates: executive and committee)."""
+    if rule_key.startswith("migration."):
+        return frozenset({EXECUTIVE, COMMITTEE})
+    return EVERYONE
+
+
+def basis_of(rule_key: str) -> str:
+    """ "regulatory" for a line the regulation sets, "appetite" for one the settings set."""
+    if rule_key.startswith("migration.") or metric_of(rule_key) in APPETITE_KPIS:
+        return "appetite"
+    return "regulatory"
+
+
+def metric_of(rule_key: str) -> str:
+    """The figure a rule watches, as the catalogue names it (`m.<metric>`; "ratio" for limits)."""
+    return "ratio" if rule_key == "concentration" else rule_key.split(".", 1)[1]
 
 
 def breached(value: Decimal, line: Decimal, op: str) -> bool:
@@ -122,4 +145,4 @@ def cleared(value: Decimal, line: Decimal, op: str, band_share: Decimal) -> bool
     return value <= line - band if op == MAX else value >= line + band
 
 
-__all__ = ["MAX", "MIN", "AlertRule", "breached", "cleared", "figure_rules"]
+__all__ = ["MAX", "MIN", "AlertRule", "audience_of", "breached", "cleared", "figure_rules"]

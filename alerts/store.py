@@ -187,6 +187,8 @@ def acknowledge_alert(
         row = conn.execute(sa.select(alerts).where(alerts.c.alert_id == alert_id)).first()
         if row is None or row.status not in (FIRING, ACKNOWLEDGED):
             raise ValueError(f"alert {alert_id} is not firing")
+        if row.status == ACKNOWLEDGED and until is None and row.snoozed_until is None:
+            return  # already acknowledged: a second click records nothing
         after = acknowledge(_state(row), until)
         conn.execute(
             alerts.update()
@@ -206,6 +208,18 @@ def open_alerts(engine: Engine) -> pd.DataFrame:
         sa.select(alerts)
         .where(alerts.c.open_key.is_not(None), alerts.c.status.in_([FIRING, ACKNOWLEDGED]))
         .order_by(alerts.c.fired_at.desc(), alerts.c.alert_id.desc())
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all(), dtype=object)
+
+
+def resolved_alerts(engine: Engine, limit: int = 20) -> pd.DataFrame:
+    """The `limit` alerts that resolved last, newest first."""
+    stmt = (
+        sa.select(alerts)
+        .where(alerts.c.status == RESOLVED, alerts.c.fired_at.is_not(None))
+        .order_by(alerts.c.resolved_at.desc(), alerts.c.alert_id.desc())
+        .limit(limit)
     )
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(stmt).mappings().all(), dtype=object)

@@ -1,0 +1,51 @@
+"""The alert inbox's data: the alerts a user may see, and acknowledging one (portal store)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+
+from alerts.rules import audience_of
+from alerts.store import acknowledge_alert, open_alerts, resolved_alerts
+from dashboard.access.user import User
+from dashboard.data import portal_store
+from warehouse.portal import utc_now
+
+SNOOZE_DAYS = 7
+
+
+def sees_alerts(user: User) -> bool:
+    """Alerts are on whole-book figures: only a user who sees every branch gets them."""
+    return user.branches is None
+
+
+def _for(user: User, frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty or not sees_alerts(user):
+        return frame.iloc[0:0]
+    mine = [bool(user.roles & audience_of(r)) for r in frame["rule"]]
+    return frame[mine].reset_index(drop=True)
+
+
+def inbox(user: User) -> pd.DataFrame:
+    """The open alerts (firing first, then acknowledged) that `user` is in the audience of."""
+    frame = _for(user, open_alerts(portal_store.portal()))
+    if frame.empty:
+        return frame
+    order = frame["status"].map({"firing": 0, "acknowledged": 1})
+    return frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+
+
+def resolved(user: User) -> pd.DataFrame:
+    """The alerts `user` could see that resolved last."""
+    return _for(user, resolved_alerts(portal_store.portal()))
+
+
+def acknowledge(user: User, alert_id: int, *, snooze: bool = False) -> None:
+    """Acknowledge `alert_id` for good, or snooze it for `SNOOZE_DAYS` days (audited); only an
+    alert in the user's own inbox (a forged id is refused)."""
+    mine = inbox(user)
+    if mine.empty or alert_id not in {int(a) for a in mine["alert_id"]}:
+        raise ValueError(f"alert {alert_id} is not in {user.username}'s inbox")
+    until = utc_now() + timedelta(days=SNOOZE_DAYS) if snooze else None
+    acknowledge_alert(portal_store.portal(), alert_id, actor=user.username, until=until)

@@ -1,0 +1,105 @@
+"""The alert inbox: each open alert with its figure, line and month, acknowledge, snooze, open."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from alerts.rules import MIN_RULES, basis_of, metric_of
+from dashboard.access.user import User
+from dashboard.data import alerts as data
+from dashboard.i18n.catalogue import label, t
+from dashboard.page.format import pct, shown_time, shown_time_zoned
+from dashboard.page.registry import page_path
+
+
+def figure_name(rule: str, lang: str) -> str:
+    """The figure a rule watches, in words (集中度 for the concentration limits)."""
+    metric = metric_of(rule)
+    return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
+
+
+def subject_name(subject: str, lang: str) -> str:
+    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key."""
+    if subject == "book":
+        return t("al.book", lang)
+    kind, _, key = subject.partition(":")
+    return f"{label(kind, lang)} {key}".strip()
+
+
+def _headline(row: dict, lang: str) -> str:
+    side = t("al.under" if row["rule"] in MIN_RULES else "al.over", lang)
+    return t("al.headline", lang, figure=figure_name(row["rule"], lang), side=side)
+
+
+def _detail(row: dict, lang: str) -> str:
+    return t(
+        "al.detail",
+        lang,
+        subject=subject_name(row["subject"], lang),
+        value=pct(row["value"]),
+        line=pct(row["line"]),
+        basis=t(f"al.basis.{basis_of(row['rule'])}", lang),
+        since=f"{row['first_period']:%Y-%m}",
+    )
+
+
+def _act(user: User, alert_id: int, snooze: bool, lang: str) -> None:
+    try:
+        data.acknowledge(user, alert_id, snooze=snooze)
+    except ValueError:
+        st.session_state["al_message"] = ("error", t("al.refused", lang))
+        return
+    st.session_state["al_message"] = ("success", t("al.done", lang))
+
+
+def open_list(user: User, frame: pd.DataFrame, lang: str) -> None:
+    """One bordered card per open alert: what, how far over, since when, and its actions."""
+    st.subheader(t("al.open_count", lang, n=len(frame)))
+    for row in frame.to_dict("records"):
+        alert_id = int(row["alert_id"])
+        with st.container(border=True):
+            status = t(f"al.status.{row['status']}", lang)
+            st.markdown(f"**{_headline(row, lang)}** · {status}")
+            st.caption(_detail(row, lang))
+            if row["snoozed_until"] is not None:
+                st.caption(t("al.snoozed", lang, until=shown_time_zoned(row["snoozed_until"])))
+            ack, snooze, go = st.columns([1, 1, 2])
+            ack.button(
+                t("al.ack", lang),
+                key=f"al_ack_{alert_id}",
+                disabled=row["status"] == "acknowledged" and row["snoozed_until"] is None,
+                on_click=_act,
+                args=(user, alert_id, False, lang),
+            )
+            snooze.button(
+                t("al.snooze", lang),
+                key=f"al_snooze_{alert_id}",
+                on_click=_act,
+                args=(user, alert_id, True, lang),
+            )
+            go.page_link(
+                page_path(row["page"]),
+                label=t("al.open", lang),
+                icon=":material/open_in_new:",
+                query_params={"as_of": f"{row['last_period']:%Y-%m}", "lang": lang},
+            )
+
+
+def resolved_table(frame: pd.DataFrame, lang: str) -> None:
+    """The recently resolved alerts as a table in words (times in the display zone)."""
+    st.subheader(t("al.resolved", lang))
+    if frame.empty:
+        st.caption(t("al.none_resolved", lang))
+        return
+    shown = pd.DataFrame(
+        {
+            t("al.col.figure", lang): [figure_name(r, lang) for r in frame["rule"]],
+            t("al.col.subject", lang): [subject_name(s, lang) for s in frame["subject"]],
+            t("al.col.value", lang): [pct(v) for v in frame["value"]],
+            t("al.col.line", lang): [pct(v) for v in frame["line"]],
+            t("al.col.fired", lang): [shown_time(v) for v in frame["fired_at"]],
+            t("al.col.resolved", lang): [shown_time(v) for v in frame["resolved_at"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")

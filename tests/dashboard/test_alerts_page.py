@@ -1,0 +1,159 @@
+"""预警 (AppTest): each role's inbox, acknowledging, snoozing, the link to the figure, refusals.
+
+The book is the analytics portfolio book (`tests.dashboard.analytics_app`), June 2024: A alone is
+open, 5,000 at DPD 112 (substandard). Hand-worked: NPL 5,000 ÷ 5,000 = 100% > 5%, PAR30 and PAR90
+100% > 5% and 3%; 偏离度 5,000 ÷ 5,000 = 100%, on its line (allowed). A was special mention in May
+and substandard in June: the special-mention and performing migration rates are 5,000 ÷ 5,000 =
+100% > 20% and 2%. Five alerts fire; migration alerts are for executives and the committee only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from alerts.run import evaluate
+from dashboard.access.user import User
+from dashboard.data.alerts import acknowledge
+from tests.dashboard.analytics_app import assert_clean, build_analytics_warehouse, open_page
+from tests.dashboard.app_fixtures import app_on, built_duckdb
+from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.alerts import alerts as alerts_table
+from warehouse.portal.audit import audit_events
+from warehouse.settings import load_settings
+
+EVALUATED = datetime(2024, 7, 1, 3, 0, tzinfo=UTC).replace(tzinfo=None)
+
+
+def _build(url: str) -> None:
+    build_analytics_warehouse(url)
+    evaluate(url, load_settings(), EVALUATED)
+
+
+@pytest.fixture(scope="module")
+def alerts_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return built_duckdb(tmp_path_factory, "alerts", _build)
+
+
+@pytest.fixture
+def inbox(alerts_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    yield from app_on(alerts_url, monkeypatch)
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A warehouse of its own, for a test that changes alerts."""
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    _build(url)
+    yield from app_on(url, monkeypatch)
+
+
+def _cards(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**")]
+
+
+def _status(url: str) -> dict[str, str]:
+    engine = portal_engine(portal_url(url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(alerts_table.c.rule, alerts_table.c.status)).all()
+    finally:
+        engine.dispose()
+    return dict(rows)
+
+
+def test_an_executive_sees_the_five_alerts_with_their_figures_and_lines(inbox: str) -> None:
+    at = open_page("alerts")
+    assert_clean(at)
+    cards = _cards(at)
+    assert len(cards) == 5
+    assert "**不良率高于预警线** · 待处理" in cards
+    captions = [c.value for c in at.caption]
+    assert "全部资产：100.00%，预警线 5.00%（监管线）；2024-06 月末起" in captions
+    assert "全部资产：100.00%，预警线 3.00%（风险偏好）；2024-06 月末起" in captions
+    assert at.subheader[0].value == "待处理预警 5 条"
+
+
+def test_compliance_does_not_get_the_migration_alerts(inbox: str) -> None:
+    at = open_page("alerts", roles=("compliance",))
+    assert_clean(at)
+    assert len(_cards(at)) == 3
+    assert not any("迁徙率" in c for c in _cards(at))
+
+
+def test_a_branch_scoped_user_is_told_why_there_are_none(inbox: str) -> None:
+    at = open_page("alerts", roles=("executive",), branches=("SH",))
+    assert_clean(at)
+    assert _cards(at) == []
+    assert "限于部分分支机构" in at.info[0].value
+
+
+def test_admin_cannot_open_the_inbox(inbox: str) -> None:
+    at = open_page("alerts", roles=("admin",))
+    assert _cards(at) == []
+
+
+def test_in_english_every_word_is_english(inbox: str) -> None:
+    at = open_page("alerts", {"lang": "en"})
+    assert_clean(at)
+    assert "**NPL ratio above its line** · Firing" in _cards(at)
+    assert "Whole book: 100.00%, line 5.00% (regulatory); since the 2024-06 month-end" in [
+        c.value for c in at.caption
+    ]
+
+
+def test_each_card_links_to_its_page_at_the_alerts_month(inbox: str) -> None:
+    at = open_page("alerts")
+    links = at.main.get("page_link")
+    targets = sorted((el.proto.page.rsplit("/", 1)[-1], el.proto.query_string) for el in links)
+    assert targets == sorted(
+        [
+            ("overview", "as_of=2024-06&lang=zh"),
+            ("overdue", "as_of=2024-06&lang=zh"),
+            ("overdue", "as_of=2024-06&lang=zh"),
+            ("migration", "as_of=2024-06&lang=zh"),
+            ("migration", "as_of=2024-06&lang=zh"),
+        ]
+    )
+
+
+def test_acknowledging_silences_the_alert_and_is_audited(fresh: str) -> None:
+    at = open_page("alerts")
+    first = next(b for b in at.button if b.label == "确认")
+    first.click().run()
+    assert_clean(at)
+    assert at.success[0].value == "已记录。"
+    statuses = _status(fresh)
+    assert sorted(statuses.values()).count("acknowledged") == 1
+    assert sum(c.endswith("· 已确认") for c in _cards(at)) == 1
+    engine = portal_engine(portal_url(fresh))
+    try:
+        with engine.connect() as conn:
+            actors = conn.execute(
+                sa.select(audit_events.c.actor).where(audit_events.c.action == "alert")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [a for (a,) in actors] == ["tester"]
+
+
+def test_an_alert_outside_the_users_inbox_cannot_be_acknowledged(fresh: str) -> None:
+    statuses = _status(fresh)
+    assert statuses["migration.performing_migration_rate"] == "firing"
+    engine = portal_engine(portal_url(fresh))
+    try:
+        with engine.connect() as conn:
+            migration_id = conn.execute(
+                sa.select(alerts_table.c.alert_id).where(
+                    alerts_table.c.rule == "migration.performing_migration_rate"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    compliance = User("carol", "carol", frozenset({"compliance"}))
+    with pytest.raises(ValueError, match="not in carol's inbox"):
+        acknowledge(compliance, migration_id)
+    assert _status(fresh)["migration.performing_migration_rate"] == "firing"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.charts import analytics
 from dashboard.i18n.catalogue import t
-from dashboard.page.matrix_links import link_grid
+from dashboard.page.matrix_links import drill_matrix
 from dashboard.page.section import SHARES, chart_section, choice
 from dashboard.page.setup import start
 from dashboard.views.migration import g12_heatmap, roll_heatmap
@@ -33,14 +33,15 @@ chart_section(
     rates=["row_share"],
     counts=["contracts", "begin_contracts"],
 )
-st.caption(t("ui.drill", lang))
-link_grid(
+drill_matrix(
     matrix,
     "begin_class",
     "end_class",
     view,
     lang,
     lambda s, d: ctx.link(migration=f"{period}:{s}:{d}"),
+    key="mg_cells",
+    corner=f"{t('mg.begin', lang)} ↓ · {t('mg.end', lang)} →",
 )
 
 st.subheader(t("mg.rates", lang))
@@ -54,5 +55,13 @@ weight = choice("mg.weight", SHARES, lang, "mg_weight", SHARES)
 roll = ctx.query("migration.roll_rates")
 money, shares = ["balance", "balance_at_t"], list(SHARES)
 chart_section(roll_heatmap(roll, weight, lang), roll, "roll_rates", lang, money=money, rates=shares)
-st.caption(t("ui.drill", lang))
-link_grid(roll, "from_bucket", "to_bucket", weight, lang, lambda s, d: ctx.link(roll=f"{s}:{d}"))
+drill_matrix(
+    roll,
+    "from_bucket",
+    "to_bucket",
+    weight,
+    lang,
+    lambda s, d: ctx.link(roll=f"{s}:{d}"),
+    key="mg_roll_cells",
+    corner=f"{t('mg.t_prev', lang)} ↓ · {t('mg.t', lang)} →",
+)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts import analytics
-from dashboard.i18n.catalogue import label, t
-from dashboard.page.format import count_or_dash, pct, wan_or_dash
+from dashboard.charts import analytics, drill
+from dashboard.i18n.catalogue import t
+from dashboard.page.format import count_or_dash
 from dashboard.page.registry import page_path
 from dashboard.page.section import SHARES, chart_section, choice
 from dashboard.page.setup import start
@@ -27,9 +27,16 @@ figure = analytics.bucket_stack(dist, f"overdue_{share}" if view == "overdue" el
 st.caption(t(f"od.view_note.{view}", lang))
 shares = [*SHARES, *(f"overdue_{s}" for s in SHARES)]
 chart_section(
-    figure, dist, "bucket_distribution", lang, money=money, rates=shares, counts=["contracts"]
+    figure,
+    dist,
+    "bucket_distribution",
+    lang,
+    drill=drill.bucket(ctx.link),
+    money=money,
+    rates=shares,
+    counts=["contracts"],
 )
-st.caption(t("ui.drill", lang))
+st.caption(t("od.as_of_buckets", lang))
 now = dist[dist["month_end"] == ctx.filters.as_of]
 cols = st.columns(len(now) or 1)
 for col, row in zip(cols, now.to_dict("records"), strict=False):
@@ -57,15 +64,6 @@ chart_section(
     columns=[by, *parts, "rate"],
     **{"counts" if basis == "count" else "money": parts},
     rates=["rate"],
+    drill=drill.segment(ctx.link, by, 1, threshold=str(threshold)),
 )
-st.caption(
-    f"{t('m.rate', lang)}: {t(f'basis.{basis}', lang)}, DPD > {threshold} · {t('ui.drill', lang)}"
-)
-grid = st.columns(4)
-for n, row in enumerate(rates.to_dict("records")):
-    value = wan_or_dash(row["numerator"]) if basis != "count" else count_or_dash(row["numerator"])
-    grid[n % 4].page_link(
-        CONTRACTS,
-        label=f"{label(row[by], lang)} · {pct(row['rate'])} ({value})",
-        query_params=ctx.link(segment=f"{by}:{row[by]}", threshold=str(threshold)),
-    )
+st.caption(f"{t('m.rate', lang)}: {t(f'basis.{basis}', lang)}, DPD > {threshold}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts import analytics
+from dashboard.charts import analytics, drill
 from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section
 from dashboard.page.setup import start
@@ -48,6 +48,7 @@ for tab, by in zip(tabs, ("product", "industry", "region"), strict=True):
             money=["outstanding"],
             rates=rates,
             counts=["open_contracts"],
+            drill=drill.segment(ctx.link, by, 2),
         )
 
 st.subheader(t("ov.concentration", lang))

@@ -98,9 +98,18 @@ def breakdown_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) -> go
         },
         top,
     )
-    custom = list(
-        zip(_pct(frame["npl_ratio"]), _pct(frame["overdue_rate_balance_dpd30"]), strict=True)
-    )
+    # each bar's value of `by` rides along for a click's drill (None: the "others" bar)
+    custom = [
+        [npl, dpd30, None if rest and n == len(frame) - 1 else key]
+        for n, (npl, dpd30, key) in enumerate(
+            zip(
+                _pct(frame["npl_ratio"]),
+                _pct(frame["overdue_rate_balance_dpd30"]),
+                frame[by],
+                strict=True,
+            )
+        )
+    ]
     fig = go.Figure(
         go.Bar(
             x=_names(frame, by, rest, lang),
@@ -205,7 +214,11 @@ def bucket_stack(frame: pd.DataFrame, share: str, lang: str) -> go.Figure:
             marker_color=BUCKET_COLOURS[BUCKETS.index(bucket) % len(BUCKET_COLOURS)]
             if bucket in BUCKETS
             else "#9e9e9e",
-            customdata=list(zip(_wan(part["outstanding"]), part["contracts"], strict=True)),
+            # the bucket rides along for a click's drill (`dashboard.page.section.chart_section`)
+            customdata=[
+                [wan, n, bucket]
+                for wan, n in zip(_wan(part["outstanding"]), part["contracts"], strict=True)
+            ],
             hovertemplate=(
                 f"%{{x}} {bucket}<br>{t('m.share', lang)}: %{{y:.2f}}%<br>"
                 f"{t('m.balance', lang)}: %{{customdata[0]:,.2f}}<br>"
@@ -228,16 +241,20 @@ def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) ->
         {"rate": ("numerator", "denominator")},
         top,
     )
+    last = len(frame) - 1
     fig = go.Figure(
         go.Bar(
             x=_names(frame, by, rest, lang),
             y=_pct(frame["rate"]),
             marker_color=["#c62828"] * (len(frame) - bool(rest)) + ["#90a4ae"] * bool(rest),
+            # the ratio's parts, and the value of `by` for a click's drill (None: "others")
             customdata=[
-                f"{_num(n) or 0:,.0f} / {_num(d) or 0:,.0f}"
-                for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
+                [f"{_num(n) or 0:,.0f} / {_num(d) or 0:,.0f}", None if rest and i == last else k]
+                for i, (n, d, k) in enumerate(
+                    zip(frame["numerator"], frame["denominator"], frame[by], strict=True)
+                )
             ],
-            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata}<extra></extra>",
+            hovertemplate="%{x}<br>%{y:.2f}%<br>%{customdata[0]}<extra></extra>",
         )
     )
     fig.update_xaxes(type="category")

@@ -191,6 +191,14 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         ),
         "ui.to_contracts": ("查看合同", "View contracts"),
         "ui.drill": ("点击下方数值查看对应合同：", "Click a figure below for its contracts:"),
+        "ui.click_chart": (
+            "点击图中柱形或数据点查看对应合同。",
+            "Click a bar or a point for its contracts.",
+        ),
+        "ui.click_cell": (
+            "点击表中数值查看对应合同。",
+            "Click a figure in the table for its contracts.",
+        ),
         "ui.back": ("返回", "Back"),
         # overview
         "ov.kpis": ("核心指标", "Key indicators"),
@@ -229,6 +237,7 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "od.view": ("显示", "Show"),
         "od.view.overdue": ("占逾期比（不含M0）", "Share of overdue (M0 excluded)"),
         "od.view.all": ("全部账龄段", "All buckets"),
+        "od.as_of_buckets": ("所选月份各账龄段合同：", "Contracts per bucket in the month shown:"),
         "od.view_note.overdue": (
             "不含M0：每根柱为当月逾期（M1及以上）合计 = 100%，各段为其占逾期余额（或笔数）之比。",
             "M0 left out: each bar is the month's overdue book (M1 and above) = 100%, each bucket "

@@ -32,7 +32,8 @@ def test_breakdown_draws_the_top_two_and_the_other_three_summed() -> None:
     assert list(bar.y) == [5.0, 4.0, 6.0]
     # NPL 3,000 + 0 + 0 = 3,000 ÷ 60,000 = 5.00%; 30+ 6,000 + 2,000 + 0 = 8,000 ÷ 60,000 = 13.33%
     others = bar.customdata[-1]
-    assert others[0] == 5.0 and round(others[1], 2) == 13.33
+    assert others[0] == 5.0 and round(others[1], 2) == 13.33 and others[2] is None
+    assert [c[2] for c in bar.customdata[:2]] == ["R2", "R5"]
 
 
 def test_a_short_list_is_drawn_whole_largest_first() -> None:
@@ -54,7 +55,9 @@ def test_segment_rate_others_is_summed_numerators_over_summed_denominators() -> 
     assert list(fig.data[0].x) == ["B", "C", "Others (2)"]
     # others: (1 + 0) ÷ (10 + 5) = 6.67%
     assert [round(v, 2) for v in fig.data[0].y] == [5.0, 15.0, 6.67]
-    assert list(fig.data[0].customdata) == ["2 / 40", "3 / 20", "1 / 15"]
+    assert [c[0] for c in fig.data[0].customdata] == ["2 / 40", "3 / 20", "1 / 15"]
+    # a click drills by the bar's value; the "others" bar has none
+    assert [c[1] for c in fig.data[0].customdata] == ["B", "C", None]
 
 
 def test_top_and_others_keeps_exact_sums_and_a_zero_denominator_gap() -> None:

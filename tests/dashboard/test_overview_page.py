@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from tests.dashboard.analytics_app import assert_clean, metrics, open_page
@@ -76,3 +77,22 @@ def test_ratios_are_read_against_their_regulatory_lines(analytics: str) -> None:
     assert ":red[越线，需关注] · 红线 ≤ 5.00%" in texts
     assert ":green[符合] · 红线 ≤ 100.00%" in texts
     assert not any("拨备覆盖率**" in x for x in texts)
+
+
+def test_a_breakdown_bar_click_opens_the_contracts_of_its_segment(analytics: str) -> None:
+    # May, by product: direct_lease = A 5,000 + B 12,000 (1.70 万元)
+    at = open_page("overview", {"as_of": "2024-05"})
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    bars = next(s["data"][0] for s in specs if s["data"][0].get("x") == ["直租"])
+    assert (
+        bars["x"] == ["直租"]
+        and bars["y"] == [1.7]
+        and bars["customdata"][0][2] == ("direct_lease")
+    )
+    point = {"x": "直租", "customdata": bars["customdata"][0]}
+    at.session_state["chart_breakdown_product"] = {"selection": {"points": [point]}}
+    at.run()
+    assert_clean(at)
+    assert at.query_params["segment"] == "product:direct_lease"
+    assert at.query_params["as_of"] == "2024-05"
+    assert sorted(at.dataframe[0].value["合同编号"]) == ["A", "B"]

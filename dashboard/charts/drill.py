@@ -1,0 +1,46 @@
+"""From a clicked bar or point to the contract list's query parameters (pure: no Streamlit).
+
+A point comes from the browser (`st.plotly_chart(on_select=...)`: x, y, curve_number,
+point_index, customdata): it is read defensively, and the contract list checks every drill key
+against its allow-lists again (`dashboard.page.contract_params.parse_drill`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Link = Callable[..., dict]  # `PageContext.link`: the filters and language plus drill keys
+
+
+def _data(point: Mapping[str, Any], n: int) -> object:
+    data = point.get("customdata")
+    return data[n] if isinstance(data, list) and len(data) > n else None
+
+
+def bucket(link: Link) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar of the bucket stack (`analytics.bucket_stack`) -> its bucket's contracts at the
+    bar's month."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        name, month = _data(point, 2), point.get("x")
+        if not isinstance(name, str) or not isinstance(month, str):
+            return None
+        return link(bucket=name, as_of=month)
+
+    return drill
+
+
+def segment(
+    link: Link, by: str, index: int, **extra: str
+) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar per value of `by` (its value at `customdata[index]`; None on the "others" bar) ->
+    the contracts of that value, with `extra` drill keys (a threshold)."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        value = _data(point, index)
+        if not isinstance(value, str) or not value:
+            return None
+        return link(segment=f"{by}:{value}", **extra)
+
+    return drill

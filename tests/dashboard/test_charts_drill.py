@@ -1,0 +1,65 @@
+"""From a clicked bar, point or matrix cell to the contract list's parameters."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.charts import drill
+from dashboard.page.matrix_links import cell_params, matrix_table
+
+
+def link(**extra: str) -> dict:
+    """A stand-in for `PageContext.link`: the page's filters plus the drill keys."""
+    return {"product": "loan", "lang": "en", **extra}
+
+
+def test_a_bucket_bar_drills_to_its_bucket_at_its_month() -> None:
+    to = drill.bucket(link)
+    point = {"x": "2026-10", "y": 12.5, "curve_number": 3, "customdata": [1.2, 4, "M3"]}
+    assert to(point) == {"product": "loan", "lang": "en", "bucket": "M3", "as_of": "2026-10"}
+
+
+def test_a_segment_bar_drills_to_its_value_and_others_to_nothing() -> None:
+    to = drill.segment(link, "industry", 1, threshold="60")
+    assert to({"x": "建筑业", "customdata": ["3 / 10", "E"]}) == {
+        "product": "loan",
+        "lang": "en",
+        "segment": "industry:E",
+        "threshold": "60",
+    }
+    assert to({"x": "其他（3 项）", "customdata": ["1 / 2", None]}) is None
+
+
+def test_forged_points_drill_nowhere() -> None:
+    to = drill.bucket(link)
+    assert to({}) is None
+    assert to({"x": "2026-10", "customdata": "M3"}) is None
+    assert to({"x": 7, "customdata": [0, 0, "M3"]}) is None
+    assert drill.segment(link, "region", 2)({"customdata": [1, 2]}) is None
+
+
+CELLS = pd.DataFrame(
+    {
+        "from_bucket": ["M0", "M0", "M1", "M1"],
+        "to_bucket": ["M0", "M1", "M0", "M1"],
+        "contracts": [9, 1, 0, 2],
+        "count_share": [0.9, 0.1, 0, 1],
+    }
+)
+
+
+def test_matrix_table_is_rows_by_columns_as_shown() -> None:
+    table = matrix_table(CELLS, "from_bucket", "to_bucket", "count_share")
+    assert list(table.columns) == ["_row", "M0", "M1"]
+    assert table.values.tolist() == [["M0", "90.00%", "10.00%"], ["M1", "0.00%", "100.00%"]]
+
+
+def test_a_cell_drills_to_its_row_and_column_and_an_empty_cell_nowhere() -> None:
+    def params(src: str, dst: str) -> dict:
+        return link(roll=f"{src}:{dst}")
+
+    assert cell_params(CELLS, "from_bucket", "to_bucket", (1, "M1"), params)["roll"] == "M1:M1"
+    assert cell_params(CELLS, "from_bucket", "to_bucket", [0, "M1"], params)["roll"] == "M0:M1"
+    # M1 -> M0 holds no contract; the row names, a row past the end and junk are no cells
+    for cell in [(1, "M0"), (0, "_row"), (2, "M0"), (-1, "M0"), ("0", "M0"), None, (0,)]:
+        assert cell_params(CELLS, "from_bucket", "to_bucket", cell, params) is None

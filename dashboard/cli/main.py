@@ -322,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.alerts import add_alerts_parser
 
     add_alerts_parser(sub, warehouse_option, month_end, actor_option)
+
+    from dashboard.cli.model import add_model_parser
+
+    add_model_parser(sub, warehouse_option)
     return parser
 
 

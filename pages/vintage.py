@@ -57,6 +57,6 @@ comp = ctx.query("vintage_compare.segment_curves", by=by, metric=metric)
 if comp.empty:
     st.info(t("ui.no_data", lang))
 else:
-    figure = analytics.vintage_lines(comp, "rate", lang, series="segment")
+    figure = analytics.vintage_lines(comp, "rate", lang, "segment", by)
     money = ["cohort_principal", "amount"]
     chart_section(figure, comp, "vintage_segments", lang, money=money, rates=["rate"])

@@ -79,7 +79,7 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: boo
 
 def _names(frame: pd.DataFrame, by: str, rest: int, lang: str) -> list[str]:
     """Each row's `by` value named, and the last row named "others" when it stands for `rest`."""
-    names = [label(v, lang) for v in frame[by]]
+    names = [label(v, lang, by) for v in frame[by]]  # industry, region: GB/T names
     if rest:
         names[-1] = t("ch.others", lang, n=rest)
     return names
@@ -261,8 +261,15 @@ def segment_rate_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) ->
     return _layout(fig, "", t("m.rate", lang) + " (%)", t(f"filter.{by}", lang))
 
 
-def vintage_lines(frame: pd.DataFrame, metric: str, lang: str, series: str = "cohort") -> go.Figure:
-    """x = MOB, one line per `series` value (cohort or segment); immature points are gaps; the
+def vintage_lines(
+    frame: pd.DataFrame,
+    metric: str,
+    lang: str,
+    series: str = "cohort",
+    dimension: str | None = None,
+) -> go.Figure:
+    """x = MOB, one line per `series` value (cohort, or segment of `dimension`, named by its
+    standard name); immature points are gaps; the
     legend a scrolling column on the right. The page draws the latest cohorts by default
     (`topn.latest`)."""
     fig = go.Figure()
@@ -277,8 +284,8 @@ def vintage_lines(frame: pd.DataFrame, metric: str, lang: str, series: str = "co
             y=_pct(part[metric]),
             mode="lines",
             line={"color": shades[n]} if series == "cohort" else None,
-            name=label(key, lang),
-            hovertemplate=f"{label(key, lang)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
+            name=label(key, lang, dimension),
+            hovertemplate=f"{label(key, lang, dimension)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
         )
     fig = _layout(fig, "", t(f"m.{metric}", lang) + " (%)", t("m.mob", lang))
     # A column beside the plot that scrolls when long, never a block under it taller than it.

@@ -45,13 +45,13 @@ def test_a_short_list_is_drawn_whole_largest_first() -> None:
 def test_segment_rate_others_is_summed_numerators_over_summed_denominators() -> None:
     frame = pd.DataFrame(
         {
-            "industry": ["A", "B", "C", "D"],
+            "branch": ["A", "B", "C", "D"],
             "numerator": [1, 2, 3, 0],
             "denominator": [10, 40, 20, 5],
             "rate": [0.1, 0.05, 0.15, 0],
         }
     )
-    fig = analytics.segment_rate_bar(frame, "industry", "en", top=2)
+    fig = analytics.segment_rate_bar(frame, "branch", "en", top=2)
     assert list(fig.data[0].x) == ["B", "C", "Others (2)"]
     # others: (1 + 0) ÷ (10 + 5) = 6.67%
     assert [round(v, 2) for v in fig.data[0].y] == [5.0, 15.0, 6.67]
@@ -95,3 +95,14 @@ def test_concentration_keeps_a_breach_beyond_the_top_n() -> None:
     fig = analytics.concentration_bar(frame, "en", top=1)
     assert len(fig.data[0].y) == 2  # L12 (top 1) and L11, also over its limit
     assert fig.layout.title.text == "11 more not drawn (largest ratio 20.00%): see the table"
+
+
+def test_industry_and_region_bars_are_named_by_their_standard_names() -> None:
+    # R2 (50,000) and R5 (40,000) coded as GB/T 2260 440100 and 110100
+    regions = _regions().iloc[[1, 4]].assign(region=["440100", "110100"])
+    assert list(analytics.breakdown_bar(regions, "region", "zh").data[0].x) == ["广州市", "北京市"]
+    industries = regions.rename(columns={"region": "industry"}).assign(industry=["E", "C"])
+    fig = analytics.breakdown_bar(industries, "industry", "en")
+    assert list(fig.data[0].x) == ["Construction", "Manufacturing"]
+    # the drill keeps the code
+    assert [c[2] for c in fig.data[0].customdata] == ["E", "C"]

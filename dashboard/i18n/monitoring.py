@@ -15,6 +15,15 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
             "Window: {start} to {end} (ending at the chosen as-of month).",
         ),
         "mon.settings": ("适用参数：{values}", "Settings in force: {values}"),
+        # settings named in words on screen (never their keys in the settings file)
+        "setting.collections.contact_window_start": ("允许联系时段开始", "Contact window opens"),
+        "setting.collections.contact_window_end": ("允许联系时段结束", "Contact window closes"),
+        "setting.collections.daily_cap": ("每日联系次数上限", "Daily contact cap"),
+        "setting.watch.inspection_interval_days": ("检查周期（天）", "Inspection interval (days)"),
+        "setting.watch.inspection_min_asset_value": (
+            "需检查资产原值下限（万元）",
+            "Smallest asset value inspected (10k yuan)",
+        ),
         "mon.open_dossier": ("打开合同档案", "Open the contract dossier"),
         "mon.pick_contract": ("选择合同", "Contract"),
         "mon.no_dossier": (
@@ -48,12 +57,11 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         "col.definitions": (
             "口径：触达 = 联系上（含承诺、拒绝、已还款），诉讼不计入尝试；承诺到期日前（含当日）"
             "自承诺日起的回款不少于承诺金额为履约；回款计入其前30天内最近一次催收行动；"
-            "回归正常 = 催收期开始后3个月末内任一月末逾期天数为0。详见 docs/monitoring.md。",
+            "回归正常 = 催收期开始后3个月末内任一月末逾期天数为0。",
             "Definitions: reached = contacted, promised, refused or paid; legal filings are not "
             "attempts; a promise is kept when receipts from its day to the promised date reach "
             "the promised amount; a receipt is credited to the latest action in the 30 days "
-            "before it; cured = DPD 0 at one of the three month-ends from the spell's start. "
-            "See docs/monitoring.md.",
+            "before it; cured = DPD 0 at one of the three month-ends from the spell's start.",
         ),
         "m.actions": ("行动次数", "Actions"),
         "m.attempts": ("联系尝试", "Attempts"),

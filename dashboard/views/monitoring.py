@@ -23,6 +23,11 @@ from queries.warnings import GROUPS
 from warehouse.months import month_end_of
 
 DOSSIER = "dossier.py"
+SETTING_KEYS = (
+    "collections.contact_window_start",
+    "collections.contact_window_end",
+    "collections.daily_cap",
+)
 MONTH_CHOICES = (6, 12, 24, 36)
 
 
@@ -108,19 +113,24 @@ def lead_time_cards(summary: pd.DataFrame, lang: str) -> None:
     st.caption(t("ew.lead_note", lang))
 
 
+def setting_words(text: str, lang: str) -> str:
+    """`text` ("key = value, …") with each known setting key named in words."""
+    for key in SETTING_KEYS:
+        text = text.replace(key, t(f"setting.{key}", lang))
+    return text
+
+
 def inspection_settings(coverage: pd.DataFrame, lang: str) -> None:
-    """The inspection settings in force in the window's last month, as a caption."""
+    """The inspection settings in force in the window's last month, as a caption in words."""
     if coverage.empty:
         return
     last = coverage.iloc[-1]
-    st.caption(
-        t(
-            "mon.settings",
-            lang,
-            values=f"watch.inspection_interval_days = {last['interval_days']}; "
-            f"watch.inspection_min_asset_value = {last['min_asset_value']}",
-        )
+    values = (
+        f"{t('setting.watch.inspection_interval_days', lang)} {last['interval_days']}{'；' if lang == 'zh' else '; '}"
+        f"{t('setting.watch.inspection_min_asset_value', lang)} "
+        f"{wan_or_dash(last['min_asset_value'])}"
     )
+    st.caption(t("mon.settings", lang, values=values))
 
 
 def collection_cards(total: pd.Series, recovered: pd.Series, rates: list[str], lang: str) -> None:
@@ -142,5 +152,5 @@ def flag_cards(flags: pd.DataFrame, lang: str) -> None:
             count_or_dash(row["contracts"]),
             help=f"{t('m.flagged_actions', lang)}: {row['actions']:,}",
         )
-    settings = "; ".join(s for s in flags["settings"] if s)
+    settings = "; ".join(setting_words(s, lang) for s in flags["settings"] if s)
     st.caption(t("mon.settings", lang, values=settings))

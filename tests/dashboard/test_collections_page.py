@@ -46,3 +46,11 @@ def test_executives_see_collector_names_masked_and_english_works(monitoring: str
 def test_admin_alone_is_refused(monitoring: str) -> None:
     at = open_page("collections", roles=("admin",))
     assert not at.metric
+
+
+def test_settings_in_force_are_named_in_words(monitoring: str) -> None:
+    at = open_page("collections", roles=("risk_committee",))
+    settings = next(c.value for c in at.caption if c.value.startswith("适用参数"))
+    assert settings == (
+        "适用参数：允许联系时段开始 = 08:00, 允许联系时段结束 = 21:00; 每日联系次数上限 = 3"
+    )

@@ -90,3 +90,10 @@ def test_display_makes_a_column_with_a_dash_text_throughout() -> None:
     assert list(shown["last"]) == ["2024-03-10", "—"]
     assert list(shown["n"]) == [1, 2]
     pa.Table.from_pandas(shown)
+
+
+def test_inspection_settings_are_named_in_words(monitoring: str) -> None:
+    at = open_page("early_warning", roles=("risk_committee",))
+    settings = [c.value for c in at.caption if c.value.startswith("适用参数")]
+    # the monitoring book's settings: every 60 days, assets of 5,000 yuan (0.50 万元) and more
+    assert settings == ["适用参数：检查周期（天） 60；需检查资产原值下限（万元） 0.50"]

@@ -50,12 +50,14 @@ $(CJK_FONT):
 	     && $(SUDO) apt-get install -y -q --no-install-recommends fonts-wqy-zenhei >/dev/null; }
 
 # A demo warehouse written by an older version (tables or columns missing) is made anew.
-run: $(STAMP) $(CJK_FONT) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501
+run: $(STAMP) $(CJK_FONT) $(WAREHOUSE)  ## serve the dashboard on http://localhost:8501, with the scheduler
 	$(BIN)/postloan info --warehouse duckdb:///$(WAREHOUSE) >/dev/null 2>&1 \
 		|| { echo "the demo warehouse is from an older version: making it anew"; \
 		     rm -f $(WAREHOUSE); $(MAKE) --no-print-directory $(WAREHOUSE); }
 	export POSTLOAN_WAREHOUSE_URL="$${POSTLOAN_WAREHOUSE_URL:-duckdb:///$(WAREHOUSE)}"; \
 	$(BIN)/postloan user init; \
+	$(BIN)/postloan scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null || true' EXIT INT TERM; \
 	$(BIN)/streamlit run dashboard/server.py --server.port $(PORT) --server.headless true
 
 # PostgreSQL for the DuckDB+PostgreSQL suite; Chromium and a Chinese font for the browser tests;

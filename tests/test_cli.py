@@ -13,7 +13,20 @@ import pytest
 from dashboard.cli.main import build_parser, month_end
 
 POSTLOAN = Path(sys.executable).parent / "postloan"
-SUBCOMMANDS = ("demo", "load", "build", "info", "check", "user", "report", "audit", "alerts")
+SUBCOMMANDS = (
+    "demo",
+    "load",
+    "build",
+    "info",
+    "check",
+    "user",
+    "report",
+    "audit",
+    "alerts",
+    "model",
+    "deliver",
+    "scheduler",
+)
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

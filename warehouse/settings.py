@@ -179,6 +179,16 @@ SETTINGS: tuple[Setting, ...] = (
         "alerts: consecutive breached month-ends before an alert fires",
     ),
     Setting(
+        "delivery.base_url",
+        "http://localhost:8501",
+        "delivery: the portal's address as recipients reach it, for the links in messages",
+    ),
+    Setting(
+        "delivery.allowed_domains",
+        "",
+        "delivery: comma-separated e-mail domains messages may go to (empty: any)",
+    ),
+    Setting(
         "display.time_zone",
         "Asia/Shanghai",
         "display: IANA time zone every time is shown in, on screens and in files (stored in UTC)",
@@ -241,8 +251,19 @@ def load_settings(path: Path | None = None, overrides: dict[str, Any] | None = N
     return Settings(values=values, source=source)
 
 
+def secrets_path() -> Path:
+    """The secrets file: $POSTLOAN_SECRETS or `.streamlit/secrets.toml` at the project root."""
+    return Path(os.environ.get("POSTLOAN_SECRETS", ROOT / ".streamlit" / "secrets.toml"))
+
+
+def secrets_section(name: str) -> dict[str, Any]:
+    """One table of the secrets file (e.g. `smtp`); empty when the file or table is missing."""
+    section = _secrets().get(name, {})
+    return dict(section) if isinstance(section, dict) else {}
+
+
 def _secrets() -> dict[str, Any]:
-    path = ROOT / ".streamlit" / "secrets.toml"
+    path = secrets_path()
     if not path.exists():
         return {}
     with path.open("rb") as fh:

@@ -31,9 +31,17 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
     import sqlalchemy as sa
 
     from alerts.run import evaluate
+    from dashboard.delivery.alert_mail import queue_alert_mail
+    from warehouse.portal import portal_engine, portal_url
 
     try:
-        done = evaluate(url, settings, _now(), as_of)
+        now = _now()
+        done = evaluate(url, settings, now, as_of)
+        portal = portal_engine(portal_url(url))
+        try:
+            queued = queue_alert_mail(portal, done.announcements, settings, now)
+        finally:
+            portal.dispose()
     except (LookupError, ValueError, sa.exc.SQLAlchemyError) as exc:
         sys.stderr.write(f"alerts not evaluated: {exc}\n")
         return EXIT_BAD_INPUT
@@ -46,6 +54,8 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
             f"  #{a.alert_id} {a.event}: {a.rule} {a.subject} = {_pct(a.value)} "
             f"(line {_pct(a.line)})"
         )
+    if queued:
+        print(f"  {queued} e-mails queued (postloan deliver --due or the scheduler sends them)")
     return 0
 
 

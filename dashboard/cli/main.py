@@ -1,5 +1,5 @@
 """The `postloan` command line: demo extract, load, build, info, check (user, report, audit,
-alerts).
+alerts, deliver, scheduler).
 
 Imports are lazy so `postloan --help` answers at once; the heavy work lives in `warehouse/`.
 """
@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.model import add_model_parser
 
     add_model_parser(sub, warehouse_option)
+
+    from dashboard.cli.deliver import add_deliver_parsers
+
+    add_deliver_parsers(sub, warehouse_option)
     return parser
 
 

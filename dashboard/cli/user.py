@@ -132,6 +132,17 @@ def _init(engine: Engine, args: argparse.Namespace) -> str:
     )
 
 
+def _email(engine: Engine, args: argparse.Namespace) -> str:
+    from dashboard.delivery.contacts import allowed_domains, set_address
+    from warehouse.settings import load_settings
+
+    domains = allowed_domains(str(load_settings()["delivery.allowed_domains"]))
+    set_address(engine, args.name, args.address, actor=_actor(args), domains=domains)
+    if args.address.strip():
+        return f"{args.name}'s messages go to {args.address.strip()}"
+    return f"{args.name} has no e-mail address now: no messages go to them"
+
+
 ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
     "init": _init,
     "add": _add,
@@ -139,11 +150,13 @@ ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
     "enable": _enable,
     "reset-password": _reset,
     "list": _list_users,
+    "email": _email,
 }
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    """Manage the portal's local accounts (init, add, disable, enable, reset-password, list)."""
+    """Manage the portal's local accounts (init, add, disable, enable, reset-password, list,
+    email)."""
     import sqlalchemy as sa
 
     from warehouse.portal.users import AccountError
@@ -198,6 +211,8 @@ def add_user_parser(
     named("disable", "refuse further sign-ins (an open session ends at its next page)")
     named("enable", "allow sign-ins again and clear a lockout")
     reset = named("reset-password", "set a new password (prompted) and clear a lockout")
+    email = named("email", "set the address alerts and subscriptions go to (empty removes it)")
+    email.add_argument("address", metavar="ADDRESS", nargs="?", default="", help="e-mail address")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     listing = actions.add_parser("list", help="list the accounts", description="list the accounts")
     warehouse_option(listing)

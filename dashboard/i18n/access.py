@@ -24,6 +24,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "decision": ("委员会决议", "Committee decision"),
     "user_admin": ("用户管理", "User administration"),
     "alert": ("预警处理", "Alert handled"),
+    "delivery": ("消息发送", "Message delivered"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

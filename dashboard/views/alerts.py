@@ -5,43 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from alerts.rules import MIN_RULES, basis_of, metric_of
 from dashboard.access.user import User
 from dashboard.data import alerts as data
-from dashboard.i18n.catalogue import label, t
+from dashboard.delivery.words import detail, figure_name, headline, subject_name
+from dashboard.i18n.catalogue import t
 from dashboard.page.format import pct, shown_time, shown_time_zoned
 from dashboard.page.registry import page_path
-
-
-def figure_name(rule: str, lang: str) -> str:
-    """The figure a rule watches, in words (集中度 for the concentration limits)."""
-    metric = metric_of(rule)
-    return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
-
-
-def subject_name(subject: str, lang: str) -> str:
-    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key."""
-    if subject == "book":
-        return t("al.book", lang)
-    kind, _, key = subject.partition(":")
-    return f"{label(kind, lang)} {key}".strip()
-
-
-def _headline(row: dict, lang: str) -> str:
-    side = t("al.under" if row["rule"] in MIN_RULES else "al.over", lang)
-    return t("al.headline", lang, figure=figure_name(row["rule"], lang), side=side)
-
-
-def _detail(row: dict, lang: str) -> str:
-    return t(
-        "al.detail",
-        lang,
-        subject=subject_name(row["subject"], lang),
-        value=pct(row["value"]),
-        line=pct(row["line"]),
-        basis=t(f"al.basis.{basis_of(row['rule'])}", lang),
-        since=f"{row['first_period']:%Y-%m}",
-    )
 
 
 def _act(user: User, alert_id: int, snooze: bool, lang: str) -> None:
@@ -60,8 +29,8 @@ def open_list(user: User, frame: pd.DataFrame, lang: str) -> None:
         alert_id = int(row["alert_id"])
         with st.container(border=True):
             status = t(f"al.status.{row['status']}", lang)
-            st.markdown(f"**{_headline(row, lang)}** · {status}")
-            st.caption(_detail(row, lang))
+            st.markdown(f"**{headline(row['rule'], lang)}** · {status}")
+            st.caption(detail(row, lang))
             if row["snoozed_until"] is not None:
                 st.caption(t("al.snoozed", lang, until=shown_time_zoned(row["snoozed_until"])))
             ack, snooze, go = st.columns([1, 1, 2])

@@ -36,6 +36,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "warehouse.portal.sessions",
     "warehouse.portal.decisions",
     "warehouse.portal.alerts",
+    "warehouse.portal.deliveries",
 )
 
 

@@ -52,6 +52,7 @@ ACTIONS: frozenset[str] = frozenset(
         "decision",
         "user_admin",
         "alert",
+        "delivery",
     }
 )
 

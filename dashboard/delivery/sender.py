@@ -1,0 +1,73 @@
+"""Send what is due: claim, hand to the SMTP server, record; every delivery audited."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from alerts.mail import MailError, SmtpConfig, build, send
+from alerts.outbox import MAX_ATTEMPTS, claim, mark_failed, mark_sent
+from warehouse.portal.audit import record
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one sending round did."""
+
+    sent: int
+    retrying: int
+    failed: int
+
+
+def deliver_due(
+    portal: Engine,
+    config: SmtpConfig | None,
+    clock: Callable[[], datetime],
+    *,
+    limit: int = 50,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> Round:
+    """Send every due message (up to `limit`), one at a time, each recorded as it goes.
+
+    Without an SMTP server (`config` None) nothing is claimed, so nothing queued is lost. Each
+    message is marked sent right after the server accepts it; a refused one is retried later.
+    """
+    if config is None:
+        return Round(0, 0, 0)
+    sent = retrying = failed = 0
+    for _ in range(limit):
+        claimed = claim(portal, clock(), 1)  # one at a time: a killed sender holds one at most
+        if not claimed:
+            break
+        held = claimed[0]
+        mail = build(held.message, config)
+        try:
+            send(mail, config)
+        except MailError as exc:
+            status = mark_failed(portal, held, clock(), str(exc), max_attempts)
+            failed += status == "failed"
+            retrying += status == "queued"
+            continue
+        files = [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in held.message.attachments
+        ]
+        mark_sent(portal, held.delivery_id, clock(), files)
+        record(
+            portal,
+            actor="system",
+            action="delivery",
+            target=held.message.key,
+            details={
+                "kind": held.message.kind,
+                "recipient": held.message.username,
+                "address": held.message.address,
+                "attachments": files,
+            },
+        )
+        sent += 1
+    return Round(sent, retrying, failed)

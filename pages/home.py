@@ -39,6 +39,7 @@ cards = (
     ("outstanding", amount(figures["outstanding_principal"], lang)),
     ("dpd_gt_0", count(figures["contracts_dpd_gt_0"])),
 )
-for col, (metric, value) in zip(st.columns(4), cards, strict=True):
-    col.metric(t(f"card.{metric}", lang), value, help=t(f"def.{metric}", lang), border=True)
+cols = st.columns(2)  # two a row: a 亿元 figure needs the width at 1280 px
+for n, (metric, value) in enumerate(cards):
+    cols[n % 2].metric(t(f"card.{metric}", lang), value, help=t(f"def.{metric}", lang), border=True)
 st.caption(t("home.basis", lang))

@@ -201,8 +201,9 @@ def audited_buttons(
         filters_text(used, lang),
     )
     kinds = ("table", RAW) if present is not None else ("table",)
-    columns = st.columns([1, 1, 1, 1, 2] if present is not None else [1, 1, 4])
-    slots = iter(columns)
+    # One row of buttons as wide as their words, wrapping when the column is narrow: never a
+    # button squeezed into a fixed share of a column and cut to "下.".
+    row = st.container(horizontal=True, gap="small")
     for kind in kinds:
         for fmt in FORMATS:
             raw = kind == RAW
@@ -215,7 +216,7 @@ def audited_buttons(
                 block = header_block(title, as_of, shown_filters, actor, utc_now(), lang)
                 return export(table, fmt, reveal=reveal, present=present, block=block)
 
-            next(slots).download_button(
+            row.download_button(
                 t(f"ui.download_{RAW}_{fmt}" if raw else f"ui.download_{fmt}", lang),
                 data=on_click(
                     build,

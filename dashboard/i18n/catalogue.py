@@ -37,8 +37,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "home.basis": {
         "zh": "口径：截至月末的存续合同（未结清、未核销）；"
         "金额 1 亿元及以上以亿元显示，以下以万元显示。",
-        "en": "Basis: contracts open at the month-end (not closed, not written off); amounts of "
-        "100m yuan and more in 100m yuan, smaller ones in 10k yuan.",
+        "en": "Basis: contracts open at the month-end (not closed, not written off); amounts in "
+        "yuan: “× 100m” from 100 million up, else “× 10k”.",
     },
     "warehouse.missing": {
         "zh": "尚未建立数据仓库（{where}）。请先运行 `make run`，或 `postloan load <数据包目录>`。",

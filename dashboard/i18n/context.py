@@ -23,9 +23,9 @@ CONTEXT: dict[str, dict[str, str]] = {
     "ctx.sep": {"zh": "；", "en": "; "},
     "ctx.pair": {"zh": "{name}：{values}", "en": "{name}: {values}"},
     "ov.amount_note": {
-        "zh": "金额 1 亿元及以上以亿元显示，以下以万元显示；比率为百分比；"
+        "zh": "金额 1 亿元及以上以亿元显示，以下以万元显示，变动与数值同单位；比率为百分比；"
         "“—” 表示分母为零或无数据。",
-        "en": "Amounts of 100m yuan and more in 100m yuan, smaller ones in 10k yuan; rates in "
-        "percent; “—” means no data or a zero denominator.",
+        "en": "Amounts in yuan: “× 100m” from 100 million up, else “× 10k”; a change is in the "
+        "unit of its figure; rates in percent; “—” means no data or a zero denominator.",
     },
 }

@@ -119,7 +119,7 @@ FIGURES: dict[str, tuple[str, str, str, str]] = {
     ),
     "provision_rate": (
         "拨备率",
-        "Provisions ÷ receivables",
+        "Provision rate",
         "拨备 ÷ 全部未偿本金；金融租赁公司不低于 2.5%。",
         "Provisions ÷ total outstanding; at least 2.5% for a financial leasing company.",
     ),

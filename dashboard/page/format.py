@@ -50,25 +50,40 @@ YI = Decimal(100_000_000)
 CENT = Decimal("0.01")
 AMOUNT_UNITS: dict[str, tuple[str, str]] = {  # lang -> (亿元 form, 万元 form) of `amount`
     "zh": ("{} 亿元", "{} 万元"),
-    "en": ("{} × 100m yuan", "{} × 10k yuan"),
+    "en": ("{} × 100m", "{} × 10k"),  # yuan: short enough for a card at 1280 px
 }
 
 
-def amount(yuan: object, lang: str = "zh") -> str:
-    """A large amount for a headline: 亿元 from 1 亿 up ("12.35 亿元"), else 万元
-    ("3,456.78 万元"), two decimals rounded half up, "—" when missing.
+def amount_unit(yuan: object) -> Decimal:
+    """The unit a headline amount reads in: 亿 (`YI`) from 1 亿 up, else 万 (`WAN`).
 
     The switch is on the rounded 万元 figure, so 99,999,999.99 yuan reads "1.00 亿元", never
-    "10,000.00 万元"; the sign is kept (a change may be negative).
+    "10,000.00 万元". A missing amount reads in 万.
     """
     if missing(yuan):
+        return WAN
+    in_wan = (Decimal(str(yuan)) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    return YI if abs(in_wan) >= WAN else WAN
+
+
+def amount_number(yuan: object, unit: Decimal, *, sign: bool = False) -> str:
+    """Yuan in `unit` (亿 or 万) with two decimals, rounded half up; "—" when missing; `sign`
+    puts "+" before a positive change."""
+    if missing(yuan):
         return DASH
-    value = Decimal(str(yuan))
-    in_wan = (value / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = (Decimal(str(yuan)) / unit).quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{value:+,.2f}" if sign else f"{value:,.2f}"
+
+
+def amount(yuan: object, lang: str = "zh") -> str:
+    """A large amount for a headline: 亿元 from 1 亿 up ("12.35 亿元", English "12.35 × 100m"
+    yuan), else 万元 ("3,456.78 万元", "3,456.78 × 10k"), two decimals rounded half up, "—" when
+    missing; the sign is kept."""
+    if missing(yuan):
+        return DASH
+    unit = amount_unit(yuan)
     yi_form, wan_form = AMOUNT_UNITS["en" if lang == "en" else "zh"]
-    if abs(in_wan) >= WAN:
-        return yi_form.format(f"{(value / YI).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}")
-    return wan_form.format(f"{in_wan:,.2f}")
+    return (yi_form if unit == YI else wan_form).format(amount_number(yuan, unit))
 
 
 def count(value: int) -> str:

@@ -6,7 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n.catalogue import CATALOGUE, t
-from dashboard.page.format import amount, count_or_dash, pct, pct_points, wan_or_dash
+from dashboard.page.format import (
+    amount,
+    amount_number,
+    amount_unit,
+    count_or_dash,
+    pct,
+    pct_points,
+    wan_or_dash,
+)
 from regulatory.kpi_lines import BREACH, OK, UNKNOWN, assess, lines_for
 
 CARDS = (
@@ -46,12 +54,12 @@ def card_value(metric: str, value: object, lang: str) -> str:
     return amount(value, lang) if metric in MONEY else value_text(metric, value)
 
 
-def card_change(metric: str, value: object, lang: str) -> str:
-    """A card's change with its sign: 亿元 / 万元, a count, or percentage points."""
+def card_change(metric: str, value: object, change: object) -> str:
+    """A card's change with its sign: money in the unit of the card's `value` (亿 or 万, so
+    the short delta line needs no unit of its own), a count, or percentage points."""
     if metric not in MONEY:
-        return change_text(metric, value)
-    text = amount(value, lang)
-    return text if text.startswith(("-", "—")) else "+" + text
+        return change_text(metric, change)
+    return amount_number(change, amount_unit(value), sign=True)
 
 
 def card_title(metric: str, basis: object, lang: str) -> str:
@@ -78,8 +86,8 @@ def kpi_cards(kpis: pd.DataFrame, lang: str) -> None:
     cols = st.columns(3)
     for n, metric in enumerate(CARDS):
         row = kpis.loc[metric]
-        mom = card_change(metric, row["mom_change"], lang)
-        yoy = card_change(metric, row["yoy_change"], lang)
+        mom = card_change(metric, row["value"], row["mom_change"])
+        yoy = card_change(metric, row["value"], row["yoy_change"])
         cols[n % 3].metric(
             card_title(metric, row["basis"], lang),
             card_value(metric, row["value"], lang),
@@ -115,8 +123,8 @@ def kpi_table(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
                 t("ov.col.metric", lang): t(title, lang) if title in CATALOGUE else metric,
                 t("ov.col.basis", lang): t(basis, lang) if basis in CATALOGUE else str(r["basis"]),
                 t("ov.col.value", lang): card_value(metric, r["value"], lang),
-                t("ui.mom", lang): card_change(metric, r["mom_change"], lang),
-                t("ui.yoy", lang): card_change(metric, r["yoy_change"], lang),
+                t("ui.mom", lang): card_change(metric, r["value"], r["mom_change"]),
+                t("ui.yoy", lang): card_change(metric, r["value"], r["yoy_change"]),
             }
         )
     return pd.DataFrame(rows)

@@ -155,7 +155,7 @@ def test_english_switch_changes_labels_and_the_url(
     at.sidebar.radio[0].set_value("en").run()
     assert not at.exception
     assert _metrics(at)["Open contracts"] == "3"
-    assert _metrics(at)["Outstanding"] == "137.35 × 10k yuan"
+    assert _metrics(at)["Outstanding"] == "137.35 × 10k"
     helps = {m.label: m.proto.help for m in at.metric}
     assert helps["Contracts past due"] == (
         "Open contracts more than 0 days past due at the month-end."

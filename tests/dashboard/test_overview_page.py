@@ -45,7 +45,7 @@ def test_url_filters_apply_and_forged_values_are_dropped(analytics: str) -> None
 def test_english_switch(analytics: str) -> None:
     at = open_page("overview", {"lang": "en"})
     assert_clean(at)
-    assert metrics(at)["Outstanding"] == "0.50 × 10k yuan"
+    assert metrics(at)["Outstanding"] == "0.50 × 10k"
 
 
 def test_kpi_cards_say_how_much_of_the_provisions_is_estimated(analytics: str) -> None:

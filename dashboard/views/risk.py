@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.i18n.catalogue import CATALOGUE, label, t
 from dashboard.i18n.risk import CODE_LABELS
-from dashboard.views.present import Roles, as_text, present
+from dashboard.views.present import Roles, as_text, industry_label, present, region_label
 
 # column -> catalogue prefix of its coded values ("value" = the shared `value.<code>` labels)
 CODED: dict[str, str] = {
@@ -85,7 +85,12 @@ ROLES = Roles(
     money=MONEY,
     rates=RATIOS,
     hidden=HIDDEN,
-    words={**{c: _words(prefix) for c, prefix in CODED.items()}, "rules": rules_text},
+    words={
+        **{c: _words(prefix) for c, prefix in CODED.items()},
+        "rules": rules_text,
+        "industry": industry_label,  # GB/T 4754 section names
+        "region": region_label,  # GB/T 2260 names from the bundled code list
+    },
 )
 
 

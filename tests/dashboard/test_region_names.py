@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.i18n.catalogue import label
 from dashboard.i18n.regions import CODE_LIST, region_name
 from dashboard.views.present import present, table_roles
+from dashboard.views.risk import headers_only, shown
 from warehouse.demo.reference import REGIONS
 
 
@@ -55,3 +56,12 @@ def test_present_names_region_and_industry_for_screens_and_files() -> None:
     shown = present(frame, "zh", table_roles())
     assert list(shown.columns) == ["地区", "行业"]
     assert shown.to_dict("list") == {"地区": ["邯郸市", "广州市"], "行业": ["建筑业", "制造业"]}
+
+
+def test_risk_committee_tables_and_files_name_region_and_industry() -> None:
+    """The dossier, the at-risk list and the committee pack share `views.risk` roles."""
+    frame = pd.DataFrame({"region": ["130400"], "industry": ["E"], "note": [None]})
+    assert shown(frame, "en").to_dict("records") == [
+        {"Region": "Handan", "Industry": "Construction", "Note": "—"}
+    ]
+    assert headers_only(frame, "zh").iloc[0].tolist()[:2] == ["邯郸市", "建筑业"]

@@ -25,13 +25,17 @@ st.subheader(t("ov.trends", lang))
 trend = ctx.query("portfolio.trend")
 rates = ["overdue_rate_balance_dpd30", "overdue_rate_balance_dpd90", "npl_ratio"]
 money = ["outstanding", "npl_outstanding"]
+to_list = drill.trend(ctx.link)
 left, right = st.columns(2)
 with left:
     figure = analytics.trend_lines(trend, money, lang, percent=False)
-    chart_section(figure, trend[["month_end", *money]], "trend_balances", lang, money=money)
+    chart_section(
+        figure, trend[["month_end", *money]], "trend_balances", lang, money=money, drill=to_list
+    )
 with right:
     figure = analytics.trend_lines(trend, rates, lang, percent=True)
-    chart_section(figure, trend, "trend_rates", lang, columns=["month_end", *rates], rates=rates)
+    columns = ["month_end", *rates]
+    chart_section(figure, trend, "trend_rates", lang, columns=columns, rates=rates, drill=to_list)
 
 st.subheader(t("ov.breakdown", lang))
 tabs = st.tabs([t(f"filter.{by}", lang) for by in ("product", "industry", "region")])

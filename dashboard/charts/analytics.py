@@ -71,6 +71,7 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: boo
             y=ys,
             mode="lines+markers",
             name=t(f"m.{m}", lang),
+            customdata=[m] * len(frame),  # the metric, for a click's drill (`drill.trend`)
             hovertemplate=f"%{{x}}<br>{t(f'm.{m}', lang)}: {unit}<extra></extra>",
         )
     y_title = t("m.rate", lang) + " (%)" if percent else t("m.balance", lang)

@@ -11,6 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Link = Callable[..., dict]  # `PageContext.link`: the filters and language plus drill keys
+# A trend's metric -> the contract list's criteria behind one of its points (the open book for
+# the outstanding; contracts over the threshold for an overdue rate). A metric not here (NPL,
+# three classes at once) has no list of its own.
+TREND_CRITERIA: dict[str, dict[str, str]] = {
+    "outstanding": {},
+    "overdue_rate_balance_dpd30": {"threshold": "30"},
+    "overdue_rate_balance_dpd90": {"threshold": "90"},
+}
 
 
 def _data(point: Mapping[str, Any], n: int) -> object:
@@ -42,5 +50,20 @@ def segment(
         if not isinstance(value, str) or not value:
             return None
         return link(segment=f"{by}:{value}", **extra)
+
+    return drill
+
+
+def trend(link: Link) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A point of a trend line (`analytics.trend_lines`, its metric as `customdata`) -> the
+    contracts behind it at the point's month (`TREND_CRITERIA`)."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        metric, month = point.get("customdata"), point.get("x")
+        if not isinstance(metric, str) or metric not in TREND_CRITERIA:
+            return None
+        if not isinstance(month, str):
+            return None
+        return link(as_of=month, **TREND_CRITERIA[metric])
 
     return drill

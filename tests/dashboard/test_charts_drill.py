@@ -63,3 +63,19 @@ def test_a_cell_drills_to_its_row_and_column_and_an_empty_cell_nowhere() -> None
     # M1 -> M0 holds no contract; the row names, a row past the end and junk are no cells
     for cell in [(1, "M0"), (0, "_row"), (2, "M0"), (-1, "M0"), ("0", "M0"), None, (0,)]:
         assert cell_params(CELLS, "from_bucket", "to_bucket", cell, params) is None
+
+
+def test_a_trend_point_drills_to_the_contracts_behind_it_at_its_month() -> None:
+    to = drill.trend(link)
+    rate = {"x": "2026-09", "customdata": "overdue_rate_balance_dpd90"}
+    assert to(rate) == {"product": "loan", "lang": "en", "as_of": "2026-09", "threshold": "90"}
+    book = {"x": "2026-09", "customdata": "outstanding"}
+    assert to(book) == {"product": "loan", "lang": "en", "as_of": "2026-09"}
+    # NPL is three classes at once: no list of its own; forged metrics and months drill nowhere
+    for point in [
+        {"x": "2026-09", "customdata": "npl_ratio"},
+        {"x": "2026-09", "customdata": "__class__"},
+        {"x": None, "customdata": "outstanding"},
+        {"x": "2026-09", "customdata": ["outstanding"]},
+    ]:
+        assert to(point) is None

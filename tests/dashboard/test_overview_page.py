@@ -96,3 +96,16 @@ def test_a_breakdown_bar_click_opens_the_contracts_of_its_segment(analytics: str
     assert at.query_params["segment"] == "product:direct_lease"
     assert at.query_params["as_of"] == "2024-05"
     assert sorted(at.dataframe[0].value["合同编号"]) == ["A", "B"]
+
+
+def test_a_trend_point_click_opens_the_contracts_over_the_threshold_that_month(
+    analytics: str,
+) -> None:
+    # May 2024: A at DPD 82 and B at DPD 101 are both over 30
+    at = open_page("overview")
+    point = {"x": "2024-05", "customdata": "overdue_rate_balance_dpd30"}
+    at.session_state["chart_trend_rates"] = {"selection": {"points": [point]}}
+    at.run()
+    assert_clean(at)
+    assert at.query_params["as_of"] == "2024-05" and at.query_params["threshold"] == "30"
+    assert sorted(at.dataframe[0].value["合同编号"]) == ["A", "B"]

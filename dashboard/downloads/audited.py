@@ -32,7 +32,13 @@ from dashboard.i18n.catalogue import t
 from dashboard.page.contract_params import DRILL_KEYS, parse_drill
 from dashboard.page.format import shown_time_zoned
 from dashboard.page.registry import page_spec
-from dashboard.page.sidebar import FILTER_KEYS, filter_pairs, params_filters
+from dashboard.page.sidebar import (
+    FILTER_KEYS,
+    filter_pairs,
+    month_of,
+    month_words,
+    params_filters,
+)
 from warehouse.portal import utc_now
 from warehouse.portal.audit import record
 
@@ -136,15 +142,16 @@ def page_title(script: str, lang: str) -> str:
 
 
 def shown_as_of(used: Mapping[str, object]) -> str:
-    """The as-of month of the figures: the `as_of` among the page's filters, else the latest
-    load's (the sidebar's default)."""
+    """The month-end of the figures as the banner names it (`2024-05-31`): the `as_of` among
+    the page's filters, else the latest load's (the sidebar's default)."""
     asked = used.get("as_of")
     if isinstance(asked, list | tuple):
         asked = asked[0] if asked else None
     if asked:
-        return str(asked)[:MAX_PARAM_TEXT]
+        month = month_of(str(asked))
+        return month_words(month) if month is not None else str(asked)[:MAX_PARAM_TEXT]
     load = source.warehouse_state().load
-    return "" if load is None else f"{load.as_of:%Y-%m}"
+    return "" if load is None else month_words(load.as_of)
 
 
 def filters_text(filters: Mapping[str, object], lang: str) -> str:
@@ -156,6 +163,7 @@ def filters_text(filters: Mapping[str, object], lang: str) -> str:
         for k, value in filters.items()
     }
     parts = list(parse_drill(params, lang).parts) if DRILL_PARAMS & params.keys() else []
+    # The month has a row of its own: any as-of serves to read the segment and cohort filters.
     chosen = filter_pairs(params_filters(params, date(2000, 1, 31)), lang)
     parts += [t("ctx.pair", lang, name=name, values=values) for name, values in chosen]
     for key, values in params.items():

@@ -112,17 +112,21 @@ def filters_words(filters: Filters, lang: str) -> str:
     return t("ctx.sep", lang).join(t("ctx.pair", lang, name=n, values=v) for n, v in pairs)
 
 
+def month_of(text: str) -> date | None:
+    """The month-end of a `YYYY-MM` text (None when it is not one)."""
+    year, _, mon = text.partition("-")
+    if not (year.isascii() and year.isdigit() and mon.isascii() and mon.isdigit()):
+        return None
+    ok = 1 <= int(year) <= 9998 and 1 <= int(mon) <= 12
+    return month_end_of(int(year) * 12 + int(mon) - 1) if ok else None
+
+
 def params_filters(params: Mapping[str, Sequence[str]], as_of: date) -> Filters:
     """The Filters a page's URL parameters name (no allow-list: for describing a download whose
     page already applied them, not for querying)."""
 
     def month(key: str) -> date | None:
-        text = next(iter(params.get(key) or []), "")
-        year, _, mon = text.partition("-")
-        if not (year.isascii() and year.isdigit() and mon.isascii() and mon.isdigit()):
-            return None
-        ok = 1 <= int(year) <= 9998 and 1 <= int(mon) <= 12
-        return month_end_of(int(year) * 12 + int(mon) - 1) if ok else None
+        return month_of(next(iter(params.get(key) or []), ""))
 
     return Filters(
         as_of=as_of,

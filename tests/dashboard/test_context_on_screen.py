@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from dashboard.data.source import WarehouseState
-from dashboard.downloads.audited import filters_text
+from dashboard.downloads.audited import filters_text, shown_as_of
 from dashboard.filing.view import default_period
 from dashboard.page.contract_params import criteria, parse_drill
 from dashboard.page.format import md_text
@@ -134,3 +134,9 @@ def test_kpi_cards_carry_short_titles_units_and_definitions(analytics: str) -> N
     )
     assert all(m.proto.help for m in at.metric)
     assert not any("万元" in m.label for m in at.metric)
+
+
+def test_the_download_header_names_the_month_end_as_the_banner_does() -> None:
+    assert shown_as_of({"as_of": ["2024-05"]}) == "2024-05-31"
+    assert shown_as_of({"as_of": "2024-02"}) == "2024-02-29"  # a leap year's February
+    assert shown_as_of({"as_of": ["2024-13"]}) == "2024-13"  # not a month: shown as given

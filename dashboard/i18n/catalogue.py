@@ -14,7 +14,7 @@ from dashboard.i18n.regions import region_name
 from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
 from dashboard.i18n.signin import SIGNIN
-from dashboard.page.format import zone_name
+from dashboard.page.format import display, missing, zone_name
 from regulatory.codes import INDUSTRY_LABELS
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -112,10 +112,11 @@ CODED_COLUMNS = frozenset(
 
 
 def localise(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A display copy with coded values named and column headers from the catalogue."""
+    """A display copy with coded values named, column headers from the catalogue and an empty
+    cell as "—" (never "None")."""
     out = frame.copy()
     for column in out.columns:
         if column in CODED_COLUMNS:
-            out[column] = [label(v, lang) for v in out[column]]
+            out[column] = [v if missing(v) else label(v, lang) for v in out[column]]
     names = {c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in CATALOGUE}
-    return out.rename(columns=names)
+    return display(out.rename(columns=names))

@@ -7,7 +7,7 @@ import csv
 
 import pandas as pd
 
-from dashboard.i18n.catalogue import label
+from dashboard.i18n.catalogue import label, localise
 from dashboard.i18n.regions import CODE_LIST, region_name
 from dashboard.views.present import present, table_roles
 from dashboard.views.risk import headers_only, shown
@@ -65,3 +65,12 @@ def test_risk_committee_tables_and_files_name_region_and_industry() -> None:
         {"Region": "Handan", "Industry": "Construction", "Note": "—"}
     ]
     assert headers_only(frame, "zh").iloc[0].tolist()[:2] == ["邯郸市", "建筑业"]
+
+
+def test_a_localised_table_shows_a_dash_for_an_empty_cell_never_none() -> None:
+    frame = pd.DataFrame({"product": ["loan", None], "last_login": [None, "2026-11-24 09:00"]})
+    shown = localise(frame, "zh")
+    assert shown.to_dict("list") == {
+        "产品": ["贷款", "—"],
+        "last_login": ["—", "2026-11-24 09:00"],
+    }

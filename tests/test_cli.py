@@ -26,6 +26,7 @@ SUBCOMMANDS = (
     "model",
     "deliver",
     "scheduler",
+    "subscribe",
 )
 
 

@@ -1,5 +1,5 @@
 """The `postloan` command line: demo extract, load, build, info, check (user, report, audit,
-alerts, deliver, scheduler).
+alerts, deliver, scheduler, subscribe).
 
 Imports are lazy so `postloan --help` answers at once; the heavy work lives in `warehouse/`.
 """
@@ -330,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.deliver import add_deliver_parsers
 
     add_deliver_parsers(sub, warehouse_option)
+
+    from dashboard.cli.subscribe import add_subscribe_parser
+
+    add_subscribe_parser(sub, warehouse_option, actor_option)
     return parser
 
 

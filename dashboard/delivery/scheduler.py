@@ -3,7 +3,8 @@
 One instance per portal store, enforced by a lock the operating system or the database releases
 when the process ends (however it ends): an exclusive `flock` on `<store>.scheduler.lock` beside a
 SQLite store, a session advisory lock on PostgreSQL. Each round it evaluates the alert rules when
-a new load has arrived or an hour has passed, queues their e-mails, then sends everything due.
+a new load has arrived or an hour has passed, queues their e-mails and every subscription whose
+time has come, then sends everything due.
 A round that fails is reported and the next one tries again; nothing queued is lost.
 """
 
@@ -21,10 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from alerts.mail import SmtpConfig
-from alerts.outbox import recover
+from alerts.outbox import Message, recover
 from alerts.run import evaluate
 from dashboard.delivery.alert_mail import queue_alert_mail
 from dashboard.delivery.sender import Round, deliver_due
+from dashboard.delivery.subscriptions import attachments, queue_due
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
@@ -99,11 +101,17 @@ class Scheduler:
         return queue_alert_mail(portal, done.announcements, settings, now)
 
     def round(self) -> Round:
-        """One round: evaluate when due, queue, send what is due."""
+        """One round: evaluate the alerts when due, queue them and the subscriptions due, send
+        what is due (a subscription's pack rendered as it goes)."""
         portal = portal_engine(portal_url(self.warehouse_url))
         try:
             self.evaluate_if_due(portal)
-            return deliver_due(portal, self.smtp(), self.clock)
+            queue_due(portal, self.settings(), self.clock())
+
+            def attach(message: Message) -> tuple[tuple[str, bytes], ...]:
+                return attachments(portal, self.warehouse_url, message, self.clock())
+
+            return deliver_due(portal, self.smtp(), self.clock, attach=attach)
         finally:
             portal.dispose()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from alerts.mail import MailError, SmtpConfig, build, send
-from alerts.outbox import MAX_ATTEMPTS, claim, mark_failed, mark_sent
+from alerts.outbox import MAX_ATTEMPTS, Message, claim, mark_failed, mark_sent
 from warehouse.portal.audit import record
 
 
@@ -23,18 +23,24 @@ class Round:
     failed: int
 
 
+Attach = Callable[[Message], tuple[tuple[str, bytes], ...]]
+
+
 def deliver_due(
     portal: Engine,
     config: SmtpConfig | None,
     clock: Callable[[], datetime],
     *,
+    attach: Attach | None = None,
     limit: int = 50,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> Round:
     """Send every due message (up to `limit`), one at a time, each recorded as it goes.
 
-    Without an SMTP server (`config` None) nothing is claimed, so nothing queued is lost. Each
-    message is marked sent right after the server accepts it; a refused one is retried later.
+    Without an SMTP server (`config` None) nothing is claimed, so nothing queued is lost.
+    `attach` renders a message's files when it is sent (a subscription's pack); a message whose
+    files cannot be made is retried like one the server refused. Each message is marked sent
+    right after the server accepts it.
     """
     if config is None:
         return Round(0, 0, 0)
@@ -44,19 +50,19 @@ def deliver_due(
         if not claimed:
             break
         held = claimed[0]
-        mail = build(held.message, config)
         try:
-            send(mail, config)
-        except MailError as exc:
+            files = attach(held.message) if attach is not None else ()
+            message = replace(held.message, attachments=files)
+            send(build(message, config), config)
+        except (MailError, ValueError, PermissionError, LookupError) as exc:
             status = mark_failed(portal, held, clock(), str(exc), max_attempts)
             failed += status == "failed"
             retrying += status == "queued"
             continue
-        files = [
-            {"name": name, "sha256": hashlib.sha256(data).hexdigest()}
-            for name, data in held.message.attachments
+        hashes = [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest()} for name, data in files
         ]
-        mark_sent(portal, held.delivery_id, clock(), files)
+        mark_sent(portal, held.delivery_id, clock(), hashes)
         record(
             portal,
             actor="system",
@@ -66,7 +72,7 @@ def deliver_due(
                 "kind": held.message.kind,
                 "recipient": held.message.username,
                 "address": held.message.address,
-                "attachments": files,
+                "attachments": hashes,
             },
         )
         sent += 1

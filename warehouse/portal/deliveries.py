@@ -43,3 +43,17 @@ deliveries = sa.Table(
     sa.Column("sent_at", sa.DateTime, nullable=True, comment="UTC"),
     comment="outbox and delivery log; one row per message and recipient",
 )
+
+subscriptions = sa.Table(
+    "subscriptions",
+    portal_metadata,
+    sa.Column("sub_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, comment="the recipient and owner"),
+    sa.Column("pack", sa.String(40), nullable=False, comment="executive_weekly, at_risk"),
+    sa.Column("schedule", sa.String(40), nullable=False, comment="e.g. weekly MON 08:00"),
+    sa.Column("lang", sa.String(2), nullable=False, default="zh"),
+    sa.Column("paused", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
+    sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),
+    comment="who receives which pack when; rendered as that user sees it",
+)

@@ -30,10 +30,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "home.institution": {"zh": "机构", "en": "Institution"},
     "home.loaded_at": {"zh": "加载时间", "en": "Loaded at"},
     "home.load": {"zh": "加载编号 / 数据指纹", "en": "Load id / fingerprint"},
-    "metric.open_contracts": {"zh": "存续合同数", "en": "Open contracts"},
-    "metric.lessees": {"zh": "承租人数", "en": "Lessees"},
-    "metric.outstanding": {"zh": "未偿本金（万元）", "en": "Outstanding principal (10k yuan)"},
-    "metric.dpd_gt_0": {"zh": "逾期合同数（DPD>0）", "en": "Contracts past due (DPD>0)"},
     "home.basis": {
         "zh": "口径：截至月末的存续合同（未结清、未核销）；"
         "金额 1 亿元及以上以亿元显示，以下以万元显示。",

@@ -28,7 +28,7 @@ from dashboard.access.http_session import alive
 from dashboard.access.user import sees_personal_data
 from dashboard.data import portal_store, source
 from dashboard.downloads.export import MIME, Export, Present, export
-from dashboard.i18n.catalogue import t
+from dashboard.i18n.catalogue import CATALOGUE, t
 from dashboard.page.contract_params import DRILL_KEYS, parse_drill
 from dashboard.page.format import shown_time_zoned
 from dashboard.page.registry import page_spec
@@ -167,9 +167,35 @@ def filters_text(filters: Mapping[str, object], lang: str) -> str:
     chosen = filter_pairs(params_filters(params, date(2000, 1, 31)), lang)
     parts += [t("ctx.pair", lang, name=name, values=values) for name, values in chosen]
     for key, values in params.items():
-        if key not in UNSHOWN_PARAMS and key not in DRILL_PARAMS and key not in FILTER_KEYS:
+        if key in UNSHOWN_PARAMS or key in DRILL_PARAMS or key in FILTER_KEYS:
+            continue
+        name = PARAM_NAMES.get(key)
+        if name is None:  # a parameter no page names: as given, so the file still says it
             parts.append(f"{key}={','.join(values)}")
+            continue
+        words = t("ctx.join", lang).join(_param_value(key, v, lang) for v in values)
+        parts.append(t("ctx.pair", lang, name=t(name, lang), values=words))
     return t("ctx.sep", lang).join(parts) or t("ctx.none", lang)
+
+
+# The other pages' parameters in words: parameter -> catalogue key of its name.
+PARAM_NAMES: dict[str, str] = {
+    "from": "audit.from",
+    "to": "audit.to",
+    "actor": "audit.actor",
+    "action": "audit.action",
+    "q": "audit.text",
+    "period": "fl.period",
+    "report": "fl.report",
+    "run": "dq.run_pick",
+    "contract": "col.contract_id",
+}
+
+
+def _param_value(key: str, value: str, lang: str) -> str:
+    """An audit action in words (`download` → 下载); any other value as given."""
+    name = f"audit.action.{value}"
+    return t(name, lang) if key == "action" and name in CATALOGUE else value
 
 
 def header_block(

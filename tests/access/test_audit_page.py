@@ -108,7 +108,7 @@ def test_export_is_itself_audited(access, served) -> None:
     at = open_page("audit.py", {"actor": "aud.alpha"}, username="aud.x", roles=("compliance",))
     button, content = download(at, served, "dl_xlsx_audit_trail")
     block, header, rows = read_table(content)
-    assert block["页面"] == "审计日志" and block["筛选条件"] == "actor=aud.alpha"
+    assert block["页面"] == "审计日志" and block["筛选条件"] == "操作人：aud.alpha"
     assert [r[header.index("target")] for r in rows] == ["contracts", "overdue"]
     local = ["2024-03-02 00:30:00", "2024-03-01 23:00:00"]
     assert [r[header.index("at (UTC+08:00 Asia/Shanghai)")] for r in rows] == local

@@ -140,3 +140,12 @@ def test_the_download_header_names_the_month_end_as_the_banner_does() -> None:
     assert shown_as_of({"as_of": ["2024-05"]}) == "2024-05-31"
     assert shown_as_of({"as_of": "2024-02"}) == "2024-02-29"  # a leap year's February
     assert shown_as_of({"as_of": ["2024-13"]}) == "2024-13"  # not a month: shown as given
+
+
+def test_other_pages_parameters_read_as_words_in_the_header_block() -> None:
+    """The audit trail's filters and the filing page's period and report, named as their
+    pages name them; an action in words."""
+    audit = {"from": ["2026-11-01"], "action": ["download", "sign_in"], "actor": ["bob"]}
+    assert filters_text(audit, "zh") == "起始日期：2026-11-01；操作类型：下载、登录；操作人：bob"
+    filing = {"period": ["2026-09"], "report": ["G11"], "lang": ["en"]}
+    assert filters_text(filing, "en") == "Period (month-end): 2026-09; Report: G11"

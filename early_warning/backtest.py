@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from early_warning.scorecard import fit_scorecard
 from warehouse.marts.ew_features import FEATURES, HORIZON, TARGET
 
 TEST_MONTHS = 12  # the test period starts this many month-ends before T
+TOP_SHARE = 0.1  # a score flags a contract in the riskiest tenth of the training scores
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class Backtest:
     runs: list[ModelRun]
     feature_psi: pd.Series
     scorecard_table: pd.DataFrame
+    fitted: dict[str, Any] = field(default_factory=dict)  # name -> the fitted model
+    cutoffs: dict[str, float] = field(default_factory=dict)  # name -> training top-decile score
+    lead: pd.DataFrame = field(default_factory=pd.DataFrame)  # `early_warning.leadtime` summary
     notes: list[str] = field(default_factory=list)
 
 
@@ -118,12 +123,16 @@ def run(frame: pd.DataFrame, built_to: int) -> Backtest:
     dpd0 = (test.dpd == 0).to_numpy()
     runs = []
     table = pd.DataFrame()
+    fitted: dict[str, Any] = {}
+    cutoffs: dict[str, float] = {}
     for name, fit in (("scorecard", fit_scorecard), ("lightgbm", fit_challenger)):
         began = time.perf_counter()
         model = fit(train)
         seconds = time.perf_counter() - began
         p_train = model.predict(train)
         p_test = model.predict(test)
+        fitted[name] = model
+        cutoffs[name] = float(np.quantile(p_train, 1 - TOP_SHARE))
         by_month = {
             int(m): metrics.psi(p_train, p_test[(test.month_idx == m).to_numpy()])
             for m in sorted(test.month_idx.unique())
@@ -152,4 +161,6 @@ def run(frame: pd.DataFrame, built_to: int) -> Backtest:
         runs=runs,
         feature_psi=psi,
         scorecard_table=table,
+        fitted=fitted,
+        cutoffs=cutoffs,
     )

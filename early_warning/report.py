@@ -78,6 +78,30 @@ def render(bt: Backtest, source: str, seconds: float | None = None) -> str:
     for r in bt.runs:
         out += ["", f"### {TITLES.get(r.name, r.name)}: observed vs predicted by decile (test)", ""]
         out += _deciles(r.test.deciles)
+    if not bt.lead.empty:
+        out += [
+            "",
+            "### Lead time",
+            "",
+            "Contracts first over 30 or 90 DPD (or written off) at a month-end whose six "
+            "month-ends before were all scored; lead = months from the first of those at which "
+            "the contract was flagged (0: not flagged). The score flags its riskiest tenth (the "
+            "training scores' 90th centile), or as many rows as the watch rules flag; the watch "
+            "rules are the committee's current ones. The look-back is 6 month-ends, so 6 is the "
+            "longest lead measured.",
+            "",
+            "| first | flagged by | contracts | flagged before | median lead | ≥ 3 months ahead "
+            "| rows flagged |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in bt.lead.itertuples():
+            name, _, rest = r.flagger.partition(" at ")
+            flagger = TITLES.get(name, name) + (f" at {rest}" if rest else "")
+            out.append(
+                f"| {r.event} | {flagger} | {r.events:,} | "
+                f"{_pct(r.flagged)} | {_n(r.median_lead, 1)} | {_pct(r.lead_3)} | "
+                f"{_pct(r.flag_rate)} |"
+            )
     out += ["", "### Stability", "", "PSI of the score, each test month against training:", ""]
     months = sorted({m for r in bt.runs for m in r.score_psi})
     out.append("| model | " + " | ".join(_month(m) for m in months) + " |")

@@ -138,7 +138,7 @@ def fit_binning(feature: str, x: pd.Series, y: np.ndarray) -> Any:
             monotonic_trend=TREND[feature],
             min_prebin_size=MIN_BIN_SHARE,
             max_n_prebins=20,
-            time_limit=30,
+            time_limit=600,  # far above the usual second: a solve cut short would change the bins
         )
     ob.fit(x.to_numpy(), y)
     return ob

@@ -1,10 +1,14 @@
-"""`postloan model evaluate`: the early-warning models' out-of-time backtest on the warehouse.
+"""`postloan model evaluate|train|promote|list|score`: the early-warning models.
 
-Reads the month-end features (`warehouse.marts.ew_features`), fits the scorecard and the
+`evaluate` reads the month-end features (`warehouse.marts.ew_features`), fits the scorecard and the
 LightGBM challenger on the early month-ends and measures both on the later ones
 (`early_warning.backtest`), prints the headline figures and writes the backtest section of
-docs/early-warning.md (or --doc FILE). A book too short or with too few defaults is reported in
-one line (exit 1) and nothing is written. The warehouse is only read.
+docs/early-warning.md (or --doc FILE). `train` backtests, fits both on every month-end with a
+known outcome and stores them as a proposed version in the registry (`early_warning.registry`,
+default data/models beside nothing else); `promote` approves a proposed version by a second person
+(maker-checker); `list` shows the versions; `score` scores the contracts performing at the last
+built month-end with the version in force. A book too short or with too few defaults, or a
+refused act, is reported in one line (exit 1) and nothing is written. The warehouse is only read.
 """
 
 from __future__ import annotations
@@ -17,9 +21,130 @@ from pathlib import Path
 
 EXIT_NOT_ENOUGH = 1
 DEFAULT_DOC = Path("docs") / "early-warning.md"
+DEFAULT_REGISTRY = Path("data") / "models"
 
 
 def cmd_model(args: argparse.Namespace) -> int:
+    """Run the chosen `postloan model` action."""
+    actions: dict[str, Callable[[argparse.Namespace], int]] = {
+        "evaluate": cmd_evaluate,
+        "train": cmd_train,
+        "promote": cmd_promote,
+        "list": cmd_list,
+        "score": cmd_score,
+    }
+    return actions[args.action](args)
+
+
+def _actor(args: argparse.Namespace) -> str:
+    from dashboard.cli.common import os_user
+
+    return str(args.actor or os_user())
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Backtest, fit both models on every known outcome and propose them as a new version."""
+    from dashboard.cli.common import EXIT_NO_WAREHOUSE, missing_duckdb, warehouse_url_of
+    from early_warning.data import NotEnoughData
+    from early_warning.registry import Registry
+    from early_warning.train import train
+    from warehouse.engine import create_warehouse_engine
+
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
+        return EXIT_NO_WAREHOUSE
+    began = time.perf_counter()
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        models, card = train(engine, lag_months=args.lag_months)
+    except NotEnoughData as exc:
+        print(f"postloan model train: {exc}; nothing stored", file=sys.stderr)
+        return EXIT_NOT_ENOUGH
+    finally:
+        engine.dispose()
+    version = Registry(Path(args.registry)).propose(models, card, _actor(args))
+    test = card["backtest"]["measures"]["scorecard"]["test"]
+    print(
+        f"proposed {version} (trained by {_actor(args)}) in {time.perf_counter() - began:.0f} s: "
+        f"scorecard out-of-time AUC {test['auc']} KS {test['ks']}; "
+        "a second person approves it with `postloan model promote`"
+    )
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    """Approve a proposed version; the approver must not be who trained it."""
+    from early_warning.registry import Registry, RegistryError
+
+    try:
+        card = Registry(Path(args.registry)).approve(args.version, _actor(args))
+    except (RegistryError, OSError) as exc:
+        print(f"postloan model promote: {exc}", file=sys.stderr)
+        return EXIT_NOT_ENOUGH
+    print(f"{card['version']} approved by {card['approved_by']}; it is the version in force")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """The versions in the registry, oldest first, and the one in force."""
+    from early_warning.registry import Registry
+
+    registry = Registry(Path(args.registry))
+    force = registry.in_force()
+    for version in registry.versions():
+        c = registry.card(version)
+        auc = c["backtest"]["measures"]["scorecard"]["test"]["auc"]
+        mark = "  (in force)" if version == force else ""
+        print(
+            f"{version}  {c['status']:<8}  trained by {c['trained_by']} {c['trained_at']}  "
+            f"approved by {c['approved_by'] or '-'}  data to {c['data']['built_to']}  "
+            f"AUC {auc}{mark}"
+        )
+    if force is None:
+        print("no approved version")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score the contracts performing at the last built month-end with the version in force."""
+    from dashboard.cli.common import EXIT_NO_WAREHOUSE, missing_duckdb, warehouse_url_of
+    from early_warning.data import NotEnoughData
+    from early_warning.reasons import reason_text
+    from early_warning.registry import Registry, RegistryError
+    from early_warning.train import score
+    from warehouse.engine import create_warehouse_engine
+
+    registry = Registry(Path(args.registry))
+    version = registry.in_force()
+    if version is None:
+        print("postloan model score: no approved model version", file=sys.stderr)
+        return EXIT_NOT_ENOUGH
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
+        return EXIT_NO_WAREHOUSE
+    try:
+        models = registry.load(version)
+    except RegistryError as exc:
+        print(f"postloan model score: {exc}", file=sys.stderr)
+        return EXIT_NOT_ENOUGH
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        scored = score(engine, models)
+    except NotEnoughData as exc:
+        print(f"postloan model score: {exc}", file=sys.stderr)
+        return EXIT_NOT_ENOUGH
+    finally:
+        engine.dispose()
+    print(f"{version}: {len(scored):,} performing contracts scored; the {args.top} riskiest:")
+    for r in scored.head(args.top).itertuples():
+        words = "; ".join(
+            reason_text(k, args.lang) for k in (r.reason_1, r.reason_2, r.reason_3) if k
+        )
+        print(f"  {r.contract_id}  {r.score:.1%}  DPD {r.dpd}  {words}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
     """Evaluate the early-warning models out of time and write the backtest document."""
     from dashboard.cli.common import EXIT_NO_WAREHOUSE, missing_duckdb, shown_url, warehouse_url_of
     from early_warning.data import NotEnoughData
@@ -55,15 +180,20 @@ def cmd_model(args: argparse.Namespace) -> int:
 def add_model_parser(
     sub: argparse._SubParsersAction, warehouse_option: Callable[[argparse.ArgumentParser], None]
 ) -> None:
-    """Register `postloan model evaluate` on the top-level subparsers."""
+    """Register `postloan model evaluate|train|promote|list|score` on the top-level subparsers."""
+    from dashboard.cli.common import actor_option
+
     model = sub.add_parser(
-        "model", help="the early-warning models: out-of-time backtest", description=__doc__
+        "model",
+        help="the early-warning models: backtest, train, approve, score",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = model.add_subparsers(dest="action", required=True, metavar="ACTION")
     evaluate = actions.add_parser(
         "evaluate",
         help="backtest the scorecard and the challenger and write docs/early-warning.md",
-        description=cmd_model.__doc__,
+        description=cmd_evaluate.__doc__,
     )
     evaluate.add_argument(
         "--doc",
@@ -79,4 +209,41 @@ def add_model_parser(
         help="months after its period end a lessee statement counts from (default 0)",
     )
     warehouse_option(evaluate)
+
+    def registry_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--registry",
+            default=str(DEFAULT_REGISTRY),
+            metavar="DIR",
+            help="the model registry folder (default data/models)",
+        )
+
+    train = actions.add_parser(
+        "train", help="backtest, fit and propose a new version", description=cmd_train.__doc__
+    )
+    train.add_argument(
+        "--lag-months", type=int, default=0, metavar="N", help="statement lag (default 0)"
+    )
+    registry_option(train)
+    warehouse_option(train)
+    actor_option(train)
+    promote = actions.add_parser(
+        "promote",
+        help="approve a proposed version (not by its trainer)",
+        description=cmd_promote.__doc__,
+    )
+    promote.add_argument("version", metavar="VERSION", help="the version, e.g. ew-0001")
+    registry_option(promote)
+    actor_option(promote)
+    listing = actions.add_parser("list", help="the versions", description=cmd_list.__doc__)
+    registry_option(listing)
+    score = actions.add_parser(
+        "score", help="score with the version in force", description=cmd_score.__doc__
+    )
+    score.add_argument("--top", type=int, default=20, metavar="N", help="rows shown (default 20)")
+    score.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the reasons (default zh)"
+    )
+    registry_option(score)
+    warehouse_option(score)
     model.set_defaults(func=cmd_model)

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 
 from early_warning.backtest import run, window
-from early_warning.challenger import fit_challenger
+from early_warning.challenger import Challenger, fit_challenger
 from early_warning.data import NotEnoughData, require_defaults
 from early_warning.pipeline import evaluate
 from early_warning.reasons import TEXT, reason_key, reason_text
 from early_warning.report import BEGIN, END, write_section
-from early_warning.scorecard import fit_scorecard
+from early_warning.scorecard import Scorecard, fit_scorecard
+from early_warning.train import check_features
 from tests.warehouse.book import Book, build_book, monthly
 from warehouse.engine import create_warehouse_engine
 from warehouse.marts.ew_features import FEATURES, TARGET
@@ -129,3 +130,13 @@ def test_the_backtest_section_replaces_itself_and_keeps_the_rest(tmp_path: Path)
     write_section(doc, f"{BEGIN}\nsecond\n{END}\n")
     text = doc.read_text(encoding="utf-8")
     assert text == f"# Title\n\nhand-written\n\n{BEGIN}\nsecond\n{END}\n"
+
+
+def test_a_model_using_a_feature_the_warehouse_lost_is_a_message() -> None:
+    old = Scorecard(binnings={}, coef={"dpd": -1.0, "old_signal": -0.5}, intercept=0.0, best={})
+    models = {"scorecard": old, "challenger": Challenger(None, {}, ("dpd", "older"))}
+    with pytest.raises(NotEnoughData, match="no longer has: old_signal, older; train and approve"):
+        check_features(models, set(FEATURES))
+    check_features(
+        {"scorecard": old, "challenger": Challenger(None, {}, ("dpd",))}, {*FEATURES, "old_signal"}
+    )

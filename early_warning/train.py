@@ -1,0 +1,143 @@
+"""Train a version for the registry, and score the performing contracts with the one in force.
+
+`train` backtests both models out of time (`pipeline.evaluate`) for the card's evidence, then
+fits them again on every month-end whose 6 following month-ends are built, and returns the models
+with the card. `score` reads the features of one month-end and returns each performing contract's
+probability from the champion (scorecard) and the challenger, with the champion's three reasons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from early_warning.backtest import Backtest
+from early_warning.challenger import fit_challenger
+from early_warning.data import NotEnoughData, built_to, load_features, require_defaults
+from early_warning.pipeline import evaluate_with_frame
+from early_warning.scorecard import fit_scorecard
+from warehouse.marts.ew_features import FEATURES, HORIZON, KEY_COLUMNS, TARGET
+from warehouse.months import month_end_of
+
+PURPOSE = (
+    "Probability that a contract performing at a month-end (DPD ≤ 90, open) is 90+ DPD or "
+    "written off at one of the next 6 month-ends; ranks the at-risk list and explains each "
+    "score by its three strongest reasons. An aid to the risk committee, not a classification."
+)
+LIMITS = (
+    "Trained on this book's own history only; its default rate and mix can change (watch the "
+    "PSI of score and features). Statements count from their period end (no filing date in the "
+    "extract). Contracts in arrears over 90 days, closed or written off are not scored. On the "
+    "demo book the early-warning material is placed before each default by the generator, so "
+    "its accuracy there is higher than a real book's."
+)
+
+
+def fingerprint(frame: pd.DataFrame) -> str:
+    """SHA-256 over the training rows' keys, features and target (order-independent)."""
+    cols = [*KEY_COLUMNS, *FEATURES, TARGET]
+    rows = frame[cols].sort_values(["month_idx", "contract_id"]).astype(str)
+    hashed = pd.util.hash_pandas_object(rows, index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else round(float(x), 6)
+
+
+def _measures(bt: Backtest) -> dict[str, Any]:
+    return {
+        r.name: {
+            part: {
+                "rows": s.rows,
+                "defaults": s.defaults,
+                "auc": _num(s.auc),
+                "ks": _num(s.ks),
+                "gini": _num(s.gini),
+                "brier": _num(s.brier),
+                "top_decile_capture": _num(s.top_capture),
+            }
+            for part, s in (("test", r.test), ("test_dpd0", r.dpd0))
+        }
+        for r in bt.runs
+    }
+
+
+def train(engine: Engine, lag_months: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Backtest, then fit both models on every month-end with a known outcome; returns the
+    models and the card (`NotEnoughData` in words when the book cannot support it)."""
+    bt, frame = evaluate_with_frame(engine, lag_months)
+    last = bt.window.built_to
+    # Only month-ends whose whole 6 months are built: later ones know their defaults already but
+    # not their non-defaults, and would inflate the default rate.
+    rows = frame[(frame.month_idx <= last - HORIZON) & frame[TARGET].notna()]
+    require_defaults(rows, "training month-ends")
+    scorecard = fit_scorecard(rows)
+    challenger = fit_challenger(rows)
+    table = scorecard.table()
+    card = {
+        "purpose": PURPOSE,
+        "limits": LIMITS,
+        "champion": "scorecard",
+        "data": {
+            "built_to": f"{month_end_of(last):%Y-%m-%d}",
+            "month_ends": [
+                f"{month_end_of(int(rows.month_idx.min())):%Y-%m}",
+                f"{month_end_of(int(rows.month_idx.max())):%Y-%m}",
+            ],
+            "rows": len(rows),
+            "defaults": int(rows[TARGET].sum()),
+            "fingerprint": fingerprint(rows),
+            "statement_lag_months": lag_months,
+        },
+        "features": list(FEATURES),
+        "scorecard": {
+            "intercept": scorecard.intercept,
+            "coefficients": scorecard.coef,
+            "iv": scorecard.iv,
+            "bins": table.to_dict(orient="records"),
+        },
+        "backtest": {
+            "train_last": f"{month_end_of(bt.window.train_last):%Y-%m}",
+            "test": [
+                f"{month_end_of(bt.window.test_first):%Y-%m}",
+                f"{month_end_of(bt.window.test_last):%Y-%m}",
+            ],
+            "measures": _measures(bt),
+        },
+    }
+    return {"scorecard": scorecard, "challenger": challenger}, card
+
+
+def check_features(models: dict[str, Any], columns: set[str]) -> None:
+    """Raise `NotEnoughData` in words when a model uses a feature `columns` lacks (a version
+    trained before the warehouse dropped or renamed it)."""
+    used = set(models["scorecard"].features) | set(models["challenger"].features)
+    gone = sorted(used - columns)
+    if gone:
+        raise NotEnoughData(
+            f"the model in force uses features the warehouse no longer has: {', '.join(gone)}; "
+            "train and approve a new version"
+        )
+
+
+def score(engine: Engine, models: dict[str, Any], month_idx: int | None = None) -> pd.DataFrame:
+    """Each contract performing at the month-end (default: the last built) with the champion's
+    and the challenger's probabilities and the champion's reasons, riskiest first."""
+    at = built_to(engine) if month_idx is None else month_idx
+    if at is None:
+        raise NotEnoughData("the warehouse has no build yet: run `postloan load` first")
+    frame = load_features(engine, at, at)
+    check_features(models, set(frame.columns))
+    champion, challenger = models["scorecard"], models["challenger"]
+    out = frame[["contract_id", "lessee_id", "month_end", "dpd"]].copy()
+    out["score"] = champion.predict(frame)
+    out["challenger_score"] = challenger.predict(frame)
+    reasons = champion.reasons(frame)
+    for i in range(3):
+        out[f"reason_{i + 1}"] = [r[i] if len(r) > i else "" for r in reasons]
+    return out.sort_values(["score", "contract_id"], ascending=[False, True]).reset_index(drop=True)

@@ -30,7 +30,15 @@ from warehouse.settings import Settings, display_zone
 
 
 class SubscriptionError(ValueError):
-    """A subscription the rules refuse (unknown pack or user, role, schedule, no address)."""
+    """A subscription the rules refuse (unknown pack or user, role, schedule, no address).
+
+    `code` names the rule for the interface's catalogue (`sub.err.<code>`); the English text is
+    for logs and the command line.
+    """
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def add(
@@ -47,24 +55,26 @@ def add(
     """Subscribe `username` to `pack` on `schedule`; the new subscription's id (audited)."""
     account = get_account(engine, username)
     if account is None:
-        raise SubscriptionError(f"no account {username!r}")
+        raise SubscriptionError(f"no account {username!r}", "no_account")
     if pack not in PACKS:
-        raise SubscriptionError(f"unknown pack {pack!r}; one of {', '.join(PACKS)}")
+        raise SubscriptionError(f"unknown pack {pack!r}; one of {', '.join(PACKS)}", "pack")
     if not account.roles & PACKS[pack].roles:
-        raise SubscriptionError(f"{username}'s roles may not receive the {pack} pack")
+        raise SubscriptionError(f"{username}'s roles may not receive the {pack} pack", "role")
     if lang not in LANGS:
-        raise SubscriptionError(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
+        raise SubscriptionError(f"unknown language {lang!r}; one of {', '.join(LANGS)}", "lang")
     try:
         parsed = parse(schedule)
     except ValueError as exc:
-        raise SubscriptionError(str(exc)) from exc
+        raise SubscriptionError(str(exc), "schedule") from exc
     address = addresses(engine).get(username)
     if address is None:
-        raise SubscriptionError(f"{username} has no e-mail address (postloan user email)")
+        raise SubscriptionError(
+            f"{username} has no e-mail address (postloan user email)", "no_address"
+        )
     try:
         check_address(address, domains)
     except ValueError as exc:
-        raise SubscriptionError(str(exc)) from exc
+        raise SubscriptionError(str(exc), "address") from exc
     with engine.begin() as conn:
         sub_id = conn.execute(
             subscriptions.insert().values(
@@ -87,7 +97,7 @@ def set_paused(engine: Engine, sub_id: int, paused: bool, *, actor: str, now: da
     with engine.begin() as conn:
         row = conn.execute(sa.select(subscriptions).where(subscriptions.c.sub_id == sub_id)).first()
         if row is None:
-            raise SubscriptionError(f"no subscription {sub_id}")
+            raise SubscriptionError(f"no subscription {sub_id}", "unknown")
         conn.execute(
             subscriptions.update()
             .where(subscriptions.c.sub_id == sub_id)
@@ -154,11 +164,11 @@ def queue_test(engine: Engine, sub_id: int, now: datetime, *, actor: str) -> int
     rows = listing(engine)
     found = rows[rows["sub_id"] == sub_id] if not rows.empty else rows
     if found.empty:
-        raise SubscriptionError(f"no subscription {sub_id}")
+        raise SubscriptionError(f"no subscription {sub_id}", "unknown")
     row = found.iloc[0].to_dict()
     address = addresses(engine).get(row["username"])
     if address is None:
-        raise SubscriptionError(f"{row['username']} has no e-mail address")
+        raise SubscriptionError(f"{row['username']} has no e-mail address", "no_address")
     message = _message(row, f"test-{now:%Y%m%dT%H%M%S}", address)
     queued = enqueue(engine, [message], now)
     record(

@@ -47,6 +47,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("filing.py", "page.filing", ":material/assignment:", frozenset({"compliance"})),
     PageSpec("data_quality.py", "page.data_quality", ":material/fact_check:", ADMIN_COMPLIANCE),
     PageSpec("users.py", "page.users", ":material/manage_accounts:", frozenset({"admin"})),
+    PageSpec("subscriptions.py", "page.subscriptions", ":material/mail:", EVERYONE),
 )
 
 

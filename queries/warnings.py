@@ -20,13 +20,20 @@ from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
-from queries.monitoring_scope import LIST_LIMIT, scoped_contracts, window_start
+from queries.monitoring_scope import (
+    LIST_LIMIT,
+    scoped_contracts,
+    settings_and_build,
+    stored_covers,
+    window_start,
+)
+from warehouse.marts.lead_time import LEVELS
 from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_segments
+from warehouse.schema import SOURCE_TABLES, contract_segments, lead_time_facts
 
 SIGNALS = SOURCE_TABLES["warning_signals"]
 LESSEES = SOURCE_TABLES["lessees"]
-SEVERITY_LEVELS: dict[str, tuple[str, ...]] = {"high": ("high",), "medium": ("medium", "high")}
+SEVERITY_LEVELS: dict[str, tuple[str, ...]] = LEVELS  # the build keeps firsts per level
 GROUPS: tuple[str, ...] = ("warned", "late", "missed", "no_default")
 # Lead-time bands in days: (name, lowest, highest); None is open.
 BANDS: tuple[tuple[str, int | None, int | None], ...] = (
@@ -79,8 +86,8 @@ def _levels(severity: str) -> tuple[str, ...]:
     return SEVERITY_LEVELS[severity]
 
 
-def lead_times(filters: Filters, severity: str = "high") -> sa.Subquery:
-    """One row per lessee with a first signal or a first 90+: dates, lead days and group."""
+def _firsts_live(filters: Filters, severity: str) -> tuple[sa.Subquery, sa.Subquery]:
+    """(first signal, first 90+) per lessee from the source signals and `contract_segments`."""
     s = signals_in_scope(filters, SIGNALS.c.severity.in_(_levels(severity)))
     rank = sa.func.row_number().over(
         partition_by=s.c.lessee_id, order_by=(s.c.signal_date, s.c.signal_id)
@@ -103,7 +110,58 @@ def lead_times(filters: Filters, severity: str = "high") -> sa.Subquery:
         .where(cs.c.first_90_idx <= filters.as_of_idx, *where(filters, cs))
         .subquery("over90")
     )
-    first_90 = sa.select(over90).where(over90.c.rn == 1).subquery("first_90")
+    return first_signal, sa.select(over90).where(over90.c.rn == 1).subquery("first_90")
+
+
+def _firsts_stored(filters: Filters, severity: str) -> tuple[sa.Subquery, sa.Subquery]:
+    """(first signal, first 90+) per lessee: the first of the allowed groups' firsts in
+    `lead_time_facts` (right only for an as-of the build reached: `stored_covers`)."""
+    lt = lead_time_facts
+    _levels(severity)  # refuses an unknown severity; the level is its name
+    level = severity
+    allowed = [lt.c.cohort_month <= month_end_of(filters.as_of_idx), *where(filters, lt)]
+    rank = sa.func.row_number().over(
+        partition_by=lt.c.lessee_id, order_by=(lt.c.event_date, lt.c.signal_id)
+    )
+    ranked = (
+        sa.select(
+            lt.c.lessee_id,
+            lt.c.event_date.label("signal_date"),
+            lt.c.source,
+            lt.c.contract_id,
+            rank.label("rn"),
+        )
+        .where(
+            lt.c.kind == "signal",
+            lt.c.level == level,
+            lt.c.event_date <= filters.as_of,
+            *allowed,
+        )
+        .subquery("ranked")
+    )
+    first_signal = sa.select(ranked).where(ranked.c.rn == 1).subquery("first_signal")
+    hit = sa.func.row_number().over(
+        partition_by=lt.c.lessee_id, order_by=(lt.c.event_date, lt.c.contract_id)
+    )
+    over90 = (
+        sa.select(
+            lt.c.lessee_id,
+            lt.c.event_date.label("month_end"),
+            lt.c.contract_id,
+            hit.label("rn"),
+        )
+        .where(lt.c.kind == "over90", lt.c.event_date <= month_end_of(filters.as_of_idx), *allowed)
+        .subquery("over90")
+    )
+    return first_signal, sa.select(over90).where(over90.c.rn == 1).subquery("first_90")
+
+
+def lead_times(filters: Filters, severity: str = "high", stored: bool = False) -> sa.Subquery:
+    """One row per lessee with a first signal or a first 90+: dates, lead days and group;
+    `stored` reads the firsts from `lead_time_facts` (right only for an as-of the build
+    reached: see `monitoring_scope.stored_covers`)."""
+    firsts = _firsts_stored if stored else _firsts_live
+    first_signal, first_90 = firsts(filters, severity)
     lessee = sa.func.coalesce(first_signal.c.lessee_id, first_90.c.lessee_id)
     lead = first_90.c.month_end - first_signal.c.signal_date
     group = sa.case(
@@ -131,13 +189,18 @@ def lead_times(filters: Filters, severity: str = "high") -> sa.Subquery:
     )
 
 
+def _stored(engine: Engine, filters: Filters) -> bool:
+    """Whether `lead_time_facts` answers for `filters` (an as-of the build reached)."""
+    return stored_covers(filters, settings_and_build(engine)[1])
+
+
 def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") -> pd.DataFrame:
     """Lessees per group (warned, late, missed, no_default) and the median lead in days.
 
     `median_lead_days` (same on every row) is over `warned` and `late`; None when there are none.
     """
     # One statement over one CTE (both engines compute the lead times once), not two passes.
-    lt = lead_times(filters, severity).element.cte("lead")
+    lt = lead_times(filters, severity, _stored(engine, filters)).element.cte("lead")
     median = (
         sa.select(sa.func.percentile_cont(0.5).within_group(lt.c.lead_days))
         .where(lt.c.lead_days.is_not(None))
@@ -164,7 +227,7 @@ def lead_time_distribution(
     engine: Engine, filters: Filters, severity: str = "high"
 ) -> pd.DataFrame:
     """Lessees with both events per lead-time band (band, lessees), bands in order, zeros kept."""
-    lt = lead_times(filters, severity)
+    lt = lead_times(filters, severity, _stored(engine, filters))
     whens = []
     for name, low, high in BANDS:
         conds = []
@@ -194,7 +257,8 @@ def lead_time_lessees(
     """The lessees of one group with their dates, lead days and a contract to open."""
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}")
-    lt, le, sc = lead_times(filters, severity), LESSEES, scoped_contracts(filters)
+    lt = lead_times(filters, severity, _stored(engine, filters))
+    le, sc = LESSEES, scoped_contracts(filters)
     page = (
         sa.select(
             lt.c.lessee_id,

@@ -521,6 +521,28 @@ inspection_month = sa.Table(
     },
 )
 
+# Each lessee's first warning signal and first 90+ per segments × cohort, kept once per build
+# (warehouse/marts/lead_time.py), so the lead-time figures of 预警与租赁物 read a few rows per
+# lessee instead of matching every signal against every contract.
+lead_time_facts = sa.Table(
+    "lead_time_facts",
+    metadata,
+    sa.Column("kind", sa.String, nullable=False, doc="signal (first signal) or over90 (first 90+)"),
+    sa.Column("level", sa.String, nullable=True, doc="high or medium (medium and worse); signals"),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("event_date", sa.Date, nullable=False, doc="signal date or first 90+ month-end"),
+    sa.Column("signal_id", sa.String, nullable=True),
+    sa.Column("source", sa.String, nullable=True),
+    sa.Column("contract_id", sa.String, nullable=True, doc="NULL for a lessee-wide signal"),
+    info={
+        "layer": "mart",
+        "grain": "per lessee × segments × cohort with a contract: its first signal of each "
+        "level (a lessee-wide signal on every such row of its lessee) and its first 90+",
+    },
+)
+
 # The watch rules read from the source tables rather than the mart (queries/at_risk.py), flagged
 # once per build at its as-of with its `watch.*` settings (warehouse/marts/watch.py).
 WATCH_SOURCE_RULES: tuple[str, ...] = (

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries import collections_compliance as compliance
-from queries import inspections, leased_assets
+from queries import inspections, leased_assets, warnings
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from queries.monitoring_scope import settings_and_build, stored_covers
 from tests.queries.monitoring_books import ENGINES, built_engine
 from warehouse.marts.compliance import COLUMNS, FLAGS
-from warehouse.schema import collection_flags, device_month, inspection_month
+from warehouse.schema import collection_flags, device_month, inspection_month, lead_time_facts
 
 SLICES = [
     (Filters(as_of=date(2024, 6, 30)), 12),
@@ -134,3 +135,52 @@ def test_device_month_holds_the_fitted_devices(engine: Engine) -> None:
         .order_by(dm.c.month_idx)
     )
     assert [n for _, n in _rows(engine, stmt)] == [1, 1, 2, 2, 2]
+
+
+def _lead(engine: Engine, filters: Filters, severity: str, stored: bool) -> list[tuple]:
+    lt = warnings.lead_times(filters, severity, stored=stored)
+    stmt = sa.select(lt).order_by(lt.c.lessee_id)
+    frame = fetch_frame(engine, stmt).astype(object)
+    return [tuple(None if pd.isna(v) else v for v in r) for r in frame.itertuples(index=False)]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+@pytest.mark.parametrize("severity", ["high", "medium"])
+def test_lead_time_facts_equal_the_live_lead_times(
+    engine: Engine, filters: Filters, months: int, severity: str
+) -> None:
+    """Every lessee's first signal, first 90+, lead and group are the same from
+    `lead_time_facts` as from the live signals × contracts (the window does not apply)."""
+    assert _lead(engine, filters, severity, True) == _lead(engine, filters, severity, False)
+
+
+def test_lead_time_facts_hold_the_hand_worked_firsts(engine: Engine) -> None:
+    """Firsts of test_warnings.py: high S3 (LA, on A), S1 (LB, lessee-wide), S5 (LD, on D);
+    medium adds S2 (LB's first on B: S1 names no contract, so it is kept beside it) and S6
+    (LE, on E); first 90+ B 05-31, D 02-29, E 04-30. LC's signal is low, LF and LG have none."""
+    lt = lead_time_facts
+    stmt = sa.select(
+        lt.c.kind,
+        lt.c.level,
+        lt.c.lessee_id,
+        lt.c.branch,
+        lt.c.event_date,
+        lt.c.signal_id,
+        lt.c.source,
+        lt.c.contract_id,
+    ).order_by(lt.c.kind, lt.c.level, lt.c.lessee_id, lt.c.event_date)
+    got = [tuple(r) for r in fetch_frame(engine, stmt).astype(object).itertuples(index=False)]
+    got = [tuple(None if pd.isna(v) else v for v in r) for r in got]
+    assert got == [
+        ("over90", None, "LB", "SH", date(2024, 5, 31), None, None, "B"),
+        ("over90", None, "LD", "SH", date(2024, 2, 29), None, None, "D"),
+        ("over90", None, "LE", "SH", date(2024, 4, 30), None, None, "E"),
+        ("signal", "high", "LA", "SH", date(2024, 2, 15), "S3", "iot", "A"),
+        ("signal", "high", "LB", "SH", date(2024, 1, 20), "S1", "tax", None),
+        ("signal", "high", "LD", "SH", date(2024, 3, 10), "S5", "financial", "D"),
+        ("signal", "medium", "LA", "SH", date(2024, 2, 15), "S3", "iot", "A"),
+        ("signal", "medium", "LB", "SH", date(2024, 1, 20), "S1", "tax", None),
+        ("signal", "medium", "LB", "SH", date(2024, 3, 1), "S2", "court", "B"),
+        ("signal", "medium", "LD", "SH", date(2024, 3, 10), "S5", "financial", "D"),
+        ("signal", "medium", "LE", "SH", date(2024, 2, 1), "S6", "internal", "E"),
+    ]

@@ -22,6 +22,7 @@ from warehouse.marts import (
     compliance,
     devices,
     inspection,
+    lead_time,
     monitoring,
     position,
     summary,
@@ -70,6 +71,7 @@ MART_TABLES = (
     schema.inspection_month,
     schema.collection_flags,
     schema.device_month,
+    schema.lead_time_facts,
 )
 
 
@@ -185,6 +187,7 @@ def build_mart(
         (inspection.NAME, inspection.write_inspection_coverage),
         (compliance.NAME, compliance.write_compliance_flags),
         (devices.NAME, devices.write_device_status),
+        (lead_time.NAME, lead_time.write_lead_time_facts),
     )
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{len(steps) + len(written)}: {name}")

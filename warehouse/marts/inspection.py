@@ -14,14 +14,14 @@ of the one statement below, so they cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.months import month_idx
+from warehouse.months import month_end_of, month_idx
 from warehouse.settings import Settings
 
 NAME = "inspection coverage"
@@ -88,21 +88,27 @@ def needing_rows(
         )
         .subquery("rows")
     )
+    # The window's dates as constants too (implied by the join's range): both engines then
+    # read only those inspections before joining, not every inspection of the book.
+    dated = [i.c.inspection_date <= month_end_of(last_idx)]
+    if recent_only and first_idx > 12:  # the build passes 0: every month-end of the book
+        dated.append(i.c.inspection_date > month_end_of(first_idx) - timedelta(days=interval))
+    recent = sa.select(i.c.contract_id, i.c.inspection_date).where(*dated).subquery("recent")
     # A join and group-by, not a correlated subquery: PostgreSQL would rescan per row.
     last = (
         sa.select(
             rows.c.contract_id,
             rows.c.month_idx,
-            sa.func.max(i.c.inspection_date).label("last_inspection"),
+            sa.func.max(recent.c.inspection_date).label("last_inspection"),
         )
         .select_from(
             rows.join(
-                i,
+                recent,
                 sa.and_(
-                    i.c.contract_id == rows.c.contract_id,
-                    i.c.inspection_date <= rows.c.month_end,
+                    recent.c.contract_id == rows.c.contract_id,
+                    recent.c.inspection_date <= rows.c.month_end,
                     *(
-                        [i.c.inspection_date > rows.c.month_end - days(interval)]
+                        [recent.c.inspection_date > rows.c.month_end - days(interval)]
                         if recent_only
                         else []
                     ),

@@ -1,0 +1,129 @@
+"""Build step: each lessee's first warning signal and first 90+ per segments × cohort.
+
+The lead-time figures of 预警与租赁物 (`queries/warnings.py`, docs/monitoring.md) take, for each
+lessee, its earliest signal of a level (`high`, or `medium` and worse) on a contract the filters
+allow — or naming no contract, when the lessee holds an allowed contract — and its earliest 90+
+month-end on an allowed contract, both on or before the as-of. Every filter (segments, branch
+scope, cohort, the as-of's "started by then") is a column of the contract's segments × cohort
+group, so the first of a lessee over the allowed groups is the first of the groups' firsts:
+this step keeps, per lessee × group, the group's first signal of each level (by date, then id)
+and its first 90+ (by month-end, then contract). A lessee-wide signal is kept on every group of
+its lessee, so the filters decide whether it counts exactly as the live statement does. Each
+first is the first ever loaded, so it answers any as-of up to the build's: a group's first
+signal after the as-of means the group has none by then. `queries.warnings.lead_times` reads
+these rows for an as-of the build reached and runs the live statement otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from warehouse import schema
+from warehouse.settings import Settings
+
+NAME = "lead-time firsts"
+SIGNALS = schema.SOURCE_TABLES["warning_signals"]
+# Severities counted at each level (queries.warnings.SEVERITY_LEVELS is this mapping).
+LEVELS: dict[str, tuple[str, ...]] = {"high": ("high",), "medium": ("medium", "high")}
+
+
+def _group(cs: sa.Table | sa.Subquery) -> list[sa.ColumnElement]:
+    return [*(cs.c[name] for name in schema.SEGMENT_COLUMNS), cs.c.cohort_month]
+
+
+def _first(select: sa.Select, partition: list[sa.ColumnElement], order: list) -> sa.Select:
+    """The rows of `select` first in each `partition` by `order`."""
+    rank = sa.func.row_number().over(partition_by=partition, order_by=order).label("rn")
+    ranked = select.add_columns(rank).subquery("ranked")
+    return sa.select(*(c for c in ranked.c if c.name != "rn")).where(ranked.c.rn == 1)
+
+
+def _signal_rows(level: str) -> list[sa.Select]:
+    s, cs = SIGNALS, schema.contract_segments
+    wanted = s.c.severity.in_(LEVELS[level])
+    named = _first(
+        sa.select(
+            s.c.lessee_id,
+            *_group(cs),
+            s.c.signal_date.label("event_date"),
+            s.c.signal_id,
+            s.c.source,
+            s.c.contract_id,
+        )
+        .select_from(s.join(cs, cs.c.contract_id == s.c.contract_id))
+        .where(wanted),
+        [s.c.lessee_id, *_group(cs)],
+        [s.c.signal_date, s.c.signal_id],
+    ).subquery("named")
+    lessee_wide = _first(
+        sa.select(s.c.lessee_id, s.c.signal_date, s.c.signal_id, s.c.source).where(
+            wanted, s.c.contract_id.is_(None)
+        ),
+        [s.c.lessee_id],
+        [s.c.signal_date, s.c.signal_id],
+    ).subquery("lessee_wide")
+    groups = sa.select(cs.c.lessee_id, *_group(cs)).distinct().subquery("groups")
+    unnamed = sa.select(
+        lessee_wide.c.lessee_id,
+        *_group(groups),
+        lessee_wide.c.signal_date.label("event_date"),
+        lessee_wide.c.signal_id,
+        lessee_wide.c.source,
+        sa.null().label("contract_id"),
+    ).select_from(lessee_wide.join(groups, groups.c.lessee_id == lessee_wide.c.lessee_id))
+    head = [sa.literal("signal").label("kind"), sa.literal(level).label("level")]
+    return [
+        sa.select(*head, *(c for c in named.c)),
+        sa.select(*head, *(c for c in unnamed.subquery("unnamed").c)),
+    ]
+
+
+def _over90_rows() -> sa.Select:
+    cs = schema.contract_segments
+    first = _first(
+        sa.select(
+            cs.c.lessee_id,
+            *_group(cs),
+            cs.c.first_90_month_end.label("event_date"),
+            cs.c.contract_id,
+        ).where(cs.c.first_90_idx.is_not(None)),
+        [cs.c.lessee_id, *_group(cs)],
+        [cs.c.first_90_month_end, cs.c.contract_id],
+    ).subquery("first_90")
+    return sa.select(
+        sa.literal("over90").label("kind"),
+        sa.null().label("level"),
+        first.c.lessee_id,
+        *_group(first),
+        first.c.event_date,
+        sa.null().label("signal_id"),
+        sa.null().label("source"),
+        first.c.contract_id,
+    )
+
+
+def lead_time_statement() -> sa.CompoundSelect:
+    """Every row of `lead_time_facts`: first signals per level, then first 90+ months."""
+    parts = [p for level in LEVELS for p in _signal_rows(level)]
+    return sa.union_all(*parts, _over90_rows())
+
+
+COLUMNS: tuple[str, ...] = (
+    "kind",
+    "level",
+    "lessee_id",
+    *schema.SEGMENT_COLUMNS,
+    "cohort_month",
+    "event_date",
+    "signal_id",
+    "source",
+    "contract_id",
+)
+
+
+def write_lead_time_facts(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `lead_time_facts` from the loaded signals and `contract_segments` (no setting)."""
+    conn.execute(sa.insert(schema.lead_time_facts).from_select(COLUMNS, lead_time_statement()))

@@ -23,13 +23,22 @@ from queries.monitoring_scope import (
     check_months,
     scoped_contracts,
     settings_and_build,
-    settings_in_force,
     stored_covers,
     window_start,
 )
-from warehouse.marts.inspection import coverage_counts, inspection_settings, needing_rows
+from warehouse.marts.inspection import (
+    coverage_counts,
+    inspection_settings,
+    needing_rows,
+    overdue_rows,
+)
 from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_segments, inspection_month
+from warehouse.schema import (
+    SOURCE_TABLES,
+    contract_segments,
+    inspection_month,
+    inspection_overdue,
+)
 
 INSPECTIONS = SOURCE_TABLES["inspections"]
 INSPECTION_LISTS: tuple[str, ...] = ("overdue", "abnormal")
@@ -143,20 +152,15 @@ def inspection_contracts(
     total = sa.func.count().over().label("total_rows")
     cap = max(1, min(int(limit), 1000))
     if kind == "overdue":
-        # Which rows are overdue needs only the inspections within the interval (a small join);
-        # the older last date is then read for the overdue contracts alone.
-        n, _ = _needing(filters, 1, settings_in_force(engine), recent_only=True)
-        overdue = sa.select(n).where(n.c.last_inspection.is_(None), n.c.due).subquery("overdue")
-        i = INSPECTIONS
-        last = (
-            sa.select(i.c.contract_id, sa.func.max(i.c.inspection_date).label("last_inspection"))
-            .where(
-                i.c.contract_id.in_(sa.select(overdue.c.contract_id)),
-                i.c.inspection_date <= filters.as_of,
-            )
-            .group_by(i.c.contract_id)
-            .subquery("last")
-        )
+        settings, built = settings_and_build(engine)
+        if built is not None and filters.as_of == built:
+            # The build's list (its settings are the ones in force): no join per view.
+            o = inspection_overdue
+            overdue = sa.select(o).where(*where(filters, o)).subquery("overdue")
+        else:
+            interval, floor = inspection_settings(settings)
+            clauses = where(filters, contract_segments)
+            overdue = overdue_rows(filters.as_of_idx, interval, floor, clauses)
         stmt = (
             sa.select(
                 overdue.c.contract_id,
@@ -165,11 +169,10 @@ def inspection_contracts(
                 overdue.c.asset_category,
                 overdue.c.original_principal,
                 overdue.c.start_date,
-                last.c.last_inspection,
+                overdue.c.last_inspection,
                 total,
             )
-            .select_from(overdue.outerjoin(last, last.c.contract_id == overdue.c.contract_id))
-            .order_by(last.c.last_inspection.asc().nulls_first(), overdue.c.contract_id)
+            .order_by(overdue.c.last_inspection.asc().nulls_first(), overdue.c.contract_id)
             .limit(cap)
         )
         return fetch_frame(engine, stmt)

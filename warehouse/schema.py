@@ -521,6 +521,25 @@ inspection_month = sa.Table(
     },
 )
 
+# The assets overdue for inspection at the build's as-of with the build's `watch.inspection_*`
+# settings (warehouse/marts/inspection.py), so the 预警与租赁物 list reads rows instead of a join.
+inspection_overdue = sa.Table(
+    "inspection_overdue",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("original_principal", MONEY_TYPE, nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("last_inspection", sa.Date, nullable=True, doc="NULL: never inspected by then"),
+    info={
+        "layer": "mart",
+        "grain": "one row per asset overdue for inspection at the build's as-of, with the "
+        "build's inspection settings",
+    },
+)
+
 # Each lessee's first warning signal and first 90+ per segments × cohort, kept once per build
 # (warehouse/marts/lead_time.py), so the lead-time figures of 预警与租赁物 read a few rows per
 # lessee instead of matching every signal against every contract.

@@ -141,3 +141,12 @@ def test_unknown_list_kinds_are_refused(engine: Engine) -> None:
         leased_assets.device_alert_contracts(engine, AS_OF, "low_utilisation")
     with pytest.raises(ValueError, match="kind"):
         inspections.inspection_contracts(engine, AS_OF, "everything")
+
+
+def test_overdue_inspection_contracts_on_an_earlier_as_of(engine: Engine) -> None:
+    """April (cutoff 03-01, read live: not the build's as-of): A, D, E and G, none inspected by
+    April 30 (A's, D's and E's inspections come later), so in contract order."""
+    april = Filters(as_of=date(2024, 4, 30))
+    frame = inspections.inspection_contracts(engine, april, "overdue")
+    assert list(frame["contract_id"]) == ["A", "D", "E", "G"]
+    assert frame["last_inspection"].isna().all()

@@ -18,11 +18,19 @@ from sqlalchemy.engine import Engine
 from queries import collections_compliance as compliance
 from queries import inspections, leased_assets, warnings
 from queries.execute import fetch_frame
-from queries.filters import Filters
+from queries.filters import Filters, where
 from queries.monitoring_scope import settings_and_build, stored_covers
 from tests.queries.monitoring_books import ENGINES, built_engine
 from warehouse.marts.compliance import COLUMNS, FLAGS
-from warehouse.schema import collection_flags, device_month, inspection_month, lead_time_facts
+from warehouse.marts.inspection import OVERDUE_COLUMNS, inspection_settings, overdue_rows
+from warehouse.schema import (
+    collection_flags,
+    contract_segments,
+    device_month,
+    inspection_month,
+    inspection_overdue,
+    lead_time_facts,
+)
 
 SLICES = [
     (Filters(as_of=date(2024, 6, 30)), 12),
@@ -184,3 +192,30 @@ def test_lead_time_facts_hold_the_hand_worked_firsts(engine: Engine) -> None:
         ("signal", "medium", "LD", "SH", date(2024, 3, 10), "S5", "financial", "D"),
         ("signal", "medium", "LE", "SH", date(2024, 2, 1), "S6", "internal", "E"),
     ]
+
+
+def _overdue(engine: Engine, rows: sa.FromClause) -> list[tuple]:
+    stmt = sa.select(*(rows.c[c] for c in OVERDUE_COLUMNS)).order_by(rows.c.contract_id)
+    frame = fetch_frame(engine, stmt).astype(object)
+    return [tuple(None if pd.isna(v) else v for v in r) for r in frame.itertuples(index=False)]
+
+
+@pytest.mark.parametrize(
+    "filters", [f for f, _ in SLICES if f.as_of == date(2024, 6, 30)], ids=lambda f: repr(f)[:60]
+)
+def test_inspection_overdue_equals_the_live_list(engine: Engine, filters: Filters) -> None:
+    """At the build's as-of, `inspection_overdue` under the filters holds the live rows."""
+    settings, _ = settings_and_build(engine)
+    interval, floor = inspection_settings(settings)
+    live = overdue_rows(filters.as_of_idx, interval, floor, where(filters, contract_segments))
+    o = inspection_overdue
+    stored = sa.select(o).where(*where(filters, o)).subquery("stored")
+    assert _overdue(engine, stored) == _overdue(engine, live)
+
+
+def test_inspection_overdue_holds_the_hand_worked_assets(engine: Engine) -> None:
+    """June (test_leased_assets.py): B, last inspected 03-10, and D, 05-01 (exactly 60 days)."""
+    o = inspection_overdue
+    stmt = sa.select(o.c.contract_id, o.c.last_inspection).order_by(o.c.contract_id)
+    got = [tuple(r) for r in fetch_frame(engine, stmt).itertuples(index=False)]
+    assert got == [("B", date(2024, 3, 10)), ("D", date(2024, 5, 1))]

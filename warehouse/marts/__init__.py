@@ -72,6 +72,7 @@ MART_TABLES = (
     schema.collection_flags,
     schema.device_month,
     schema.lead_time_facts,
+    schema.inspection_overdue,
 )
 
 
@@ -185,6 +186,7 @@ def build_mart(
     written = (
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
+        (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),
         (compliance.NAME, compliance.write_compliance_flags),
         (devices.NAME, devices.write_device_status),
         (lead_time.NAME, lead_time.write_lead_time_facts),

@@ -25,6 +25,7 @@ from warehouse.months import month_end_of, month_idx
 from warehouse.settings import Settings
 
 NAME = "inspection coverage"
+OVERDUE_NAME = "overdue inspections"
 INSPECTIONS = schema.SOURCE_TABLES["inspections"]
 
 
@@ -161,3 +162,48 @@ def write_inspection_coverage(conn: Connection, settings: Settings, as_of: date)
     stmt = coverage_statement(as_of, dict(settings.as_rows()))
     columns = [c.name for c in stmt.selected_columns]
     conn.execute(sa.insert(schema.inspection_month).from_select(columns, stmt))
+
+
+OVERDUE_COLUMNS: tuple[str, ...] = (
+    "contract_id",
+    "lessee_id",
+    *schema.SEGMENT_COLUMNS,
+    "cohort_month",
+    "original_principal",
+    "start_date",
+    "last_inspection",
+)
+
+
+def overdue_rows(
+    idx: int, interval: int, floor: Decimal, clauses: Sequence[sa.ColumnElement[bool]] = ()
+) -> sa.Subquery:
+    """The assets overdue at month-end `idx` (`clauses` over `contract_segments`), each with its
+    last inspection ever up to that month-end (None when never inspected): `OVERDUE_COLUMNS`."""
+    # Which rows are overdue needs only the inspections within the interval (a small join);
+    # the older last date is then read for the overdue contracts alone.
+    n = needing_rows(idx, idx, interval, floor, clauses, recent_only=True)
+    overdue = sa.select(n).where(n.c.last_inspection.is_(None), n.c.due).subquery("overdue")
+    i = INSPECTIONS
+    last = (
+        sa.select(i.c.contract_id, sa.func.max(i.c.inspection_date).label("last_inspection"))
+        .where(
+            i.c.contract_id.in_(sa.select(overdue.c.contract_id)),
+            i.c.inspection_date <= month_end_of(idx),
+        )
+        .group_by(i.c.contract_id)
+        .subquery("last")
+    )
+    return (
+        sa.select(*(overdue.c[c] for c in OVERDUE_COLUMNS[:-1]), last.c.last_inspection)
+        .select_from(overdue.outerjoin(last, last.c.contract_id == overdue.c.contract_id))
+        .subquery("overdue_rows")
+    )
+
+
+def write_inspection_overdue(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `inspection_overdue` with the assets overdue at `as_of` (the settings in force)."""
+    interval, floor = inspection_settings(dict(settings.as_rows()))
+    rows = overdue_rows(month_idx(as_of), interval, floor)
+    stmt = sa.select(*(rows.c[c] for c in OVERDUE_COLUMNS))
+    conn.execute(sa.insert(schema.inspection_overdue).from_select(OVERDUE_COLUMNS, stmt))

@@ -36,6 +36,7 @@ from warehouse.months import month_end_of, month_index
 from warehouse.schema import (
     SOURCE_TABLES,
     contract_segments,
+    inspection_findings_month,
     inspection_month,
     inspection_overdue,
 )
@@ -113,11 +114,30 @@ def inspection_coverage(engine: Engine, filters: Filters, months: int = 12) -> p
     return _month_ends(frame)
 
 
-def abnormal_findings(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
-    """Inspections per month × asset status (month_end, asset_status, inspections, contracts)."""
+def findings_statement(filters: Filters, months: int, stored: bool = False) -> sa.Select:
+    """Per month × asset status: inspections and contracts; `stored` sums
+    `inspection_findings_month` (right only for an as-of the build reached: `stored_covers`)."""
+    if stored:
+        fm = inspection_findings_month
+        keys = [fm.c.month_idx, fm.c.asset_status]
+        return (
+            sa.select(
+                *keys,
+                sa.func.sum(fm.c.inspections).label("inspections"),
+                sa.func.sum(fm.c.contracts).label("contracts"),
+            )
+            .where(
+                fm.c.month_idx >= filters.as_of_idx - check_months(months) + 1,
+                fm.c.month_idx <= filters.as_of_idx,
+                fm.c.cohort_month <= filters.as_of,  # started by the as-of, as `scoped_contracts`
+                *where(filters, fm),
+            )
+            .group_by(*keys)
+            .order_by(*keys)
+        )
     i, sc = INSPECTIONS, scoped_contracts(filters)
     midx = month_index(i.c.inspection_date).label("month_idx")
-    stmt = (
+    return (
         sa.select(
             midx,
             i.c.asset_status,
@@ -132,7 +152,15 @@ def abnormal_findings(engine: Engine, filters: Filters, months: int = 12) -> pd.
         .group_by(midx, i.c.asset_status)
         .order_by(midx, i.c.asset_status)
     )
-    return _month_ends(fetch_frame(engine, stmt))
+
+
+def abnormal_findings(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Inspections per month × asset status (month_end, asset_status, inspections, contracts)."""
+    _, built = settings_and_build(engine)
+    frame = fetch_frame(engine, findings_statement(filters, months, stored_covers(filters, built)))
+    for column in ("inspections", "contracts"):
+        frame[column] = frame[column].astype("int64")
+    return _month_ends(frame)
 
 
 def inspection_contracts(

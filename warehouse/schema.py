@@ -521,6 +521,23 @@ inspection_month = sa.Table(
     },
 )
 
+# Inspections per month × asset status counted once per build (warehouse/marts/inspection.py),
+# so the 预警与租赁物 findings chart sums rows instead of joining inspections to contracts.
+inspection_findings_month = sa.Table(
+    "inspection_findings_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the inspection's month"),
+    sa.Column("asset_status", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    _count("inspections", "inspections of the month with this asset status"),
+    _count("contracts", "contracts with such an inspection in the month"),
+    info={
+        "layer": "mart",
+        "grain": "one row per inspection month × asset status × segments × cohort",
+    },
+)
+
 # The assets overdue for inspection at the build's as-of with the build's `watch.inspection_*`
 # settings (warehouse/marts/inspection.py), so the 预警与租赁物 list reads rows instead of a join.
 inspection_overdue = sa.Table(

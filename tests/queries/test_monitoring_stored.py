@@ -27,6 +27,7 @@ from warehouse.schema import (
     collection_flags,
     contract_segments,
     device_month,
+    inspection_findings_month,
     inspection_month,
     inspection_overdue,
     lead_time_facts,
@@ -219,3 +220,41 @@ def test_inspection_overdue_holds_the_hand_worked_assets(engine: Engine) -> None
     stmt = sa.select(o.c.contract_id, o.c.last_inspection).order_by(o.c.contract_id)
     got = [tuple(r) for r in fetch_frame(engine, stmt).itertuples(index=False)]
     assert got == [("B", date(2024, 3, 10)), ("D", date(2024, 5, 1))]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+def test_inspection_findings_month_equals_the_live_findings(
+    engine: Engine, filters: Filters, months: int
+) -> None:
+    """`inspection_findings_month` summed and the live inspections × contracts join agree."""
+    stored = inspections.findings_statement(filters, months, stored=True)
+    live = inspections.findings_statement(filters, months, stored=False)
+    assert _rows_any(engine, stored) == _rows_any(engine, live)
+
+
+def _rows_any(engine: Engine, stmt: sa.Select) -> list[tuple]:
+    return [
+        (int(r[0]), r[1], *(int(v) for v in r[2:]))
+        for r in fetch_frame(engine, stmt).itertuples(index=False)
+    ]
+
+
+def test_inspection_findings_month_holds_the_hand_worked_inspections(engine: Engine) -> None:
+    """I2 B damaged in March; I1 A and I3 D normal in May (two groups: other cohorts); I5 C idle
+    (branch BJ) and I4 E missing in June: one inspection of one contract each."""
+    fm = inspection_findings_month
+    stmt = sa.select(
+        fm.c.month_idx - 2024 * 12 + 1,
+        fm.c.asset_status,
+        fm.c.branch,
+        fm.c.inspections,
+        fm.c.contracts,
+    ).order_by(fm.c.month_idx, fm.c.asset_status, fm.c.cohort_month)
+    got = [tuple(r) for r in fetch_frame(engine, stmt).itertuples(index=False)]
+    assert [(int(m), st, b, int(n), int(c)) for m, st, b, n, c in got] == [
+        (3, "damaged", "SH", 1, 1),
+        (5, "normal", "SH", 1, 1),
+        (5, "normal", "SH", 1, 1),
+        (6, "idle", "BJ", 1, 1),
+        (6, "missing", "SH", 1, 1),
+    ]

@@ -73,6 +73,7 @@ MART_TABLES = (
     schema.device_month,
     schema.lead_time_facts,
     schema.inspection_overdue,
+    schema.inspection_findings_month,
 )
 
 
@@ -187,6 +188,7 @@ def build_mart(
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
         (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),
+        (inspection.FINDINGS_NAME, inspection.write_inspection_findings),
         (compliance.NAME, compliance.write_compliance_flags),
         (devices.NAME, devices.write_device_status),
         (lead_time.NAME, lead_time.write_lead_time_facts),

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.months import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx, month_index
 from warehouse.settings import Settings
 
 NAME = "inspection coverage"
@@ -207,3 +207,32 @@ def write_inspection_overdue(conn: Connection, settings: Settings, as_of: date) 
     rows = overdue_rows(month_idx(as_of), interval, floor)
     stmt = sa.select(*(rows.c[c] for c in OVERDUE_COLUMNS))
     conn.execute(sa.insert(schema.inspection_overdue).from_select(OVERDUE_COLUMNS, stmt))
+
+
+FINDINGS_NAME = "inspection findings"
+
+
+def findings_statement() -> sa.Select:
+    """Inspections per month × asset status × segments × cohort: inspections and contracts.
+
+    A contract lies in one segments × cohort group, so the contracts of a month × status add
+    up over groups exactly (`queries.inspections.abnormal_findings` sums them)."""
+    i, cs = INSPECTIONS, schema.contract_segments
+    midx = month_index(i.c.inspection_date).label("month_idx")
+    keys = [midx, i.c.asset_status, *(cs.c[n] for n in schema.SEGMENT_COLUMNS), cs.c.cohort_month]
+    return (
+        sa.select(
+            *keys,
+            sa.func.count().label("inspections"),
+            sa.func.count(sa.distinct(i.c.contract_id)).label("contracts"),
+        )
+        .select_from(i.join(cs, cs.c.contract_id == i.c.contract_id))
+        .group_by(*keys)
+    )
+
+
+def write_inspection_findings(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `inspection_findings_month` from every loaded inspection (no setting applies)."""
+    stmt = findings_statement()
+    columns = [c.name for c in stmt.selected_columns]
+    conn.execute(sa.insert(schema.inspection_findings_month).from_select(columns, stmt))

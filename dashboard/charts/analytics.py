@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboard.charts.axes import month_axis, month_labels
+from dashboard.charts.axes import money_ticks, month_axis, month_labels
 from dashboard.charts.topn import TOP, top_and_others
 from dashboard.i18n.catalogue import label, t
 
@@ -51,7 +51,11 @@ def _layout(fig: go.Figure, title: str, y_title: str, x_title: str = "") -> go.F
         title={"text": title, "font": {"size": 16}},
         font={"family": FONT},
         margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        legend={"orientation": "h", "y": -0.18},
+        # above the plot (clear of the month labels and the axis title), below when a title
+        # holds the top
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+        if not title
+        else {"orientation": "h", "y": -0.18},
         hovermode="closest",
         template="plotly_white",
     )
@@ -75,7 +79,8 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], lang: str, percent: boo
             hovertemplate=f"%{{x}}<br>{t(f'm.{m}', lang)}: {unit}<extra></extra>",
         )
     y_title = t("m.rate", lang) + " (%)" if percent else t("m.balance", lang)
-    return month_axis(_layout(fig, "", y_title, t("m.month_end", lang)), frame["month_end"])
+    fig = month_axis(_layout(fig, "", y_title, t("m.month_end", lang)), frame["month_end"])
+    return fig if percent else money_ticks(fig)
 
 
 def _names(frame: pd.DataFrame, by: str, rest: int, lang: str) -> list[str]:
@@ -125,7 +130,7 @@ def breakdown_bar(frame: pd.DataFrame, by: str, lang: str, top: int = TOP) -> go
         )
     )
     fig.update_xaxes(type="category")
-    return _layout(fig, t(f"filter.{by}", lang), t("m.outstanding", lang))
+    return money_ticks(_layout(fig, t(f"filter.{by}", lang), t("m.outstanding", lang)))
 
 
 def _used(ratio: object, limit: object) -> float:

@@ -29,10 +29,24 @@ def month_labels(values: Iterable[object]) -> list[str | None]:
     return [month_label(v) for v in values]
 
 
-def month_axis(fig: go.Figure, months: Iterable[object]) -> go.Figure:
-    """The x axis as the months in calendar order, one category per month."""
+def month_axis(fig: go.Figure, months: Iterable[object], labels: int = 4) -> go.Figure:
+    """The x axis as the months in calendar order, one category per month, level labels on
+    at most `labels` of them: every k-th month counted back from the latest, which is always
+    labelled (24 months in half a page would otherwise be turned upright and cut short; 24
+    months are labelled half-yearly, 12 quarterly)."""
     order = sorted({m for m in month_labels(months) if m is not None})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    step = max(1, math.ceil(len(order) / labels))
+    ticks = order[::-1][::step][::-1]
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=order,
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=ticks,
+        tickangle=0,
+        automargin=True,
+    )
     return fig
 
 
@@ -50,4 +64,11 @@ def whole_ticks(fig: go.Figure, top: float | None, axis: str = "yaxis") -> go.Fi
     fig.update_layout(
         {axis: {"tickformat": ",d", "tick0": 0, "dtick": whole_step(top), "rangemode": "tozero"}}
     )
+    return fig
+
+
+def money_ticks(fig: go.Figure, axis: str = "yaxis") -> go.Figure:
+    """Money (万元) ticks in full with thousands separators (60,000, not 60k: a "k" of 万元
+    reads as a third unit)."""
+    fig.update_layout({axis: {"tickformat": ",~f"}})
     return fig

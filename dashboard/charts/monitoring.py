@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.analytics import _layout, _num, _pct, _wan
-from dashboard.charts.axes import month_axis, month_labels, whole_ticks
+from dashboard.charts.axes import money_ticks, month_axis, month_labels, whole_ticks
 from dashboard.i18n.catalogue import label, t
 
 PALETTE = (
@@ -64,7 +64,8 @@ def stacked_months(
         )
     fig.update_layout(barmode="stack")
     fig = _layout(fig, "", t(f"m.{value}", lang), t("m.month_end", lang))
-    return _months(fig, frame["month_end"], whole=not money, top=_top(frame, [value]))
+    fig = _months(fig, frame["month_end"], whole=not money, top=_top(frame, [value]))
+    return money_ticks(fig) if money else fig
 
 
 def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
@@ -149,6 +150,8 @@ def bars_and_rate(
             "title": {"text": name + " (%)"},
             "rangemode": "tozero",
             "showgrid": False,
+            "tickmode": "auto",  # its own round ticks, not those of the count axis
+            "nticks": 6,
         },
     )
     fig = _layout(fig, "", t(unit, lang), t("m.month_end", lang))

@@ -86,3 +86,12 @@ def test_monitoring_bars_of_october_31_sit_at_2026_10() -> None:
 )
 def test_whole_step_is_a_whole_number_giving_about_six_ticks(top: float | None, step: int) -> None:
     assert whole_step(top) == step
+
+
+def test_a_long_month_axis_labels_every_half_year_back_from_the_latest() -> None:
+    months = pd.date_range("2024-11-30", periods=24, freq="ME")  # 2024-11 … 2026-10
+    frame = pd.DataFrame({"month_end": months, "npl_ratio": [0.01] * 24})
+    axis = analytics.trend_lines(frame, ["npl_ratio"], "zh", percent=True).layout.xaxis
+    # every 6th month back from 2026-10, level
+    assert list(axis.tickvals) == ["2025-04", "2025-10", "2026-04", "2026-10"]
+    assert axis.tickangle == 0 and len(axis.categoryarray) == 24

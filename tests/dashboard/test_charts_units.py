@@ -27,7 +27,7 @@ def test_device_events_and_offline_rate_have_an_axis_each() -> None:
     assert left.title.text == "次数" and right.title.text == "离线率 (%)"
     # counts in whole steps of 1 (the largest bar is 2); the rate axis keeps its decimals
     assert (left.tickformat, left.dtick, left.tick0) == (",d", 1, 0)
-    assert right.tickformat is None and right.dtick is None
+    assert right.tickformat is None and right.dtick is None and right.tickmode == "auto"
     assert [trace.yaxis for trace in fig.data] == [None, None, "y2"]
     assert list(fig.data[2].y) == [25.0, 12.5]
 
@@ -56,10 +56,11 @@ def test_money_and_rate_axes_name_their_unit() -> None:
     )
     money = analytics.trend_lines(frame, ["outstanding", "npl_outstanding"], "zh", percent=False)
     assert money.layout.yaxis.title.text == "余额（万元）" and list(money.data[0].y) == [2.0]
+    assert money.layout.yaxis.tickformat == ",~f"  # 60,000 万元, never "60k"
     rates = analytics.trend_lines(frame, ["npl_ratio"], "en", percent=True)
     assert rates.layout.yaxis.title.text == "Rate (%)" and list(rates.data[0].y) == [2.0]
     rec = pd.DataFrame({"month_end": [OCT], "channel": ["phone"], "recovered": [15000]})
     fig = monitoring.stacked_months(rec, "channel", "recovered", "zh", money=True)
     assert fig.layout.yaxis.title.text == "30天内回款（万元）"
-    assert fig.layout.yaxis.tickformat is None  # money keeps its decimals (1.5 万元)
+    assert fig.layout.yaxis.tickformat == ",~f"  # money keeps its decimals (1.5 万元), no "k"
     assert list(fig.data[0].y) == [1.5]

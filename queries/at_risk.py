@@ -295,7 +295,8 @@ def rules_for(
     watchlist: tuple[str, ...] = (),
     params: WatchParams | None = None,
 ) -> pd.DataFrame:
-    """The rules one contract meets at the as-of (one row, `rules`; none when not open there)."""
-    params = params or watch_params(engine)
-    f = flagged_statement(filters, params, watchlist, only=contract_id)
+    """The rules one contract meets at the as-of (one row, `rules`; none when not open there);
+    the build's flags answer for its as-of and settings, as for the list."""
+    params, stored = _settings_and_route(engine, filters, params)
+    f = flagged_statement(filters, params, watchlist, only=contract_id, stored=stored)
     return fetch_frame(engine, sa.select(f.c.contract_id, _codes(f).label("rules")))

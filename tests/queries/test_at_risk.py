@@ -13,8 +13,10 @@ from queries.at_risk import (
     RULES,
     SOURCE_RULES,
     WatchParams,
+    _codes,
     at_risk,
     at_risk_statement,
+    flagged_statement,
     rule_counts,
     rules_for,
     split_counts,
@@ -172,3 +174,17 @@ def test_build_flags_answer_only_for_the_builds_as_of_and_settings(engine: Engin
     assert stored_flags_apply(engine, FILTERS, WatchParams())
     assert not stored_flags_apply(engine, Filters(as_of=date(2024, 5, 31)), WatchParams())
     assert not stored_flags_apply(engine, FILTERS, WatchParams(debt_ratio=Decimal("0.80")))
+
+
+@pytest.mark.parametrize("contract_id", [*sorted(AT_RISK), "OK"])
+def test_rules_for_reads_the_same_rules_from_the_build_flags_as_live(
+    engine: Engine, contract_id: str
+) -> None:
+    """One contract's rules at the build's as-of: `contract_watch` and the live subqueries give
+    the same codes (`rules_for` reads the build's flags there)."""
+
+    def codes(stored: bool) -> list[str]:
+        f = flagged_statement(FILTERS, WatchParams(), WATCH, only=contract_id, stored=stored)
+        return list(fetch_frame(engine, sa.select(_codes(f).label("rules")))["rules"])
+
+    assert codes(True) == codes(False) == at_risk_rules(engine, contract_id)

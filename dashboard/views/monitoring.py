@@ -125,8 +125,9 @@ def inspection_settings(coverage: pd.DataFrame, lang: str) -> None:
     if coverage.empty:
         return
     last = coverage.iloc[-1]
+    sep = "；" if lang == "zh" else "; "
     values = (
-        f"{t('setting.watch.inspection_interval_days', lang)} {last['interval_days']}{'；' if lang == 'zh' else '; '}"
+        f"{t('setting.watch.inspection_interval_days', lang)} {last['interval_days']}{sep}"
         f"{t('setting.watch.inspection_min_asset_value', lang)} "
         f"{wan_or_dash(last['min_asset_value'])}"
     )

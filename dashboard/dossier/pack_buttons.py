@@ -93,8 +93,9 @@ def pack_buttons(
     }
     labels = {"xlsx": "rk.export_pack", "pdf": "rk.export_pack_pdf"}
     page = current_page()
-    for column, (fmt, build) in zip(st.columns([1, 1, 2]), builders.items(), strict=False):
-        column.download_button(
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their words
+    for fmt, build in builders.items():
+        row.download_button(
             t(labels[fmt], lang),
             data=on_click(
                 build,

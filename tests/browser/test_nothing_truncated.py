@@ -1,12 +1,16 @@
 """Nothing on a page is cut off at 1280 and 1440 px, in Chinese and English: metric labels and
-values, buttons (downloads included), tabs and expander titles show their whole text."""
+values, buttons (downloads included), tabs and expander titles show their whole text, on the
+home, overview, contract list, 风险合同, 监管报送, 数据质量, 审计日志 and 合同档案 pages."""
 
 from __future__ import annotations
 
 import pytest
 
+from queries.at_risk import at_risk
+from queries.filters import Filters
 from tests.browser.helpers import assert_no_exception, settle
 from tests.signin import TEST_PASSWORD, browser_sign_in
+from warehouse.engine import create_warehouse_engine
 
 pytestmark = pytest.mark.browser
 USER = "everyone"  # every role: every page and every button on it
@@ -34,12 +38,25 @@ CUT = """() => {
 PAGES = ("", "overview", "contracts?threshold=0", "at_risk", "filing", "data_quality", "audit")
 
 
+def _a_contract(url: str) -> str:
+    """The first contract of the at-risk list: a dossier with figures and tables."""
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            as_of = conn.exec_driver_sql("SELECT max(as_of) FROM loads").scalar()
+        return str(at_risk(engine, Filters(as_of=as_of), limit=1)["contract_id"].iloc[0])
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("width", [1280, 1440])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_label_or_button_is_cut(server_url: str, page, width: int, lang: str) -> None:
+def test_no_label_or_button_is_cut(
+    server_url: str, server_warehouse: str, page, width: int, lang: str
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     found: dict[str, list[str]] = {}
-    for path in PAGES:
+    for path in (*PAGES, f"dossier?contract={_a_contract(server_warehouse)}"):
         glue = "&" if "?" in path else "?"
         browser_sign_in(page, server_url, USER, TEST_PASSWORD, f"{path}{glue}lang={lang}")
         settle(page)

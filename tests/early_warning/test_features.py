@@ -7,9 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from queries.execute import fetch_frame
 from tests.early_warning.books import as_extracted_on, features, hand_book
-from tests.warehouse.book import d
-from warehouse.marts.ew_features import FEATURES, TARGET
+from tests.warehouse.book import build_book, d
+from warehouse.engine import create_warehouse_engine
+from warehouse.marts.ew_features import FEATURES, TARGET, first_over_statement
+from warehouse.months import month_idx
 
 
 def _row(frame: pd.DataFrame, contract: str, month_end: str) -> pd.Series:
@@ -96,3 +99,21 @@ def test_nothing_dated_after_a_month_end_changes_its_features(db_url: str) -> No
     pd.testing.assert_frame_equal(full[list(FEATURES)], early[list(FEATURES)])
     assert _row(full, "CA", "2024-08-31")[TARGET] == 1
     assert pd.isna(_row(early, "CA", "2024-08-31")[TARGET])
+
+
+def test_first_month_over_30_and_over_90_per_contract(db_url: str) -> None:
+    """CA: DPD 47 in August 2024 (first over 30), 108 in October (first over 90); CA2 and CB
+    are never over 30, so they have no row."""
+    build_book(db_url, hand_book(), "2024-12-31")
+    engine = create_warehouse_engine(db_url)
+    try:
+        rows = fetch_frame(engine, first_over_statement())
+    finally:
+        engine.dispose()
+    assert rows.to_dict("records") == [
+        {
+            "contract_id": "CA",
+            "first_30_idx": month_idx(d("2024-08-31")),
+            "first_90_idx": month_idx(d("2024-10-31")),
+        }
+    ]

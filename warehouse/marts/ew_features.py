@@ -554,3 +554,20 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
 
 # Features that stay NULL where there is nothing to measure (no amount due, never inspected).
 _NULLABLE = frozenset({"payment_ratio_6m", "months_since_inspection"})
+
+
+def first_over_statement() -> sa.Select:
+    """Per contract that ever went 30+: the first month index with DPD > 30 (`first_30_idx`) and
+    the first with DPD > 90 or its write-off (`first_90_idx`, NULL: never), for lead times."""
+    cm = schema.contract_month
+    bad = sa.or_(cm.c.dpd > DEFAULT_DPD, cm.c.written_off)
+    first_30 = sa.func.min(sa.case((cm.c.dpd > 30, cm.c.month_idx)))
+    return (
+        sa.select(
+            cm.c.contract_id,
+            first_30.label("first_30_idx"),
+            sa.func.min(sa.case((bad, cm.c.month_idx))).label("first_90_idx"),
+        )
+        .group_by(cm.c.contract_id)
+        .having(sa.or_(first_30.isnot(None), sa.func.max(_flag(bad)) == 1))
+    )

@@ -29,7 +29,7 @@ from queries.monitoring_scope import (
 )
 from warehouse.marts.lead_time import LEVELS
 from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_segments, lead_time_facts
+from warehouse.schema import SOURCE_TABLES, contract_segments, lead_time_facts, signal_scope
 
 SIGNALS = SOURCE_TABLES["warning_signals"]
 LESSEES = SOURCE_TABLES["lessees"]
@@ -60,24 +60,51 @@ def signals_in_scope(filters: Filters, *conditions: sa.ColumnElement[bool]) -> s
     return sa.union_all(named, unnamed).subquery("s")
 
 
-def signals_over_time(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
-    """Signals per month × source × severity (month_end, source, severity, signals, lessees)."""
-    s = signals_in_scope(filters)
+def signals_statement(filters: Filters, months: int, stored: bool = False) -> sa.Select:
+    """Per month × source × severity: signals and lessees; `stored` reads `signal_scope`, where a
+    signal counts once however many of its groups the filters allow (right only for an as-of
+    the build reached: `monitoring_scope.stored_covers`)."""
+    if stored:
+        ss = signal_scope
+        s = (
+            sa.select(ss.c.signal_id, ss.c.lessee_id, ss.c.signal_date, ss.c.source, ss.c.severity)
+            .where(
+                ss.c.signal_date <= filters.as_of,
+                ss.c.signal_date >= window_start(filters, months),
+                ss.c.cohort_month <= filters.as_of,  # started by the as-of, as `scoped_contracts`
+                *where(filters, ss),
+            )
+            .subquery("s")
+        )
+        signals = sa.func.count(sa.distinct(s.c.signal_id))
+    else:
+        s = signals_in_scope(filters)
+        signals = sa.func.count()
     midx = month_index(s.c.signal_date).label("month_idx")
     keys = [midx, s.c.source, s.c.severity]
-    stmt = (
+    return (
         sa.select(
             *keys,
-            sa.func.count().label("signals"),
+            signals.label("signals"),
             sa.func.count(sa.distinct(s.c.lessee_id)).label("lessees"),
         )
         .where(s.c.signal_date >= window_start(filters, months))
         .group_by(*keys)
         .order_by(*keys)
     )
-    frame = fetch_frame(engine, stmt)
+
+
+def signals_over_time(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
+    """Signals per month × source × severity (month_end, source, severity, signals, lessees)."""
+    frame = fetch_frame(engine, signals_statement(filters, months, _stored(engine, filters)))
     frame.insert(0, "month_end", [month_end_of(int(i)) for i in frame["month_idx"]])
     return frame.drop(columns=["month_idx"])
+
+
+def _stored(engine: Engine, filters: Filters) -> bool:
+    """Whether the build's `lead_time_facts` and `signal_scope` answer for `filters` (an as-of
+    the build reached)."""
+    return stored_covers(filters, settings_and_build(engine)[1])
 
 
 def _levels(severity: str) -> tuple[str, ...]:
@@ -187,11 +214,6 @@ def lead_times(filters: Filters, severity: str = "high", stored: bool = False) -
         )
         .subquery("lead")
     )
-
-
-def _stored(engine: Engine, filters: Filters) -> bool:
-    """Whether `lead_time_facts` answers for `filters` (an as-of the build reached)."""
-    return stored_covers(filters, settings_and_build(engine)[1])
 
 
 def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") -> pd.DataFrame:

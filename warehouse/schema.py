@@ -557,6 +557,26 @@ inspection_overdue = sa.Table(
     },
 )
 
+# Each warning signal on the segments × cohort groups it counts for (warehouse/marts/lead_time.py),
+# so the 预警与租赁物 signal chart filters rows instead of matching signals to every contract.
+signal_scope = sa.Table(
+    "signal_scope",
+    metadata,
+    sa.Column("signal_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    sa.Column("contract_id", sa.String, nullable=True, doc="NULL for a lessee-wide signal"),
+    sa.Column("signal_date", sa.Date, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("severity", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per warning signal × segments × cohort group it counts for: its "
+        "contract's group, or every group of its lessee's contracts for a lessee-wide signal",
+    },
+)
+
 # Each lessee's first warning signal and first 90+ per segments × cohort, kept once per build
 # (warehouse/marts/lead_time.py), so the lead-time figures of 预警与租赁物 read a few rows per
 # lessee instead of matching every signal against every contract.

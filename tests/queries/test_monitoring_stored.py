@@ -31,6 +31,7 @@ from warehouse.schema import (
     inspection_month,
     inspection_overdue,
     lead_time_facts,
+    signal_scope,
 )
 
 SLICES = [
@@ -257,4 +258,32 @@ def test_inspection_findings_month_holds_the_hand_worked_inspections(engine: Eng
         (5, "normal", "SH", 1, 1),
         (6, "idle", "BJ", 1, 1),
         (6, "missing", "SH", 1, 1),
+    ]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+def test_signal_scope_equals_the_live_signals(
+    engine: Engine, filters: Filters, months: int
+) -> None:
+    """Signals and lessees per month × source × severity: `signal_scope` and the live match of
+    signals to the contracts in scope agree."""
+    stored = warnings.signals_statement(filters, months, stored=True)
+    live = warnings.signals_statement(filters, months, stored=False)
+    got = [tuple(r) for r in fetch_frame(engine, stored).itertuples(index=False)]
+    assert got == [tuple(r) for r in fetch_frame(engine, live).itertuples(index=False)]
+
+
+def test_signal_scope_holds_each_signal_on_its_groups(engine: Engine) -> None:
+    """S2, S3, S5, S6 on their contracts (B, A, D, E); the lessee-wide S1 on LB's one group and
+    S4 on LC's (branch BJ): every lessee holds one contract in the book."""
+    ss = signal_scope
+    stmt = sa.select(ss.c.signal_id, ss.c.contract_id, ss.c.branch).order_by(ss.c.signal_id)
+    got = [tuple(r) for r in fetch_frame(engine, stmt).astype(object).itertuples(index=False)]
+    assert [tuple(None if pd.isna(v) else v for v in r) for r in got] == [
+        ("S1", None, "SH"),
+        ("S2", "B", "SH"),
+        ("S3", "A", "SH"),
+        ("S4", None, "BJ"),
+        ("S5", "D", "SH"),
+        ("S6", "E", "SH"),
     ]

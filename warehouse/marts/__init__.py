@@ -72,6 +72,7 @@ MART_TABLES = (
     schema.collection_flags,
     schema.device_month,
     schema.lead_time_facts,
+    schema.signal_scope,
     schema.inspection_overdue,
     schema.inspection_findings_month,
 )
@@ -192,6 +193,7 @@ def build_mart(
         (compliance.NAME, compliance.write_compliance_flags),
         (devices.NAME, devices.write_device_status),
         (lead_time.NAME, lead_time.write_lead_time_facts),
+        (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
     )
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{len(steps) + len(written)}: {name}")

@@ -127,3 +127,47 @@ COLUMNS: tuple[str, ...] = (
 def write_lead_time_facts(conn: Connection, settings: Settings, as_of: date) -> None:
     """Fill `lead_time_facts` from the loaded signals and `contract_segments` (no setting)."""
     conn.execute(sa.insert(schema.lead_time_facts).from_select(COLUMNS, lead_time_statement()))
+
+
+SIGNAL_NAME = "signal scope"
+SIGNAL_COLUMNS: tuple[str, ...] = (
+    "signal_id",
+    "lessee_id",
+    "contract_id",
+    "signal_date",
+    "source",
+    "severity",
+    *schema.SEGMENT_COLUMNS,
+    "cohort_month",
+)
+
+
+def signal_scope_statement() -> sa.CompoundSelect:
+    """Every signal on each segments × cohort group it counts for: a signal naming a contract
+    on that contract's group, a lessee-wide one on every group of its lessee's contracts."""
+    s, cs = SIGNALS, schema.contract_segments
+    head = [
+        s.c.signal_id,
+        s.c.lessee_id,
+        s.c.contract_id,
+        s.c.signal_date,
+        s.c.source,
+        s.c.severity,
+    ]
+    named = sa.select(*head, *_group(cs)).select_from(
+        s.join(cs, cs.c.contract_id == s.c.contract_id)
+    )
+    groups = sa.select(cs.c.lessee_id, *_group(cs)).distinct().subquery("groups")
+    unnamed = (
+        sa.select(*head, *_group(groups))
+        .select_from(s.join(groups, groups.c.lessee_id == s.c.lessee_id))
+        .where(s.c.contract_id.is_(None))
+    )
+    return sa.union_all(named, unnamed)
+
+
+def write_signal_scope(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `signal_scope` from the loaded signals and `contract_segments` (no setting)."""
+    conn.execute(
+        sa.insert(schema.signal_scope).from_select(SIGNAL_COLUMNS, signal_scope_statement())
+    )

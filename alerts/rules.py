@@ -119,6 +119,8 @@ def audience_of(rule_key: str) -> frozenset[str]:
     """The roles an alert of `rule_key` is for (the migration rates: executive and committee)."""
     if rule_key.startswith("migration."):
         return frozenset({EXECUTIVE, COMMITTEE})
+    if rule_key.startswith(("filing.", "checks.")):
+        return frozenset({COMPLIANCE})
     return EVERYONE
 
 
@@ -126,6 +128,8 @@ def basis_of(rule_key: str) -> str:
     """ "regulatory" for a line the regulation sets, "appetite" for one the settings set."""
     if rule_key.startswith("migration.") or metric_of(rule_key) in APPETITE_KPIS:
         return "appetite"
+    if rule_key.startswith("checks."):
+        return "data"
     return "regulatory"
 
 

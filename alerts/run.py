@@ -8,17 +8,18 @@ store; a rule whose figure is missing changes nothing, and a failure here never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from alerts.evaluate import observe
+from alerts.events import EVENT_PAGES, FILING_RULES, check_observations, filing_observations
 from alerts.store import Announcement, apply_observations
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
-from warehouse.settings import Settings
+from warehouse.settings import Settings, display_zone
 
 # Rules whose observations list every subject that can breach (see `apply_observations`).
-COMPLETE_RULES: tuple[str, ...] = ("concentration",)
+COMPLETE_RULES: tuple[str, ...] = ("concentration", *FILING_RULES)
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,21 @@ def evaluate(
         rules, seen = observe(engine, as_of, settings)
     finally:
         engine.dispose()
+    today = now.replace(tzinfo=UTC).astimezone(display_zone(settings)).date()
     portal = portal_engine(portal_url(warehouse_url))
     try:
+        seen += check_observations(warehouse_url, today)
+        seen += filing_observations(portal, today)
         told = apply_observations(
             portal,
             seen,
-            {r.key: r.page for r in rules},
+            {**{r.key: r.page for r in rules}, **EVENT_PAGES},
             int(settings["alerts.grace_periods"]),
             now,
             complete=COMPLETE_RULES,
+            graces=dict.fromkeys(EVENT_PAGES, 1),
         )
     finally:
         portal.dispose()
-    return Evaluation(as_of, len(rules), len(seen), sum(1 for o in seen if o.breached), told)
+    count = len(rules) + len(EVENT_PAGES)
+    return Evaluation(as_of, count, len(seen), sum(1 for o in seen if o.breached), told)

@@ -7,7 +7,7 @@ happened; an acknowledgement is also an audit row (`alert`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -147,10 +147,12 @@ def apply_observations(
     now: datetime,
     *,
     complete: Iterable[str] = (),
+    graces: Mapping[str, int] | None = None,
 ) -> list[Announcement]:
     """Step every open alert with its observation, in one transaction; what to announce.
 
-    `pages` maps each rule to its page. For the rules in `complete` the observations list every
+    `pages` maps each rule to its page; `graces` overrides `grace` per rule (an event rule fires
+    at once). For the rules in `complete` the observations list every
     subject that can breach (e.g. the top exposures of each kind), so an open alert of such a rule
     whose subject was not observed is resolved: it fell out of the list, below every breach.
     """
@@ -158,7 +160,7 @@ def apply_observations(
     told: list[Announcement] = []
     with engine.begin() as conn:
         for one in seen:
-            said = _apply_one(conn, one, pages[one.rule], grace, now)
+            said = _apply_one(conn, one, pages[one.rule], (graces or {}).get(one.rule, grace), now)
             if said is not None:
                 told.append(said)
         observed = {(o.rule, o.subject) for o in seen}
@@ -173,7 +175,7 @@ def apply_observations(
                 gone = Observation(
                     rule, row.subject, periods[rule], None, _decimal(row.line), False, True
                 )
-                said = _apply_one(conn, gone, row.page, grace, now)
+                said = _apply_one(conn, gone, row.page, (graces or {}).get(rule, grace), now)
                 if said is not None:
                     told.append(said)
     return told

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
 
@@ -11,16 +12,20 @@ from alerts.outbox import Message, enqueue
 from alerts.state import CLEARED
 from alerts.store import Announcement
 from dashboard.delivery.contacts import alert_recipients, allowed_domains
-from dashboard.delivery.words import detail, headline
+from dashboard.delivery.words import detail, headline, link_params
 from dashboard.i18n.catalogue import t
 from dashboard.page.format import pct
 from warehouse.settings import Settings
 
+# Rules whose resolution is not mailed (the missed-filing rule, or the filing, says it).
+SILENT_WHEN_RESOLVED: frozenset[str] = frozenset({"filing.t5", "filing.t1"})
 
-def link(base_url: str, page: str, period: datetime | object, lang: str) -> str:
-    """The deep link to `page` at the alert's month-end."""
-    name = page.removesuffix(".py")
-    return f"{base_url.rstrip('/')}/{name}?as_of={period:%Y-%m}&lang={lang}"
+
+def link(base_url: str, said: Announcement, lang: str) -> str:
+    """The deep link to the page that shows the alert's figure (at its month-end)."""
+    name = said.page.removesuffix(".py")
+    query = urlencode(link_params(said.rule, said.subject, said.period, lang))
+    return f"{base_url.rstrip('/')}/{name}?{query}"
 
 
 def compose(said: Announcement, base_url: str) -> tuple[str, str]:
@@ -34,15 +39,16 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
         "first_period": said.period,
     }
     event = "resolved" if said.event == CLEARED else said.event
-    subject = (
-        f"[Postloan {t(f'al.mail.{event}', 'zh')}] {headline(said.rule, 'zh')}：{pct(said.value)}"
-        f"（线 {pct(said.line)}）· {said.period:%Y-%m}"
-    )
+    if said.rule.startswith(("filing.", "checks.")):
+        figure = detail(row, "zh")
+    else:
+        figure = f"{pct(said.value)}（线 {pct(said.line)}）· {said.period:%Y-%m}"
+    subject = f"[Postloan {t(f'al.mail.{event}', 'zh')}] {headline(said.rule, 'zh')}：{figure}"
     parts = []
     for lang in ("zh", "en"):
         parts.append(
             f"{t(f'al.mail.{event}', lang)}: {headline(said.rule, lang)}\n{detail(row, lang)}\n"
-            f"{t('al.mail.open', lang)}: {link(base_url, said.page, said.period, lang)}"
+            f"{t('al.mail.open', lang)}: {link(base_url, said, lang)}"
         )
     return subject, "\n\n".join(parts) + "\n"
 
@@ -54,6 +60,8 @@ def queue_alert_mail(
     domains = allowed_domains(str(settings["delivery.allowed_domains"]))
     messages = []
     for said in announcements:
+        if said.event == CLEARED and said.rule in SILENT_WHEN_RESOLVED:
+            continue  # a submitted filing resolves its stages too: one message is enough
         subject, body = compose(said, str(settings["delivery.base_url"]))
         for username, address in alert_recipients(portal, said.rule, domains):
             key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{username}"

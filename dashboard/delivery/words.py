@@ -12,6 +12,8 @@ from dashboard.page.format import pct
 
 def figure_name(rule: str, lang: str) -> str:
     """The figure a rule watches, in words (集中度 for the concentration limits)."""
+    if rule.startswith(("filing.", "checks.")):
+        return t(f"al.rule.{rule}", lang)
     metric = metric_of(rule)
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
 
@@ -25,14 +27,28 @@ def subject_name(subject: str, lang: str) -> str:
 
 
 def headline(rule: str, lang: str) -> str:
-    """ "不良率高于预警线" / "NPL ratio above its line"."""
+    """ "不良率高于预警线" / "NPL ratio above its line"; an event rule's own words."""
+    if rule.startswith(("filing.", "checks.")):
+        return t(f"al.rule.{rule}", lang)
     side = t("al.under" if rule in MIN_RULES else "al.over", lang)
     return t("al.headline", lang, figure=figure_name(rule, lang), side=side)
 
 
+def _report_period(subject: str) -> tuple[str, str]:
+    report, _, period = subject.partition(":")
+    return report, period[:7]
+
+
 def detail(row: Mapping[str, object], lang: str) -> str:
-    """Subject, value, line and its basis, and the month-end the alert started."""
-    first = row["first_period"]
+    """Subject, value, line and its basis, and the month-end the alert started (an event rule:
+    the report and period and the working days left, or the blocking failures)."""
+    rule, first = str(row["rule"]), row["first_period"]
+    if rule.startswith("filing."):
+        report, period = _report_period(str(row["subject"]))
+        key = "al.detail.missed" if rule == "filing.missed" else "al.detail.filing"
+        return t(key, lang, report=report, period=period, days=int(str(row["value"] or 0)))
+    if rule.startswith("checks."):
+        return t("al.detail.checks", lang, n=int(str(row["value"] or 0)))
     return t(
         "al.detail",
         lang,
@@ -42,3 +58,13 @@ def detail(row: Mapping[str, object], lang: str) -> str:
         basis=t(f"al.basis.{basis_of(str(row['rule']))}", lang),
         since=f"{first:%Y-%m}" if isinstance(first, date) else str(first),
     )
+
+
+def link_params(rule: str, subject: str, period: date, lang: str) -> dict[str, str]:
+    """The query parameters of the link to the page that shows an alert's figure."""
+    if rule.startswith("filing."):
+        report, month = _report_period(subject)
+        return {"period": month, "report": report, "lang": lang}
+    if rule.startswith("checks."):
+        return {"lang": lang}
+    return {"as_of": f"{period:%Y-%m}", "lang": lang}

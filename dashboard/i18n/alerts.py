@@ -147,6 +147,22 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         ),
         "sub.err.unknown": ("没有该订阅。", "No such subscription."),
         "sub.err.refused": ("未能保存。", "Not saved."),
+        "al.rule.checks.blocking": ("数据检查有阻断性问题", "Data checks have blocking failures"),
+        "al.rule.filing.t5": ("报送截止临近（5个工作日内）", "Filing due within 5 working days"),
+        "al.rule.filing.t1": ("报送即将截止（1个工作日内）", "Filing due within 1 working day"),
+        "al.rule.filing.missed": ("报送已逾期", "Filing deadline missed"),
+        "al.detail.filing": (
+            "{report}（{period} 期）尚未报送，距截止还有 {days} 个工作日",
+            "{report} for {period} not yet submitted: {days} working day(s) to its deadline",
+        ),
+        "al.detail.missed": (
+            "{report}（{period} 期）已过报送截止日，尚未报送",
+            "{report} for {period} is past its deadline and not submitted",
+        ),
+        "al.detail.checks": (
+            "最近一次数据检查有 {n} 项阻断性问题，须在报送前解决",
+            "The latest data-check run has {n} blocking failures to fix before filing",
+        ),
         "al.col.figure": ("指标", "Figure"),
         "al.col.subject": ("对象", "Subject"),
         "al.col.value": ("解除时数值", "Value when resolved"),

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.access.user import User
 from dashboard.data import alerts as data
-from dashboard.delivery.words import detail, figure_name, headline, subject_name
+from dashboard.delivery.words import detail, figure_name, headline, link_params, subject_name
 from dashboard.i18n.catalogue import t
 from dashboard.page.format import pct, shown_time, shown_time_zoned
 from dashboard.page.registry import page_path
@@ -51,7 +51,7 @@ def open_list(user: User, frame: pd.DataFrame, lang: str) -> None:
                 page_path(row["page"]),
                 label=t("al.open", lang),
                 icon=":material/open_in_new:",
-                query_params={"as_of": f"{row['last_period']:%Y-%m}", "lang": lang},
+                query_params=link_params(row["rule"], row["subject"], row["last_period"], lang),
             )
 
 

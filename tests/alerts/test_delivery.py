@@ -1,8 +1,9 @@
 """Alert e-mails reach their audience once, through a real local SMTP server (aiosmtpd).
 
-The book is the analytics portfolio book, June 2024, where five alerts fire (hand-worked in
-`tests/dashboard/test_alerts_page.py`): NPL, PAR30, PAR90 (regulatory, appetite, appetite) and two
-migration rates (executives and the committee only).
+The book is the analytics portfolio book, June 2024, where five figure alerts fire (hand-worked in
+`tests/dashboard/test_alerts_page.py`): NPL, PAR30, PAR90 (for everyone) and two migration rates
+(executives and the committee only); evaluated on 2024-07-01, the loan-level detail of May (due
+2024-06-15) was never submitted, so a missed-filing alert fires for compliance: six in all.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def portal(db_url: str) -> Iterator[Engine]:
         if address:
             set_address(engine, name, address, actor="test", domains=())
     done = evaluate(db_url, SETTINGS, EVALUATED)
-    assert len(done.announcements) == 5
+    assert len(done.announcements) == 6
     queue_alert_mail(engine, done.announcements, SETTINGS, EVALUATED)
     yield engine
     engine.dispose()
@@ -86,10 +87,12 @@ def test_each_alert_reaches_its_audience_once(portal: Engine) -> None:
         first = deliver_due(portal, config, Clock(EVALUATED))
         second = deliver_due(portal, config, Clock(EVALUATED + timedelta(hours=1)))
         got = _by_recipient(box.received())
-    assert (first.sent, first.failed, second.sent) == (8, 0, 0)
+    assert (first.sent, first.failed, second.sent) == (9, 0, 0)
     assert sorted(got) == ["boss@example.com", "carol@example.com"]
-    assert len(got["boss@example.com"]) == 5  # all five
-    assert len(got["carol@example.com"]) == 3  # NPL, PAR30, PAR90: no migration rates
+    assert len(got["boss@example.com"]) == 5  # the five figure alerts, no filing
+    assert len(got["carol@example.com"]) == 4  # NPL, PAR30, PAR90 and the missed filing
+    missed = "[Postloan 预警] 报送已逾期：DETAIL（2024-05 期）已过报送截止日，尚未报送"
+    assert missed in got["carol@example.com"]
     assert (
         "[Postloan 预警] 不良率高于预警线：100.00%（线 5.00%）· 2024-06" in got["carol@example.com"]
     )
@@ -120,7 +123,7 @@ def test_every_delivery_is_in_the_audit_trail(portal: Engine) -> None:
         rows = conn.execute(
             sa.select(audit_events.c.target).where(audit_events.c.action == "delivery")
         ).all()
-    assert len(rows) == 8
+    assert len(rows) == 9
     assert all(target.startswith("alert:") for (target,) in rows)
 
 
@@ -141,7 +144,7 @@ def test_an_unreachable_server_keeps_every_message_and_backs_off(portal: Engine)
     clock = Clock(EVALUATED)
     dead = SmtpConfig("127.0.0.1", free_port(), timeout=5)
     first = deliver_due(portal, dead, clock)
-    assert (first.sent, first.retrying, first.failed) == (0, 8, 0)
+    assert (first.sent, first.retrying, first.failed) == (0, 9, 0)
     # Not due again before the back-off (1 minute after the first failure).
     clock.at += timedelta(seconds=59)
     assert deliver_due(portal, dead, clock).retrying == 0
@@ -158,7 +161,7 @@ def test_an_unreachable_server_keeps_every_message_and_backs_off(portal: Engine)
         statuses.append(sorted(set(log(portal)["status"])))
     assert statuses[-1] == ["failed"]
     failed = log(portal, "failed")
-    assert len(failed) == 8 and all(a == MAX_ATTEMPTS for a in failed["attempts"])
+    assert len(failed) == 9 and all(a == MAX_ATTEMPTS for a in failed["attempts"])
     assert all("ConnectionRefusedError" in e for e in failed["last_error"])
     with smtp_server() as (box, port):
         assert deliver_due(portal, SmtpConfig("127.0.0.1", port), clock).sent == 0
@@ -180,9 +183,9 @@ def test_two_senders_at_once_send_each_message_once(portal: Engine) -> None:
         for thread in threads:
             thread.join()
         received = box.received()
-    assert sum(r.sent for r in results) == 8
-    assert len(received) == 8
-    assert len({(m["To"], m["Message-ID"]) for m in received}) == 8
+    assert sum(r.sent for r in results) == 9
+    assert len(received) == 9
+    assert len({(m["To"], m["Message-ID"]) for m in received}) == 9
 
 
 def test_no_smtp_server_configured_sends_and_loses_nothing(portal: Engine) -> None:

@@ -5,6 +5,8 @@ open, 5,000 at DPD 112 (substandard). Hand-worked: NPL 5,000 ÷ 5,000 = 100% > 5
 100% > 5% and 3%; 偏离度 5,000 ÷ 5,000 = 100%, on its line (allowed). A was special mention in May
 and substandard in June: the special-mention and performing migration rates are 5,000 ÷ 5,000 =
 100% > 20% and 2%. Five alerts fire; migration alerts are for executives and the committee only.
+Evaluated on 2024-07-01, the loan-level detail of May (due 2024-06-15) was never submitted: a
+missed-filing alert for compliance only.
 """
 
 from __future__ import annotations
@@ -77,11 +79,17 @@ def test_an_executive_sees_the_five_alerts_with_their_figures_and_lines(inbox: s
     assert at.subheader[0].value == "待处理预警 5 条"
 
 
-def test_compliance_does_not_get_the_migration_alerts(inbox: str) -> None:
+def test_compliance_gets_the_missed_filing_but_not_the_migration_alerts(inbox: str) -> None:
     at = open_page("alerts", roles=("compliance",))
     assert_clean(at)
-    assert len(_cards(at)) == 3
+    assert len(_cards(at)) == 4
     assert not any("迁徙率" in c for c in _cards(at))
+    assert "**报送已逾期** · 待处理" in _cards(at)
+    assert "DETAIL（2024-05 期）已过报送截止日，尚未报送" in [c.value for c in at.caption]
+    links = [
+        (el.proto.page.rsplit("/", 1)[-1], el.proto.query_string) for el in at.main.get("page_link")
+    ]
+    assert ("filing", "period=2024-05&report=DETAIL&lang=zh") in links
 
 
 def test_a_branch_scoped_user_is_told_why_there_are_none(inbox: str) -> None:

@@ -1,0 +1,95 @@
+"""Filing-deadline alerts: T−5 and T−1 working days, missed, resolved by submitting; hand-worked.
+
+July 2024: Mon 8, Fri 12, Sat 13, Mon 15, Tue 16. The June loan-level detail (DETAIL, monthly) is
+due 30 June + 15 days = Mon 15 July; the Q2 quarterly reports (G11 …) 30 June + 13 days = Sat 13
+July. Working days left = Monday-to-Friday days after today up to the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from alerts.events import filing_observations, working_days_left
+from alerts.state import CLEARED, FIRED
+from alerts.store import apply_observations, open_alerts
+from regulatory import filing
+from tests.regulatory import filing_portal
+
+portal = filing_portal.portal  # the portal-store fixture (SQLite and PostgreSQL)
+JUNE = dt.date(2024, 6, 30)
+PAGES = dict.fromkeys(("filing.t5", "filing.t1", "filing.missed"), "filing.py")
+NOW = datetime(2024, 7, 1, tzinfo=UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    ("today", "deadline", "left"),
+    [
+        (dt.date(2024, 7, 8), dt.date(2024, 7, 15), 5),  # Tue–Fri and Mon 15
+        (dt.date(2024, 7, 12), dt.date(2024, 7, 15), 1),  # Mon 15 only
+        (dt.date(2024, 7, 12), dt.date(2024, 7, 13), 0),  # Saturday: no working day left
+        (dt.date(2024, 7, 15), dt.date(2024, 7, 15), 0),  # the deadline itself
+    ],
+)
+def test_working_days_left_to_a_deadline(today, deadline, left) -> None:
+    assert working_days_left(today, deadline) == left
+
+
+def _breached(portal: Engine, today: dt.date) -> set[tuple[str, str]]:
+    return {(o.rule, o.subject) for o in filing_observations(portal, today) if o.breached}
+
+
+def test_the_stages_of_a_deadline(portal: Engine) -> None:
+    detail, g11 = f"DETAIL:{JUNE}", f"G11:{JUNE}"
+    on_8th = _breached(portal, dt.date(2024, 7, 8))
+    assert ("filing.t5", detail) in on_8th and ("filing.t1", detail) not in on_8th
+    assert ("filing.t5", g11) in on_8th  # 4 working days to Saturday the 13th
+    on_12th = _breached(portal, dt.date(2024, 7, 12))
+    assert {("filing.t1", detail), ("filing.t1", g11)} <= on_12th
+    on_16th = _breached(portal, dt.date(2024, 7, 16))
+    assert {("filing.missed", detail), ("filing.missed", g11)} <= on_16th
+    # Past the deadline the stages are silent: the missed rule speaks.
+    assert ("filing.t5", detail) not in on_16th and ("filing.t1", detail) not in on_16th
+
+
+def test_a_deadline_fires_each_stage_once_and_submitting_resolves_it(
+    portal: Engine, tmp_path: Path
+) -> None:
+    told = []
+    for day in (8, 9, 12, 16, 17):
+        seen = [o for o in filing_observations(portal, dt.date(2024, 7, day)) if "G11" in o.subject]
+        told += [(a.rule, a.event) for a in apply_observations(portal, seen, PAGES, 1, NOW)]
+    assert told == [("filing.t5", FIRED), ("filing.t1", FIRED), ("filing.missed", FIRED)]
+    version = filing.new_version(
+        portal,
+        report_code="G11",
+        period=JUNE,
+        cells={"G11_1_A": 1},
+        actor="alice",
+        load_id=1,
+        data_sha256="a" * 64,
+    )
+    filing.record_validation(portal, version, [], "alice")
+    filing.submit_for_review(portal, version, "alice")
+    filing.approve(portal, version, "bob")
+    filing.submit(
+        portal,
+        version,
+        "bob",
+        workbook=b"x",
+        file_name="g11.xlsx",
+        cells={"G11_1_A": 1},
+        archive=tmp_path,
+    )
+    seen = [o for o in filing_observations(portal, dt.date(2024, 7, 18)) if "G11" in o.subject]
+    resolved = apply_observations(portal, seen, PAGES, 1, NOW)
+    assert sorted(a.rule for a in resolved if a.event == CLEARED) == [
+        "filing.missed",
+        "filing.t1",
+        "filing.t5",
+    ]
+    assert open_alerts(portal).empty

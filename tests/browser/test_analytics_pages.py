@@ -40,7 +40,12 @@ def test_page_opens_without_errors(server_url: str, page, name: str) -> None:
 
 def _pick(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
-    box.filter(has_text=label).first.click()
+    target = box.filter(has_text=label).first
+    # The sidebar is long (navigation, search, every filter): bring the box up before opening it,
+    # and type the option so the list shows it whatever room is left below the box.
+    target.scroll_into_view_if_needed()
+    target.click()
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     settle(page)

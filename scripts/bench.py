@@ -300,6 +300,13 @@ def risk_section(ctx: Context) -> Section:
     return section(ctx)
 
 
+def alerts_section(ctx: Context) -> Section:
+    """Alert evaluation after a build and the executive pack (code in scripts/bench_alerts.py)."""
+    from bench_alerts import section
+
+    return section(ctx)
+
+
 # The registry: name -> function. Add a section by adding an entry.
 SECTIONS: dict[str, Callable[[Context], Section]] = {
     "load": load_section,
@@ -307,6 +314,7 @@ SECTIONS: dict[str, Callable[[Context], Section]] = {
     "monitoring": monitoring_section,
     "reports": reports_section,
     "risk": risk_section,
+    "alerts": alerts_section,
 }
 
 

@@ -26,9 +26,15 @@ from queries.monitoring_scope import (
 )
 from warehouse.marts.devices import ALERTS, EVENTS, MEASURES, device_counts, device_rows
 from warehouse.months import month_end_of
-from warehouse.schema import contract_month, device_month
+from warehouse.schema import contract_month, device_alert_month, device_month
 
-__all__ = ["ALERTS", "device_alert_contracts", "device_statement", "device_status"]
+__all__ = [
+    "ALERTS",
+    "alert_statement",
+    "device_alert_contracts",
+    "device_statement",
+    "device_status",
+]
 
 
 def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,9 +81,44 @@ def device_alert_contracts(
     """Contracts with `event_type` events in the as-of month: devices, events, last event."""
     if event_type not in ALERTS:
         raise ValueError(f"event_type must be one of {ALERTS}")
+    _, built = settings_and_build(engine)
+    return fetch_frame(
+        engine, alert_statement(filters, event_type, limit, stored_covers(filters, built))
+    )
+
+
+def alert_statement(
+    filters: Filters, event_type: str, limit: int = LIST_LIMIT, stored: bool = False
+) -> sa.Select:
+    """The as-of month's contracts with `event_type` events, most events first; `stored` reads
+    `device_alert_month` (right only for an as-of the build reached: `stored_covers`)."""
+    cap = max(1, min(int(limit), 1000))
+    total = sa.func.count().over().label("total_rows")
+    if stored:
+        a = device_alert_month
+        return (
+            sa.select(
+                a.c.contract_id,
+                a.c.lessee_id,
+                a.c.branch,
+                a.c.asset_category,
+                a.c.devices,
+                a.c.events,
+                a.c.last_event_time,
+                total,
+            )
+            .where(
+                a.c.month_idx == filters.as_of_idx,
+                a.c.event_type == event_type,
+                a.c.cohort_month <= filters.as_of,  # started by the as-of, as `scoped_contracts`
+                *where(filters, a),
+            )
+            .order_by(a.c.events.desc(), a.c.contract_id)
+            .limit(cap)
+        )
     e, sc = EVENTS, scoped_contracts(filters)
     lo, hi = timestamps(filters, 1)
-    stmt = (
+    return (
         sa.select(
             e.c.contract_id,
             sc.c.lessee_id,
@@ -86,12 +127,11 @@ def device_alert_contracts(
             sa.func.count(sa.distinct(e.c.device_id)).label("devices"),
             sa.func.count().label("events"),
             sa.func.max(e.c.event_time).label("last_event_time"),
-            sa.func.count().over().label("total_rows"),
+            total,
         )
         .select_from(e.join(sc, sc.c.contract_id == e.c.contract_id))
         .where(e.c.event_type == event_type, e.c.event_time >= lo, e.c.event_time < hi)
         .group_by(e.c.contract_id, sc.c.lessee_id, sc.c.branch, sc.c.asset_category)
         .order_by(sa.literal_column("events").desc(), e.c.contract_id)
-        .limit(max(1, min(int(limit), 1000)))
+        .limit(cap)
     )
-    return fetch_frame(engine, stmt)

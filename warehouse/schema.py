@@ -482,6 +482,26 @@ device_month = sa.Table(
     },
 )
 
+# Alert events per month × type × contract counted once per build (warehouse/marts/devices.py),
+# so the 预警与租赁物 alert list reads a month's rows instead of joining events to contracts.
+device_alert_month = sa.Table(
+    "device_alert_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the events' month"),
+    sa.Column("event_type", sa.String, nullable=False, doc="offline, geofence_exit, abnormal_stop"),
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    _count("devices", "the contract's devices with such an event in the month"),
+    _count("events", "such events of the contract's devices in the month"),
+    sa.Column("last_event_time", sa.DateTime, nullable=False),
+    info={
+        "layer": "mart",
+        "grain": "one row per month × alert event type × contract with such an event",
+    },
+)
+
 # The collections compliance flags raised once per build with its `collections.*` settings
 # (warehouse/marts/compliance.py), so the 催收 page counts rows instead of ranking every contact.
 collection_flags = sa.Table(

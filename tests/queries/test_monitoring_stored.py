@@ -22,10 +22,12 @@ from queries.filters import Filters, where
 from queries.monitoring_scope import settings_and_build, stored_covers
 from tests.queries.monitoring_books import ENGINES, built_engine
 from warehouse.marts.compliance import COLUMNS, FLAGS
+from warehouse.marts.devices import ALERTS
 from warehouse.marts.inspection import OVERDUE_COLUMNS, inspection_settings, overdue_rows
 from warehouse.schema import (
     collection_flags,
     contract_segments,
+    device_alert_month,
     device_month,
     inspection_findings_month,
     inspection_month,
@@ -286,4 +288,42 @@ def test_signal_scope_holds_each_signal_on_its_groups(engine: Engine) -> None:
         ("S4", None, "BJ"),
         ("S5", "D", "SH"),
         ("S6", "E", "SH"),
+    ]
+
+
+@pytest.mark.parametrize(("filters", "months"), SLICES, ids=IDS)
+@pytest.mark.parametrize("event_type", ALERTS)
+def test_device_alert_month_equals_the_live_alert_list(
+    engine: Engine, filters: Filters, months: int, event_type: str
+) -> None:
+    """The as-of month's alert contracts: `device_alert_month` and the live events × contracts
+    join give the same rows in the same order (the window does not apply)."""
+    stored = leased_assets.alert_statement(filters, event_type, stored=True)
+    live = leased_assets.alert_statement(filters, event_type, stored=False)
+    got = [tuple(r) for r in fetch_frame(engine, stored).itertuples(index=False)]
+    assert got == [tuple(r) for r in fetch_frame(engine, live).itertuples(index=False)]
+
+
+def test_device_alert_month_holds_the_hand_worked_events(engine: Engine) -> None:
+    """DEV1 on A: offline 04-05 and 04-20, geofence exit 05-03, abnormal stop 05-04; DEV2 on B:
+    abnormal stop 04-01, offline 06-12 (DEV1's low-utilisation event is no alert)."""
+    a = device_alert_month
+    stmt = sa.select(
+        a.c.month_idx - 2024 * 12 + 1,
+        a.c.event_type,
+        a.c.contract_id,
+        a.c.devices,
+        a.c.events,
+        a.c.last_event_time,
+    ).order_by(a.c.month_idx, a.c.event_type, a.c.contract_id)
+    got = [
+        (int(m), t, c, int(d), int(n), last.date())
+        for m, t, c, d, n, last in fetch_frame(engine, stmt).itertuples(index=False)
+    ]
+    assert got == [
+        (4, "abnormal_stop", "B", 1, 1, date(2024, 4, 1)),
+        (4, "offline", "A", 1, 2, date(2024, 4, 20)),
+        (5, "abnormal_stop", "A", 1, 1, date(2024, 5, 4)),
+        (5, "geofence_exit", "A", 1, 1, date(2024, 5, 3)),
+        (6, "offline", "B", 1, 1, date(2024, 6, 12)),
     ]

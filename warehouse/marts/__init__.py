@@ -73,6 +73,7 @@ MART_TABLES = (
     schema.device_month,
     schema.lead_time_facts,
     schema.signal_scope,
+    schema.device_alert_month,
     schema.inspection_overdue,
     schema.inspection_findings_month,
 )
@@ -192,6 +193,7 @@ def build_mart(
         (inspection.FINDINGS_NAME, inspection.write_inspection_findings),
         (compliance.NAME, compliance.write_compliance_flags),
         (devices.NAME, devices.write_device_status),
+        (devices.ALERT_NAME, devices.write_device_alerts),
         (lead_time.NAME, lead_time.write_lead_time_facts),
         (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
     )

@@ -116,3 +116,39 @@ def write_device_status(conn: Connection, settings: Settings, as_of: date) -> No
     stmt = sa.select(*keys, *device_counts(d)).group_by(*keys)
     columns = [c.name for c in stmt.selected_columns]
     conn.execute(sa.insert(schema.device_month).from_select(columns, stmt))
+
+
+ALERT_NAME = "device alerts"
+
+
+def alert_statement() -> sa.Select:
+    """Per month × alert event type × contract: devices with such events, events and the last
+    event's time, with the contract's lessee, segments and cohort (every loaded event)."""
+    e, cs = EVENTS, schema.contract_segments
+    emonth = month_index(e.c.event_time).label("month_idx")
+    keys = [
+        emonth,
+        e.c.event_type,
+        e.c.contract_id,
+        cs.c.lessee_id,
+        *(cs.c[n] for n in schema.SEGMENT_COLUMNS),
+        cs.c.cohort_month,
+    ]
+    return (
+        sa.select(
+            *keys,
+            sa.func.count(sa.distinct(e.c.device_id)).label("devices"),
+            sa.func.count().label("events"),
+            sa.func.max(e.c.event_time).label("last_event_time"),
+        )
+        .select_from(e.join(cs, cs.c.contract_id == e.c.contract_id))
+        .where(e.c.event_type.in_(ALERTS))
+        .group_by(*keys)
+    )
+
+
+def write_device_alerts(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `device_alert_month` from every loaded device event (no setting applies)."""
+    stmt = alert_statement()
+    columns = [c.name for c in stmt.selected_columns]
+    conn.execute(sa.insert(schema.device_alert_month).from_select(columns, stmt))

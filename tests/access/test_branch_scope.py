@@ -140,7 +140,7 @@ def test_scoped_user_sees_only_their_branch_on_screen(app_url: str) -> None:
         branches=("SH",),
         params={"as_of": "2024-05"},
     )
-    assert _metrics(at)["未偿本金（万元）"] == "0.50"  # A 5,000 only
+    assert _metrics(at)["未偿本金"] == "0.50 万元"  # A 5,000 only
     assert _metrics(at)["存续合同数"] == "1"
     assert at.multiselect(key="flt_branch").options == ["SH"]  # BJ is not even offered
     at = open_as("home.py", ("executive",), username="bj_only", branches=("BJ",))
@@ -156,7 +156,7 @@ def test_forged_branch_parameter_cannot_widen_the_scope(app_url: str) -> None:
         params={"as_of": "2024-05", "branch": ["BJ"], "scope": "BJ"},
     )
     assert at.multiselect(key="flt_branch").value == []  # BJ dropped: not on offer
-    assert _metrics(at)["未偿本金（万元）"] == "0.50"
+    assert _metrics(at)["未偿本金"] == "0.50 万元"
 
 
 def test_empty_scope_sees_nothing(app_url: str) -> None:
@@ -168,7 +168,7 @@ def test_empty_scope_sees_nothing(app_url: str) -> None:
         params={"as_of": "2024-05"},
     )
     assert not at.exception
-    assert _metrics(at)["未偿本金（万元）"] in {"0.00", "—"}
+    assert _metrics(at)["未偿本金"] in {"0.00 万元", "—"}
     assert _metrics(at)["存续合同数"] in {"0", "—"}
     at = open_as(
         "contracts.py",

@@ -163,7 +163,7 @@ def _history(first_idx: int, last_idx: int) -> sa.Subquery:
     )
 
 
-def _base(h: sa.Subquery, first_idx: int, last_idx: int) -> sa.Subquery:
+def _base(h: sa.Subquery, first_idx: int, last_idx: int) -> sa.CTE:
     """The performing contract-months in `first_idx` … `last_idx`."""
     return (
         sa.select(h)
@@ -173,7 +173,9 @@ def _base(h: sa.Subquery, first_idx: int, last_idx: int) -> sa.Subquery:
             sa.not_(h.c.closed),
             h.c.dpd <= DEFAULT_DPD,
         )
-        .subquery("ew_base")
+        # A CTE: five parts read it, and PostgreSQL materialises a CTE read more than once
+        # instead of running the window functions again for each.
+        .cte("ew_base")
     )
 
 
@@ -320,7 +322,7 @@ def _window(m: sa.ColumnElement, midx: sa.ColumnElement, months: int) -> sa.Colu
     return midx > m - months
 
 
-def _contract_features(b: sa.Subquery, hi_idx: int) -> sa.Subquery:
+def _contract_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
     """The month-window sums of `_contract_events` per base row."""
     ev = _contract_events(hi_idx)
     m = b.c.month_idx
@@ -355,7 +357,7 @@ def _contract_features(b: sa.Subquery, hi_idx: int) -> sa.Subquery:
     )
 
 
-def _signal_features(b: sa.Subquery, hi_idx: int) -> sa.Subquery:
+def _signal_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
     """The lessee's warning signals (any of its contracts, or none named) in the last 6 and 12
     months, per lessee and month-end of the base rows."""
     ws = schema.SOURCE_TABLES["warning_signals"]
@@ -391,7 +393,7 @@ def _signal_features(b: sa.Subquery, hi_idx: int) -> sa.Subquery:
     )
 
 
-def _financial_features(b: sa.Subquery, lag_months: int) -> sa.Subquery:
+def _financial_features(b: sa.CTE, lag_months: int) -> sa.Subquery:
     """The lessee's latest statement whose period ended `lag_months` or more months before the
     month-end (within 24 months), with the statement twelve months before it."""
     lf = schema.SOURCE_TABLES["lessee_financials"]
@@ -432,7 +434,7 @@ def _financial_features(b: sa.Subquery, lag_months: int) -> sa.Subquery:
     )
 
 
-def _history_counts(b: sa.Subquery) -> sa.Subquery:
+def _history_counts(b: sa.CTE) -> sa.Subquery:
     """Restructurings (count, months since the latest) and overrides dated by the month-end."""
     rs = schema.SOURCE_TABLES["restructurings"]
     ov = schema.SOURCE_TABLES["classification_overrides"]

@@ -5,7 +5,9 @@ filing deadlines (T−5 and T−1 working days, missed).
   line 0); it resolves once a run has none.
 - `filing.t5` / `filing.t1` / `filing.missed`, one alert per report and period (`G11:2026-09-30`):
   not yet submitted and at most 5 / at most 1 working day(s) before its deadline, or past it
-  (deadlines more than 31 days ago raise no new alert). A
+  (deadlines more than 31 days ago raise no new alert).
+- `committee.review`, one alert per open classification proposal (`<id>:<proposer>:<contract>`):
+  for every risk-committee member but its proposer, until it is approved, rejected or withdrawn. A
   working day is Monday to Friday (the holiday calendar is not known); the days left are the
   working days after today up to the deadline. Submitting resolves all three.
 """
@@ -21,16 +23,20 @@ from alerts.state import Observation
 from data_checks.store import list_runs, store_url
 from regulatory.calendar import SUBMITTED, filing_calendar, month_ends
 from regulatory.registry import REPORTS
+from warehouse.portal.decisions import open_proposals
 
 FILING_STAGES: dict[str, int] = {"filing.t5": 5, "filing.t1": 1}
 MISSED = "filing.missed"
 CHECKS = "checks.blocking"
+REVIEW = "committee.review"
 RECENT_DAYS = 31  # deadlines missed longer ago than this raise no new alert
 EVENT_PAGES: dict[str, str] = {
     CHECKS: "data_quality.py",
+    REVIEW: "dossier.py",
     **dict.fromkeys((*FILING_STAGES, MISSED), "filing.py"),
 }
 FILING_RULES: tuple[str, ...] = (*FILING_STAGES, MISSED)
+COMPLETE_EVENT_RULES: tuple[str, ...] = (*FILING_RULES, REVIEW)
 
 
 def working_days_left(today: dt.date, deadline: dt.date) -> int:
@@ -71,3 +77,20 @@ def filing_observations(portal: Engine, today: dt.date) -> list[Observation]:
         missed = not done and today > entry.deadline
         seen.append(Observation(MISSED, subject, today, value, Decimal(0), missed, done))
     return seen
+
+
+def review_observations(portal: Engine, today: dt.date) -> list[Observation]:
+    """Each open classification proposal, waiting for a second committee member."""
+    frame = open_proposals(portal)
+    return [
+        Observation(
+            REVIEW,
+            f"{row['decision_id']}:{row['actor']}:{row['contract_id']}",
+            today,
+            Decimal(1),
+            Decimal(0),
+            True,
+            False,
+        )
+        for row in frame.to_dict("records")
+    ]

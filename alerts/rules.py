@@ -121,7 +121,16 @@ def audience_of(rule_key: str) -> frozenset[str]:
         return frozenset({EXECUTIVE, COMMITTEE})
     if rule_key.startswith(("filing.", "checks.")):
         return frozenset({COMPLIANCE})
+    if rule_key.startswith("committee."):
+        return frozenset({COMMITTEE})
     return EVERYONE
+
+
+def excluded_user(rule_key: str, subject: str) -> str | None:
+    """The one user of the audience an alert is not for: a proposal's own proposer."""
+    if rule_key == "committee.review":
+        return subject.split(":")[1]
+    return None
 
 
 def basis_of(rule_key: str) -> str:

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from alerts.evaluate import observe
-from alerts.events import EVENT_PAGES, FILING_RULES, check_observations, filing_observations
+from alerts.events import (
+    COMPLETE_EVENT_RULES,
+    EVENT_PAGES,
+    check_observations,
+    filing_observations,
+    review_observations,
+)
 from alerts.store import Announcement, apply_observations
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
@@ -19,7 +25,7 @@ from warehouse.portal import portal_engine, portal_url
 from warehouse.settings import Settings, display_zone
 
 # Rules whose observations list every subject that can breach (see `apply_observations`).
-COMPLETE_RULES: tuple[str, ...] = ("concentration", *FILING_RULES)
+COMPLETE_RULES: tuple[str, ...] = ("concentration", *COMPLETE_EVENT_RULES)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ def evaluate(
     try:
         seen += check_observations(warehouse_url, today)
         seen += filing_observations(portal, today)
+        seen += review_observations(portal, today)
         told = apply_observations(
             portal,
             seen,
@@ -61,6 +68,7 @@ def evaluate(
             now,
             complete=COMPLETE_RULES,
             graces=dict.fromkeys(EVENT_PAGES, 1),
+            at=today,
         )
     finally:
         portal.dispose()

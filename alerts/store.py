@@ -148,13 +148,16 @@ def apply_observations(
     *,
     complete: Iterable[str] = (),
     graces: Mapping[str, int] | None = None,
+    at: date | None = None,
 ) -> list[Announcement]:
     """Step every open alert with its observation, in one transaction; what to announce.
 
     `pages` maps each rule to its page; `graces` overrides `grace` per rule (an event rule fires
-    at once). For the rules in `complete` the observations list every
-    subject that can breach (e.g. the top exposures of each kind), so an open alert of such a rule
-    whose subject was not observed is resolved: it fell out of the list, below every breach.
+    at once). For the rules in `complete` the observations list every subject that can breach
+    (e.g. the top exposures of each kind), so an open alert of such a rule whose subject was not
+    observed is resolved: it fell out of the list, below every breach, or its event ended (a
+    filing submitted, a proposal decided). It resolves at the rule's period or, when the rule saw
+    nothing at all this time, at `at`.
     """
     seen = list(observations)
     told: list[Announcement] = []
@@ -169,12 +172,11 @@ def apply_observations(
             rows = conn.execute(
                 sa.select(alerts).where(alerts.c.rule == rule, alerts.c.open_key.is_not(None))
             ).all()
+            period = periods.get(rule, at)
             for row in rows:
-                if (rule, row.subject) in observed or rule not in periods:
+                if (rule, row.subject) in observed or period is None:
                     continue
-                gone = Observation(
-                    rule, row.subject, periods[rule], None, _decimal(row.line), False, True
-                )
+                gone = Observation(rule, row.subject, period, None, _decimal(row.line), False, True)
                 said = _apply_one(conn, gone, row.page, (graces or {}).get(rule, grace), now)
                 if said is not None:
                     told.append(said)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from alerts.rules import audience_of
+from alerts.rules import audience_of, excluded_user
 from alerts.store import acknowledge_alert, open_alerts, resolved_alerts
 from dashboard.access.user import User
 from dashboard.data import portal_store
@@ -23,7 +23,10 @@ def sees_alerts(user: User) -> bool:
 def _for(user: User, frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty or not sees_alerts(user):
         return frame.iloc[0:0]
-    mine = [bool(user.roles & audience_of(r)) for r in frame["rule"]]
+    mine = [
+        bool(user.roles & audience_of(r)) and excluded_user(r, s) != user.username
+        for r, s in zip(frame["rule"], frame["subject"], strict=True)
+    ]
     return frame[mine].reset_index(drop=True)
 
 

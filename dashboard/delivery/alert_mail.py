@@ -18,7 +18,7 @@ from dashboard.page.format import pct
 from warehouse.settings import Settings
 
 # Rules whose resolution is not mailed (the missed-filing rule, or the filing, says it).
-SILENT_WHEN_RESOLVED: frozenset[str] = frozenset({"filing.t5", "filing.t1"})
+SILENT_WHEN_RESOLVED: frozenset[str] = frozenset({"filing.t5", "filing.t1", "committee.review"})
 
 
 def link(base_url: str, said: Announcement, lang: str) -> str:
@@ -39,7 +39,7 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
         "first_period": said.period,
     }
     event = "resolved" if said.event == CLEARED else said.event
-    if said.rule.startswith(("filing.", "checks.")):
+    if said.rule.startswith(("filing.", "checks.", "committee.")):
         figure = detail(row, "zh")
     else:
         figure = f"{pct(said.value)}（线 {pct(said.line)}）· {said.period:%Y-%m}"
@@ -63,7 +63,7 @@ def queue_alert_mail(
         if said.event == CLEARED and said.rule in SILENT_WHEN_RESOLVED:
             continue  # a submitted filing resolves its stages too: one message is enough
         subject, body = compose(said, str(settings["delivery.base_url"]))
-        for username, address in alert_recipients(portal, said.rule, domains):
+        for username, address in alert_recipients(portal, said.rule, domains, said.subject):
             key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{username}"
             messages.append(Message(key, "alert", username, address, subject, body))
     return enqueue(portal, messages, now)

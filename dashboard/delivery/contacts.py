@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from alerts.rules import audience_of
+from alerts.rules import audience_of, excluded_user
 from warehouse.portal import utc_now
 from warehouse.portal.audit import record
 from warehouse.portal.deliveries import user_contacts
@@ -57,15 +57,21 @@ def addresses(engine: Engine) -> dict[str, str]:
     return dict(rows)
 
 
-def alert_recipients(engine: Engine, rule: str, domains: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(username, address) of every enabled account an alert of `rule` is for: a role in its
-    audience, every branch in scope (alerts are on whole-book figures), an allowed address."""
+def alert_recipients(
+    engine: Engine, rule: str, domains: tuple[str, ...], subject: str = ""
+) -> list[tuple[str, str]]:
+    """(username, address) of every enabled account an alert of `rule` on `subject` is for: a
+    role in its audience, every branch in scope (alerts are on whole-book figures), an allowed
+    address, and not the one user it leaves out (a proposal's proposer)."""
     known = addresses(engine)
     audience = audience_of(rule)
+    left_out = excluded_user(rule, subject)
     found = []
     for account in list_accounts(engine):
         address = known.get(account.username)
         if account.disabled or account.branches is not None or address is None:
+            continue
+        if account.username == left_out:
             continue
         if not account.roles & audience:
             continue

@@ -12,23 +12,29 @@ from dashboard.page.format import pct
 
 def figure_name(rule: str, lang: str) -> str:
     """The figure a rule watches, in words (集中度 for the concentration limits)."""
-    if rule.startswith(("filing.", "checks.")):
+    if rule.startswith(("filing.", "checks.", "committee.")):
         return t(f"al.rule.{rule}", lang)
     metric = metric_of(rule)
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
 
 
-def subject_name(subject: str, lang: str) -> str:
-    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key."""
+def subject_name(subject: str, lang: str, rule: str = "") -> str:
+    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key; a filing as
+    its report and period, a proposal as its contract."""
     if subject == "book":
         return t("al.book", lang)
+    if rule.startswith("filing."):
+        report, period = _report_period(subject)
+        return f"{report} {period}"
+    if rule.startswith("committee."):
+        return subject.split(":", 2)[2]
     kind, _, key = subject.partition(":")
     return f"{label(kind, lang)} {key}".strip()
 
 
 def headline(rule: str, lang: str) -> str:
     """ "不良率高于预警线" / "NPL ratio above its line"; an event rule's own words."""
-    if rule.startswith(("filing.", "checks.")):
+    if rule.startswith(("filing.", "checks.", "committee.")):
         return t(f"al.rule.{rule}", lang)
     side = t("al.under" if rule in MIN_RULES else "al.over", lang)
     return t("al.headline", lang, figure=figure_name(rule, lang), side=side)
@@ -49,6 +55,9 @@ def detail(row: Mapping[str, object], lang: str) -> str:
         return t(key, lang, report=report, period=period, days=int(str(row["value"] or 0)))
     if rule.startswith("checks."):
         return t("al.detail.checks", lang, n=int(str(row["value"] or 0)))
+    if rule.startswith("committee."):
+        _, proposer, contract = str(row["subject"]).split(":", 2)
+        return t("al.detail.review", lang, proposer=proposer, contract=contract)
     return t(
         "al.detail",
         lang,
@@ -67,4 +76,6 @@ def link_params(rule: str, subject: str, period: date, lang: str) -> dict[str, s
         return {"period": month, "report": report, "lang": lang}
     if rule.startswith("checks."):
         return {"lang": lang}
+    if rule.startswith("committee."):
+        return {"contract": subject.split(":", 2)[2], "lang": lang}
     return {"as_of": f"{period:%Y-%m}", "lang": lang}

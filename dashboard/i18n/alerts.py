@@ -159,6 +159,11 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
             "{report}（{period} 期）已过报送截止日，尚未报送",
             "{report} for {period} is past its deadline and not submitted",
         ),
+        "al.rule.committee.review": ("分类提议待您复核", "A classification proposal awaits you"),
+        "al.detail.review": (
+            "合同 {contract}：{proposer} 提议调整五级分类，须由另一位委员复核",
+            "Contract {contract}: {proposer} proposes a new class; another member reviews it",
+        ),
         "al.detail.checks": (
             "最近一次数据检查有 {n} 项阻断性问题，须在报送前解决",
             "The latest data-check run has {n} blocking failures to fix before filing",

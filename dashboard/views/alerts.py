@@ -64,7 +64,10 @@ def resolved_table(frame: pd.DataFrame, lang: str) -> None:
     shown = pd.DataFrame(
         {
             t("al.col.figure", lang): [figure_name(r, lang) for r in frame["rule"]],
-            t("al.col.subject", lang): [subject_name(s, lang) for s in frame["subject"]],
+            t("al.col.subject", lang): [
+                subject_name(s, lang, r)
+                for s, r in zip(frame["subject"], frame["rule"], strict=True)
+            ],
             t("al.col.value", lang): [pct(v) for v in frame["value"]],
             t("al.col.line", lang): [pct(v) for v in frame["line"]],
             t("al.col.fired", lang): [shown_time(v) for v in frame["fired_at"]],

@@ -93,3 +93,42 @@ def test_a_deadline_fires_each_stage_once_and_submitting_resolves_it(
         "filing.t5",
     ]
     assert open_alerts(portal).empty
+
+
+def test_a_proposal_waits_for_every_other_member_and_resolves_when_decided(portal: Engine) -> None:
+    """alice proposes; the alert is for the committee but not for alice; dan's approval resolves
+    it."""
+    from alerts.events import review_observations
+    from dashboard.delivery.contacts import alert_recipients, set_address
+    from warehouse.portal.decisions import approve, propose_class
+    from warehouse.portal.users import add_account
+
+    for name in ("alice", "dan"):
+        add_account(portal, name, "a long enough passphrase 1", {"risk_committee"}, actor="t")
+        set_address(portal, name, f"{name}@example.com", actor="t", domains=())
+    proposal = propose_class(
+        portal,
+        actor="alice",
+        roles=frozenset({"risk_committee"}),
+        contract_id="C1",
+        risk_class="substandard",
+        current_class="normal",
+        reason="main customer lost",
+        as_of=JUNE,
+    )
+    today = dt.date(2024, 7, 1)
+    pages = {"committee.review": "dossier.py"}
+    fired = apply_observations(portal, review_observations(portal, today), pages, 1, NOW)
+    assert [(a.rule, a.subject, a.event) for a in fired] == [
+        ("committee.review", f"{proposal}:alice:C1", FIRED)
+    ]
+    assert alert_recipients(portal, "committee.review", (), f"{proposal}:alice:C1") == [
+        ("dan", "dan@example.com")
+    ]
+    approve(portal, actor="dan", roles=frozenset({"risk_committee"}), proposal_id=proposal)
+    assert review_observations(portal, today) == []
+    resolved = apply_observations(
+        portal, [], pages, 1, NOW, complete=["committee.review"], at=today
+    )
+    assert [(a.subject, a.event) for a in resolved] == [(f"{proposal}:alice:C1", CLEARED)]
+    assert open_alerts(portal).empty

@@ -160,10 +160,7 @@ def _g12(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple
         cells[cell_code("G12", n, "B")] = Decimal(rates[f"{name}_denominator"])
         rate = rates[name]
         cells[cell_code("G12", n, "C")] = None if rate is None else Decimal(rate)
-    begin = migration.period_begin(filters.as_of_idx, "ytd")
-    return cells, (
-        f"期初 beginning: {rates['begin']}（年初至今 year-to-date, begin index {begin}）",
-    )
+    return cells, (f"期初 beginning: {rates['begin']}（年初至今 year-to-date）",)
 
 
 def _overdue_row(cells: Cells, row: int, rows: list[dict]) -> None:
@@ -227,6 +224,14 @@ def entity_of(engine: Engine, settings: Settings | None) -> str:
     return given or exposures.entity_type(engine) or "financing_lease"
 
 
+# The entity types in words, for the notes a filer reads (the codes are docs/domain.md §8's).
+ENTITY_NAMES: dict[str, str] = {
+    "financing_lease": "融资租赁公司 financing leasing company",
+    "financial_lease": "金融租赁公司 financial leasing company",
+    "lender": "贷款机构 lender",
+}
+
+
 def _conc(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple[str, ...]]:
     entity = entity_of(engine, settings)
     results = prudential.evaluate(engine, period, entity)
@@ -236,7 +241,7 @@ def _conc(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tupl
         figures = (r.numerator, r.base, r.ratio, r.limit, r.breach, r.note, r.estimated)
         for letter, value in zip("ABCDEFG", figures, strict=True):
             cells[cell_code("CONC", n, letter)] = value
-    return cells, (f"机构类型 entity type: {entity}",)
+    return cells, (f"机构类型 entity type: {ENTITY_NAMES.get(entity, entity)}",)
 
 
 def _detail(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple[str, ...]]:

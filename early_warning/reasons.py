@@ -54,6 +54,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "promises_6m": ("近6个月多次承诺还款", "repeated promises to pay in 6 months"),
     "promises_broken_6m": ("近6个月承诺还款未兑现", "broken promises to pay in 6 months"),
     "legal_12m": ("近12个月采取法律措施", "legal action in the last 12 months"),
+    "text_refusal_12m": ("检查记录或预警信息提及拒绝", "notes or signals mention a refusal"),
+    "text_hardship_12m": ("检查记录或预警信息提及经营困难", "notes or signals mention hardship"),
+    "text_dispute_12m": ("检查记录或预警信息提及纠纷", "notes or signals mention a dispute"),
     "outstanding": ("未偿本金规模对应违约率较高", "outstanding principal in a riskier band"),
     "outstanding_share": (
         "未偿本金占比对应违约率较高",

@@ -28,7 +28,9 @@ from warehouse.months import month_idx
 AS_OF = "2024-12-31"
 
 
-def _signal(n: int, lessee: str, day: str, source: str, severity: str) -> dict[str, Any]:
+def _signal(
+    n: int, lessee: str, day: str, source: str, severity: str, text: str = "hand-made"
+) -> dict[str, Any]:
     return {
         "signal_id": f"S{n}",
         "lessee_id": lessee,
@@ -36,7 +38,7 @@ def _signal(n: int, lessee: str, day: str, source: str, severity: str) -> dict[s
         "signal_date": d(day),
         "source": source,
         "severity": severity,
-        "description": "hand-made",
+        "description": text,
     }
 
 
@@ -53,14 +55,16 @@ def _event(n: int, contract: str, at: str, kind: str) -> dict[str, Any]:
     }
 
 
-def _inspection(n: int, contract: str, day: str, status: str) -> dict[str, Any]:
+def _inspection(
+    n: int, contract: str, day: str, status: str, note: str | None = None
+) -> dict[str, Any]:
     return {
         "inspection_id": f"I{n}",
         "contract_id": contract,
         "inspection_date": d(day),
         "inspection_type": "site",
         "asset_status": status,
-        "note": None,
+        "note": note,
     }
 
 
@@ -114,7 +118,7 @@ def hand_book() -> Book:
     b.warning_signals = [  # type: ignore[attr-defined]
         _signal(1, "LA", "2023-10-01", "news", "high"),
         _signal(2, "LA", "2024-03-10", "court", "high"),
-        _signal(3, "LA", "2024-07-05", "tax", "medium"),
+        _signal(3, "LA", "2024-07-05", "tax", "medium", "涉及买卖合同纠纷诉讼"),
     ]
     b.device_events = [  # type: ignore[attr-defined]
         _event(1, "CA", "2024-05-20 09:00", "abnormal_stop"),
@@ -125,7 +129,7 @@ def hand_book() -> Book:
     ]
     b.inspections = [  # type: ignore[attr-defined]
         _inspection(1, "CA", "2024-02-10", "normal"),
-        _inspection(2, "CA", "2024-07-20", "idle"),
+        _inspection(2, "CA", "2024-07-20", "idle", "设备停工闲置"),
     ]
     b.collections = [
         _action(1, "CA", "2024-07-20 10:00", "no_answer"),
@@ -178,7 +182,7 @@ def as_extracted_on(book: Book, cut: str) -> Book:
     out.pay("CA", "2024-09-01", "4000")
     out.warning_signals.append(_signal(9, "LA", "2024-09-02", "court", "high"))  # type: ignore[attr-defined]
     out.device_events.append(_event(9, "CA", "2024-09-01 00:00", "offline"))  # type: ignore[attr-defined]
-    out.inspections.append(_inspection(9, "CA", "2024-09-01", "missing"))  # type: ignore[attr-defined]
+    out.inspections.append(_inspection(9, "CA", "2024-09-01", "missing", "承租人拒绝配合检查"))  # type: ignore[attr-defined]
     out.collections.append(_action(9, "CA", "2024-09-01 00:00", "refused"))
     out.lessee_financials.append(_statement("LA", "2024-09-30", 900, 890, 10, -50, -60))  # type: ignore[attr-defined]
     out.schedule = [

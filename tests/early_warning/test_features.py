@@ -42,6 +42,9 @@ def test_repayment_signal_device_inspection_collection_features_by_hand(db_url: 
     # 500 by 09-05 (not yet due).
     assert (ca.contacts_6m, ca.no_answer_6m, ca.refusals_6m) == (4, 1, 1)
     assert (ca.promises_6m, ca.promises_broken_6m, ca.legal_12m) == (2, 1, 0)
+    # The 07-20 inspection note "设备停工闲置" (停工: hardship); LA's 07-05 signal "涉及买卖合同
+    # 纠纷诉讼" (纠纷, 诉讼: one dispute).
+    assert (ca.text_hardship_12m, ca.text_dispute_12m, ca.text_refusal_12m) == (1, 1, 0)
     # Statement 2024-06-30: 800 / 1,000 debt; a year before 500 / 1,000; revenue 150 vs 200.
     assert ca.fin_debt_ratio == pytest.approx(0.8)
     assert ca.fin_debt_ratio_change == pytest.approx(0.3)
@@ -61,6 +64,7 @@ def test_repayment_signal_device_inspection_collection_features_by_hand(db_url: 
     ca2 = _row(f, "CA2", "2024-08-31")
     assert (ca2.dpd_max_12m, ca2.payment_ratio_6m, ca2.lessee_dpd_max) == (0, 1.0, 47)
     assert (ca2.contacts_6m, ca2.iot_offline_3m, ca2.signals_high_12m) == (0, 0, 2)
+    assert (ca2.text_hardship_12m, ca2.text_dispute_12m) == (0, 1)
     assert pd.isna(ca2.months_since_inspection)
 
 

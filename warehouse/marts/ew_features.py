@@ -36,6 +36,13 @@ SIGNAL_SOURCES: tuple[str, ...] = (
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 IOT_TYPES: tuple[str, ...] = ("offline", "geofence_exit", "abnormal_stop", "low_utilisation")
 
+# Simple text signals: a note or signal description containing one of these words (any case).
+TEXT_SIGNALS: dict[str, tuple[str, ...]] = {
+    "refusal": ("拒绝", "拒付", "拒不", "refus"),
+    "hardship": ("困难", "停工", "停产", "拖欠", "欠缴", "资金紧张", "hardship"),
+    "dispute": ("纠纷", "争议", "诉讼", "dispute"),
+}
+
 KEY_COLUMNS: tuple[str, ...] = ("contract_id", "lessee_id", "month_idx", "month_end")
 CATEGORICAL: tuple[str, ...] = ("product", "lessee_type", "industry", "province")
 NUMERIC: tuple[str, ...] = (
@@ -79,6 +86,8 @@ NUMERIC: tuple[str, ...] = (
     "promises_6m",
     "promises_broken_6m",
     "legal_12m",
+    # text signals in inspection notes and the lessee's signal descriptions
+    *(f"text_{k}_12m" for k in TEXT_SIGNALS),
     # exposure and terms
     "outstanding",
     "outstanding_share",
@@ -196,6 +205,7 @@ EVENTS: tuple[str, ...] = (
     "promises",
     "promises_broken",
     "legal",
+    *(f"note_{k}" for k in TEXT_SIGNALS),
 )
 
 
@@ -256,6 +266,7 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
                 i_m,
                 inspections=sa.func.count(),
                 inspections_abnormal=sa.func.sum(_flag(ins.c.asset_status != "normal")),
+                **{f"note_{k}": sa.func.sum(_flag(says(ins.c.note, k))) for k in TEXT_SIGNALS},
             )
         )
         .where(i_m <= hi_idx)
@@ -317,6 +328,12 @@ def _broken_promises(hi_idx: int) -> sa.Select:
     )
 
 
+def says(text: sa.ColumnElement, kind: str) -> sa.ColumnElement[bool]:
+    """`text` contains one of the words of `TEXT_SIGNALS[kind]` (NULL text: no)."""
+    lowered = sa.func.lower(sa.func.coalesce(text, ""))
+    return sa.or_(*(lowered.contains(word, autoescape=True) for word in TEXT_SIGNALS[kind]))
+
+
 def _window(m: sa.ColumnElement, midx: sa.ColumnElement, months: int) -> sa.ColumnElement[bool]:
     """`midx` is one of the last `months` months of month `m`."""
     return midx > m - months
@@ -350,6 +367,7 @@ def _contract_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
             last(6, "promises").label("promises_6m"),
             last(6, "promises_broken").label("promises_broken_6m"),
             last(12, "legal").label("legal_12m"),
+            *(last(12, f"note_{k}").label(f"note_{k}_12m") for k in TEXT_SIGNALS),
         )
         .select_from(b.outerjoin(ev, on))
         .group_by(b.c.contract_id, b.c.month_idx)
@@ -368,6 +386,10 @@ def _signal_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
             sa.cast(s_m, sa.Integer).label("midx"),
             *(sa.func.sum(_flag(ws.c.severity == s)).label(s) for s in SEVERITIES),
             *(sa.func.sum(_flag(ws.c.source == s)).label(f"src_{s}") for s in SIGNAL_SOURCES),
+            *(
+                sa.func.sum(_flag(says(ws.c.description, k))).label(f"text_{k}")
+                for k in TEXT_SIGNALS
+            ),
         )
         .where(s_m <= hi_idx)
         .group_by(ws.c.lessee_id, s_m)
@@ -386,6 +408,10 @@ def _signal_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
             *(_sum_if(monthly.c[s], six).label(f"signals_{s}_6m") for s in SEVERITIES),
             _sum_if(monthly.c.high, sa.true()).label("signals_high_12m"),
             *(_sum_if(monthly.c[f"src_{s}"], six).label(f"signals_{s}_6m") for s in SIGNAL_SOURCES),
+            *(
+                _sum_if(monthly.c[f"text_{k}"], sa.true()).label(f"text_{k}_12m")
+                for k in TEXT_SIGNALS
+            ),
         )
         .select_from(keys.outerjoin(monthly, on))
         .group_by(keys.c.lessee_id, keys.c.month_idx)
@@ -531,6 +557,11 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
         "industry": b.c.industry,
         "province": b.c.province,
     }
+    for kind in TEXT_SIGNALS:
+        name = f"text_{kind}_12m"
+        columns[name] = (
+            sa.func.coalesce(cf.c[f"note_{kind}_12m"], 0) + sa.func.coalesce(sf.c[name], 0)
+        ).label(name)
     for name in NUMERIC:
         if name in columns:
             continue

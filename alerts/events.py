@@ -6,6 +6,9 @@ filing deadlines (T−5 and T−1 working days, missed).
 - `filing.t5` / `filing.t1` / `filing.missed`, one alert per report and period (`G11:2026-09-30`):
   not yet submitted and at most 5 / at most 1 working day(s) before its deadline, or past it
   (deadlines more than 31 days ago raise no new alert).
+- `exposure.signal`, one alert per contract: open at the as-of with outstanding principal at
+  least `alerts.large_exposure` and meeting the at-risk list's `signal` (a high-severity warning
+  signal) or `iot` (an IoT alert) rule, read through the list's own query.
 - `committee.review`, one alert per open classification proposal (`<id>:<proposer>:<contract>`):
   for every risk-committee member but its proposer, until it is approved, rejected or withdrawn. A
   working day is Monday to Friday (the holiday calendar is not known); the days left are the
@@ -21,6 +24,9 @@ from sqlalchemy.engine import Engine
 
 from alerts.state import Observation
 from data_checks.store import list_runs, store_url
+from queries.at_risk import MAX_PAGE, split_counts
+from queries.filters import Filters
+from queries.registry import QUERIES
 from regulatory.calendar import SUBMITTED, filing_calendar, month_ends
 from regulatory.registry import REPORTS
 from warehouse.portal.decisions import open_proposals
@@ -29,14 +35,16 @@ FILING_STAGES: dict[str, int] = {"filing.t5": 5, "filing.t1": 1}
 MISSED = "filing.missed"
 CHECKS = "checks.blocking"
 REVIEW = "committee.review"
+SIGNAL = "exposure.signal"
 RECENT_DAYS = 31  # deadlines missed longer ago than this raise no new alert
 EVENT_PAGES: dict[str, str] = {
     CHECKS: "data_quality.py",
     REVIEW: "dossier.py",
+    SIGNAL: "dossier.py",
     **dict.fromkeys((*FILING_STAGES, MISSED), "filing.py"),
 }
 FILING_RULES: tuple[str, ...] = (*FILING_STAGES, MISSED)
-COMPLETE_EVENT_RULES: tuple[str, ...] = (*FILING_RULES, REVIEW)
+COMPLETE_EVENT_RULES: tuple[str, ...] = (*FILING_RULES, REVIEW, SIGNAL)
 
 
 def working_days_left(today: dt.date, deadline: dt.date) -> int:
@@ -94,3 +102,29 @@ def review_observations(portal: Engine, today: dt.date) -> list[Observation]:
         )
         for row in frame.to_dict("records")
     ]
+
+
+def signal_observations(engine: Engine, as_of: dt.date, large: Decimal) -> list[Observation]:
+    """Each contract of at least `large` outstanding with a high-severity signal or IoT alert."""
+    seen: list[Observation] = []
+    offset = 0
+    while True:
+        page = QUERIES["at_risk.at_risk"](
+            engine,
+            Filters(as_of=as_of),
+            rules=("signal", "iot"),
+            sort="outstanding",
+            limit=MAX_PAGE,
+            offset=offset,
+        )
+        rows, _ = split_counts(page)
+        for row in rows.to_dict("records"):
+            amount = Decimal(str(row["outstanding_principal"]))
+            if amount < large:
+                return seen  # largest first: the rest are smaller
+            seen.append(
+                Observation(SIGNAL, str(row["contract_id"]), as_of, amount, large, True, False)
+            )
+        if len(rows) < MAX_PAGE:
+            return seen
+        offset += MAX_PAGE

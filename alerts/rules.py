@@ -123,6 +123,8 @@ def audience_of(rule_key: str) -> frozenset[str]:
         return frozenset({COMPLIANCE})
     if rule_key.startswith("committee."):
         return frozenset({COMMITTEE})
+    if rule_key.startswith("exposure."):
+        return frozenset({EXECUTIVE, COMMITTEE})
     return EVERYONE
 
 

@@ -17,6 +17,7 @@ from alerts.events import (
     check_observations,
     filing_observations,
     review_observations,
+    signal_observations,
 )
 from alerts.store import Announcement, apply_observations
 from queries.loads import latest_load
@@ -52,6 +53,7 @@ def evaluate(
                 raise LookupError("the warehouse holds no load: nothing to evaluate")
             as_of = load.as_of
         rules, seen = observe(engine, as_of, settings)
+        seen += signal_observations(engine, as_of, settings.decimal("alerts.large_exposure"))
     finally:
         engine.dispose()
     today = now.replace(tzinfo=UTC).astimezone(display_zone(settings)).date()

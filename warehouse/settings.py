@@ -169,6 +169,12 @@ SETTINGS: tuple[Setting, ...] = (
         "docs/domain.md §7: monthly 正常贷款迁徙率 above which an alert fires",
     ),
     Setting(
+        "alerts.large_exposure",
+        "10000000.00",
+        "docs/domain.md §4: outstanding principal (yuan) from which a contract with a "
+        "high-severity signal or IoT alert raises an alert",
+    ),
+    Setting(
         "alerts.band_share",
         "0.05",
         "alerts: hysteresis band as a share of the line; an alert resolves only that far inside",

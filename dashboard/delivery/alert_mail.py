@@ -39,7 +39,7 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
         "first_period": said.period,
     }
     event = "resolved" if said.event == CLEARED else said.event
-    if said.rule.startswith(("filing.", "checks.", "committee.")):
+    if said.rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
         figure = detail(row, "zh")
     else:
         figure = f"{pct(said.value)}（线 {pct(said.line)}）· {said.period:%Y-%m}"

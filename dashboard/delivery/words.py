@@ -7,12 +7,12 @@ from datetime import date
 
 from alerts.rules import MIN_RULES, basis_of, metric_of
 from dashboard.i18n.catalogue import label, t
-from dashboard.page.format import pct
+from dashboard.page.format import amount, pct
 
 
 def figure_name(rule: str, lang: str) -> str:
     """The figure a rule watches, in words (集中度 for the concentration limits)."""
-    if rule.startswith(("filing.", "checks.", "committee.")):
+    if rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
         return t(f"al.rule.{rule}", lang)
     metric = metric_of(rule)
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
@@ -28,13 +28,15 @@ def subject_name(subject: str, lang: str, rule: str = "") -> str:
         return f"{report} {period}"
     if rule.startswith("committee."):
         return subject.split(":", 2)[2]
+    if rule.startswith("exposure."):
+        return subject
     kind, _, key = subject.partition(":")
     return f"{label(kind, lang)} {key}".strip()
 
 
 def headline(rule: str, lang: str) -> str:
     """ "不良率高于预警线" / "NPL ratio above its line"; an event rule's own words."""
-    if rule.startswith(("filing.", "checks.", "committee.")):
+    if rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
         return t(f"al.rule.{rule}", lang)
     side = t("al.under" if rule in MIN_RULES else "al.over", lang)
     return t("al.headline", lang, figure=figure_name(rule, lang), side=side)
@@ -55,6 +57,10 @@ def detail(row: Mapping[str, object], lang: str) -> str:
         return t(key, lang, report=report, period=period, days=int(str(row["value"] or 0)))
     if rule.startswith("checks."):
         return t("al.detail.checks", lang, n=int(str(row["value"] or 0)))
+    if rule.startswith("exposure."):
+        return t(
+            "al.detail.signal", lang, contract=row["subject"], value=amount(row["value"], lang)
+        )
     if rule.startswith("committee."):
         _, proposer, contract = str(row["subject"]).split(":", 2)
         return t("al.detail.review", lang, proposer=proposer, contract=contract)
@@ -78,4 +84,6 @@ def link_params(rule: str, subject: str, period: date, lang: str) -> dict[str, s
         return {"lang": lang}
     if rule.startswith("committee."):
         return {"contract": subject.split(":", 2)[2], "lang": lang}
+    if rule.startswith("exposure."):
+        return {"contract": subject, "lang": lang}
     return {"as_of": f"{period:%Y-%m}", "lang": lang}

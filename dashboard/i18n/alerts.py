@@ -159,6 +159,14 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
             "{report}（{period} 期）已过报送截止日，尚未报送",
             "{report} for {period} is past its deadline and not submitted",
         ),
+        "al.rule.exposure.signal": (
+            "大额合同出现高等级预警信号",
+            "A large exposure has a high-severity signal",
+        ),
+        "al.detail.signal": (
+            "合同 {contract}（未偿本金 {value}）：高等级预警信号或物联网告警",
+            "Contract {contract} ({value} outstanding): a high-severity signal or IoT alert",
+        ),
         "al.rule.committee.review": ("分类提议待您复核", "A classification proposal awaits you"),
         "al.detail.review": (
             "合同 {contract}：{proposer} 提议调整五级分类，须由另一位委员复核",

@@ -40,11 +40,11 @@ def test_a_load_evaluates_the_alerts_and_ack_silences_one(db_url: str, tmp_path:
     load = _run("load", str(extract), "--warehouse", db_url)
     assert load.returncode == 0, load.stderr
     # The demo is a 融资租赁公司: NPL and 偏离度 lines, PAR30 and PAR90, the concentration
-    # limits and the five migration rates: 10 figure rules; then the data-check rule and the
-    # three filing-deadline rules, 14 in all.
+    # limits and the five migration rates: 10 figure rules; then the data-check rule, the
+    # three filing-deadline rules, the proposal rule and the large-exposure signal rule: 16.
     rules = figure_rules(load_settings(), "financing_lease")
     assert len(rules) == 10
-    assert "alerts evaluated at 2026-06: 14 rules" in load.stdout
+    assert "alerts evaluated at 2026-06: 16 rules" in load.stdout
     fired = _open_alerts(db_url)
     listed = _run("alerts", "list", "--warehouse", db_url)
     assert listed.returncode == 0, listed.stderr

@@ -132,3 +132,24 @@ def test_a_proposal_waits_for_every_other_member_and_resolves_when_decided(porta
     )
     assert [(a.subject, a.event) for a in resolved] == [(f"{proposal}:alice:C1", CLEARED)]
     assert open_alerts(portal).empty
+
+
+@pytest.mark.parametrize(
+    ("large", "expected"),
+    [
+        ("1000.00", {"SG", "IO"}),  # SG's high signal and IO's geofence exit, 1,000 each
+        ("1000.01", set()),  # a cent above them: neither is large
+    ],
+)
+def test_a_large_exposure_with_a_high_signal_or_iot_alert(build, large, expected) -> None:
+    """The watch book (`tests/queries/risk_books.py`), 2024-06-30: SG meets the signal rule and
+    IO the IoT rule, 1,000 outstanding each; OK's signal is a day too old and medium."""
+    from decimal import Decimal
+
+    from alerts.events import signal_observations
+    from tests.queries.risk_books import AS_OF, watch_book
+
+    engine = build(watch_book(), AS_OF)
+    seen = signal_observations(engine, dt.date(2024, 6, 30), Decimal(large))
+    assert {o.subject for o in seen} == expected
+    assert all(o.value == Decimal("1000") and o.breached for o in seen)

@@ -3,7 +3,9 @@
 Each pack reads the same registered queries as the pages, with the recipient's branch scope in
 the filters and personal data masked unless the recipient's roles may see it, and presents them
 as the screens do (`dashboard.views.present`). Packs: the executive pack (the overview's key
-indicators with their changes, the 24-month trend, concentration against the limits) and the
+indicators with their changes, the regulatory lines with their verdicts, the regions and products
+that moved most, the 24-month trend as a table and, in the PDF, a chart drawn offline, and
+concentration against the limits, breaches first) and the
 committee's at-risk list (every contract on it, reasons in words). Each comes as .xlsx and PDF
 with a cover naming the pack, the month-end, the recipient and their branch scope.
 """
@@ -11,22 +13,26 @@ with a cover naming the pack, the month-end, the recipient and their branch scop
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.access.user import User, sees_personal_data
+from dashboard.delivery.pack_chart import rate_chart
 from dashboard.dossier.pack_pdf import PackText, dossier_pdf
 from dashboard.dossier.pack_xlsx import dossier_pack
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import shown_time_zoned
-from dashboard.views.present import present, table_roles
+from dashboard.page.format import pct, shown_time_zoned
+from dashboard.views.present import column_header, present, table_roles
 from queries.at_risk import MAX_PAGE, split_counts
+from queries.exposures import entity_type
 from queries.filters import Filters
 from queries.personal_data import mask_personal
 from queries.registry import QUERIES
+from regulatory.kpi_lines import assess, lines_for
+from warehouse.months import month_end_of
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.decisions import watchlist
 
@@ -48,21 +54,68 @@ def _query(name: str, engine: Engine, filters: Filters, user: User, **options: o
     return mask_personal(frame, reveal=sees_personal_data(user))
 
 
+def _lines(kpis: pd.DataFrame, entity: str | None, lang: str) -> pd.DataFrame:
+    """Each headline ratio against its regulatory line, with the overview's verdict in words."""
+    values = kpis.set_index("metric")["value"]
+    rows = [
+        {
+            t("ov.col.metric", lang): t(f"m.{line.metric}", lang),
+            t("ov.col.value", lang): pct(values.get(line.metric)),
+            t("sub.col.line", lang): t(f"ov.line.{line.op}", lang, bound=pct(line.bound)),
+            t("sub.col.verdict", lang): t(
+                f"ov.verdict.{assess(values.get(line.metric), line)}", lang
+            ),
+        }
+        for line in lines_for(entity)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _movers(engine: Engine, filters: Filters, user: User, lang: str, by: str) -> pd.DataFrame:
+    """The `by` values whose outstanding moved most since the month before (top 10)."""
+    now = _query("portfolio.breakdown", engine, filters, user, by=by)
+    before_filters = replace(filters, as_of=month_end_of(filters.as_of_idx - 1))
+    before = _query("portfolio.breakdown", engine, before_filters, user, by=by)
+    earlier = dict(zip(before[by], before["outstanding"], strict=True))
+    rows = []
+    for r in now.to_dict("records"):
+        was = earlier.get(r[by])
+        change = None if was is None else r["outstanding"] - was
+        rows.append(
+            {
+                by: r[by],
+                "outstanding": r["outstanding"],
+                "change": change,
+                "npl_ratio": r["npl_ratio"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[by, "outstanding", "change", "npl_ratio"])
+    order = sorted(range(len(frame)), key=lambda i: -abs(frame["change"].iloc[i] or 0))[:10]
+    frame = frame.iloc[order].reset_index(drop=True)
+    shown = present(frame, lang, table_roles(["outstanding", "change"], ["npl_ratio"]))
+    return shown.rename(columns={column_header("change", lang): t("sub.col.change", lang)})
+
+
 def executive_sections(engine: Engine, filters: Filters, user: User, lang: str) -> Sections:
-    """The overview's indicators (as its cards read them), trend and concentration."""
+    """The overview's indicators (as its cards read them) and regulatory lines, the movers by
+    region and product, the trend and concentration (its breaches first)."""
     from dashboard.views.overview import kpi_table  # the cards' own wording
 
     kpis = _query("portfolio.kpis", engine, filters, user)
     trend = _query("portfolio.trend", engine, filters, user)
     conc = _query("exposures.concentration", engine, filters, user)
+    conc = conc.assign(_b=[b is not True for b in conc["breach"]]).sort_values("_b", kind="stable")
     money = ["outstanding", "npl_outstanding"]
     return {
         t("ov.kpis", lang): kpi_table(kpis, lang),
+        t("sub.section.lines", lang): _lines(kpis, entity_type(engine), lang),
+        t("sub.section.movers_region", lang): _movers(engine, filters, user, lang, "region"),
+        t("sub.section.movers_product", lang): _movers(engine, filters, user, lang, "product"),
         t("ov.trends", lang): present(
             trend[["month_end", *money, *TREND_RATES]], lang, table_roles(money, TREND_RATES)
         ),
         t("ov.concentration", lang): present(
-            conc, lang, table_roles(["outstanding", "base"], ["ratio", "limit"])
+            conc.drop(columns="_b"), lang, table_roles(["outstanding", "base"], ["ratio", "limit"])
         ),
     }
 
@@ -137,6 +190,10 @@ def render(
         no=t("rk.pack.no", lang),
         cut=t("rk.pack.cut", lang),
     )
-    pdf = dossier_pdf(meta, header, sections, reveal=reveal, text=text)
+    figures = {}
+    if pack == "executive_weekly":
+        trend = _query("portfolio.trend", engine, filters, user)
+        figures[t("ov.trends", lang)] = rate_chart(trend, lang)
+    pdf = dossier_pdf(meta, header, sections, reveal=reveal, text=text, figures=figures)
     stem = f"{pack}-{as_of:%Y-%m}"
     return [(f"{stem}.xlsx", xlsx.data), (f"{stem}.pdf", pdf.data)]

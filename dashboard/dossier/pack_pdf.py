@@ -36,12 +36,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    Image,
     LongTable,
     PageBreak,
     Paragraph,
@@ -235,6 +237,14 @@ def _items(frame: pd.DataFrame) -> list[tuple[str, object]]:
     return list(frame.iloc[0].items()) if len(frame) else []
 
 
+def _figure(png: bytes) -> Flowable:
+    """A PNG scaled to the page's width (keeping its proportions)."""
+    reader = ImageReader(io.BytesIO(png))
+    width, height = reader.getSize()
+    scale = min(WIDTH / width, (PAGE[1] - 4 * MARGIN) / height)
+    return Image(io.BytesIO(png), width=width * scale, height=height * scale)
+
+
 def dossier_pdf(
     meta: Mapping[str, object],
     header: pd.DataFrame,
@@ -244,10 +254,11 @@ def dossier_pdf(
     text: PackText,
     display: Display | None = None,
     embed_font: bool = True,
+    figures: Mapping[str, bytes] | None = None,
 ) -> Export:
     """The pack as PDF: a cover of `meta` and the (one-row) `header` as item/value rows, then
-    one table per section title; `display` turns a masked frame into display values and
-    headers (default: as given)."""
+    one table per section title, then each of `figures` (title -> PNG, drawn offline); `display`
+    turns a masked frame into display values and headers (default: as given)."""
     shown = display or (lambda frame: frame)
     font = pack_font(embed_font)
     styles = _styles(font)
@@ -267,6 +278,9 @@ def dossier_pdf(
         kept = frame.head(MAX_ROWS)
         story.append(_table(shown(mask_personal(kept, reveal=reveal)), font, styles, text))
         rows += len(kept)
+    for title, png in (figures or {}).items():
+        story.append(Paragraph(pdf_text(title), styles["section"]))
+        story.append(_figure(png))
     story.append(Spacer(1, 1))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -60,6 +60,12 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "sub.cover.scope": ("数据范围", "Branch scope"),
         "sub.cover.generated": ("生成时间", "Generated"),
         "sub.empty": ("（无数据）", "(no rows)"),
+        "sub.section.lines": ("监管红线", "Regulatory lines"),
+        "sub.section.movers_region": ("变动最大的地区", "Regions that moved most"),
+        "sub.section.movers_product": ("变动最大的产品", "Products that moved most"),
+        "sub.col.line": ("红线", "Line"),
+        "sub.col.verdict": ("判断", "Verdict"),
+        "sub.col.change": ("较上月变动（万元）", "Change on last month (10k yuan)"),
         "sub.mail.subject": ("[Postloan] {pack} · {as_of}", "[Postloan] {pack} · {as_of}"),
         "sub.mail.body": (
             "附件为{pack}（数据截至 {as_of}，按您的权限与数据范围生成）。",

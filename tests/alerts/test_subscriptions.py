@@ -128,6 +128,14 @@ def test_each_recipient_gets_the_pack_as_their_own_screen_shows_it(book) -> None
     )
     assert boss_kpis[1][:3] == ["未偿本金", "余额口径", "0.50 万元"]  # A's 5,000 yuan
     assert bob_kpis[1][:3] == ["未偿本金", "余额口径", "0.00 万元"]  # nothing in branch ZZ
+    boss_files = _attachments(received["boss@example.com"])
+    lines = _sheet(boss_files["executive_weekly-2024-06.xlsx"], "监管红线")
+    assert ["不良率", "100.00%", "红线 ≤ 5.00%", "越线，需关注"] in lines  # 5,000 ÷ 5,000
+    bob_lines = _sheet(
+        _attachments(received["bob@example.com"])["executive_weekly-2024-06.xlsx"], "监管红线"
+    )
+    assert ["不良率", "—", "红线 ≤ 5.00%", "无法判断（无数据）"] in bob_lines  # no book in ZZ
+    assert b"/Subtype /Image" in boss_files["executive_weekly-2024-06.pdf"]  # the rate chart
     cover = _sheet(
         _attachments(received["bob@example.com"])["executive_weekly-2024-06.xlsx"], "封面 Cover"
     )

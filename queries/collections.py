@@ -67,6 +67,11 @@ def actions(filters: Filters, months: int) -> sa.Subquery:
     )
 
 
+def _first_month(filters: Filters, months: int) -> int:
+    """The window's first month (`actions` reads whole months)."""
+    return filters.as_of_idx - check_months(months) + 1
+
+
 def _facts(filters: Filters, months: int) -> sa.Subquery:
     """The window's actions with 0/1 columns attempt, reached, promise, due, kept, part.
 
@@ -93,13 +98,25 @@ def _rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _sums(f: sa.Subquery) -> list[sa.Label]:
+def first_of(
+    f: sa.FromClause, key: str, since: int | sa.ColumnElement[int]
+) -> sa.ColumnElement[int]:
+    """Distinct contracts of `f`'s rows in each group, where a group is one `PREVIOUS_KEYS`
+    partition (`key`) from month `since` (a number: the window's first month; a column: the
+    row's own month) on: the rows whose previous action in the partition came before `since`
+    (or never) are each contract's first there, one per contract. A sum, not a distinct hash."""
+    prev = f.c[f"prev_{key}_idx"]
+    first = sa.or_(prev.is_(None), prev < since)
+    return sa.func.coalesce(sa.func.sum(sa.case((first, 1), else_=0)), 0)
+
+
+def _sums(f: sa.Subquery, contracts: sa.ColumnElement[int]) -> list[sa.Label]:
     def total(col: sa.ColumnElement, name: str) -> sa.Label:
         return sa.func.coalesce(sa.func.sum(col), 0).label(name)
 
     return [
         sa.func.count().label("actions"),
-        sa.func.count(sa.distinct(f.c.contract_id)).label("contracts"),
+        contracts.label("contracts"),
         total(f.c.attempt, "attempts"),
         total(f.c.reached, "reached"),
         total(f.c.promise, "promises"),
@@ -133,7 +150,7 @@ def actions_over_time(
         sa.select(
             *keys,
             sa.func.count().label("actions"),
-            sa.func.count(sa.distinct(act.c.contract_id)).label("contracts"),
+            first_of(act, by, act.c.month_idx).label("contracts"),
         )
         .group_by(*keys)
         .order_by(*keys)
@@ -150,11 +167,14 @@ def contact_rates(
     """
     if by not in ("month", "channel", "all"):
         raise ValueError("by must be 'month', 'channel' or 'all'")
-    f = _facts(filters, months)
+    f, first = _facts(filters, months), _first_month(filters, months)
     if by == "all":
-        return _rates(fetch_frame(engine, sa.select(*_sums(f))))
-    key = f.c.month_idx if by == "month" else f.c.channel
-    stmt = sa.select(key, *_sums(f)).group_by(key).order_by(key)
+        return _rates(fetch_frame(engine, sa.select(*_sums(f, first_of(f, "any", first)))))
+    if by == "month":
+        key, contracts = f.c.month_idx, first_of(f, "any", f.c.month_idx)
+    else:
+        key, contracts = f.c.channel, first_of(f, "channel", first)
+    stmt = sa.select(key, *_sums(f, contracts)).group_by(key).order_by(key)
     frame = _rates(fetch_frame(engine, stmt))
     return _month_ends(frame) if by == "month" else frame
 
@@ -230,7 +250,8 @@ def collector_workload(engine: Engine, filters: Filters, months: int = 12) -> pd
     Sorted by collector name, never by amount recovered (docs/domain.md §10).
     """
     f, c = _facts(filters, months), _recovered(filters, months)
-    work = sa.select(f.c.collector, *_sums(f)).group_by(f.c.collector).subquery("work")
+    contracts = first_of(f, "collector", _first_month(filters, months))
+    work = sa.select(f.c.collector, *_sums(f, contracts)).group_by(f.c.collector).subquery("work")
     got = (
         sa.select(c.c.collector, sa.func.sum(c.c.amount).label("recovered"))
         .group_by(c.c.collector)

@@ -402,6 +402,15 @@ contract_segments = sa.Table(
     },
 )
 
+# The partitions of `collection_facts`' previous-action months (warehouse/marts/monitoring.py).
+PREVIOUS_KEYS: dict[str, str] = {
+    "any": "",
+    "channel": " with this channel",
+    "outcome": " with this outcome",
+    "channel_outcome": " with this channel and outcome",
+    "collector": " by this collector",
+}
+
 # The collections marts (warehouse/marts/monitoring.py): actions and credited receipts with
 # their contract's segments, so the 催收 page filters them like any summary.
 collection_facts = sa.Table(
@@ -432,6 +441,13 @@ collection_facts = sa.Table(
             ("spell_start", "1 for the first action of a collection spell"),
             ("cured", "1 for a spell start followed by DPD 0 within 3 month-ends"),
         )
+    ),
+    # The month of the contract's previous action (by time, then id) overall and with the same
+    # channel, outcome, both, or collector; NULL for the first. Distinct contracts in a month
+    # or window are then the rows whose previous action falls before it: a sum, not a hash.
+    *(
+        sa.Column(f"prev_{key}_idx", sa.Integer, nullable=True, doc=f"previous action's month{doc}")
+        for key, doc in PREVIOUS_KEYS.items()
     ),
     info={
         "layer": "mart",

@@ -12,12 +12,16 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+import pandas as pd
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries import collections
+from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.monitoring_books import ENGINES, built_engine
+from warehouse.schema import collection_facts
 
 AS_OF = Filters(as_of=date(2024, 6, 30))
 
@@ -185,3 +189,77 @@ def test_bad_options_are_refused(engine: Engine) -> None:
         collections.actions_over_time(engine, AS_OF, months=0)
     with pytest.raises(ValueError, match="months"):
         collections.cure_rates(engine, AS_OF, months=200)
+
+
+def test_previous_action_months_of_contract_b(engine: Engine) -> None:
+    """B's actions (month of the previous action overall, with the same channel, by the same
+    collector): B1 sms wang first of all; B2 phone and B3 visit after B1 (Feb); B4 agency_a
+    after B3 (Mar); B5 phone wang after B4 (Apr), its phone B2 (Feb), wang's B3 (Mar); B6–B8
+    after the phone call before (Apr); B9 legal after B8 (Apr)."""
+    f = collection_facts
+    months = [f.c[f"prev_{k}_idx"] - 2024 * 12 + 1 for k in ("any", "channel", "collector")]
+    stmt = (
+        sa.select(f.c.action_id, *months)
+        .where(f.c.contract_id == "B")
+        .order_by(f.c.action_time, f.c.action_id)
+    )
+    got = [
+        tuple(None if pd.isna(v) else (v if i == 0 else int(v)) for i, v in enumerate(r))
+        for r in fetch_frame(engine, stmt).astype(object).itertuples(index=False)
+    ]
+    assert got == [
+        ("B1", None, None, None),
+        ("B2", 2, None, 2),
+        ("B3", 2, None, 2),
+        ("B4", 3, None, None),
+        ("B5", 4, 2, 3),
+        ("B6", 4, 4, 4),
+        ("B7", 4, 4, 4),
+        ("B8", 4, 4, 4),
+        ("B9", 4, None, 4),
+    ]
+
+
+WINDOWS = [
+    (Filters(as_of=date(2024, 6, 30)), 12),
+    (Filters(as_of=date(2024, 6, 30)), 3),
+    (Filters(as_of=date(2024, 4, 30)), 1),
+    (Filters(as_of=date(2024, 3, 31)), 2),
+    (Filters(as_of=date(2024, 6, 30), scope=("BJ",)), 12),
+    (Filters(as_of=date(2024, 6, 30), product=("direct_lease",)), 12),
+]
+
+
+@pytest.mark.parametrize(("filters", "months"), WINDOWS)
+@pytest.mark.parametrize(
+    ("key", "columns", "per_month"),
+    [
+        ("any", (), False),
+        ("any", (), True),
+        ("channel", ("channel",), False),
+        ("channel", ("channel",), True),
+        ("outcome", ("outcome",), True),
+        ("channel_outcome", ("channel", "outcome"), True),
+        ("collector", ("collector",), False),
+    ],
+)
+def test_first_of_counts_the_distinct_contracts(
+    engine: Engine,
+    filters: Filters,
+    months: int,
+    key: str,
+    columns: tuple[str, ...],
+    per_month: bool,
+) -> None:
+    """Contracts per group counted from the previous-action months equal COUNT(DISTINCT)."""
+    act = collections.actions(filters, months)
+    keys = [*([act.c.month_idx] if per_month else []), *(act.c[c] for c in columns)]
+    since = act.c.month_idx if per_month else filters.as_of_idx - months + 1
+    summed = collections.first_of(act, key, since).label("n")
+    distinct = sa.func.count(sa.distinct(act.c.contract_id)).label("n")
+
+    def rows(count: sa.ColumnElement[int]) -> list[tuple]:
+        stmt = sa.select(*keys, count).group_by(*keys).order_by(*keys) if keys else sa.select(count)
+        return [tuple(r) for r in fetch_frame(engine, stmt).itertuples(index=False)]
+
+    assert rows(summed) == rows(distinct)

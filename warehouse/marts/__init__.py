@@ -187,6 +187,7 @@ def build_mart(
         timings[name] = time.perf_counter() - began
 
     written = (
+        (monitoring.PREVIOUS_NAME, monitoring.write_previous_actions),
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
         (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),

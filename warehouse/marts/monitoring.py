@@ -27,8 +27,14 @@ done once per load they leave two narrow tables that `queries/collections.py` fi
 
 from __future__ import annotations
 
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
 from warehouse.marts import promises
 from warehouse.marts.segments import SEGMENTS, segment_list
+from warehouse.settings import Settings
 
 _CM_SEGMENTS = segment_list("cm")
 RECOVERY_DAYS = 30
@@ -156,3 +162,35 @@ ORDER BY month_idx, x.received_date
 )
 
 STEPS: tuple[tuple[str, str], ...] = (CONTRACTS, FACTS, CREDITS)
+
+
+PREVIOUS_NAME = "previous actions"
+PREVIOUS_PARTITIONS: dict[str, tuple[str, ...]] = {
+    "any": (),
+    "channel": ("channel",),
+    "outcome": ("outcome",),
+    "channel_outcome": ("channel", "outcome"),
+    "collector": ("collector",),
+}
+
+
+def write_previous_actions(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `collection_facts.prev_<key>_idx`: the month of the contract's previous action (by
+    time, then id) in each `PREVIOUS_PARTITIONS` partition, NULL for its first (no setting)."""
+    lags = ", ".join(
+        f"LAG(month_idx) OVER (PARTITION BY {', '.join(('contract_id', *cols))} "
+        f"ORDER BY action_time, action_id) AS prev_{key}_idx"
+        for key, cols in PREVIOUS_PARTITIONS.items()
+    )
+    sets = ", ".join(f"prev_{key}_idx = p.prev_{key}_idx" for key in PREVIOUS_PARTITIONS)
+    conn.execute(sa.text("DROP TABLE IF EXISTS _b_previous"))
+    conn.execute(
+        sa.text(f"CREATE TABLE _b_previous AS SELECT action_id, {lags} FROM collection_facts")
+    )
+    conn.execute(
+        sa.text(
+            f"UPDATE collection_facts SET {sets} FROM _b_previous p "
+            "WHERE collection_facts.action_id = p.action_id"
+        )
+    )
+    conn.execute(sa.text("DROP TABLE _b_previous"))

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from warehouse.portal.deliveries import FAILED, QUEUED, SENDING, SENT, deliveries
 
 MAX_ATTEMPTS = 5
+ROBOT = "webhook"  # the recipient of a group chat robot's messages (alerts.webhook)
 LEASE = timedelta(minutes=5)
 
 
@@ -74,13 +75,18 @@ def enqueue(engine: Engine, messages: Iterable[Message], now: datetime) -> int:
     return queued
 
 
-def claim(engine: Engine, now: datetime, limit: int = 50) -> list[Claimed]:
-    """Take up to `limit` due messages for this sender (queued and due, or a lapsed lease)."""
+def claim(
+    engine: Engine, now: datetime, limit: int = 50, *, robot: bool | None = None
+) -> list[Claimed]:
+    """Take up to `limit` due messages for this sender (queued and due, or a lapsed lease);
+    `robot` True takes only a chat robot's messages, False only e-mails, None both."""
     d = deliveries
     due = sa.or_(
         sa.and_(d.c.status == QUEUED, d.c.next_attempt_at <= now),
         sa.and_(d.c.status == SENDING, d.c.lease_until < now),
     )
+    if robot is not None:
+        due = sa.and_(due, (d.c.username == ROBOT) if robot else (d.c.username != ROBOT))
     with engine.connect() as conn:
         ids = [
             r.delivery_id

@@ -31,15 +31,18 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
     import sqlalchemy as sa
 
     from alerts.run import evaluate
+    from alerts.webhook import WebhookConfig
     from dashboard.delivery.alert_mail import queue_alert_mail
     from warehouse.portal import portal_engine, portal_url
+    from warehouse.settings import secrets_section
 
     try:
         now = _now()
         done = evaluate(url, settings, now, as_of)
         portal = portal_engine(portal_url(url))
         try:
-            queued = queue_alert_mail(portal, done.announcements, settings, now)
+            robot = WebhookConfig.from_secrets(secrets_section("webhook")) is not None
+            queued = queue_alert_mail(portal, done.announcements, settings, now, robot=robot)
         finally:
             portal.dispose()
     except (LookupError, ValueError, sa.exc.SQLAlchemyError) as exc:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
 
-from alerts.outbox import Message, enqueue
+from alerts.outbox import ROBOT, Message, enqueue
 from alerts.state import CLEARED
 from alerts.store import Announcement
 from dashboard.delivery.contacts import alert_recipients, allowed_domains
@@ -54,9 +54,15 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
 
 
 def queue_alert_mail(
-    portal: Engine, announcements: Iterable[Announcement], settings: Settings, now: datetime
+    portal: Engine,
+    announcements: Iterable[Announcement],
+    settings: Settings,
+    now: datetime,
+    *,
+    robot: bool = False,
 ) -> int:
-    """Queue one e-mail per alert event and recipient (idempotent); the number queued."""
+    """Queue one e-mail per alert event and recipient, and with `robot` one chat-robot message
+    per event (idempotent); the number queued."""
     domains = allowed_domains(str(settings["delivery.allowed_domains"]))
     messages = []
     for said in announcements:
@@ -66,4 +72,7 @@ def queue_alert_mail(
         for username, address in alert_recipients(portal, said.rule, domains, said.subject):
             key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{username}"
             messages.append(Message(key, "alert", username, address, subject, body))
+        if robot:
+            key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{ROBOT}"
+            messages.append(Message(key, "alert", ROBOT, ROBOT, subject, f"{subject}\n\n{body}"))
     return enqueue(portal, messages, now)

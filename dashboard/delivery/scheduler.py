@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine, make_url
 from alerts.mail import SmtpConfig
 from alerts.outbox import Message, recover
 from alerts.run import evaluate
+from alerts.webhook import WebhookConfig
 from dashboard.delivery.alert_mail import queue_alert_mail
 from dashboard.delivery.sender import Round, deliver_due
 from dashboard.delivery.subscriptions import attachments, queue_due
@@ -77,6 +78,9 @@ class Scheduler:
     smtp: Callable[[], SmtpConfig | None] = field(
         default=lambda: SmtpConfig.from_secrets(secrets_section("smtp"))
     )
+    robot: Callable[[], WebhookConfig | None] = field(
+        default=lambda: WebhookConfig.from_secrets(secrets_section("webhook"))
+    )
     last_load: int | None = None
     last_evaluated: datetime | None = None
 
@@ -98,7 +102,8 @@ class Scheduler:
         settings = self.settings()
         done = evaluate(self.warehouse_url, settings, now)
         self.last_load, self.last_evaluated = load_id, now
-        return queue_alert_mail(portal, done.announcements, settings, now)
+        robot = self.robot() is not None
+        return queue_alert_mail(portal, done.announcements, settings, now, robot=robot)
 
     def round(self) -> Round:
         """One round: evaluate the alerts when due, queue them and the subscriptions due, send
@@ -111,7 +116,7 @@ class Scheduler:
             def attach(message: Message) -> tuple[tuple[str, bytes], ...]:
                 return attachments(portal, self.warehouse_url, message, self.clock())
 
-            return deliver_due(portal, self.smtp(), self.clock, attach=attach)
+            return deliver_due(portal, self.smtp(), self.clock, attach=attach, webhook=self.robot())
         finally:
             portal.dispose()
 

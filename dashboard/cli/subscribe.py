@@ -80,7 +80,9 @@ def add_subscribe_parser(
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="subscribe a user to a pack", description="Subscribe.")
     add.add_argument("name", metavar="NAME", help="the recipient's username")
-    add.add_argument("--pack", required=True, help="executive_weekly or at_risk")
+    add.add_argument(
+        "--pack", required=True, help="executive_weekly, at_risk or compliance_calendar"
+    )
     add.add_argument("--schedule", required=True, help="'weekly MON 08:00' or 'monthly WD3 08:00'")
     add.add_argument("--lang", default="zh", help="zh (default) or en")
     listing = actions.add_parser("list", help="every subscription", description="List them.")

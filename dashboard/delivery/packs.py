@@ -6,7 +6,8 @@ as the screens do (`dashboard.views.present`). Packs: the executive pack (the ov
 indicators with their changes, the regulatory lines with their verdicts, the regions and products
 that moved most, the 24-month trend as a table and, in the PDF, a chart drawn offline, and
 concentration against the limits, breaches first) and the
-committee's at-risk list (every contract on it, reasons in words). Each comes as .xlsx and PDF
+committee's at-risk list (every contract on it, reasons in words) and compliance's filing
+calendar (each report's periods, deadlines and status). Each comes as .xlsx and PDF
 with a cover naming the pack, the month-end, the recipient and their branch scope.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -24,14 +25,16 @@ from dashboard.delivery.pack_chart import rate_chart
 from dashboard.dossier.pack_pdf import PackText, dossier_pdf
 from dashboard.dossier.pack_xlsx import dossier_pack
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import pct, shown_time_zoned
+from dashboard.page.format import pct, shown_time_zoned, zone
 from dashboard.views.present import column_header, present, table_roles
 from queries.at_risk import MAX_PAGE, split_counts
 from queries.exposures import entity_type
 from queries.filters import Filters
 from queries.personal_data import mask_personal
 from queries.registry import QUERIES
+from regulatory.calendar import filing_calendar
 from regulatory.kpi_lines import assess, lines_for
+from regulatory.registry import REPORTS
 from warehouse.months import month_end_of
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.decisions import watchlist
@@ -46,7 +49,7 @@ class Pack:
 
     key: str
     roles: frozenset[str]
-    sections: Callable[[Engine, Filters, User, str], Sections]
+    sections: Callable[[Engine, Filters, User, str, datetime], Sections]
 
 
 def _query(name: str, engine: Engine, filters: Filters, user: User, **options: object):
@@ -96,7 +99,9 @@ def _movers(engine: Engine, filters: Filters, user: User, lang: str, by: str) ->
     return shown.rename(columns={column_header("change", lang): t("sub.col.change", lang)})
 
 
-def executive_sections(engine: Engine, filters: Filters, user: User, lang: str) -> Sections:
+def executive_sections(
+    engine: Engine, filters: Filters, user: User, lang: str, at: datetime
+) -> Sections:
     """The overview's indicators (as its cards read them) and regulatory lines, the movers by
     region and product, the trend and concentration (its breaches first)."""
     from dashboard.views.overview import kpi_table  # the cards' own wording
@@ -120,7 +125,9 @@ def executive_sections(engine: Engine, filters: Filters, user: User, lang: str) 
     }
 
 
-def at_risk_sections(engine: Engine, filters: Filters, user: User, lang: str) -> Sections:
+def at_risk_sections(
+    engine: Engine, filters: Filters, user: User, lang: str, at: datetime
+) -> Sections:
     """The at-risk list, every contract (the committee's watchlist included), largest first, as
     the page's table reads it."""
     from dashboard.views.risk import headers_only
@@ -151,6 +158,25 @@ def at_risk_sections(engine: Engine, filters: Filters, user: User, lang: str) ->
     return {t("page.at_risk", lang): headers_only(frame, lang)}
 
 
+def calendar_sections(
+    engine: Engine, filters: Filters, user: User, lang: str, at: datetime
+) -> Sections:
+    """The filing calendar of the last three months and the next one as the filing page shows
+    it on the day the pack is made (display zone): report, title, period, deadline, status."""
+    from dashboard.filing.view import catalogue_frame
+
+    today = at.replace(tzinfo=UTC).astimezone(zone()).date()
+    url = engine.url.render_as_string(hide_password=False)
+    portal = portal_engine(portal_url(url))
+    try:
+        entries = filing_calendar(
+            portal, REPORTS, today - timedelta(days=92), today + timedelta(days=31), today
+        )
+    finally:
+        portal.dispose()
+    return {t("sub.section.calendar", lang): catalogue_frame(entries, lang)}
+
+
 PACKS: dict[str, Pack] = {
     "executive_weekly": Pack(
         "executive_weekly",
@@ -158,6 +184,9 @@ PACKS: dict[str, Pack] = {
         executive_sections,
     ),
     "at_risk": Pack("at_risk", frozenset({"risk_committee", "executive"}), at_risk_sections),
+    "compliance_calendar": Pack(
+        "compliance_calendar", frozenset({"compliance"}), calendar_sections
+    ),
 }
 
 
@@ -169,7 +198,7 @@ def render(
     if not user.roles & spec.roles:
         raise PermissionError(f"{user.username} may not receive the {pack} pack")
     filters = Filters(as_of=as_of, scope=user.branches)
-    sections = spec.sections(engine, filters, user, lang)
+    sections = spec.sections(engine, filters, user, lang, generated_at)
     scope = t("sub.all_branches", lang) if user.branches is None else "、".join(user.branches)
     title = t(f"sub.pack.{pack}", lang)
     meta = {

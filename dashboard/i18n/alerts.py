@@ -53,6 +53,8 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "al.mail.open": ("查看", "Open"),
         "sub.pack.executive_weekly": ("管理层周报", "Executive weekly pack"),
         "sub.pack.at_risk": ("风险合同清单", "At-risk contracts"),
+        "sub.pack.compliance_calendar": ("报送日历", "Filing calendar"),
+        "sub.section.calendar": ("报送日历", "Filing calendar"),
         "sub.all_branches": ("全部分支机构", "Every branch"),
         "sub.cover.pack": ("报告", "Pack"),
         "sub.cover.as_of": ("数据截至", "As of"),

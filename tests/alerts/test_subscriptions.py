@@ -222,3 +222,41 @@ def test_a_role_that_may_not_receive_a_pack_cannot_subscribe_to_it(book) -> None
         subs.add(
             portal, "carol", "at_risk", "weekly MON 08:00", lang="zh", actor="test", now=CREATED
         )
+
+
+def test_the_other_packs_hold_what_their_pages_show(book) -> None:
+    """The at-risk list for a committee member (names shown) and an executive (names masked),
+    and compliance's filing calendar on Monday 7 December 2026 (nothing ever filed: the
+    October detail, due 15 November, is overdue; the November one, due 15 December, not started)."""
+    from dashboard.access.user import User
+    from dashboard.delivery.packs import render
+    from dashboard.views.risk import headers_only
+    from queries.personal_data import mask_personal
+    from warehouse.portal.decisions import watchlist
+
+    url, portal = book
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        member = User("m", "m", frozenset({"risk_committee"}))
+        boss = User("b", "b", frozenset({"executive"}))
+        for user, reveal in ((member, True), (boss, False)):
+            files = dict(render(engine, "at_risk", user, "zh", AS_OF, MONDAY))
+            sheet = _sheet(files["at_risk-2024-06.xlsx"], "风险合同")
+            page = QUERIES["at_risk.at_risk"](
+                engine, Filters(as_of=AS_OF), watchlist=watchlist(portal), limit=1000
+            )
+            page = page.drop(columns=[c for c in page.columns if c[:2] in ("n_", "o_")])
+            shown = headers_only(
+                mask_personal(page.drop(columns="total_rows"), reveal=reveal), "zh"
+            )
+            assert sheet[0] == list(shown.columns)
+            assert len(sheet) - 1 == len(shown)
+        compliance = User("c", "c", frozenset({"compliance"}))
+        files = dict(render(engine, "compliance_calendar", compliance, "zh", AS_OF, MONDAY))
+        calendar = _sheet(files["compliance_calendar-2024-06.xlsx"], "报送日历")
+    finally:
+        engine.dispose()
+    rows = {(r[0], r[2]): r for r in calendar[1:]}
+    assert rows["DETAIL", "2026-10-31"][3] == "2026-11-15"
+    assert rows["DETAIL", "2026-10-31"][4].endswith("逾期")
+    assert rows["DETAIL", "2026-11-30"][4].endswith("未开始")

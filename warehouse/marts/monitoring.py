@@ -78,6 +78,38 @@ ORDER BY cm.contract_id
 """,
 )
 
+# The two heavy inputs of the facts are their own statements (scratch tables): in one statement
+# with the action rows their hash tables outgrew DuckDB's 4 GB cap at 1,000,000 contracts.
+CURED = (
+    "collection cures",
+    f"""
+CREATE TABLE _b_cured AS
+-- action months after which the contract shows DPD 0 within {CURE_HORIZON} month-ends
+SELECT DISTINCT s.contract_id, s.month_idx
+FROM (
+  SELECT DISTINCT contract_id, {_MONTH.format(t="action_time")} AS month_idx FROM collections
+) s
+CROSS JOIN ({_OFFSETS}) o
+JOIN contract_month x ON x.contract_id = s.contract_id AND x.month_idx = s.month_idx + o.k
+WHERE x.dpd = 0 AND NOT x.written_off
+""",
+)
+
+PROMISE_PAID = (
+    "promise receipts",
+    f"""
+CREATE TABLE _b_promise_paid AS
+SELECT q.action_id, SUM(r.amount) AS paid
+FROM (
+  SELECT action_id, contract_id, {promises.made_sql("action_time")} AS action_day,
+         {promises.due_sql("promised_date", "action_time")} AS promise_due
+  FROM collections WHERE outcome = {_PROMISE}
+) q
+JOIN receipts r ON r.contract_id = q.contract_id AND {_COUNTS}
+GROUP BY q.action_id
+""",
+)
+
 FACTS = (
     "collection facts",
     f"""
@@ -111,26 +143,8 @@ JOIN {_CONTRACT} ON cm.contract_id = a.contract_id
 LEFT JOIN (
   SELECT DISTINCT contract_id, {_MONTH.format(t="action_time")} AS month_idx FROM collections
 ) pm ON pm.contract_id = a.contract_id AND pm.month_idx = a.month_idx - 1
-LEFT JOIN (
-  -- action months after which the contract shows DPD 0 within {CURE_HORIZON} month-ends
-  SELECT DISTINCT s.contract_id, s.month_idx
-  FROM (
-    SELECT DISTINCT contract_id, {_MONTH.format(t="action_time")} AS month_idx FROM collections
-  ) s
-  CROSS JOIN ({_OFFSETS}) o
-  JOIN contract_month x ON x.contract_id = s.contract_id AND x.month_idx = s.month_idx + o.k
-  WHERE x.dpd = 0 AND NOT x.written_off
-) cu ON cu.contract_id = a.contract_id AND cu.month_idx = a.month_idx
-LEFT JOIN (
-  SELECT q.action_id, SUM(r.amount) AS paid
-  FROM (
-    SELECT action_id, contract_id, {promises.made_sql("action_time")} AS action_day,
-           {promises.due_sql("promised_date", "action_time")} AS promise_due
-    FROM collections WHERE outcome = {_PROMISE}
-  ) q
-  JOIN receipts r ON r.contract_id = q.contract_id AND {_COUNTS}
-  GROUP BY q.action_id
-) p ON p.action_id = a.action_id
+LEFT JOIN _b_cured cu ON cu.contract_id = a.contract_id AND cu.month_idx = a.month_idx
+LEFT JOIN _b_promise_paid p ON p.action_id = a.action_id
 ORDER BY a.month_idx, a.action_time
 """,
 )
@@ -161,7 +175,7 @@ ORDER BY month_idx, x.received_date
 """,
 )
 
-STEPS: tuple[tuple[str, str], ...] = (CONTRACTS, FACTS, CREDITS)
+STEPS: tuple[tuple[str, str], ...] = (CONTRACTS, CURED, PROMISE_PAID, FACTS, CREDITS)
 
 
 PREVIOUS_NAME = "previous actions"

@@ -44,6 +44,7 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
                 actor=actor,
                 now=now,
                 domains=domains,
+                view=args.view,
             )
             print(f"subscription #{sub_id}: {args.pack} to {args.name}, {args.schedule}")
         elif args.action == "list":
@@ -85,6 +86,12 @@ def add_subscribe_parser(
     )
     add.add_argument("--schedule", required=True, help="'weekly MON 08:00' or 'monthly WD3 08:00'")
     add.add_argument("--lang", default="zh", help="zh (default) or en")
+    add.add_argument(
+        "--view",
+        default="",
+        metavar="FILTERS",
+        help="a page view's filters in URL form, e.g. 'product=loan&region=310000'",
+    )
     listing = actions.add_parser("list", help="every subscription", description="List them.")
     for name, text in (
         ("pause", "stop sending until resumed"),

@@ -39,8 +39,9 @@ def my_subscriptions(user: User) -> pd.DataFrame:
     return subs.listing(portal_store.portal(), user.username)
 
 
-def subscribe(user: User, pack: str, schedule: str, lang: str) -> int:
-    """Subscribe the user to `pack`; SubscriptionError (a ValueError) when refused."""
+def subscribe(user: User, pack: str, schedule: str, lang: str, view: str = "") -> int:
+    """Subscribe the user to `pack` (with a page view's filters); SubscriptionError (a
+    ValueError) when refused."""
     return subs.add(
         portal_store.portal(),
         user.username,
@@ -50,6 +51,7 @@ def subscribe(user: User, pack: str, schedule: str, lang: str) -> int:
         actor=user.username,
         now=utc_now(),
         domains=_domains(),
+        view=view,
     )
 
 

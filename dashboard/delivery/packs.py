@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -27,9 +28,10 @@ from dashboard.dossier.pack_xlsx import dossier_pack
 from dashboard.i18n.catalogue import t
 from dashboard.page.format import pct, shown_time_zoned, zone
 from dashboard.views.present import column_header, present, table_roles
+from queries import segments
 from queries.at_risk import MAX_PAGE, split_counts
 from queries.exposures import entity_type
-from queries.filters import Filters
+from queries.filters import SEGMENTS, Filters
 from queries.personal_data import mask_personal
 from queries.registry import QUERIES
 from regulatory.calendar import filing_calendar
@@ -190,14 +192,48 @@ PACKS: dict[str, Pack] = {
 }
 
 
+VIEW_KEYS: frozenset[str] = frozenset({*SEGMENTS, "cohort_from", "cohort_to"})
+
+
+def check_view(view: str) -> str:
+    """A page view's filters in URL form (`product=loan&region=310000`), normalised; ValueError
+    for anything the filter sidebar does not read (the month is always the newest)."""
+    params = parse_qs(view.strip().lstrip("?"), keep_blank_values=False)
+    unknown = sorted(set(params) - VIEW_KEYS)
+    if unknown:
+        raise ValueError(f"not a filter of the pages: {', '.join(unknown)}")
+    return urlencode(sorted((k, v) for k, vs in params.items() for v in vs))
+
+
+def view_filters(engine: Engine, view: str, as_of: date, scope: tuple[str, ...] | None) -> Filters:
+    """The filters of a page view as the sidebar reads them (values not on offer dropped), at
+    `as_of`, within the recipient's branch `scope`."""
+    from dashboard.data.cached import Choices
+    from dashboard.page.sidebar import parse
+
+    months = segments.available_month_ends(engine)["month_end"]
+    offer = Choices(tuple(months), {k: tuple(v) for k, v in segments.choices(engine).items()})
+    return replace(parse(parse_qs(view), offer, as_of), as_of=as_of, scope=scope)
+
+
 def render(
-    engine: Engine, pack: str, user: User, lang: str, as_of: date, generated_at: datetime
+    engine: Engine,
+    pack: str,
+    user: User,
+    lang: str,
+    as_of: date,
+    generated_at: datetime,
+    *,
+    view: str = "",
 ) -> list[tuple[str, bytes]]:
-    """The pack's .xlsx and PDF for `user` at `as_of`: (file name, bytes) each."""
+    """The pack's .xlsx and PDF for `user` at `as_of` (with a page view's filters): (file name,
+    bytes) each."""
     spec = PACKS[pack]
     if not user.roles & spec.roles:
         raise PermissionError(f"{user.username} may not receive the {pack} pack")
-    filters = Filters(as_of=as_of, scope=user.branches)
+    from dashboard.page.sidebar import filters_words
+
+    filters = view_filters(engine, view, as_of, user.branches)
     sections = spec.sections(engine, filters, user, lang, generated_at)
     scope = t("sub.all_branches", lang) if user.branches is None else "、".join(user.branches)
     title = t(f"sub.pack.{pack}", lang)
@@ -206,6 +242,7 @@ def render(
         t("sub.cover.as_of", lang): f"{as_of:%Y-%m-%d}",
         t("sub.cover.recipient", lang): user.display_name or user.username,
         t("sub.cover.scope", lang): scope,
+        t("sub.cover.filters", lang): filters_words(filters, lang),
         t("sub.cover.generated", lang): shown_time_zoned(generated_at),
     }
     reveal = sees_personal_data(user)

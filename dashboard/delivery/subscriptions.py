@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from alerts.outbox import Message, enqueue
 from dashboard.access.user import user_of
 from dashboard.delivery.contacts import addresses, allowed_domains, check_address
-from dashboard.delivery.packs import PACKS, render
+from dashboard.delivery.packs import PACKS, check_view, render
 from dashboard.delivery.schedule import latest, parse
 from dashboard.i18n.catalogue import LANGS, t
 from queries.loads import latest_load
@@ -51,8 +51,10 @@ def add(
     actor: str,
     now: datetime,
     domains: tuple[str, ...] = (),
+    view: str = "",
 ) -> int:
-    """Subscribe `username` to `pack` on `schedule`; the new subscription's id (audited)."""
+    """Subscribe `username` to `pack` on `schedule`, optionally to a page view: the page's
+    filters in URL form (`product=loan&region=310000`); the new subscription's id (audited)."""
     account = get_account(engine, username)
     if account is None:
         raise SubscriptionError(f"no account {username!r}", "no_account")
@@ -66,6 +68,10 @@ def add(
         parsed = parse(schedule)
     except ValueError as exc:
         raise SubscriptionError(str(exc), "schedule") from exc
+    try:
+        view = check_view(view)
+    except ValueError as exc:
+        raise SubscriptionError(str(exc), "view") from exc
     address = addresses(engine).get(username)
     if address is None:
         raise SubscriptionError(
@@ -82,12 +88,13 @@ def add(
                 pack=pack,
                 schedule=parsed.text(),
                 lang=lang,
+                view=view,
                 paused=False,
                 created_at=now,
                 updated_at=now,
             )
         ).inserted_primary_key[0]
-        details = {"change": "subscribe", "pack": pack, "schedule": parsed.text()}
+        details = {"change": "subscribe", "pack": pack, "schedule": parsed.text(), "view": view}
         record(conn, actor=actor, action="user_admin", target=username, details=details)
     return int(sub_id)
 
@@ -198,6 +205,8 @@ def attachments(
         load = latest_load(engine)
         if load is None:
             raise SubscriptionError("the warehouse holds no load")
-        return tuple(render(engine, row["pack"], user_of(account), row["lang"], load.as_of, now))
+        user = user_of(account)
+        pack, lang = row["pack"], row["lang"]
+        return tuple(render(engine, pack, user, lang, load.as_of, now, view=row["view"] or ""))
     finally:
         engine.dispose()

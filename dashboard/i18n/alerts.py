@@ -61,6 +61,20 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "sub.cover.recipient": ("收件人", "Recipient"),
         "sub.cover.scope": ("数据范围", "Branch scope"),
         "sub.cover.generated": ("生成时间", "Generated"),
+        "sub.cover.filters": ("筛选条件", "Filters"),
+        "sub.new.view": ("筛选（可选）", "Filters (optional)"),
+        "sub.new.view_help": (
+            "订阅某个页面视图：从该页面地址中复制筛选参数，如 product=loan&region=310000；"
+            "留空为全部数据。数据月份始终为最新月末。",
+            "To subscribe to a page view, copy its filters from the page's address, e.g. "
+            "product=loan&region=310000; empty for the whole book. The month is always the "
+            "newest month-end.",
+        ),
+        "sub.col.view": ("筛选", "Filters"),
+        "sub.err.view": (
+            "筛选参数无效：只能使用页面侧栏的筛选项（如 product、region）。",
+            "Those filters are not valid: use the sidebar's filters only (e.g. product, region).",
+        ),
         "sub.empty": ("（无数据）", "(no rows)"),
         "sub.section.lines": ("监管红线", "Regulatory lines"),
         "sub.section.movers_region": ("变动最大的地区", "Regions that moved most"),

@@ -65,12 +65,15 @@ def new_form(user: User, lang: str) -> None:
             max_chars=40,
             help=t("sub.new.schedule_help", lang),
         )
+        view = st.text_input(
+            t("sub.new.view", lang), value="", max_chars=500, help=t("sub.new.view_help", lang)
+        )
         pack_lang = st.selectbox(
             t("sub.new.lang", lang), LANGS, index=LANGS.index(lang), format_func=LANG_NAMES.get
         )
         if st.form_submit_button(t("sub.new.submit", lang)):
             try:
-                data.subscribe(user, pack, schedule, pack_lang)
+                data.subscribe(user, pack, schedule, pack_lang, view)
             except SubscriptionError as exc:
                 _said("error", _refused(exc, lang))
             else:
@@ -103,6 +106,7 @@ def my_list(user: User, lang: str) -> None:
             t("sub.col.pack", lang): [t(f"sub.pack.{p}", lang) for p in frame["pack"]],
             t("sub.col.schedule", lang): list(frame["schedule"]),
             t("sub.col.lang", lang): [LANG_NAMES.get(v, v) for v in frame["lang"]],
+            t("sub.col.view", lang): [v or "—" for v in frame["view"]],
             t("sub.col.state", lang): [
                 t("sub.state.paused" if p else "sub.state.active", lang) for p in frame["paused"]
             ],

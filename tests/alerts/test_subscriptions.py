@@ -260,3 +260,52 @@ def test_the_other_packs_hold_what_their_pages_show(book) -> None:
     assert rows["DETAIL", "2026-10-31"][3] == "2026-11-15"
     assert rows["DETAIL", "2026-10-31"][4].endswith("逾期")
     assert rows["DETAIL", "2026-11-30"][4].endswith("未开始")
+
+
+@pytest.mark.parametrize(
+    ("view", "outstanding", "words"),
+    [
+        ("product=direct_lease", "0.50 万元", "产品：直租"),  # A, 5,000, is a direct lease
+        ("product=sale_leaseback", "0.00 万元", "产品：售后回租"),  # C closed in April
+    ],
+)
+def test_a_page_view_subscription_renders_with_the_views_filters(
+    book, view, outstanding, words
+) -> None:
+    url, portal = book
+    frame = subs.listing(portal)
+    subs.set_paused(portal, int(frame["sub_id"].iloc[0]), True, actor="t", now=CREATED)
+    subs.set_paused(portal, int(frame["sub_id"].iloc[1]), True, actor="t", now=CREATED)
+    subs.add(
+        portal,
+        "boss",
+        "executive_weekly",
+        "weekly MON 08:00",
+        lang="zh",
+        actor="t",
+        now=CREATED,
+        view=view,
+    )
+    with smtp_server() as (box, port):
+        Scheduler(url, Clock(MONDAY), smtp=lambda: SmtpConfig("127.0.0.1", port)).round()
+        (mail,) = _packs(box)
+    files = _attachments(mail)
+    kpis = _sheet(files["executive_weekly-2024-06.xlsx"], "核心指标")
+    assert kpis[1][:3] == ["未偿本金", "余额口径", outstanding]
+    cover = _sheet(files["executive_weekly-2024-06.xlsx"], "封面 Cover")
+    assert ["筛选条件", words] in cover
+
+
+def test_a_view_with_a_filter_the_pages_do_not_have_is_refused(book) -> None:
+    _, portal = book
+    with pytest.raises(subs.SubscriptionError, match="not a filter of the pages: as_of, foo"):
+        subs.add(
+            portal,
+            "boss",
+            "executive_weekly",
+            "weekly MON 08:00",
+            lang="zh",
+            actor="t",
+            now=CREATED,
+            view="foo=1&as_of=2024-01",
+        )

@@ -52,6 +52,9 @@ subscriptions = sa.Table(
     sa.Column("pack", sa.String(40), nullable=False, comment="executive_weekly, at_risk"),
     sa.Column("schedule", sa.String(40), nullable=False, comment="e.g. weekly MON 08:00"),
     sa.Column("lang", sa.String(2), nullable=False, default="zh"),
+    sa.Column(
+        "view", sa.String(500), nullable=False, default="", comment="the page's filters, URL form"
+    ),
     sa.Column("paused", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
     sa.Column("updated_at", sa.DateTime, nullable=False, comment="UTC"),

@@ -64,6 +64,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         engine.dispose()
     version = Registry(Path(args.registry)).propose(models, card, _actor(args))
     test = card["backtest"]["measures"]["scorecard"]["test"]
+    _audit(args, url, version, "propose", {"auc": test["auc"], "ks": test["ks"]})
     print(
         f"proposed {version} (trained by {_actor(args)}) in {time.perf_counter() - began:.0f} s: "
         f"scorecard out-of-time AUC {test['auc']} KS {test['ks']}; "
@@ -74,6 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     """Approve a proposed version; the approver must not be who trained it."""
+    from dashboard.cli.common import warehouse_url_of
     from early_warning.registry import Registry, RegistryError
 
     try:
@@ -81,8 +83,24 @@ def cmd_promote(args: argparse.Namespace) -> int:
     except (RegistryError, OSError) as exc:
         print(f"postloan model promote: {exc}", file=sys.stderr)
         return EXIT_NOT_ENOUGH
+    _audit(args, warehouse_url_of(args), card["version"], "approve", {})
     print(f"{card['version']} approved by {card['approved_by']}; it is the version in force")
     return 0
+
+
+def _audit(
+    args: argparse.Namespace, url: str, version: str, act: str, details: dict[str, object]
+) -> None:
+    """The model act in the portal store's audit trail (`model`); a store that cannot be written
+    is said, and the registry's card keeps the act anyway."""
+    import sqlalchemy as sa
+
+    from dashboard.cli.common import audit
+
+    try:
+        audit(url, args, "model", version, {"act": act, **details})
+    except (ValueError, sa.exc.SQLAlchemyError) as exc:
+        print(f"postloan model: the audit trail was not written ({exc})", file=sys.stderr)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -234,6 +252,7 @@ def add_model_parser(
     )
     promote.add_argument("version", metavar="VERSION", help="the version, e.g. ew-0001")
     registry_option(promote)
+    warehouse_option(promote)
     actor_option(promote)
     listing = actions.add_parser("list", help="the versions", description=cmd_list.__doc__)
     registry_option(listing)

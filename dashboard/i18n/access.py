@@ -25,6 +25,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "user_admin": ("用户管理", "User administration"),
     "alert": ("预警处理", "Alert handled"),
     "delivery": ("消息发送", "Message delivered"),
+    "model": ("预警模型", "Early-warning model"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

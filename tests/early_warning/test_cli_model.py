@@ -10,11 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from dashboard.cli.main import main
 from early_warning.report import BEGIN, END
 from tests.warehouse.book import Book, build_book, monthly
 from warehouse.demo import generate_extract
+from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.audit import audit_events
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +64,20 @@ def test_train_is_approved_by_a_second_person_then_scores(
     assert card["scorecard"]["coefficients"] and len(card["data"]["fingerprint"]) == 64
     assert main(["model", "promote", "ew-0001", *common, "--actor", "alice"]) == 1
     assert "a second person must approve it" in capsys.readouterr().err
-    assert main(["model", "promote", "ew-0001", *common, "--actor", "bob"]) == 0
+    promote = ["model", "promote", "ew-0001", *common, "--warehouse", demo_url, "--actor", "bob"]
+    assert main(promote) == 0
     capsys.readouterr()
+    engine = portal_engine(portal_url(demo_url))
+    try:
+        with engine.connect() as conn:
+            acts = conn.execute(
+                sa.select(audit_events.c.actor, audit_events.c.target)
+                .where(audit_events.c.action == "model")
+                .order_by(audit_events.c.event_id)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(a) for a in acts] == [("cli:alice", "ew-0001"), ("cli:bob", "ew-0001")]
     assert main(["model", "list", *common]) == 0
     assert "ew-0001  approved" in capsys.readouterr().out
     score = ["model", "score", *common, "--warehouse", demo_url, "--top", "3", "--lang", "en"]

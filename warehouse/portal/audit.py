@@ -53,6 +53,7 @@ ACTIONS: frozenset[str] = frozenset(
         "user_admin",
         "alert",
         "delivery",
+        "model",
     }
 )
 

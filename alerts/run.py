@@ -7,8 +7,12 @@ store; a rule whose figure is missing changes nothing, and a failure here never 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from alerts.evaluate import observe
 from alerts.events import (
@@ -23,6 +27,7 @@ from alerts.store import Announcement, apply_observations
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.alerts import alert_runs
 from warehouse.settings import Settings, display_zone
 
 # Rules whose observations list every subject that can breach (see `apply_observations`).
@@ -38,6 +43,7 @@ class Evaluation:
     observations: int
     breached: int
     announcements: list[Announcement]
+    missing: tuple[str, ...] = ()  # rules with no figure this time (e.g. no NPL to cover)
 
 
 def evaluate(
@@ -72,7 +78,30 @@ def evaluate(
             graces=dict.fromkeys(EVENT_PAGES, 1),
             at=today,
         )
+        count = len(rules) + len(EVENT_PAGES)
+        missing = tuple(sorted({o.rule for o in seen if o.breached is None}))
+        breached = sum(1 for o in seen if o.breached)
+        with portal.begin() as conn:
+            conn.execute(
+                alert_runs.insert().values(
+                    at=now,
+                    as_of=as_of,
+                    rules=count,
+                    figures=len(seen),
+                    breached=breached,
+                    missing=json.dumps(missing),
+                )
+            )
     finally:
         portal.dispose()
-    count = len(rules) + len(EVENT_PAGES)
-    return Evaluation(as_of, count, len(seen), sum(1 for o in seen if o.breached), told)
+    return Evaluation(as_of, count, len(seen), breached, told, missing)
+
+
+def last_run(portal: Engine) -> dict[str, object] | None:
+    """The newest evaluation: when, the month-end, counts and the rules that had no figure."""
+    stmt = sa.select(alert_runs).order_by(alert_runs.c.run_id.desc()).limit(1)
+    with portal.connect() as conn:
+        row = conn.execute(stmt).mappings().first()
+    if row is None:
+        return None
+    return {**row, "missing": tuple(json.loads(row["missing"]))}

@@ -11,7 +11,7 @@ from dashboard.data import alerts
 from dashboard.data.source import StoreUnavailable, reading
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import current_lang
-from dashboard.views.alerts import open_list, resolved_table
+from dashboard.views.alerts import last_evaluation, open_list, resolved_table
 
 user = guard("alerts.py")
 lang = current_lang()
@@ -26,9 +26,11 @@ if not alerts.sees_alerts(user):
 try:
     with reading():  # the alerts live in the portal store
         mine, done = alerts.inbox(user), alerts.resolved(user)
+        run = alerts.last_evaluation()
 except StoreUnavailable as exc:
     st.warning(t("al.unavailable", lang, error=exc.detail))
     st.stop()
+last_evaluation(run, lang)
 if mine.empty:
     st.success(t("al.none", lang))
 else:

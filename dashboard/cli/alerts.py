@@ -57,6 +57,8 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
             f"  #{a.alert_id} {a.event}: {a.rule} {a.subject} = {_pct(a.value)} "
             f"(line {_pct(a.line)})"
         )
+    if done.missing:
+        print(f"  no figure this time for: {', '.join(done.missing)} (nothing opened or closed)")
     if queued:
         print(f"  {queued} e-mails queued (postloan deliver --due or the scheduler sends them)")
     return 0

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 
 from alerts.rules import audience_of, excluded_user
+from alerts.run import last_run
 from alerts.store import acknowledge_alert, open_alerts, resolved_alerts
 from dashboard.access.user import User
 from dashboard.data import portal_store
@@ -42,6 +43,11 @@ def inbox(user: User) -> pd.DataFrame:
 def resolved(user: User) -> pd.DataFrame:
     """The alerts `user` could see that resolved last."""
     return _for(user, resolved_alerts(portal_store.portal()))
+
+
+def last_evaluation() -> dict[str, object] | None:
+    """When the rules last ran, on which month-end, and which had no figure."""
+    return last_run(portal_store.portal())
 
 
 def acknowledge(user: User, alert_id: int, *, snooze: bool = False) -> None:

@@ -21,6 +21,16 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
             "none are shown.",
         ),
         "al.none": ("目前没有需要处理的预警。", "No alert needs you right now."),
+        "al.never": ("预警规则尚未运行过。", "The alert rules have not run yet."),
+        "al.last_run": (
+            "最近一次评估：{at}，数据截至 {as_of}。",
+            "Last evaluated {at}, on the {as_of} month-end.",
+        ),
+        "al.missing": (
+            "以下指标本次没有数值（如无不良可覆盖、缺少净资产），相应预警无法判断：{names}",
+            "These figures had no value this time (e.g. no NPL to cover, no net assets), so "
+            "their alerts could not be judged: {names}",
+        ),
         "al.open_count": ("待处理预警 {n} 条", "{n} open alerts"),
         "al.resolved": ("最近解除的预警", "Recently resolved"),
         "al.none_resolved": ("暂无已解除的预警。", "No alert has resolved yet."),

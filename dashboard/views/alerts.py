@@ -75,3 +75,16 @@ def resolved_table(frame: pd.DataFrame, lang: str) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def last_evaluation(run: dict | None, lang: str) -> None:
+    """When the rules last ran and which had no figure (so no alert could open or close)."""
+    if run is None:
+        st.caption(t("al.never", lang))
+        return
+    st.caption(
+        t("al.last_run", lang, at=shown_time_zoned(run["at"]), as_of=f"{run['as_of']:%Y-%m-%d}")
+    )
+    if run["missing"]:
+        names = "、".join(figure_name(rule, lang) for rule in run["missing"])
+        st.warning(t("al.missing", lang, names=names))

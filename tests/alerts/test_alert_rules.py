@@ -83,3 +83,26 @@ def test_a_financial_lease_company_is_also_held_to_the_provision_lines() -> None
         "kpi.deviation_90",
         "concentration",
     ]
+
+
+def test_an_evaluation_names_the_rules_that_had_no_figure(build: Build) -> None:
+    """`portfolio_book`, May 2024, without company financials: concentration has no base, so it
+    is named as having no figure (and opens or closes nothing), while NPL has one; the run is
+    recorded with the list."""
+    from datetime import UTC, datetime
+
+    from alerts.run import evaluate, last_run
+    from warehouse.portal import portal_engine, portal_url
+
+    engine = build(portfolio_book(), "2024-06-30")
+    url = engine.url.render_as_string(hide_password=False)
+    now = datetime(2024, 7, 1, tzinfo=UTC).replace(tzinfo=None)
+    done = evaluate(url, SETTINGS, now, as_of=date(2024, 5, 31))
+    assert "concentration" in done.missing
+    assert "kpi.npl_ratio" not in done.missing
+    portal = portal_engine(portal_url(url))
+    try:
+        run = last_run(portal)
+    finally:
+        portal.dispose()
+    assert run is not None and run["missing"] == done.missing and run["as_of"] == date(2024, 5, 31)

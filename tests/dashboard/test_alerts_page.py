@@ -165,3 +165,15 @@ def test_an_alert_outside_the_users_inbox_cannot_be_acknowledged(fresh: str) -> 
     with pytest.raises(ValueError, match="not in carol's inbox"):
         acknowledge(compliance, migration_id)
     assert _status(fresh)["migration.performing_migration_rate"] == "firing"
+
+
+def test_the_inbox_says_when_the_rules_ran_and_which_figures_had_no_value(inbox: str) -> None:
+    """No company financials in the book: no base for concentration. In June no contract was
+    normal, substandard or doubtful at the end of May, so those migration rates have no
+    denominator: those alerts cannot be judged, and the inbox says so."""
+    at = open_page("alerts")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("最近一次评估：") and "数据截至 2024-06-30" in c for c in captions)
+    warning = at.warning[0].value
+    for name in ("正常类迁徙率", "次级类迁徙率", "可疑类迁徙率"):
+        assert name in warning

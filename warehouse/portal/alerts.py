@@ -48,3 +48,18 @@ alert_events = append_only(
         comment="append-only history of every alert",
     )
 )
+
+alert_runs = append_only(
+    sa.Table(
+        "alert_runs",
+        portal_metadata,
+        sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False, comment="UTC"),
+        sa.Column("as_of", sa.Date, nullable=False, comment="the month-end evaluated"),
+        sa.Column("rules", sa.Integer, nullable=False),
+        sa.Column("figures", sa.Integer, nullable=False),
+        sa.Column("breached", sa.Integer, nullable=False),
+        sa.Column("missing", sa.Text, nullable=False, comment="JSON: rules with no figure"),
+        comment="one row per evaluation of the alert rules",
+    )
+)

@@ -251,6 +251,14 @@ def test_the_other_packs_hold_what_their_pages_show(book) -> None:
             )
             assert sheet[0] == list(shown.columns)
             assert len(sheet) - 1 == len(shown)
+            # Every text column (names masked or not, codes in words) cell by cell.
+            for j, column in enumerate(shown.columns):
+                values = list(shown[column])
+                if all(v is None or isinstance(v, str) for v in values):
+                    assert [r[j] for r in sheet[1:]] == ["" if v is None else v for v in values]
+            names = list(shown[shown.columns[list(page.columns).index("lessee_name")]])
+            if not reveal:
+                assert any("*" in str(n) for n in names)  # individuals' names masked
         compliance = User("c", "c", frozenset({"compliance"}))
         files = dict(render(engine, "compliance_calendar", compliance, "zh", AS_OF, MONDAY))
         calendar = _sheet(files["compliance_calendar-2024-06.xlsx"], "报送日历")

@@ -48,6 +48,11 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
     "collection_flags": ("action_id", "flag"),
     "device_month": ("month_idx", *_SEGMENTS, "cohort_month"),
+    "device_alert_month": ("month_idx", "event_type", "contract_id"),
+    "inspection_findings_month": ("month_idx", "asset_status", *_SEGMENTS, "cohort_month"),
+    "inspection_overdue": ("contract_id",),
+    "lead_time_facts": ("kind", "level", "lessee_id", *_SEGMENTS, "cohort_month", "contract_id"),
+    "signal_scope": ("signal_id", *_SEGMENTS, "cohort_month"),
 }
 
 
@@ -262,6 +267,8 @@ def _other_checks() -> list[Check]:
             continue
         migration = ("migration_month", "migration_segment_month")
         nullable = ("end_class",) if name in migration else ()
+        if name == "lead_time_facts":  # a first 90+ has no level; a lessee-wide signal no contract
+            nullable = ("level", "contract_id")
         checks += _keys(name, nullable=nullable)
     for name in ("portfolio_month", "portfolio_segment_month", "portfolio_total_month"):
         checks.append(_in_set(name, "dpd_bucket", schema.DPD_BUCKETS))

@@ -54,6 +54,11 @@ DATASETS: dict[str, Words] = {
     "inspection_month": ("租后检查月度汇总", "Inspections by month"),
     "collection_flags": ("催收合规标记", "Collection compliance flags"),
     "device_month": ("设备监控月度汇总", "Devices by month"),
+    "device_alert_month": ("设备告警月度明细", "Device alerts by month and contract"),
+    "inspection_findings_month": ("租后检查结果月度汇总", "Inspection findings by month"),
+    "inspection_overdue": ("逾期未检查资产", "Assets overdue for inspection"),
+    "lead_time_facts": ("预警提前期", "Warning lead times"),
+    "signal_scope": ("预警信号归属", "Warning signals by segment"),
 }
 
 COLUMNS: dict[str, Words] = {

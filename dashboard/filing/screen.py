@@ -21,10 +21,10 @@ def choose_period(periods: list[dt.date], lang: str) -> dt.date:
     asked = st.query_params.get("period")
     period = view.parse_period(asked)
     if period not in periods:
+        used = view.default_period(periods, st.query_params.get("report"))
         if asked:
-            used = view.default_period(periods)
             st.warning(t("fl.bad_period", lang, value=asked[:20], used=f"{used:%Y-%m}"))
-        period = view.default_period(periods)
+        period = used
     picked = st.selectbox(
         t("fl.period", lang),
         periods,

@@ -247,12 +247,16 @@ def calendar(first: dt.date, last: dt.date, specs: Iterable[ReportSpec]) -> list
         return filing_calendar(portal_store.portal(), list(specs), first, last, today)
 
 
-def default_period(periods: Iterable[dt.date]) -> dt.date | None:
-    """The latest reportable period among `periods`: the latest month-end with a report due
-    (the monthly detail makes every month-end one), else the latest (None when none)."""
+def default_period(periods: Iterable[dt.date], report: str | None = None) -> dt.date | None:
+    """The latest reportable period among `periods`: the latest month-end with `report` due
+    when a link names one (a quarterly report: the latest quarter end), else the latest with any
+    report due (the monthly detail makes every month-end one), else the latest (None when
+    none)."""
     ordered = sorted(periods, reverse=True)
+    code = (report or "").upper()
+    named = [p for p in ordered if code in {s.code for s in due_reports(p)}]
     reportable = [p for p in ordered if due_reports(p)]
-    return (reportable or ordered or [None])[0]
+    return (named or reportable or ordered or [None])[0]
 
 
 def months_back(period: dt.date, months: int) -> dt.date:

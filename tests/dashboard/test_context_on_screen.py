@@ -99,6 +99,9 @@ def test_the_filing_page_opens_on_the_latest_reportable_period() -> None:
     assert default_period([APRIL, MAY, JUNE, JULY]) == JULY
     assert default_period([APRIL, MAY]) == MAY
     assert default_period([]) is None
+    # A link naming a quarterly report opens on the latest quarter end, where it is due.
+    assert default_period([APRIL, MAY, JUNE, JULY], "conc") == JUNE
+    assert default_period([APRIL, MAY, JUNE, JULY], "DETAIL") == JULY
 
 
 def test_overview_banner_follows_the_chosen_month_and_filters(analytics: str) -> None:

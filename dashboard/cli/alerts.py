@@ -26,6 +26,25 @@ def _pct(value: object) -> str:
     return f"{Decimal(str(value)) * 100:.2f}%"
 
 
+def _figure(rule: str, value: object, line: object) -> str:
+    """An alert's figure against its line in the rule's own unit: a ratio in %, an exposure in
+    yuan, working days left, blocking failures; a proposal has none."""
+    if rule.startswith("committee."):
+        return "awaiting review"
+    if value is None:
+        return "—"
+    amount, bound = Decimal(str(value)), None if line is None else Decimal(str(line))
+    if rule.startswith("exposure."):
+        return f"{amount:,.2f} yuan (from {bound:,.2f})"
+    if rule == "filing.missed":
+        return "past its deadline, not submitted"
+    if rule.startswith("filing."):
+        return f"{int(amount)} working days left (line {int(bound or 0)})"
+    if rule.startswith("checks."):
+        return f"{int(amount)} blocking failures"
+    return f"{_pct(value)} (line {_pct(line)})"
+
+
 def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> int:
     """Evaluate the rules, print one line per alert that fired or resolved; 0, or 2 on error."""
     import sqlalchemy as sa
@@ -54,8 +73,7 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
     )
     for a in done.announcements:
         print(
-            f"  #{a.alert_id} {a.event}: {a.rule} {a.subject} = {_pct(a.value)} "
-            f"(line {_pct(a.line)})"
+            f"  #{a.alert_id} {a.event}: {a.rule} {a.subject} = {_figure(a.rule, a.value, a.line)}"
         )
     if done.missing:
         print(f"  no figure this time for: {', '.join(done.missing)} (nothing opened or closed)")
@@ -89,7 +107,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             for row in frame.to_dict("records"):
                 print(
                     f"#{row['alert_id']} {row['status']} {row['rule']} {row['subject']} "
-                    f"= {_pct(row['value'])} (line {_pct(row['line'])}) "
+                    f"= {_figure(row['rule'], row['value'], row['line'])} "
                     f"since {row['first_period']:%Y-%m}"
                 )
             return 0

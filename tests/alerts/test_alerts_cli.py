@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from alerts.rules import figure_rules
@@ -68,3 +69,25 @@ def test_a_load_evaluates_the_alerts_and_ack_silences_one(db_url: str, tmp_path:
     assert [r.status for r in _open_alerts(db_url) if r.alert_id == first] == ["acknowledged"]
     unknown = _run("alerts", "ack", "999999", "--warehouse", db_url)
     assert unknown.returncode == 2 and "not firing" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "line", "text"),
+    [
+        ("kpi.npl_ratio", "0.0513", "0.05", "5.13% (line 5.00%)"),
+        (
+            "exposure.signal",
+            "10768788.00",
+            "10000000.00",
+            "10,768,788.00 yuan (from 10,000,000.00)",
+        ),
+        ("filing.t5", "4", "5", "4 working days left (line 5)"),
+        ("filing.missed", "0", "0", "past its deadline, not submitted"),
+        ("checks.blocking", "3", "0", "3 blocking failures"),
+        ("committee.review", "1", "0", "awaiting review"),
+    ],
+)
+def test_each_alert_reads_in_its_own_unit_on_the_command_line(rule, value, line, text) -> None:
+    from dashboard.cli.alerts import _figure
+
+    assert _figure(rule, value, line) == text

@@ -115,6 +115,16 @@ def figure_rules(settings: Settings, entity_type: str | None) -> list[AlertRule]
 MIN_RULES: frozenset[str] = frozenset(f"kpi.{line.metric}" for line in LINES if line.op == MIN)
 
 
+# Rules on events (a filing, a check run, a proposal, an exposure) rather than a ratio of the
+# book: each has its own words and its own unit.
+EVENT_PREFIXES: tuple[str, ...] = ("filing.", "checks.", "committee.", "exposure.")
+
+
+def is_event_rule(rule_key: str) -> bool:
+    """True for a rule on an event (its figure is not a ratio against a line)."""
+    return rule_key.startswith(EVENT_PREFIXES)
+
+
 def audience_of(rule_key: str) -> frozenset[str]:
     """The roles an alert of `rule_key` is for (the migration rates: executive and committee)."""
     if rule_key.startswith("migration."):

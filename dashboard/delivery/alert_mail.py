@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from sqlalchemy.engine import Engine
 
 from alerts.outbox import ROBOT, Message, enqueue
+from alerts.rules import is_event_rule
 from alerts.state import CLEARED
 from alerts.store import Announcement
 from dashboard.delivery.contacts import alert_recipients, allowed_domains
@@ -39,7 +40,7 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
         "first_period": said.period,
     }
     event = "resolved" if said.event == CLEARED else said.event
-    if said.rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
+    if is_event_rule(said.rule):
         figure = detail(row, "zh")
     else:
         figure = f"{pct(said.value)}（线 {pct(said.line)}）· {said.period:%Y-%m}"

@@ -54,6 +54,11 @@ class Pack:
     sections: Callable[[Engine, Filters, User, str, datetime], Sections]
 
 
+def _portal_of(engine: Engine) -> Engine:
+    """An engine on the portal store that goes with the warehouse `engine` reads (dispose it)."""
+    return portal_engine(portal_url(engine.url.render_as_string(hide_password=False)))
+
+
 def _query(name: str, engine: Engine, filters: Filters, user: User, **options: object):
     frame = QUERIES[name](engine, filters, **options)
     return mask_personal(frame, reveal=sees_personal_data(user))
@@ -134,8 +139,7 @@ def at_risk_sections(
     the page's table reads it."""
     from dashboard.views.risk import headers_only
 
-    url = engine.url.render_as_string(hide_password=False)
-    portal = portal_engine(portal_url(url))
+    portal = _portal_of(engine)
     try:
         watch = watchlist(portal)
     finally:
@@ -168,8 +172,7 @@ def calendar_sections(
     from dashboard.filing.view import catalogue_frame
 
     today = at.replace(tzinfo=UTC).astimezone(zone()).date()
-    url = engine.url.render_as_string(hide_password=False)
-    portal = portal_engine(portal_url(url))
+    portal = _portal_of(engine)
     try:
         entries = filing_calendar(
             portal, REPORTS, today - timedelta(days=92), today + timedelta(days=31), today

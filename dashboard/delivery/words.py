@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from alerts.rules import MIN_RULES, basis_of, metric_of
+from alerts.rules import MIN_RULES, basis_of, is_event_rule, metric_of
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import amount, pct
 
 
 def figure_name(rule: str, lang: str) -> str:
     """The figure a rule watches, in words (集中度 for the concentration limits)."""
-    if rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
+    if is_event_rule(rule):
         return t(f"al.rule.{rule}", lang)
     metric = metric_of(rule)
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
@@ -36,7 +36,7 @@ def subject_name(subject: str, lang: str, rule: str = "") -> str:
 
 def headline(rule: str, lang: str) -> str:
     """ "不良率高于预警线" / "NPL ratio above its line"; an event rule's own words."""
-    if rule.startswith(("filing.", "checks.", "committee.", "exposure.")):
+    if is_event_rule(rule):
         return t(f"al.rule.{rule}", lang)
     side = t("al.under" if rule in MIN_RULES else "al.over", lang)
     return t("al.headline", lang, figure=figure_name(rule, lang), side=side)

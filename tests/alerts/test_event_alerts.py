@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine
 from alerts.events import filing_observations, working_days_left
 from alerts.state import CLEARED, FIRED
 from alerts.store import apply_observations, open_alerts
-from regulatory import filing
 from tests.regulatory import filing_portal
 
 portal = filing_portal.portal  # the portal-store fixture (SQLite and PostgreSQL)
@@ -64,27 +63,7 @@ def test_a_deadline_fires_each_stage_once_and_submitting_resolves_it(
         seen = [o for o in filing_observations(portal, dt.date(2024, 7, day)) if "G11" in o.subject]
         told += [(a.rule, a.event) for a in apply_observations(portal, seen, PAGES, 1, NOW)]
     assert told == [("filing.t5", FIRED), ("filing.t1", FIRED), ("filing.missed", FIRED)]
-    version = filing.new_version(
-        portal,
-        report_code="G11",
-        period=JUNE,
-        cells={"G11_1_A": 1},
-        actor="alice",
-        load_id=1,
-        data_sha256="a" * 64,
-    )
-    filing.record_validation(portal, version, [], "alice")
-    filing.submit_for_review(portal, version, "alice")
-    filing.approve(portal, version, "bob")
-    filing.submit(
-        portal,
-        version,
-        "bob",
-        workbook=b"x",
-        file_name="g11.xlsx",
-        cells={"G11_1_A": 1},
-        archive=tmp_path,
-    )
+    filing_portal.filed(portal, "G11", JUNE, tmp_path)
     seen = [o for o in filing_observations(portal, dt.date(2024, 7, 18)) if "G11" in o.subject]
     resolved = apply_observations(portal, seen, PAGES, 1, NOW)
     assert sorted(a.rule for a in resolved if a.event == CLEARED) == [

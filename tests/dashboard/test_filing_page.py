@@ -24,6 +24,7 @@ from regulatory.filing_archive import archive_dir, read_archived
 from regulatory.filing_store import SUBMITTED, VALIDATED, versions
 from regulatory.workbook import workbook_cells
 from tests.dashboard.analytics_app import APP
+from tests.regulatory.filing_portal import filed
 from tests.signin import sign_in
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.audit import audit_events
@@ -202,27 +203,7 @@ def test_a_warning_needs_its_explanation_before_review(store: sa.Engine) -> None
 
 def test_a_correction_shows_its_cell_difference(store: sa.Engine, tmp_path: Path) -> None:
     """Filed G11_1_C 5,000.00; the correction says 6,000.00: one row, change +1,000.00."""
-    v1 = filing.new_version(
-        store,
-        report_code="G11",
-        period=JUNE,
-        cells={"G11_1_C": Decimal("5000.00")},
-        actor="alice",
-        load_id=1,
-        data_sha256="0" * 64,
-    )
-    filing.record_validation(store, v1, [], "alice")
-    filing.submit_for_review(store, v1, "alice")
-    filing.approve(store, v1, "bob")
-    filing.submit(
-        store,
-        v1,
-        "bob",
-        workbook=b"v1",
-        file_name="g11.xlsx",
-        cells={"G11_1_C": Decimal("5000.00")},
-        archive=tmp_path,
-    )
+    filed(store, "G11", JUNE, tmp_path, cells={"G11_1_C": Decimal("5000.00")}, workbook=b"v1")
     filing.new_version(
         store,
         report_code="G11",

@@ -62,19 +62,7 @@ def test_calendar_of_a_quarter_with_each_status(portal: Engine, tmp_path) -> Non
     15 April. G11 submitted; G12 only a draft (late); OVERDUE reviewed (late); TOP10 validated
     (late); CONC never started (late); DETAIL January and February never filed (due 15 Feb and
     15 Mar, late); DETAIL March withdrawn only, so not started and not yet due."""
-    g11 = _version(portal, "G11", Q1)
-    filing.record_validation(portal, g11, [], "alice")
-    filing.submit_for_review(portal, g11, "alice")
-    filing.approve(portal, g11, "bob")
-    filing.submit(
-        portal,
-        g11,
-        "bob",
-        workbook=b"x",
-        file_name="g11.xlsx",
-        cells={"G11_1_A": 1},
-        archive=tmp_path,
-    )
+    filing_portal.filed(portal, "G11", Q1, tmp_path)
     _version(portal, "G12", Q1)
     for code, steps in (("OVERDUE", 2), ("TOP10", 1)):
         v = _version(portal, code, Q1)

@@ -37,6 +37,8 @@ TABLE_MODULES: tuple[str, ...] = (
     "warehouse.portal.decisions",
     "warehouse.portal.alerts",
     "warehouse.portal.deliveries",
+    "warehouse.portal.departments",
+    "warehouse.portal.tasks",
 )
 
 

@@ -2,8 +2,10 @@
 
 `train` backtests both models out of time (`pipeline.evaluate`) for the card's evidence, then
 fits them again on every month-end whose 6 following month-ends are built, and returns the models
-with the card. `score` reads the features of one month-end and returns each performing contract's
-probability from the champion (scorecard) and the challenger, with the champion's three reasons.
+with the card (which keeps the training distribution of the champion's score and of each feature,
+`early_warning.reference`, for monitoring). `score` reads the features of one month-end and
+returns each performing contract's probability from the champion (scorecard) and the challenger,
+with the champion's three reasons.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ from early_warning.backtest import Backtest
 from early_warning.challenger import fit_challenger
 from early_warning.data import NotEnoughData, built_to, load_features, require_defaults
 from early_warning.pipeline import evaluate_with_frame
+from early_warning.reference import build_reference
 from early_warning.scorecard import fit_scorecard
-from warehouse.marts.ew_features import FEATURES, HORIZON, KEY_COLUMNS, TARGET
+from warehouse.marts.ew_features import (
+    CATEGORICAL,
+    FEATURES,
+    HORIZON,
+    KEY_COLUMNS,
+    NUMERIC,
+    TARGET,
+)
 from warehouse.months import month_end_of
 
 PURPOSE = (
@@ -109,6 +119,9 @@ def train(engine: Engine, lag_months: int = 0) -> tuple[dict[str, Any], dict[str
             ],
             "measures": _measures(bt),
         },
+        # The champion's training scores and every feature, binned: the line monitoring
+        # measures stability against (early_warning.reference), without the training rows.
+        "reference": build_reference(scorecard.predict(rows), rows, NUMERIC, CATEGORICAL),
     }
     return {"scorecard": scorecard, "challenger": challenger}, card
 

@@ -1,0 +1,105 @@
+"""The training reference of a model version: how its scores and features were distributed.
+
+Stored in the model card at training (`early_warning.train`), so the stability of the score and
+of each feature can be measured later against it without the training rows. A numeric column is
+cut at the deciles of its training values (the edges `early_warning.metrics.psi` uses: unique
+inner deciles, bins closed on the right, missing values a bin of their own); a segment keeps the
+share of each training value (at most `MAX_VALUES`, the rest pooled as "other"). PSI against a
+reference is then Σ (a − e) × ln(a / e) over those bins, shares floored at `metrics.PSI_FLOOR`:
+the same number `metrics.psi(training, actual)` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from early_warning.metrics import PSI_FLOOR
+
+BINS = 10
+MAX_VALUES = 100  # segment values kept one by one; the rest share one bin
+OTHER = "__other__"
+NUMERIC, CATEGORICAL = "numeric", "categorical"
+
+
+def _r(x: float) -> float:
+    return float(round(float(x), 12))
+
+
+def numeric_reference(values: Sequence[float] | pd.Series, bins: int = BINS) -> dict[str, Any]:
+    """Decile edges of `values` and the share of them in each bin, then the missing share."""
+    v = pd.Series(values, dtype="float64")
+    present = v.dropna().to_numpy()
+    edges = (
+        np.unique(np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1]))
+        if len(present)
+        else np.array([])
+    )
+    counts = bin_counts(v, edges)
+    total = max(len(v), 1)
+    return {
+        "kind": NUMERIC,
+        "edges": [float(e) for e in edges],
+        "shares": [_r(c / total) for c in counts[:-1]],
+        "missing": _r(counts[-1] / total),
+    }
+
+
+def bin_counts(values: pd.Series, edges: Sequence[float]) -> np.ndarray:
+    """Rows per bin (right-closed at `edges`), then the missing rows."""
+    v = pd.Series(values, dtype="float64")
+    idx = np.searchsorted(np.asarray(edges, dtype=np.float64), v.to_numpy(), side="left")
+    idx = np.where(v.isna().to_numpy(), len(edges) + 1, idx)
+    return np.bincount(idx, minlength=len(edges) + 2)
+
+
+def categorical_reference(values: Sequence[object] | pd.Series) -> dict[str, Any]:
+    """The share of each value (most frequent first, at most `MAX_VALUES`) and of the rest."""
+    v = pd.Series(values).astype(str)
+    shares = v.value_counts(normalize=True, sort=True)
+    kept = shares.iloc[:MAX_VALUES]
+    return {
+        "kind": CATEGORICAL,
+        "values": [str(k) for k in kept.index],
+        "shares": [_r(s) for s in kept.to_numpy()],
+        "other": _r(float(shares.iloc[MAX_VALUES:].sum())),
+    }
+
+
+def build_reference(
+    scores: Sequence[float] | np.ndarray,
+    frame: pd.DataFrame,
+    numeric: Sequence[str],
+    categorical: Sequence[str],
+) -> dict[str, Any]:
+    """The card's `reference`: the training scores' decile bins and each feature's bins."""
+    features: dict[str, Any] = {name: numeric_reference(frame[name]) for name in numeric}
+    features.update({name: categorical_reference(frame[name]) for name in categorical})
+    return {"rows": len(frame), "score": numeric_reference(scores), "features": features}
+
+
+def expected_shares(ref: Mapping[str, Any]) -> np.ndarray:
+    """The reference's shares in bin order: numeric bins then missing; values then other."""
+    last = ref["missing"] if ref["kind"] == NUMERIC else ref["other"]
+    return np.asarray([*ref["shares"], last], dtype=np.float64)
+
+
+def psi_from_counts(ref: Mapping[str, Any], counts: Sequence[float]) -> float | None:
+    """PSI of rows counted in the reference's bins (same order as `expected_shares`) against
+    it; None when no row was counted."""
+    actual = np.asarray(counts, dtype=np.float64)
+    total = actual.sum()
+    if total <= 0:
+        return None
+    expected = np.maximum(expected_shares(ref), PSI_FLOOR)
+    shares = np.maximum(actual / total, PSI_FLOOR)
+    return float(np.sum((shares - expected) * np.log(shares / expected)))
+
+
+def of_card(card: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The card's reference, or None for a card written before references were stored."""
+    ref = card.get("reference")
+    return ref if isinstance(ref, dict) and "score" in ref else None

@@ -1,4 +1,5 @@
-"""用户管理: local accounts — list, add, disable / enable, reset a password (admin only)."""
+"""用户管理: local accounts — list, add, disable / enable, reset a password, set the department
+(admin only)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dashboard.access import user_admin
 from dashboard.access.gate import guard
 from dashboard.access.signin_form import role_names
 from dashboard.access.user import ROLES
-from dashboard.i18n.catalogue import localise, t
+from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import current_lang, download_table
+from tasks.departments import department_name
 
 admin = guard("users.py")
 lang = current_lang()
@@ -20,8 +22,8 @@ if DONE in st.session_state:
 
 st.subheader(t("users.list", lang))
 frame = user_admin.accounts_frame()
-st.dataframe(localise(frame, lang), hide_index=True, width="stretch")
-download_table(frame, "users", lang, present=lambda rows: localise(rows, lang))
+st.dataframe(user_admin.shown(frame, lang), hide_index=True, width="stretch")
+download_table(frame, "users", lang, present=lambda rows: user_admin.shown(rows, lang))
 
 
 def _outcome(problem: str | None, name: str, key: str = "users.done") -> None:
@@ -73,3 +75,17 @@ if names:
         )
         if st.form_submit_button(t("users.reset", lang)):
             _outcome(user_admin.reset_password(admin, name, new_password, lang), name)
+    with st.form("users_department"):
+        choices = user_admin.department_choices()
+        current = user_admin.department_of(name)
+        code = st.selectbox(
+            t("users.department", lang),
+            choices,
+            index=choices.index(current) if current in choices else 0,
+            format_func=lambda c: (
+                t("users.no_department", lang) if c is None else department_name(c, lang)
+            ),
+            key="um_department",
+        )
+        if st.form_submit_button(t("users.set_department", lang)):
+            _outcome(user_admin.set_department(admin, name, code, lang), name)

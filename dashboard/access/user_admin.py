@@ -12,28 +12,50 @@ import pandas as pd
 
 from dashboard.access.user import User
 from dashboard.data.portal_store import portal, settings
-from dashboard.i18n.catalogue import t
+from dashboard.i18n.catalogue import localise, t
 from dashboard.page.format import shown_time
-from warehouse.portal import passwords
+from tasks.departments import DEPARTMENTS, department_name
+from warehouse.portal import departments, passwords
 from warehouse.portal import users as accounts
 
-COLUMNS = ("username", "display_name", "roles", "branches", "disabled", "locked_until")
+COLUMNS = (
+    "username",
+    "display_name",
+    "roles",
+    "branches",
+    "department",
+    "disabled",
+    "locked_until",
+)
 
 
 def accounts_frame() -> pd.DataFrame:
-    """One row per account (no hashes): username, name, roles, branches ('*' = all), state."""
+    """One row per account (no hashes): username, name, roles, branches ('*' = all), department
+    code (empty = none), state."""
+    store = portal()
+    codes = departments.departments_of_users(store)
     rows = [
         {
             "username": a.username,
             "display_name": a.display_name,
             "roles": ",".join(sorted(a.roles)),
             "branches": "*" if a.branches is None else ",".join(a.branches),
+            "department": codes.get(a.username),
             "disabled": a.disabled,
             "locked_until": None if a.locked_until is None else shown_time(a.locked_until),
         }
-        for a in accounts.list_accounts(portal())
+        for a in accounts.list_accounts(store)
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+
+
+def shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The accounts frame as displayed: department names in `lang`, headers from the catalogue."""
+    out = frame.copy()
+    out["department"] = [
+        None if code is None else department_name(code, lang) for code in out["department"]
+    ]
+    return localise(out, lang)
 
 
 def min_password_length() -> int:
@@ -105,3 +127,22 @@ def reset_password(admin: User, username: str, password: str, lang: str) -> str 
     except accounts.AccountError as exc:
         return explain(exc, lang)
     return None
+
+
+def department_of(username: str) -> str | None:
+    """The department code of `username` (None: no department)."""
+    return departments.department_of(portal(), username)
+
+
+def set_department(admin: User, username: str, code: str | None, lang: str) -> str | None:
+    """Put `username` in department `code` (None: no department); None when done."""
+    try:
+        departments.set_department(portal(), username, code, admin.username)
+    except accounts.AccountError as exc:
+        return explain(exc, lang)
+    return None
+
+
+def department_choices() -> list[str | None]:
+    """The department picker's options: no department, then every code in order."""
+    return [None, *DEPARTMENTS]

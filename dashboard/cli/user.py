@@ -1,4 +1,5 @@
-"""`postloan user add|disable|enable|reset-password|list`: local accounts in the portal store.
+"""`postloan user add|disable|enable|reset-password|list|department`: local accounts in the portal
+store.
 
 Passwords are typed twice at a hidden prompt, or read from the first line of standard input with
 `--password-stdin` (scripts, tests); never taken as an argument, where `ps` and the shell history
@@ -98,9 +99,11 @@ def _reset(engine: Engine, args: argparse.Namespace) -> str:
 
 def _list_users(engine: Engine, args: argparse.Namespace) -> str:
     from warehouse.portal import audit
+    from warehouse.portal.departments import departments_of_users
     from warehouse.portal.users import list_accounts
 
     accounts = list_accounts(engine)
+    departments = departments_of_users(engine)
     audit.record(  # who looked at the accounts and their scopes is worth knowing too
         engine,
         actor=_actor(args),
@@ -108,11 +111,13 @@ def _list_users(engine: Engine, args: argparse.Namespace) -> str:
         details={"change": "list"},
         row_count=len(accounts),
     )
-    rows = [("username", "roles", "branches", "state", "display name")]
+    rows = [("username", "roles", "branches", "department", "state", "display name")]
     for a in accounts:
         branches = "*" if a.branches is None else (",".join(a.branches) or "(none)")
         state = "disabled" if a.disabled else ("locked" if a.locked_until else "active")
-        rows.append((a.username, ",".join(sorted(a.roles)), branches, state, a.display_name))
+        department = departments.get(a.username, "(none)")
+        roles = ",".join(sorted(a.roles))
+        rows.append((a.username, roles, branches, department, state, a.display_name))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
@@ -143,6 +148,16 @@ def _email(engine: Engine, args: argparse.Namespace) -> str:
     return f"{args.name} has no e-mail address now: no messages go to them"
 
 
+def _department(engine: Engine, args: argparse.Namespace) -> str:
+    from warehouse.portal.departments import set_department
+
+    code = None if args.code == "none" else args.code
+    set_department(engine, args.name, code, _actor(args))
+    if code is None:
+        return f"{args.name} has no department now: no department queue"
+    return f"{args.name} works in department {code}"
+
+
 ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
     "init": _init,
     "add": _add,
@@ -151,12 +166,13 @@ ACTIONS: dict[str, Callable[[Engine, argparse.Namespace], str]] = {
     "reset-password": _reset,
     "list": _list_users,
     "email": _email,
+    "department": _department,
 }
 
 
 def cmd_user(args: argparse.Namespace) -> int:
     """Manage the portal's local accounts (init, add, disable, enable, reset-password, list,
-    email)."""
+    email, department)."""
     import sqlalchemy as sa
 
     from warehouse.portal.users import AccountError
@@ -214,6 +230,12 @@ def add_user_parser(
     email = named("email", "set the address alerts and subscriptions go to (empty removes it)")
     email.add_argument("address", metavar="ADDRESS", nargs="?", default="", help="e-mail address")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    department = named("department", "set the department whose queue the user works")
+    department.add_argument(
+        "code",
+        metavar="CODE",
+        help="service, collections, risk, legal, operations, finance, compliance; none removes it",
+    )
     listing = actions.add_parser("list", help="list the accounts", description="list the accounts")
     warehouse_option(listing)
     actor_option(listing)

@@ -10,6 +10,7 @@ from dashboard.i18n.analytics import ANALYTICS
 from dashboard.i18n.context import CONTEXT
 from dashboard.i18n.definitions import DEFINITIONS
 from dashboard.i18n.monitoring import MONITORING
+from dashboard.i18n.rectification import RECTIFICATION
 from dashboard.i18n.regions import region_name
 from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
@@ -68,6 +69,7 @@ CATALOGUE.update(RISK)
 CATALOGUE.update(SIGNIN)
 CATALOGUE.update(DEFINITIONS)
 CATALOGUE.update(CONTEXT)
+CATALOGUE.update(RECTIFICATION)
 
 
 def normalise_lang(value: object) -> str:

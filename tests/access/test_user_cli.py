@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.cli.main import main
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.departments import department_of
 from warehouse.portal.sign_in import authenticate
 from warehouse.portal.users import get_account
 
@@ -198,3 +199,30 @@ def test_init_creates_the_first_admin_once_and_prints_its_password_once(
     assert _run(url, "init", monkeypatch=monkeypatch) == 0
     second = capsys.readouterr().out
     assert "nothing created" in second and password not in second
+
+
+def test_department_is_set_listed_refused_when_unknown_and_removed(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`user department NAME CODE` stores it and `list` shows it; an unknown code exits 2 with
+    the codes allowed (English and Chinese) and changes nothing; `none` removes it."""
+    add = ["add", "li", "--roles", "compliance", "--password-stdin"]
+    assert _run(url, *add, stdin=f"{SECRET}\n", monkeypatch=monkeypatch) == 0
+    assert _run(url, "department", "li", "compliance", monkeypatch=monkeypatch) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "li works in department compliance"
+    assert _run(url, "list", monkeypatch=monkeypatch) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].split()[:5] == ["username", "roles", "branches", "department", "state"]
+    assert listing[1].split()[:5] == ["li", "compliance", "*", "compliance", "active"]
+
+    assert _run(url, "department", "li", "sales", monkeypatch=monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "unknown department 'sales'; choose from service, collections" in err
+    assert "未知部门" in err
+    store = portal_engine(portal_url(url))
+    try:
+        assert department_of(store, "li") == "compliance"
+        assert _run(url, "department", "li", "none", monkeypatch=monkeypatch) == 0
+        assert department_of(store, "li") is None
+    finally:
+        store.dispose()

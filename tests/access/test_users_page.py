@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard.i18n.catalogue import t
 from tests.access.apptest import audit_trail, open_as
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.departments import department_of
 from warehouse.portal.users import get_account
 
 
@@ -84,3 +85,21 @@ def test_weak_passwords_are_refused_on_the_page_with_the_rule_named(app_url: str
     at.text_input(key="um_password").input("a-brand-new-secret")
     next(b for b in at.button if b.label == t("users.reset", "zh")).click().run()
     assert t("users.done", "zh", name="weak_user") in [s.value for s in at.success]
+
+
+def test_admin_sets_a_department_shown_in_the_list_by_name(app_url: str) -> None:
+    """The picker stores the code, audited with the admin as actor; the list names it."""
+    at = open_as("users.py", ("admin",), username="root5")
+    at.selectbox(key="um_name").set_value("root5")
+    at.selectbox(key="um_department").set_value("legal")
+    next(b for b in at.button if b.label == t("users.set_department", "zh")).click().run()
+    assert t("users.done", "zh", name="root5") in [s.value for s in at.success]
+    engine = portal_engine(portal_url(app_url))
+    try:
+        assert department_of(engine, "root5") == "legal"
+    finally:
+        engine.dispose()
+    frame = at.dataframe[0].value
+    assert frame.loc[frame.iloc[:, 0] == "root5", t("col.department", "zh")].tolist() == ["法务部"]
+    details = [d for a, target, d in audit_trail(app_url, "root5") if target == "root5"]
+    assert any('"to": "legal"' in d for d in details)

@@ -21,6 +21,7 @@ Contract: what it has → rules met.
 - WL: on the committee watchlist (passed in) → watchlist
 - OK: high signal 2024-04-01 (a day too old), medium signal 06-01, IoT 05-31 23:00 (too old),
   inspections 02-01 damaged then 05-01 normal, promise of 200 by 06-05 kept by 200 on 06-05,
+  a promise of 500 by 06-20 recorded on 07-02 (after the as-of: not known at 06-30),
   principal 1,000 never inspected (below the minimum) → none
 - BIG: corporate, principal 2,000,000 inspected 2024-03-01; liabilities exactly 70%, cash flow
   0, revenue exactly −20% (400 vs 500); a 2024-09-30 statement (after the as-of) with
@@ -178,6 +179,7 @@ def watch_book() -> Book:
     _inspection(b, "OK", "2024-05-01", "normal")
     _promise(b, "OK", "2024-05-20 09:00:00", "200", "2024-06-05")
     b.pay("OK", "2024-06-05", "200")
+    _promise(b, "OK", "2024-07-02 09:00:00", "500", "2024-06-20")
     lbig = _corporate(b, "BIG", "2000000")
     _inspection(b, "BIG", "2024-03-01", "normal")
     _statement(b, lbig, "2023-12-31", "1000", "700", "400", "0")

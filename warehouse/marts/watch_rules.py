@@ -134,8 +134,9 @@ def last_inspection(as_of: date, only: str | None) -> sa.Subquery:
 
 
 def broken_promises(as_of: date, p: WatchParams, only: str | None) -> sa.Subquery:
-    """Contracts with a promise to pay, its promised date in the window, that receipts did not
-    keep (`warehouse.marts.promises`; a promise with no promised date is never in the window)."""
+    """Contracts with a promise to pay made on or before the as-of, its promised date in the
+    window, that receipts did not keep (`warehouse.marts.promises`; a promise with no promised
+    date is never in the window)."""
     col, rc = schema.SOURCE_TABLES["collections"], schema.receipts
     made = (
         sa.select(
@@ -149,6 +150,8 @@ def broken_promises(as_of: date, p: WatchParams, only: str | None) -> sa.Subquer
             col.c.outcome == promises.PROMISE,
             col.c.promised_date >= since(as_of, p.promise_days),
             col.c.promised_date <= as_of,
+            # A promise recorded after the as-of was not known then.
+            promises.made_on(col.c.action_time) <= as_of,
             *_only(col, "contract_id", only),
         )
         .subquery("promises")

@@ -99,9 +99,9 @@ test: $(STAMP) system-deps lint  ## the whole suite on DuckDB and PostgreSQL (st
 	$(PG) start; \
 	export POSTLOAN_TEST_PG_URL="$$($(PG) url)"; \
 	status=0; \
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" $(PYTEST_ARGS) \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" --durations=30 $(PYTEST_ARGS) \
 		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
-	$(BIN)/pytest -m browser $(or $(PYTEST_ARGS),tests/browser) \
+	$(BIN)/pytest -m browser --durations=15 $(or $(PYTEST_ARGS),tests/browser) \
 		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
 	exit $$status
 

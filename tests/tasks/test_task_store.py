@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.tasks import task_events, tasks
 
-AT = datetime(2026, 11, 2, 1, 0)
+AT = datetime(2026, 11, 2, 1, 0, tzinfo=UTC).replace(tzinfo=None)
 
 
 @pytest.fixture
@@ -59,9 +59,7 @@ def test_task_history_cannot_be_edited_or_deleted(portal: Engine, change: str) -
             [{"task_id": task_id, "at": AT, "actor": "system", "action": "created"}],
         )
     statement = (
-        task_events.update().values(actor="someone")
-        if change == "update"
-        else task_events.delete()
+        task_events.update().values(actor="someone") if change == "update" else task_events.delete()
     )
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), portal.begin() as conn:
         conn.execute(statement)

@@ -53,6 +53,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "inspection_overdue": ("contract_id",),
     "lead_time_facts": ("kind", "level", "lessee_id", *_SEGMENTS, "cohort_month", "contract_id"),
     "signal_scope": ("signal_id", *_SEGMENTS, "cohort_month"),
+    "ew_scores": ("month_idx", "contract_id"),
 }
 
 
@@ -288,6 +289,29 @@ def _other_checks() -> list[Check]:
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
     checks.append(_in_set("collection_flags", "flag", compliance.FLAGS))
+    checks.append(
+        Check(
+            "ew_scores.score.probability",
+            "ew_scores",
+            "score is a probability (0 to 1)",
+            BLOCKING,
+            Expect(
+                "ExpectColumnValuesToBeBetween", {"column": "score", "min_value": 0, "max_value": 1}
+            ),
+        )
+    )
+    checks.append(
+        Check(
+            "ew_scores.score_decile.range",
+            "ew_scores",
+            "score_decile is 1 (riskiest tenth) to 10",
+            BLOCKING,
+            Expect(
+                "ExpectColumnValuesToBeBetween",
+                {"column": "score_decile", "min_value": 1, "max_value": 10},
+            ),
+        )
+    )
     checks.append(
         Check(
             "collection_flags.action_id.references_collection_facts",

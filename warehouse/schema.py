@@ -663,6 +663,40 @@ contract_watch = sa.Table(
     },
 )
 
+# The early-warning score of each performing contract at the scored month-ends, with the model
+# version approved when the build ran (warehouse/marts/ew_scores.py); empty when no version is
+# approved or scoring was refused. Read by 风险合同, the dossier and 模型监控
+# (docs/early-warning.md, "In the product").
+ew_scores = sa.Table(
+    "ew_scores",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version, e.g. ew-0003"),
+    sa.Column(
+        "score",
+        sa.Double,
+        nullable=False,
+        doc="probability of 90+ DPD or write-off at one of the next 6 month-ends",
+    ),
+    sa.Column(
+        "score_decile",
+        sa.SmallInteger,
+        nullable=False,
+        doc="1 = the riskiest tenth of the contracts scored at that month-end, 10 = the safest",
+    ),
+    *(
+        sa.Column(f"reason_{i}", sa.String, nullable=True, doc=f"reason {i}: a reason key")
+        for i in (1, 2, 3)
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per contract performing (open, DPD ≤ 90) at a scored month-end, "
+        "scored with the model version in force when the build ran",
+    },
+)
+
 check_runs = sa.Table(
     "check_runs",
     metadata,

@@ -58,6 +58,7 @@ DATASETS: dict[str, Words] = {
     "inspection_findings_month": ("租后检查结果月度汇总", "Inspection findings by month"),
     "inspection_overdue": ("逾期未检查资产", "Assets overdue for inspection"),
     "lead_time_facts": ("预警提前期", "Warning lead times"),
+    "ew_scores": ("预警评分", "Early-warning scores"),
     "signal_scope": ("预警信号归属", "Warning signals by segment"),
 }
 

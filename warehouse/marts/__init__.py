@@ -76,6 +76,7 @@ MART_TABLES = (
     schema.device_alert_month,
     schema.inspection_overdue,
     schema.inspection_findings_month,
+    schema.ew_scores,
 )
 
 

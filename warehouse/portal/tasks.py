@@ -11,18 +11,21 @@ and PostgreSQL). Times are UTC; `as_of` and `due_date` are calendar dates.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from warehouse.portal import append_only, portal_metadata
 
-task_strategies = sa.Table(
-    "task_strategies",
-    portal_metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("body", sa.Text, nullable=False, comment="JSON: steps, bands, triggers"),
-    sa.Column("created_by", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
-    sa.Column("note", sa.Text, nullable=True),
-    comment="versions of the task strategy; the latest is in force (0 = postloan.toml)",
+task_strategies = append_only(
+    sa.Table(
+        "task_strategies",
+        portal_metadata,
+        sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("body", sa.Text, nullable=False, comment="JSON: steps, bands, triggers"),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False, comment="UTC"),
+        sa.Column("note", sa.Text, nullable=True),
+        comment="versions of the task strategy; the latest is in force (0 = postloan.toml)",
+    )
 )
 
 tasks = sa.Table(
@@ -75,3 +78,20 @@ task_events = append_only(
 
 OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress", "overdue")
 """A task in one of these statuses is still to be worked; the others are closed."""
+
+
+def task_list(
+    engine: Engine, department: str | None = None, status: str | None = None
+) -> list[dict[str, object]]:
+    """The tasks of `department` with `status` (`open` = every open status; None = all),
+    most urgent first: priority, then due date, then number."""
+    t = tasks
+    stmt = sa.select(t).order_by(t.c.priority, t.c.due_date, t.c.task_id)
+    if department is not None:
+        stmt = stmt.where(t.c.department == department)
+    if status == "open":
+        stmt = stmt.where(t.c.status.in_(OPEN_STATUSES))
+    elif status is not None:
+        stmt = stmt.where(t.c.status == status)
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]

@@ -26,6 +26,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "alert": ("预警处理", "Alert handled"),
     "delivery": ("消息发送", "Message delivered"),
     "model": ("预警模型", "Early-warning model"),
+    "rectification": ("整改台账", "Rectification ledger"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

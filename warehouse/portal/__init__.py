@@ -38,6 +38,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "warehouse.portal.alerts",
     "warehouse.portal.deliveries",
     "warehouse.portal.departments",
+    "warehouse.portal.rectification",
     "warehouse.portal.tasks",
 )
 

@@ -54,6 +54,7 @@ ACTIONS: frozenset[str] = frozenset(
         "alert",
         "delivery",
         "model",
+        "rectification",
     }
 )
 

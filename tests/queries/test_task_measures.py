@@ -1,23 +1,6 @@
 """queries.task_measures: SLA adherence, ageing and cure / roll-forward by step, worked by hand.
 
-Tasks (portal store, both engines). Today is Wed 2026-12-09; branch B1 unless said:
-
-| id | department | step | created | due | status / closed | SLA in Nov | SLA in Dec |
-|---|---|---|---|---|---|---|---|
-| 1 | service | reminder | 11-02 | 11-03 | done 11-03 10:00 | met | |
-| 2 | service | reminder | 11-09 | 11-10 | done 11-11 | missed | |
-| 3 | service | reminder | 11-13 | 11-16 | trigger_ended 11-12 | not counted (ended in time) | |
-| 4 | collections | notice | 11-16 | 11-20 | done 11-20 23:59:59 | met (same day) | |
-| 5 | collections | notice | 11-18 | 11-25 | overdue, open | missed | |
-| 6 | collections | notice | 11-20 | 11-27 | trigger_ended 11-30 | missed (ended late) | |
-| 7 | legal | demand | 11-30 | 12-02 | open | | missed |
-| 8 | legal | demand | 10-20 | 10-30 | done 10-29 | (October) | |
-| 9 | operations | site_inspection | 11-23 | 11-30 | done 11-26 | met | |
-| 10 | service | reminder, B2 | 11-04 | 11-05 | done 11-05 | met | |
-| 11 | service | reminder | 12-08 | 12-09 | in_progress | | not yet (due today) |
-| 12 | service | reminder | 12-09 | 12-10 | open | | |
-| 13 | collections | notice | 12-01 | 12-08 | open | | missed |
-| 14 | legal | litigation | 11-10 | 11-24 | overdue, open | missed | |
+Tasks: tests/tasks/measure_tasks.py (hand-made, today Wed 2026-12-09).
 
 November by department: service 3 came due (1, 2, 10), 2 met; collections 3 (4, 5, 6), 1 met;
 legal 1 (14), 0 met; operations 1 (9), 1 met; all 8, 4 met. By step: reminder 3/2, notice 3/1,
@@ -34,71 +17,23 @@ after the creation date: 5 (11-18) 15 → 11-20; 7 (11-30) 7 → 6-10; 11 (12-08
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from queries import task_measures as tm
+from tests.tasks.measure_tasks import DECEMBER, NOVEMBER, TODAY, task_rows
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.tasks import tasks
-
-TODAY = date(2026, 12, 9)
-NOVEMBER = tm.TaskWindow(date(2026, 11, 1), date(2026, 11, 30), TODAY)
-DECEMBER = tm.TaskWindow(date(2026, 12, 1), date(2026, 12, 31), TODAY)
-
-ENDED = "trigger_ended"
-# id: (department, step, branch, created, due, status, closed_at, close_reason)
-TASKS: dict[int, tuple] = {
-    1: ("service", "reminder", "B1", "11-02", "11-03", "done", "11-03 10:00", "done"),
-    2: ("service", "reminder", "B1", "11-09", "11-10", "done", "11-11 09:00", "done"),
-    3: ("service", "reminder", "B1", "11-13", "11-16", "cancelled", "11-12 03:00", ENDED),
-    4: ("collections", "notice", "B1", "11-16", "11-20", "done", "11-20 23:59:59", "done"),
-    5: ("collections", "notice", "B1", "11-18", "11-25", "overdue", None, None),
-    6: ("collections", "notice", "B1", "11-20", "11-27", "cancelled", "11-30 02:00", ENDED),
-    7: ("legal", "demand", "B1", "11-30", "12-02", "open", None, None),
-    8: ("legal", "demand", "B1", "10-20", "10-30", "done", "10-29 12:00", "done"),
-    9: ("operations", "site_inspection", "B1", "11-23", "11-30", "done", "11-26 15:00", "done"),
-    10: ("service", "reminder", "B2", "11-04", "11-05", "done", "11-05 08:00", "done"),
-    11: ("service", "reminder", "B1", "12-08", "12-09", "in_progress", None, None),
-    12: ("service", "reminder", "B1", "12-09", "12-10", "open", None, None),
-    13: ("collections", "notice", "B1", "12-01", "12-08", "open", None, None),
-    14: ("legal", "litigation", "B1", "11-10", "11-24", "overdue", None, None),
-}
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(f"2026-{text}" if " " in text else f"2026-{text} 01:00")
-
-
-def _row(task_id: int, spec: tuple) -> dict[str, object]:
-    department, step, branch, created, due, status, closed, reason = spec
-    return {
-        "task_id": task_id,
-        "trigger_key": f"test:{task_id}",
-        "kind": "site_inspection" if step == "site_inspection" else "collections",
-        "step": step,
-        "contract_id": f"C{task_id}",
-        "branch": branch,
-        "department": department,
-        "priority": 2,
-        "as_of": date(2026, 10, 31),
-        "created_at": _at(created),
-        "due_date": date.fromisoformat(f"2026-{due}"),
-        "status": status,
-        "escalations": 0,
-        "closed_at": None if closed is None else _at(closed),
-        "close_reason": reason,
-        "updated_at": _at(created),
-    }
 
 
 @pytest.fixture
 def portal(db_url: str) -> Iterator[Engine]:
     engine = portal_engine(portal_url(db_url))
     with engine.begin() as conn:
-        conn.execute(tasks.insert(), [_row(i, spec) for i, spec in TASKS.items()])
+        conn.execute(tasks.insert(), task_rows())
     yield engine
     engine.dispose()
 

@@ -11,7 +11,7 @@ from dashboard.access.signin_form import role_names
 from dashboard.access.user import ROLES
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import current_lang, download_table
-from tasks.departments import department_name
+from dashboard.views.user_department import department_form
 
 admin = guard("users.py")
 lang = current_lang()
@@ -75,17 +75,4 @@ if names:
         )
         if st.form_submit_button(t("users.reset", lang)):
             _outcome(user_admin.reset_password(admin, name, new_password, lang), name)
-    with st.form("users_department"):
-        choices = user_admin.department_choices()
-        current = user_admin.department_of(name)
-        code = st.selectbox(
-            t("users.department", lang),
-            choices,
-            index=choices.index(current) if current in choices else 0,
-            format_func=lambda c: (
-                t("users.no_department", lang) if c is None else department_name(c, lang)
-            ),
-            key="um_department",
-        )
-        if st.form_submit_button(t("users.set_department", lang)):
-            _outcome(user_admin.set_department(admin, name, code, lang), name)
+    department_form(admin, name, lang, _outcome)

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from alerts.rules import AlertRule, breached, cleared, figure_rules
+from alerts.model import model_observations
+from alerts.rules import AlertRule, breached, cleared, figure_rules, model_rules
 from alerts.state import Observation
+from early_warning.monitoring import model_in_force, registry_root
 from queries.exposures import entity_type
 from queries.filters import Filters
 from queries.registry import QUERIES
@@ -47,7 +49,8 @@ def observe(
     """The rules in force and one observation per (rule, subject) for the whole book at `as_of`.
 
     Each figure is the registered query the page runs (`portfolio.kpis`, `exposures.concentration`,
-    `migration.migration_rates`) with no branch scope, so an alert says what the page shows.
+    `migration.migration_rates`, `model_monitoring.*` for the early-warning model in force, when
+    one is approved) with no branch scope, so an alert says what the page shows.
     """
     band = settings.decimal("alerts.band_share")
     rules = figure_rules(settings, entity_type(engine))
@@ -69,4 +72,9 @@ def observe(
                     continue
                 subject = f"{row['kind']}:{row['key'] or ''}"
                 seen.append(_observe(rule, subject, as_of, row["ratio"], row["limit"], band))
+    model = model_in_force(registry_root(settings))
+    if model is not None:
+        extra = model_rules(settings)
+        rules = [*rules, *extra]
+        seen += model_observations(engine, as_of, model, extra, band)
     return rules, seen

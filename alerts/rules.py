@@ -2,7 +2,8 @@
 
 Regulatory lines come from `regulatory.kpi_lines` (NPL ratio, provision coverage and rate, 偏离度)
 and the concentration limits of `queries.exposures`; the risk-appetite lines (PAR30, PAR90, the
-official migration rates) come from the `alerts.*` settings. docs/alerts.md defines each rule.
+official migration rates) and the early-warning model's lines (score PSI, AUC) come from the
+`alerts.*` settings. docs/alerts.md defines each rule.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from regulatory.kpi_lines import LINES, MAX, MIN, lines_for
 from warehouse.settings import Settings
 
 EXECUTIVE, COMMITTEE, COMPLIANCE = "executive", "risk_committee", "compliance"
+ADMIN = "admin"
 EVERYONE = frozenset({EXECUTIVE, COMMITTEE, COMPLIANCE})
+# The early-warning model's rules: the committee uses the score, admin runs the model's upkeep.
+MODEL_AUDIENCE = frozenset({COMMITTEE, ADMIN})
+MODEL_PSI, MODEL_AUC = "model.psi", "model.auc"
 
 # The risk-appetite lines set in `postloan.toml` ([alerts]): the KPI metric and its setting.
 APPETITE_KPIS: dict[str, str] = {
@@ -106,13 +111,48 @@ def migration_rules(settings: Settings) -> list[AlertRule]:
     ]
 
 
+def model_rules(settings: Settings) -> list[AlertRule]:
+    """The early-warning model in force: its score's PSI against the training distribution
+    above `alerts.model_psi_max`, its AUC at the latest month-end with a known outcome below
+    `alerts.model_auc_min` (subject: the model version)."""
+    return [
+        AlertRule(
+            MODEL_PSI,
+            "model_monitoring.score_bins",
+            "psi",
+            MAX,
+            settings.decimal("alerts.model_psi_max"),
+            "model_monitoring.py",
+            MODEL_AUDIENCE,
+            "appetite",
+        ),
+        AlertRule(
+            MODEL_AUC,
+            "model_monitoring.performance",
+            "auc",
+            MIN,
+            settings.decimal("alerts.model_auc_min"),
+            "model_monitoring.py",
+            MODEL_AUDIENCE,
+            "appetite",
+        ),
+    ]
+
+
+def is_model_rule(rule_key: str) -> bool:
+    """True for a rule on the early-warning model (its figure is a PSI or an AUC, not a %)."""
+    return rule_key.startswith("model.")
+
+
 def figure_rules(settings: Settings, entity_type: str | None) -> list[AlertRule]:
     """Every rule on a warehouse figure, in the order the inbox lists them."""
     return [*kpi_rules(settings, entity_type), concentration_rule(), *migration_rules(settings)]
 
 
 # Rules breached when the figure falls *below* the line (the rest are breached above it).
-MIN_RULES: frozenset[str] = frozenset(f"kpi.{line.metric}" for line in LINES if line.op == MIN)
+MIN_RULES: frozenset[str] = frozenset(
+    {*(f"kpi.{line.metric}" for line in LINES if line.op == MIN), MODEL_AUC}
+)
 
 
 # Rules on events (a filing, a check run, a proposal, an exposure) rather than a ratio of the
@@ -135,6 +175,8 @@ def audience_of(rule_key: str) -> frozenset[str]:
         return frozenset({COMMITTEE})
     if rule_key.startswith("exposure."):
         return frozenset({EXECUTIVE, COMMITTEE})
+    if is_model_rule(rule_key):
+        return MODEL_AUDIENCE
     return EVERYONE
 
 
@@ -147,7 +189,11 @@ def excluded_user(rule_key: str, subject: str) -> str | None:
 
 def basis_of(rule_key: str) -> str:
     """ "regulatory" for a line the regulation sets, "appetite" for one the settings set."""
-    if rule_key.startswith("migration.") or metric_of(rule_key) in APPETITE_KPIS:
+    if (
+        rule_key.startswith("migration.")
+        or is_model_rule(rule_key)
+        or metric_of(rule_key) in APPETITE_KPIS
+    ):
         return "appetite"
     if rule_key.startswith("checks."):
         return "data"

@@ -23,6 +23,7 @@ from alerts.events import (
     review_observations,
     signal_observations,
 )
+from alerts.model import MODEL_RULES
 from alerts.store import Announcement, apply_observations
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
@@ -31,7 +32,8 @@ from warehouse.portal.alerts import alert_runs
 from warehouse.settings import Settings, display_zone
 
 # Rules whose observations list every subject that can breach (see `apply_observations`).
-COMPLETE_RULES: tuple[str, ...] = ("concentration", *COMPLETE_EVENT_RULES)
+# The model rules too: an alert on a version no longer in force resolves.
+COMPLETE_RULES: tuple[str, ...] = ("concentration", *COMPLETE_EVENT_RULES, *MODEL_RULES)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,20 @@ class ModelInForce:
         return of_card(self.card)
 
 
+# Where the registry lives when no setting says otherwise: `data/models` under the project.
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTRY = Path("data") / "models"
+
+
+def registry_root(settings: Mapping[str, Any] | Any) -> Path:
+    """The registry folder the build scores from: the `early_warning.registry` setting when the
+    settings carry it, else `data/models`; a relative path is under the project folder."""
+    values = getattr(settings, "values", settings)
+    configured = values.get("early_warning.registry") if isinstance(values, Mapping) else None
+    path = Path(str(configured)) if configured else DEFAULT_REGISTRY
+    return path if path.is_absolute() else PROJECT / path
+
+
 def model_in_force(root: Path) -> ModelInForce | None:
     """The latest approved version under `root` with its card; None when none is approved (or
     the folder cannot be read as a registry)."""
@@ -90,7 +104,7 @@ def psi_by_month(counted: pd.DataFrame, ref: Mapping[str, Any]) -> pd.DataFrame:
         psi = psi_from_counts(ref, counts)
         out.append({"month_end": month, "rows": int(counts.sum()), "psi": psi})
     frame = pd.DataFrame(out, columns=["month_end", "rows", "psi"])
-    frame["band"] = [psi_band(v) for v in frame["psi"]]
+    frame["psi_band"] = [psi_band(v) for v in frame["psi"]]
     return _nones(frame)
 
 
@@ -119,7 +133,7 @@ def feature_stability_from(counted: pd.DataFrame, reference: Mapping[str, Any]) 
             {"feature": name, "rows": int(counts.sum()), "psi": psi_from_counts(ref, counts)}
         )
     frame = pd.DataFrame(rows, columns=["feature", "rows", "psi"])
-    frame["band"] = [psi_band(v) for v in frame["psi"]]
+    frame["psi_band"] = [psi_band(v) for v in frame["psi"]]
     order = frame["psi"].astype(float).fillna(-1.0)
     frame = (
         frame.assign(_o=order)

@@ -185,6 +185,18 @@ SETTINGS: tuple[Setting, ...] = (
         "alerts: consecutive breached month-ends before an alert fires",
     ),
     Setting(
+        "alerts.model_psi_max",
+        "0.25",
+        "docs/early-warning.md (Monitoring): PSI of the early-warning score against its "
+        "training distribution above which model.psi fires",
+    ),
+    Setting(
+        "alerts.model_auc_min",
+        "0.70",
+        "docs/early-warning.md (Monitoring): AUC of the early-warning score at the latest "
+        "month-end with a known 6-month outcome below which model.auc fires",
+    ),
+    Setting(
         "delivery.base_url",
         "http://localhost:8501",
         "delivery: the portal's address as recipients reach it, for the links in messages",

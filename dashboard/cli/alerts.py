@@ -28,7 +28,8 @@ def _pct(value: object) -> str:
 
 def _figure(rule: str, value: object, line: object) -> str:
     """An alert's figure against its line in the rule's own unit: a ratio in %, an exposure in
-    yuan, working days left, blocking failures; a proposal has none."""
+    yuan, working days left, blocking failures, a model's PSI or AUC as a number; a proposal
+    has none."""
     if rule.startswith("committee."):
         return "awaiting review"
     if value is None:
@@ -42,6 +43,8 @@ def _figure(rule: str, value: object, line: object) -> str:
         return f"{int(amount)} working days left (line {int(bound or 0)})"
     if rule.startswith("checks."):
         return f"{int(amount)} blocking failures"
+    if rule.startswith("model."):
+        return f"{amount:.3f} (line {bound:.3f})" if bound is not None else f"{amount:.3f}"
     return f"{_pct(value)} (line {_pct(line)})"
 
 

@@ -13,9 +13,8 @@ from alerts.rules import is_event_rule
 from alerts.state import CLEARED
 from alerts.store import Announcement
 from dashboard.delivery.contacts import alert_recipients, allowed_domains
-from dashboard.delivery.words import detail, headline, link_params
+from dashboard.delivery.words import detail, figure_text, headline, link_params
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import pct
 from warehouse.settings import Settings
 
 # Rules whose resolution is not mailed (the missed-filing rule, or the filing, says it).
@@ -43,7 +42,8 @@ def compose(said: Announcement, base_url: str) -> tuple[str, str]:
     if is_event_rule(said.rule):
         figure = detail(row, "zh")
     else:
-        figure = f"{pct(said.value)}（线 {pct(said.line)}）· {said.period:%Y-%m}"
+        value, line = figure_text(said.rule, said.value), figure_text(said.rule, said.line)
+        figure = f"{value}（线 {line}）· {said.period:%Y-%m}"
     subject = f"[Postloan {t(f'al.mail.{event}', 'zh')}] {headline(said.rule, 'zh')}：{figure}"
     parts = []
     for lang in ("zh", "en"):

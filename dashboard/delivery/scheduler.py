@@ -4,7 +4,7 @@ One instance per portal store, enforced by a lock the operating system or the da
 when the process ends (however it ends): an exclusive `flock` on `<store>.scheduler.lock` beside a
 SQLite store, a session advisory lock on PostgreSQL. Each round it evaluates the alert rules when
 a new load has arrived or an hour has passed, queues their e-mails and every subscription whose
-time has come, then sends everything due.
+time has come, and the task notices due (`dashboard.delivery.task_mail`), then sends everything due.
 A round that fails is reported and the next one tries again; nothing queued is lost.
 """
 
@@ -28,6 +28,7 @@ from alerts.webhook import WebhookConfig
 from dashboard.delivery.alert_mail import queue_alert_mail
 from dashboard.delivery.sender import Round, deliver_due
 from dashboard.delivery.subscriptions import attachments, queue_due
+from dashboard.delivery.task_mail import queue_task_mail
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
@@ -83,6 +84,7 @@ class Scheduler:
     )
     last_load: int | None = None
     last_evaluated: datetime | None = None
+    last_task_event: int | None = None  # the task events told about so far (tasks.notify)
 
     def _latest_load_id(self) -> int | None:
         engine = create_warehouse_engine(self.warehouse_url, read_only=True)
@@ -112,6 +114,9 @@ class Scheduler:
         try:
             self.evaluate_if_due(portal)
             queue_due(portal, self.settings(), self.clock())
+            _, self.last_task_event = queue_task_mail(
+                portal, self.settings(), self.clock(), self.last_task_event
+            )
 
             def attach(message: Message) -> tuple[tuple[str, bytes], ...]:
                 return attachments(portal, self.warehouse_url, message, self.clock())

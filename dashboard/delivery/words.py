@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from alerts.rules import MIN_RULES, basis_of, is_event_rule, metric_of
+from alerts.rules import MIN_RULES, basis_of, is_event_rule, is_model_rule, metric_of
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import amount, pct
 
 
+def figure_text(rule: str, value: object) -> str:
+    """A rule's figure in its unit: a model's PSI or AUC as a number (0.312), else a %."""
+    if is_model_rule(rule):
+        return "—" if value is None else f"{float(str(value)):.3f}"
+    return pct(value)
+
+
 def figure_name(rule: str, lang: str) -> str:
     """The figure a rule watches, in words (集中度 for the concentration limits)."""
-    if is_event_rule(rule):
+    if is_event_rule(rule) or is_model_rule(rule):
         return t(f"al.rule.{rule}", lang)
     metric = metric_of(rule)
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
@@ -23,6 +30,8 @@ def subject_name(subject: str, lang: str, rule: str = "") -> str:
     its report and period, a proposal as its contract."""
     if subject == "book":
         return t("al.book", lang)
+    if is_model_rule(rule):
+        return subject
     if rule.startswith("filing."):
         report, period = _report_period(subject)
         return f"{report} {period}"
@@ -64,6 +73,15 @@ def detail(row: Mapping[str, object], lang: str) -> str:
     if rule.startswith("committee."):
         _, proposer, contract = str(row["subject"]).split(":", 2)
         return t("al.detail.review", lang, proposer=proposer, contract=contract)
+    if is_model_rule(rule):
+        return t(
+            f"al.detail.{rule}",
+            lang,
+            version=row["subject"],
+            value=figure_text(rule, row["value"]),
+            line=figure_text(rule, row["line"]),
+            since=f"{first:%Y-%m}" if isinstance(first, date) else str(first),
+        )
     return t(
         "al.detail",
         lang,

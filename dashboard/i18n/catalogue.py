@@ -15,6 +15,7 @@ from dashboard.i18n.regions import region_name
 from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
 from dashboard.i18n.signin import SIGNIN
+from dashboard.i18n.tasks import TASKS
 from dashboard.page.format import display, missing, zone_name
 from regulatory.codes import INDUSTRY_LABELS
 
@@ -70,6 +71,7 @@ CATALOGUE.update(SIGNIN)
 CATALOGUE.update(DEFINITIONS)
 CATALOGUE.update(CONTEXT)
 CATALOGUE.update(RECTIFICATION)
+CATALOGUE.update(TASKS)
 
 
 def normalise_lang(value: object) -> str:

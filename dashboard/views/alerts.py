@@ -7,9 +7,16 @@ import streamlit as st
 
 from dashboard.access.user import User
 from dashboard.data import alerts as data
-from dashboard.delivery.words import detail, figure_name, headline, link_params, subject_name
+from dashboard.delivery.words import (
+    detail,
+    figure_name,
+    figure_text,
+    headline,
+    link_params,
+    subject_name,
+)
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import pct, shown_time, shown_time_zoned
+from dashboard.page.format import shown_time, shown_time_zoned
 from dashboard.page.registry import page_path
 
 
@@ -68,8 +75,12 @@ def resolved_table(frame: pd.DataFrame, lang: str) -> None:
                 subject_name(s, lang, r)
                 for s, r in zip(frame["subject"], frame["rule"], strict=True)
             ],
-            t("al.col.value", lang): [pct(v) for v in frame["value"]],
-            t("al.col.line", lang): [pct(v) for v in frame["line"]],
+            t("al.col.value", lang): [
+                figure_text(r, v) for r, v in zip(frame["rule"], frame["value"], strict=True)
+            ],
+            t("al.col.line", lang): [
+                figure_text(r, v) for r, v in zip(frame["rule"], frame["line"], strict=True)
+            ],
             t("al.col.fired", lang): [shown_time(v) for v in frame["fired_at"]],
             t("al.col.resolved", lang): [shown_time(v) for v in frame["resolved_at"]],
         }

@@ -139,7 +139,7 @@ def test_score_psi_against_the_training_deciles_of_the_card(db_url: str) -> None
     # the floor share.
     may = 0.5 * math.log(2) + (FLOOR - 0.5) * math.log(FLOOR / 0.5)
     assert psi[MAY] == pytest.approx(may)
-    assert list(table["band"]) == ["shifted", "shifted", "shifted"]
+    assert list(table["psi_band"]) == ["shifted", "shifted", "shifted"]
     assert list(table["rows"]) == [4, 6, 3]
 
 

@@ -1,0 +1,138 @@
+"""Who is told what about tasks: assigned to me, escalated to my department, due tomorrow, overdue.
+
+`notices` reads the portal store at a given moment (an injected clock) and returns one `Notice`
+per task event with its recipients; `dashboard.delivery.task_mail` words them and queues one
+message per notice and recipient in the alerts outbox, under a key (`Notice.key` + recipient)
+that makes queuing idempotent: however often the scheduler asks, a person hears of an event once.
+
+- assigned / reassigned: the new assignee (not when they assigned it to themselves);
+- escalated: every member of the department it went to (not the one who escalated it);
+- due tomorrow: an open task whose due date is the next calendar day in the display zone;
+- overdue: an open task whose due date has passed (or the sync marked `overdue`).
+The last two go to the assignee, or to every member of the department while the task is in the
+queue. A member is an enabled account of that department whose branch scope covers the task.
+Events are read after `since` (the last event id seen), or over the last `LOOKBACK` on a first run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tasks.actions import in_scope
+from warehouse.portal.departments import user_departments
+from warehouse.portal.tasks import OPEN_STATUSES, task_events, tasks
+from warehouse.portal.users import users
+
+LOOKBACK = timedelta(days=2)
+EVENTS: tuple[str, ...] = ("assigned", "escalated", "due_tomorrow", "overdue")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One event of one task to tell `recipients` about (`key` + recipient is idempotent)."""
+
+    key: str
+    event: str
+    task_id: int
+    contract_id: str | None
+    kind: str
+    step: str
+    department: str
+    priority: int
+    due_date: date
+    actor: str | None
+    recipients: tuple[str, ...]
+
+
+def _members(engine: Engine) -> dict[str, list[tuple[str, tuple[str, ...] | None]]]:
+    """department -> [(username, branch scope)] of enabled accounts."""
+    d, u = user_departments.c, users.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(d.department, d.username, u.branches)
+            .join(users, u.username == d.username)
+            .where(u.disabled.is_(False))
+            .order_by(d.username)
+        ).all()
+    found: dict[str, list[tuple[str, tuple[str, ...] | None]]] = {}
+    for row in rows:
+        scope = None if row.branches is None else tuple(json.loads(row.branches))
+        found.setdefault(row.department, []).append((row.username, scope))
+    return found
+
+
+def _queue(members: dict, department: str, branch: str | None, but: str | None = None) -> tuple:
+    return tuple(
+        name
+        for name, scope in members.get(department, [])
+        if in_scope(scope, branch) and name != but
+    )
+
+
+def _notice(row: sa.Row, key: str, event: str, actor: str | None, to: tuple) -> Notice:
+    return Notice(
+        key,
+        event,
+        row.task_id,
+        row.contract_id,
+        row.kind,
+        row.step,
+        row.department,
+        row.priority,
+        row.due_date,
+        actor,
+        to,
+    )
+
+
+def notices(
+    engine: Engine, now: datetime, today: date, since: int | None = None
+) -> tuple[list[Notice], int | None]:
+    """The notices due at `now` (UTC; `today` is its local date) and the last event id read."""
+    members = _members(engine)
+    e, t = task_events.c, tasks.c
+    after = e.event_id > since if since is not None else e.at >= now - LOOKBACK
+    with engine.connect() as conn:
+        moved = conn.execute(
+            sa.select(e.event_id, e.action, e.actor.label("by"), e.detail.label("said"), tasks)
+            .join(tasks, t.task_id == e.task_id)
+            .where(after, e.action.in_(("assigned", "reassigned", "escalated")))
+            .order_by(e.event_id)
+        ).all()
+        last = conn.execute(sa.select(sa.func.max(e.event_id))).scalar()
+        due = conn.execute(
+            sa.select(tasks)
+            .where(
+                t.status.in_(OPEN_STATUSES),
+                sa.or_(t.due_date <= today + timedelta(days=1), t.status == "overdue"),
+            )
+            .order_by(t.task_id)
+        ).all()
+    found: list[Notice] = []
+    for row in moved:
+        detail = json.loads(row.said or "{}")
+        if row.action == "escalated":
+            to = _queue(members, detail.get("to", row.department), row.branch, row.by)
+            event = "escalated"
+        else:
+            target = detail.get("to")
+            to = (target,) if target and target != row.by else ()
+            event = "assigned"
+        key = f"task:{row.task_id}:{event}:{row.event_id}"
+        if to:
+            found.append(_notice(row, key, event, row.by, to))
+    for row in due:
+        late = row.status == "overdue" or row.due_date < today
+        if not late and row.due_date != today + timedelta(days=1):
+            continue
+        event = "overdue" if late else "due_tomorrow"
+        to = (row.assignee,) if row.assignee else _queue(members, row.department, row.branch)
+        key = f"task:{row.task_id}:{event}:{row.due_date:%Y-%m-%d}"
+        if to:
+            found.append(_notice(row, key, event, None, to))
+    return found, last if last is not None else since

@@ -135,7 +135,11 @@ def _close(
     if closing:
         conn.execute(
             t.update()
-            .where(t.c.task_id == sa.bindparam("tid"), t.c.status.in_(OPEN_STATUSES))
+            .where(
+                t.c.task_id == sa.bindparam("tid"),
+                # Still open (an IN list cannot be used with executemany).
+                sa.or_(*(t.c.status == s for s in OPEN_STATUSES)),
+            )
             .values(
                 status=CLOSED_STATUS,
                 close_reason=sa.bindparam("reason"),

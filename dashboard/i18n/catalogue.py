@@ -9,6 +9,7 @@ from dashboard.i18n.alerts import ALERTS
 from dashboard.i18n.analytics import ANALYTICS
 from dashboard.i18n.context import CONTEXT
 from dashboard.i18n.definitions import DEFINITIONS
+from dashboard.i18n.model_monitoring import MODEL_MONITORING
 from dashboard.i18n.monitoring import MONITORING
 from dashboard.i18n.rectification import RECTIFICATION
 from dashboard.i18n.regions import region_name
@@ -65,6 +66,7 @@ CATALOGUE.update(ANALYTICS)
 CATALOGUE.update(ACCESS)
 CATALOGUE.update(ALERTS)
 CATALOGUE.update(MONITORING)
+CATALOGUE.update(MODEL_MONITORING)
 CATALOGUE.update(REGULATORY)
 CATALOGUE.update(RISK)
 CATALOGUE.update(SIGNIN)

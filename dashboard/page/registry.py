@@ -13,6 +13,8 @@ ANALYSTS: frozenset[str] = frozenset({"executive", "risk_committee", "compliance
 ADMIN_COMPLIANCE: frozenset[str] = frozenset({"admin", "compliance"})
 # The at-risk list serves the committee; executives read it (no admin: no business need).
 RISK_READERS: frozenset[str] = frozenset({"risk_committee", "executive"})
+# The early-warning model's monitoring: its users, and admin who keeps the model up.
+MODEL_READERS: frozenset[str] = frozenset({"risk_committee", "executive", "admin"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("alerts.py", "page.alerts", ":material/notifications:"),
     PageSpec("at_risk.py", "page.at_risk", ":material/crisis_alert:", RISK_READERS),
     PageSpec("dossier.py", "page.dossier", ":material/folder_open:"),
+    PageSpec(
+        "model_monitoring.py", "page.model_monitoring", ":material/monitoring:", MODEL_READERS
+    ),
     PageSpec("audit.py", "page.audit", ":material/policy:", frozenset({"admin", "compliance"})),
     PageSpec("filing.py", "page.filing", ":material/assignment:", frozenset({"compliance"})),
     PageSpec("data_quality.py", "page.data_quality", ":material/fact_check:", ADMIN_COMPLIANCE),

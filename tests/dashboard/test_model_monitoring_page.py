@@ -1,0 +1,145 @@
+"""模型监控 (AppTest and its view's parts): the empty state, the role check, the whole-book rule,
+and the figures of a hand-made set of scores on the portfolio book of June 2024.
+
+Scores written by hand into `ew_scores` (version ew-0001): at 2023-12 A 0.6, B 0.3, C 0.4, X 0.1;
+at 2024-03 A 0.5, C 0.2. Outcomes from the book (tests/queries/books.py `portfolio_book`): A is
+112 DPD in June and B 101 in May — both over 90 within the 6 months after 2023-12, which ends at
+the as-of (known); C and X (no rows) are not. 2024-03 + 6 is after June: not yet known.
+AUC at 2023-12: A beats C and X, B loses to C and beats X — 3 of 4 pairs = 0.75.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.charts.axes import month_labels
+from dashboard.charts.model_monitoring import measure_lines
+from dashboard.views import model_monitoring as view
+from early_warning.registry import Registry
+from tests.dashboard.analytics_app import assert_clean, build_analytics_warehouse, open_page
+from tests.dashboard.app_fixtures import app_on, built_duckdb
+from warehouse import schema
+from warehouse.engine import create_warehouse_engine
+from warehouse.months import month_idx
+
+VERSION = "ew-0001"
+SCORES = {
+    date(2023, 12, 31): [("A", 0.6), ("B", 0.3), ("C", 0.4), ("X", 0.1)],
+    date(2024, 3, 31): [("A", 0.5), ("C", 0.2)],
+}
+REFERENCE = {
+    "rows": 4,
+    "score": {"kind": "numeric", "edges": [0.35], "shares": [0.5, 0.5], "missing": 0.0},
+    "features": {},
+}
+
+
+def _build(url: str) -> None:
+    build_analytics_warehouse(url)
+    rows = [
+        {
+            "contract_id": c,
+            "month_idx": month_idx(m),
+            "month_end": m,
+            "model_version": VERSION,
+            "score": s,
+            "score_decile": n + 1,
+            "reason_1": None,
+            "reason_2": None,
+            "reason_3": None,
+        }
+        for m, scored in SCORES.items()
+        for n, (c, s) in enumerate(scored)
+    ]
+    engine = create_warehouse_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(schema.ew_scores.insert(), rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def scored_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return built_duckdb(tmp_path_factory, "model_monitoring", _build)
+
+
+def _registry(tmp_path: Path, approve: bool) -> Path:
+    reg = Registry(tmp_path / "models")
+    card = {"purpose": "测试用途 <b>not html</b>", "limits": "hand-made", "reference": REFERENCE}
+    version = reg.propose({}, card, "alice")
+    if approve:
+        reg.approve(version, "bob")
+    return tmp_path / "models"
+
+
+@pytest.fixture
+def app(scored_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    yield from app_on(scored_url, monkeypatch)
+
+
+def _point_registry(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    # The registry folder is a setting; the page reads it through `registry_root`.
+    monkeypatch.setattr(view, "registry_root", lambda _settings: root)
+
+
+def test_without_an_approved_model_the_page_says_how_to_get_one(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=False))
+    at = open_page("model_monitoring", roles=("risk_committee",))
+    assert_clean(at)
+    assert any("postloan model promote" in i.value for i in at.info)
+
+
+def test_the_committee_reads_the_card_and_every_scored_month(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=True))
+    at = open_page("model_monitoring", {"lang": "en"}, roles=("risk_committee",))
+    assert_clean(at)
+    assert at.metric[0].value == VERSION
+    assert at.metric[1].value.startswith("alice, ") and at.metric[2].value.startswith("bob, ")
+    assert any(t.value == "测试用途 <b>not html</b>" for t in at.text)
+    performance = at.dataframe[0].value
+    assert list(performance["Month-end"].astype(str).str[:7]) == ["2023-12", "2024-03"]
+    assert list(performance["AUC"]) == ["0.75", "—"]
+    assert list(performance["6-month outcome"]) == ["known", "outcome not yet known"]
+
+
+def test_compliance_is_refused_and_a_branch_scope_sees_nothing(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=True))
+    refused = open_page("model_monitoring", roles=("compliance",))
+    assert refused.error and not refused.dataframe
+    scoped = open_page("model_monitoring", roles=("risk_committee",), branches=("SH",))
+    assert any("branches" in i.value or "分支机构" in i.value for i in scoped.info)
+    assert not scoped.dataframe
+
+
+def test_the_chart_has_the_tables_months_and_unknown_outcomes_in_words() -> None:
+    frame = pd.DataFrame(
+        {
+            "month_end": [date(2023, 12, 31), date(2024, 3, 31)],
+            "rows": [4, 2],
+            "predicted": [0.35, 0.35],
+            "outcome_known": [True, False],
+            "defaults": [2, None],
+            "observed": [0.5, None],
+            "auc": [0.75, None],
+            "ks": [0.5, None],
+            "brier": [0.1234567, None],
+        }
+    )
+    rows = view.performance_rows(frame, "zh")
+    assert list(rows["outcome_known"]) == ["已知", "结果尚未可知"]
+    assert rows["brier"].iloc[0] == 0.1235
+    figure = measure_lines(rows, ["auc", "ks"], "zh", lines=[0.7])
+    assert list(figure.layout.xaxis.categoryarray) == month_labels(frame["month_end"])
+    assert list(figure.data[0].y) == [0.75, None]

@@ -207,6 +207,70 @@ SETTINGS: tuple[Setting, ...] = (
         "delivery: comma-separated e-mail domains messages may go to (empty: any)",
     ),
     Setting(
+        "tasks.dpd_bands",
+        [
+            "1-7 * 0 reminder service 1 3",
+            "8-30 * 0 notice collections 3 3",
+            "31-60 * 0 visit risk 10 2",
+            "61-90 * 0 demand legal 5 1",
+            "91- * 0 litigation legal 20 1",
+        ],
+        "docs/domain.md §10: the strategy's DPD bands (version 0): DPD from-to, product, "
+        "minimum exposure, step, department, SLA in working days, priority",
+    ),
+    Setting(
+        "tasks.triggers",
+        [
+            "iot site_inspection operations 3 2",
+            "inspection legal_review legal 5 1",
+            "financial financial_review finance 10 2",
+            "signal signal_review risk 5 2",
+        ],
+        "docs/domain.md §4: the strategy's triggers beyond DPD (version 0): trigger, step, "
+        "department, SLA in working days, priority",
+    ),
+    Setting(
+        "tasks.iot_events",
+        "offline,geofence_exit",
+        "docs/domain.md §4: device event types that make a site-inspection task",
+    ),
+    Setting(
+        "tasks.inspection_statuses",
+        "damaged,missing,pledged,relocated",
+        "docs/domain.md §4: inspection asset statuses that make a legal-review task",
+    ),
+    Setting(
+        "tasks.debt_ratio",
+        "0.70",
+        "docs/domain.md §4: lessee debt ratio above which it gets a financial review",
+    ),
+    Setting(
+        "tasks.debt_ratio_rise",
+        "0.10",
+        "docs/domain.md §4: rise of the debt ratio over a year that gets a financial review",
+    ),
+    Setting(
+        "tasks.revenue_drop_share",
+        "0.20",
+        "docs/domain.md §4: year-on-year revenue fall (share) that gets a financial review",
+    ),
+    Setting(
+        "tasks.cash_flow_floor",
+        "0.00",
+        "docs/domain.md §4: operating cash flow (yuan) below which a lessee gets a financial review",
+    ),
+    Setting(
+        "tasks.signal_sources",
+        "tax,court,social_security",
+        "docs/domain.md §4: warning-signal sources that make a signal-review task",
+    ),
+    Setting(
+        "tasks.signal_severities",
+        "medium,high",
+        "docs/domain.md §4: warning-signal severities that make a signal-review task",
+    ),
+    Setting("tasks.signal_days", 90, "docs/domain.md §4: days a signal keeps its task open"),
+    Setting(
         "display.time_zone",
         "Asia/Shanghai",
         "display: IANA time zone every time is shown in, on screens and in files (stored in UTC)",

@@ -90,6 +90,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     except (ValueError, SQLAlchemyError) as exc:
         return unaudited(f"load {result.load_id} complete", exc)
     _evaluate_alerts(url)
+    _sync_tasks(url)
     return _print_info(url, with_settings=False)
 
 
@@ -109,6 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_NO_WAREHOUSE
     progress("build complete")
     _evaluate_alerts(url)
+    _sync_tasks(url)
     return 0
 
 
@@ -117,6 +119,13 @@ def _evaluate_alerts(url: str) -> None:
     from dashboard.cli.alerts import evaluate_and_report
 
     evaluate_and_report(url, settings_file())
+
+
+def _sync_tasks(url: str) -> None:
+    """Make the work-queue tasks of what was just built; a failure is said, never fatal."""
+    from dashboard.cli.tasks import sync_and_report
+
+    sync_and_report(url, settings_file())
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -322,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.alerts import add_alerts_parser
 
     add_alerts_parser(sub, warehouse_option, month_end, actor_option)
+
+    from dashboard.cli.tasks import add_tasks_parser
+
+    add_tasks_parser(sub, warehouse_option, actor_option)
 
     from dashboard.cli.model import add_model_parser
 

@@ -152,7 +152,7 @@ def add_tasks_parser(
     """Register `postloan tasks sync|list|strategy` on the top-level subparsers."""
     tasks = sub.add_parser(
         "tasks",
-        help="make the work-queue tasks of the latest build, list a queue, show or set the strategy",
+        help="make the tasks of the latest build, list a queue, show or set the strategy",
         description=cmd_tasks.__doc__,
     )
     actions = tasks.add_subparsers(dest="action", required=True, metavar="ACTION")

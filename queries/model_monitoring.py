@@ -200,7 +200,10 @@ def performance(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
             "rows": raw["rows"].astype(int),
             "predicted": raw["predicted"].astype(float),
             "outcome_known": known,
-            "defaults": [int(v) if k else None for v, k in zip(raw["n1"], known, strict=True)],
+            "defaults": pd.Series(
+                [int(v) if k else None for v, k in zip(raw["n1"], known, strict=True)],
+                dtype=object,
+            ),
         }
     )
     out["observed"] = [

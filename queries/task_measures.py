@@ -32,7 +32,7 @@ GROUPS: dict[str, str] = {"department": "department", "step": "step"}
 """What SLA adherence and ageing may be grouped by: user-facing name -> `tasks` column."""
 
 MAX_LISTED = 2_000
-"""Rows a drill-down list returns at most (its `total_rows` says how many there are)."""
+"""Rows a drill-down list returns at most (the figure it is behind says how many there are)."""
 
 # Ageing buckets, in working days (Mon–Fri): (code, lowest, highest or None = no upper bound).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -222,8 +222,9 @@ TASK_COLUMNS: tuple[str, ...] = (
 
 
 def _listed(stmt: sa.Select, order: list[sa.ColumnElement], limit: int) -> sa.Select:
-    counted = stmt.add_columns(sa.func.count().over().label("total_rows"))
-    return counted.order_by(*order).limit(min(max(limit, 0), MAX_LISTED))
+    """The first `limit` rows (at most `MAX_LISTED`) in `order`: how many there are in all is
+    the figure the list is behind, so no count rides along (the database keeps a top-N)."""
+    return stmt.order_by(*order).limit(min(max(limit, 0), MAX_LISTED))
 
 
 def sla_tasks(

@@ -1,8 +1,9 @@
 """The import graph of the project: layers point one way and no module reaches itself again.
 
 Layers, bottom up: `warehouse` (source and mart tables, the build), `queries` (statements over
-them), `regulatory`, `data_checks`, `alerts` and `early_warning` (reports, checks, alert rules
-and the early-warning models built on queries), `dashboard` (Streamlit loaders and rendering),
+them), `regulatory`, `data_checks`, `alerts`, `early_warning` and `tasks` (reports, checks,
+alert rules, the early-warning models and the work queues built on queries), `dashboard`
+(Streamlit loaders and rendering),
 `pages` (the scripts). A module imports only its own layer or lower ones, and every import counts,
 including one inside a function: a lazy import hides a loop, it does not remove it.
 """
@@ -21,6 +22,7 @@ LAYERS: dict[str, int] = {
     "data_checks": 2,
     "alerts": 2,
     "early_warning": 2,
+    "tasks": 2,
     "dashboard": 3,
     "pages": 4,
 }

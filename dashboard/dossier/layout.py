@@ -9,6 +9,7 @@ from dashboard.dossier import decision_forms, view
 from dashboard.i18n.catalogue import t
 from dashboard.page.registry import page_path, page_spec
 from dashboard.page.setup import PageContext
+from dashboard.views.tasks import contract_tasks
 
 TABS = ("overview", "payments", "history", "collections", "assets", "signals", "exposure")
 # The tabs' state key: with state tracked, the open tab survives the rerun after a decision is
@@ -33,11 +34,11 @@ def tabs(
     sections: dict[str, pd.DataFrame],
     history: pd.DataFrame,
 ) -> None:
-    """One tab per part of the story, the last the committee's decisions (forms for members,
-    on the latest month only)."""
+    """One tab per part of the story, then the committee's decisions (forms for members, on the
+    latest month only) and the contract's tasks with their history."""
     lang, user, as_of = ctx.lang, ctx.user, ctx.filters.as_of
     row = head.iloc[0]
-    labels = [t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions")]
+    labels = [t(f"rk.tab.{k}", lang) for k in (*TABS, "financials", "decisions", "tasks")]
     if st.session_state.get(TAB_KEY) not in (None, *labels):  # the language was switched
         del st.session_state[TAB_KEY]
     shown = st.tabs(labels, key=TAB_KEY, on_change="rerun")
@@ -66,3 +67,5 @@ def tabs(
             decision_forms.record_form(user, contract_id, row["risk_class"], as_of, lang)
             decision_forms.review(user, history, lang)
         view.table(history, "decisions", lang)
+    with shown[9]:
+        contract_tasks(user, contract_id, lang)

@@ -225,6 +225,7 @@ TASKS: dict[str, dict[str, str]] = zh_en(
         "tk.saved_flagged": ("已保存，并按违规标记：{flags}", "Saved, flagged: {flags}"),
         "tk.flag.outside_window": ("联系时间超出允许时段", "outside the contact window"),
         "tk.flag.over_daily_cap": ("超过每日联系次数上限", "above the daily cap"),
+        "rk.tab.tasks": ("任务", "Tasks"),
         "tk.dossier.none": ("本合同没有任务。", "This contract has no tasks."),
         "tk.dossier.open": ("在任务中心打开", "Open in Tasks"),
         "tk.mail.assigned": ("分派给您", "Assigned to you"),

@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("collections.py", "page.collections", ":material/support_agent:"),
     PageSpec("early_warning.py", "page.early_warning", ":material/notifications_active:"),
     PageSpec("alerts.py", "page.alerts", ":material/notifications:"),
+    PageSpec("tasks.py", "page.tasks", ":material/checklist:", EVERYONE),
     PageSpec("at_risk.py", "page.at_risk", ":material/crisis_alert:", RISK_READERS),
     PageSpec("dossier.py", "page.dossier", ":material/folder_open:"),
     PageSpec(

@@ -1,0 +1,53 @@
+"""任务中心: my tasks, my department's queue (assign, reassign, escalate) and its overdue tasks;
+deep link `?task=ID` opens one task with its history and acts. Every role may open it; the lists
+follow the user's department and branch scope (docs/tasks.md, docs/security.md)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.access.gate import guard
+from dashboard.data import tasks
+from dashboard.data.source import StoreUnavailable, reading
+from dashboard.i18n.catalogue import t
+from dashboard.page.widgets import current_lang
+from dashboard.views import task_forms
+from dashboard.views.tasks import header, history_table, task_list
+from tasks.departments import department_name
+
+user = guard("tasks.py")
+lang = current_lang()
+st.title(t("page.tasks", lang))
+st.caption(t("tk.intro", lang))
+task_forms.flash()
+try:
+    with reading():  # the tasks live in the portal store
+        dept = tasks.department(user)
+        lists = tasks.lists(user, dept) if dept else {}
+except StoreUnavailable as exc:
+    st.warning(t("tk.unavailable", lang, error=exc.detail))
+    st.stop()
+if dept is None:
+    st.info(t("tk.no_department", lang))
+    st.stop()
+st.caption(t("tk.department", lang, name=department_name(dept, lang)))
+asked = (st.query_params.get("task") or "").strip()
+tabs = st.tabs([t(f"tk.tab.{k}", lang, n=len(f)) for k, f in lists.items()])
+for shown, (key, frame) in zip(tabs, lists.items(), strict=True):
+    with shown:
+        task_list(frame, user, lang, f"tk_{key}")
+if asked.isdigit():
+    with reading():
+        row = tasks.task(user, int(asked))
+        events = tasks.history([int(asked)]) if row else None
+    st.divider()
+    if row is None:
+        st.error(t("tk.not_found", lang))
+        st.stop()
+    header(row, user, lang)
+    if row["department"] == dept:
+        task_forms.forms(user, row, lang)
+    else:
+        st.caption(t("tk.read_only", lang))
+    st.markdown(f"**{t('tk.history', lang)}**")
+    history_table(events, lang)

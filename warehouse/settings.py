@@ -271,6 +271,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("tasks.signal_days", 90, "docs/domain.md §4: days a signal keeps its task open"),
     Setting(
+        "rectification.days_data_check",
+        5,
+        "docs/domain.md §9: working days to rectify a blocking data-check failure",
+    ),
+    Setting(
+        "rectification.days_validation",
+        5,
+        "docs/domain.md §9: working days to rectify a validation finding of a filing",
+    ),
+    Setting(
+        "rectification.days_correction",
+        10,
+        "docs/domain.md §9: working days to rectify the cause of a filing correction",
+    ),
+    Setting(
         "display.time_zone",
         "Asia/Shanghai",
         "display: IANA time zone every time is shown in, on screens and in files (stored in UTC)",

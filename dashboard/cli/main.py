@@ -91,6 +91,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         return unaudited(f"load {result.load_id} complete", exc)
     _evaluate_alerts(url)
     _sync_tasks(url)
+    _sync_rectification(url)
     return _print_info(url, with_settings=False)
 
 
@@ -111,6 +112,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress("build complete")
     _evaluate_alerts(url)
     _sync_tasks(url)
+    _sync_rectification(url)
     return 0
 
 
@@ -124,6 +126,13 @@ def _evaluate_alerts(url: str) -> None:
 def _sync_tasks(url: str) -> None:
     """Make the work-queue tasks of what was just built; a failure is said, never fatal."""
     from dashboard.cli.tasks import sync_and_report
+
+    sync_and_report(url, settings_file())
+
+
+def _sync_rectification(url: str) -> None:
+    """Bring the rectification ledger in line with the findings; a failure is said, never fatal."""
+    from dashboard.cli.rectification import sync_and_report
 
     sync_and_report(url, settings_file())
 
@@ -226,6 +235,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         audit(url, args, "check_run", f"run {run_id}", details, len(run.results), run.sha256)
     except (ValueError, SQLAlchemyError) as exc:
         return unaudited(f"check run {run_id} stored", exc)
+    _sync_rectification(url)
     return EXIT_CHECK_FAILED if run.blocking_failures else 0
 
 
@@ -335,6 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli.tasks import add_tasks_parser
 
     add_tasks_parser(sub, warehouse_option, actor_option)
+
+    from dashboard.cli.rectification import add_rectification_parser
+
+    add_rectification_parser(sub, warehouse_option)
 
     from dashboard.cli.model import add_model_parser
 

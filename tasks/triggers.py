@@ -154,8 +154,9 @@ def _beyond(kind: str, frame: pd.DataFrame, strategy: Strategy) -> pd.DataFrame:
         keys = zip(out.lessee_id, out.period, strict=True)
         out["trigger_key"] = [_key("fin", le, p) for le, p in keys]
         out["subject"] = out["lessee_id"]
-        rules = out[["debt", "rise", "cash", "revenue"]].astype("int64")
-        out["rules"] = [[n for n in rules.columns if r[n]] for _, r in rules.iterrows()]
+        names = ("debt", "rise", "cash", "revenue")
+        flags = zip(*(out[n].astype("int64") for n in names), strict=True)
+        out["rules"] = [[n for n, f in zip(names, row, strict=True) if f] for row in flags]
         out["detail"] = _details(out, {"period": "period_end", "rules": "rules"})
     else:
         out["trigger_key"] = [_key("sig", s) for s in out.signal_id]

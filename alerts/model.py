@@ -5,8 +5,9 @@ monitoring page's own queries (`queries.model_monitoring`, `early_warning.monito
   kept in the card of the version in force. No scores there, or a card written before the
   reference was kept: no figure (nothing opens or closes, and the run says so).
 - `model.auc`: the AUC at the latest month-end up to the evaluated one whose 6-month outcome is
-  known; its period is that month-end, so the alert links to the page there. None yet (a model
-  scored only recent month-ends): no figure.
+  known. Its period is the evaluated month-end, like every figure rule's: at that as-of the page
+  shows the measured month-end as the latest known one (at the measured month-end itself its
+  outcome is not yet known). None yet (a model scored only recent month-ends): no figure.
 
 The subject is the model version: an alert on a version no longer in force resolves (both rules
 are complete, `alerts.run.COMPLETE_RULES`).
@@ -21,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from alerts.rules import MODEL_AUC, MODEL_PSI, AlertRule, breached, cleared
 from alerts.state import Observation
-from early_warning.monitoring import ModelInForce, latest_auc, latest_psi, month_of
+from early_warning.monitoring import ModelInForce, latest_auc, latest_psi
 from queries.filters import Filters
 
 MODEL_RULES: tuple[str, ...] = (MODEL_PSI, MODEL_AUC)
@@ -58,8 +59,6 @@ def model_observations(
             seen.append(_seen(rule, model.version, as_of, value, band))
         elif rule.key == MODEL_AUC:
             auc = latest_auc(engine, book, model.version)
-            period = as_of if auc is None else month_of(auc["month_end"])
-            seen.append(
-                _seen(rule, model.version, period, None if auc is None else auc["auc"], band)
-            )
+            value = None if auc is None else auc["auc"]
+            seen.append(_seen(rule, model.version, as_of, value, band))
     return seen

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +178,3 @@ def latest_psi(engine: Engine, filters: Filters, model: ModelInForce) -> dict[st
 def latest_auc(engine: Engine, filters: Filters, version: str) -> dict[str, Any] | None:
     """The AUC of the latest month-end up to the filters' whose 6-month outcome is known."""
     return latest_known(performance(engine, Filters(as_of=filters.as_of), version=version))
-
-
-def month_of(value: object) -> date:
-    """A month-end cell (date or timestamp) as a date."""
-    return pd.Timestamp(value).date()

@@ -124,9 +124,10 @@ MODEL_MONITORING: dict[str, dict[str, str]] = zh_en(
             "Model {version}: PSI of the {since} scores against training {value}, line {line}",
         ),
         "al.detail.model.auc": (
-            "模型 {version}：{since} 月末（6个月结果已知）AUC 为 {value}，预警线 {line}",
-            "Model {version}: AUC at the {since} month-end (6-month outcome known) {value}, "
-            "line {line}",
+            "模型 {version}：截至 {since} 月末，最近一个6个月结果已知月末的 AUC 为 {value}，"
+            "预警线 {line}",
+            "Model {version}: AUC at the latest month-end with a known 6-month outcome, as of "
+            "{since}: {value}, line {line}",
         ),
     }
 )

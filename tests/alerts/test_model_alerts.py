@@ -78,7 +78,7 @@ def test_auc_of_the_latest_known_month_end_fires_below_its_line(db_url: str) -> 
     portal = portal_engine(portal_url(db_url))
     try:
         # As of December the latest month-end with a known outcome is June: AUC 7.5 / 9 ≈ 0.833,
-        # below a line of 0.90 (fires, at June) …
+        # below a line of 0.90 (fires, at December: the page there shows June's AUC) …
         first = [o for o in _observe(db_url, AS_OF, "0.90") if o.rule == "model.auc"]
         fired = apply_observations(portal, first, PAGES, 1, NOW)
         # … and at least 0.75 + 5% × 0.75 = 0.7875 once the line is lowered to 0.75: resolved.
@@ -86,9 +86,9 @@ def test_auc_of_the_latest_known_month_end_fires_below_its_line(db_url: str) -> 
         resolved = apply_observations(portal, second, PAGES, 1, NOW)
     finally:
         portal.dispose()
-    assert [(s.event, s.period) for s in fired] == [(FIRED, JUNE)]
+    assert [(s.event, s.period) for s in fired] == [(FIRED, AS_OF)]
     assert float(fired[0].value) == pytest.approx(7.5 / 9, abs=1e-6)
-    assert [(s.event, s.period) for s in resolved] == [(CLEARED, JUNE)]
+    assert [(s.event, s.period) for s in resolved] == [(CLEARED, AS_OF)]
 
 
 def test_no_known_outcome_and_no_reference_are_no_figure(db_url: str) -> None:
@@ -120,7 +120,8 @@ def test_model_alerts_are_for_the_committee_and_admin_in_their_own_unit(tmp_path
     }
     assert headline("model.auc", "zh") == "预警评分 AUC低于预警线"
     assert detail(row, "en") == (
-        "Model ew-0002: AUC at the 2026-04 month-end (6-month outcome known) 0.655, line 0.700"
+        "Model ew-0002: AUC at the latest month-end with a known 6-month outcome, as of "
+        "2026-04: 0.655, line 0.700"
     )
     assert _figure("model.psi", Decimal("0.3125"), Decimal("0.25")) == "0.312 (line 0.250)"
     # The rules apply only with an approved version in force.

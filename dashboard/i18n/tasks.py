@@ -64,6 +64,16 @@ _FIELDS = {
     "reason": ("原因", "Reason"),
     "comment": ("备注", "Comment"),
     "outcome": ("结果", "Outcome"),
+    "kind": ("结果", "Outcome"),
+    "from": ("原", "From"),
+    "to": ("至", "To"),
+    "priority_from": ("原优先级", "Priority was"),
+    "priority_to": ("新优先级", "Priority now"),
+    "department": ("部门", "Department"),
+    "due_date": ("期限", "Due"),
+    "step": ("步骤", "Step"),
+    "text": ("备注", "Comment"),
+    "flags": ("违规标记", "Flags"),
 }
 _CHOICES = {
     "phone": ("电话", "Phone"),

@@ -146,6 +146,10 @@ def detail_text(detail: object, lang: str) -> str:
             value = department_name(value, lang)
         elif field == "kind":
             value = name("outcome", value, lang)
+        elif field == "department" and value in DEPARTMENTS:
+            value = department_name(value, lang)
+        elif field == "step":
+            value = name("step", value, lang)
         elif field == "flags":
             value = "、".join(t(f"tk.flag.{f}", lang) for f in value)
         elif isinstance(value, str) and f"tk.choice.{value}" in CATALOGUE:

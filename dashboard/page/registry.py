@@ -51,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("audit.py", "page.audit", ":material/policy:", frozenset({"admin", "compliance"})),
     PageSpec("filing.py", "page.filing", ":material/assignment:", frozenset({"compliance"})),
+    PageSpec("rectification.py", "page.rectification", ":material/task_alt:", EVERYONE),
     PageSpec("data_quality.py", "page.data_quality", ":material/fact_check:", ADMIN_COMPLIANCE),
     PageSpec("users.py", "page.users", ":material/manage_accounts:", frozenset({"admin"})),
     PageSpec("subscriptions.py", "page.subscriptions", ":material/mail:", EVERYONE),

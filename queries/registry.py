@@ -27,6 +27,7 @@ from queries import (
     overdue,
     portfolio,
     search,
+    task_measures,
     vintage,
     vintage_compare,
     warnings,
@@ -88,6 +89,8 @@ FUNCTIONS: tuple[Query, ...] = (
     dossier_monitoring.device_event_months,
     dossier_monitoring.signals,
     dossier_monitoring.financials,
+    task_measures.step_outcomes,
+    task_measures.step_outcome_contracts,
 )
 
 

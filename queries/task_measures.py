@@ -236,14 +236,15 @@ def sla_tasks(
     limit: int = MAX_LISTED,
 ) -> pd.DataFrame:
     """The tasks behind an SLA figure: those that came due in the window (of department/step
-    `value`; None = all), only the met (True) or missed (False) ones if asked; `met` per row."""
+    `value`; None = all), only the met (True) or missed (False) ones if asked; `in_time` per
+    row (closed done on or before the due date)."""
     key = _group(by)
     clauses = _came_due(w)
     if value is not None:
         clauses.append(key == value)
     if met is not None:
         clauses.append(_met(w) if met else sa.not_(_met(w)))
-    on_time = sa.case((_met(w), True), else_=False).label("met")
+    on_time = sa.case((_met(w), True), else_=False).label("in_time")
     stmt = sa.select(*(tasks.c[c] for c in TASK_COLUMNS), on_time).where(*clauses)
     return fetch_frame(engine, _listed(stmt, [tasks.c.due_date, tasks.c.task_id], limit))
 

@@ -117,11 +117,11 @@ def rectification_behind(
     portal: Engine, w: TaskWindow, zone: ZoneInfo, department: str | None = None
 ) -> pd.DataFrame:
     """The rectification items behind a figure of `rectification_on_time` (one department, or
-    all), each with `on_time`."""
+    all), each with `in_time` (closed on or before its deadline)."""
     _, verdict = rectification_on_time(portal, w, zone)
     ledger = items(portal, branches=w.scope)
     ledger = ledger[ledger["item_id"].isin(list(verdict))].copy()
     if department is not None:
         ledger = ledger[ledger["department"] == department].copy()
-    ledger["on_time"] = [verdict[int(i)] for i in ledger["item_id"]]
+    ledger["in_time"] = [verdict[int(i)] for i in ledger["item_id"]]
     return ledger.sort_values(["deadline", "item_id"], kind="stable").reset_index(drop=True)

@@ -104,7 +104,7 @@ def test_sla_drill_down_lists_exactly_the_tasks_behind_a_figure(portal: Engine) 
     assert list(missed["task_id"]) == [5, 6]
     came_due = tm.sla_tasks(portal, NOVEMBER, "department", "service")
     assert list(came_due["task_id"]) == [1, 10, 2]  # by due date
-    assert list(came_due["met"]) == [True, True, False]
+    assert list(came_due["in_time"]) == [True, True, False]
     every = tm.sla_tasks(portal, NOVEMBER, "step")
     assert sorted(every["task_id"]) == [1, 2, 4, 5, 6, 9, 10, 14]
     assert list(tm.sla_tasks(portal, NOVEMBER, "step", "reminder", met=True)["task_id"]) == [1, 10]

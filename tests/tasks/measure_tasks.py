@@ -79,3 +79,42 @@ def task_row(task_id: int, spec: tuple) -> dict[str, object]:
 def task_rows() -> list[dict[str, object]]:
     """Every row of `TASKS`, ready to insert into `tasks`."""
     return [task_row(i, spec) for i, spec in TASKS.items()]
+
+
+# Rectification items: id -> (deadline, closed at UTC or None, department, branch or None).
+# Period November 2026 in Asia/Shanghai (UTC+08:00): 1 closed 11-10 23:00 local, on time; 2
+# closed 11-11 01:00 local, late; 3 open, late; 4 (institution-wide) closed early, on time; 5 due
+# in December; 6 closed 11-28, on time.
+ITEMS: dict[int, tuple[str, str | None, str, str | None]] = {
+    1: ("11-10", "11-10 15:00", "compliance", "B1"),
+    2: ("11-10", "11-10 17:00", "compliance", "B1"),
+    3: ("11-20", None, "risk", "B1"),
+    4: ("11-25", "11-01 09:00", "compliance", None),
+    5: ("12-01", None, "compliance", "B1"),
+    6: ("11-30", "11-28 09:00", "risk", "B2"),
+}
+
+
+def rectification_rows() -> list[dict[str, object]]:
+    """Every item of `ITEMS`, ready to insert into `rectification_items`."""
+    made = at("10-30 02:00")
+    return [
+        {
+            "item_id": item_id,
+            "source_key": f"check:c{item_id}#1",
+            "finding_key": f"check:c{item_id}",
+            "source": "data_check",
+            "title": f"finding {item_id}",
+            "description": "",
+            "branch": branch,
+            "department": department,
+            "owner": None,
+            "deadline": date.fromisoformat(f"2026-{deadline}"),
+            "status": "open" if closed is None else "closed",
+            "closed_at": None if closed is None else at(closed),
+            "finding_present": False,
+            "created_at": made,
+            "updated_at": made,
+        }
+        for item_id, (deadline, closed, department, branch) in ITEMS.items()
+    ]

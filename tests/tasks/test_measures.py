@@ -32,6 +32,7 @@ from tasks.measures import month_period, rectification_behind, rectification_on_
 from tasks.measures import window as make_window
 from tasks.strategy import parse
 from tasks.triggers import assign_bands
+from tests.tasks.measure_tasks import rectification_rows
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.rectification import rectification_items
@@ -142,43 +143,11 @@ def test_the_window_is_todays_date_and_offset_in_the_display_zone() -> None:
     assert make_window(first, last, NOW, ZoneInfo("UTC")).today == date(2026, 12, 8)
 
 
-ITEMS = {
-    1: ("11-10", "11-10 15:00", "compliance", "B1"),
-    2: ("11-10", "11-10 17:00", "compliance", "B1"),
-    3: ("11-20", None, "risk", "B1"),
-    4: ("11-25", "11-01 09:00", "compliance", None),
-    5: ("12-01", None, "compliance", "B1"),
-    6: ("11-30", "11-28 09:00", "risk", "B2"),
-}
-
-
 @pytest.fixture
 def portal(db_url: str) -> Iterator[Engine]:
     engine = portal_engine(portal_url(db_url))
-    made = _utc(2026, 10, 30, 2, 0)
-    rows = []
-    for item_id, (deadline, closed, department, branch) in ITEMS.items():
-        rows.append(
-            {
-                "item_id": item_id,
-                "source_key": f"check:c{item_id}#1",
-                "finding_key": f"check:c{item_id}",
-                "source": "data_check",
-                "title": f"finding {item_id}",
-                "description": "",
-                "branch": branch,
-                "department": department,
-                "owner": None,
-                "deadline": date.fromisoformat(f"2026-{deadline}"),
-                "status": "open" if closed is None else "closed",
-                "closed_at": None if closed is None else datetime.fromisoformat(f"2026-{closed}"),
-                "finding_present": False,
-                "created_at": made,
-                "updated_at": made,
-            }
-        )
     with engine.begin() as conn:
-        conn.execute(rectification_items.insert(), rows)
+        conn.execute(rectification_items.insert(), rectification_rows())
     yield engine
     engine.dispose()
 
@@ -200,7 +169,7 @@ def test_rectification_follows_scope_and_drills_to_its_items(portal: Engine) -> 
     frame, _ = rectification_on_time(portal, w, SHANGHAI)
     assert _counts(frame) == {"compliance": (2, 1), "risk": (1, 0), "all": (3, 1)}
     behind = rectification_behind(portal, w, SHANGHAI, "compliance")
-    assert list(zip(behind["item_id"], behind["on_time"], strict=True)) == [(1, True), (2, False)]
+    assert list(zip(behind["item_id"], behind["in_time"], strict=True)) == [(1, True), (2, False)]
 
 
 def test_an_item_due_today_or_later_has_not_come_due(portal: Engine) -> None:

@@ -54,6 +54,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "lead_time_facts": ("kind", "level", "lessee_id", *_SEGMENTS, "cohort_month", "contract_id"),
     "signal_scope": ("signal_id", *_SEGMENTS, "cohort_month"),
     "ew_scores": ("month_idx", "contract_id"),
+    "ew_score_log": ("run_id",),
 }
 
 
@@ -289,6 +290,7 @@ def _other_checks() -> list[Check]:
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
     checks.append(_in_set("collection_flags", "flag", compliance.FLAGS))
+    checks.append(_in_set("ew_score_log", "outcome", ("scored", "no_model", "refused", "skipped")))
     checks.append(
         Check(
             "ew_scores.score.probability",

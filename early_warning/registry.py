@@ -20,9 +20,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from warehouse.settings import ROOT, Settings
+
 PROPOSED, APPROVED = "proposed", "approved"
 CARD, MODELS = "card.json", "models.pkl"
 VERSION = re.compile(r"ew-\d{4}")
+
+
+DEFAULT_ROOT = Path("data") / "models"
+
+
+def registry_root(settings: Settings) -> Path:
+    """The registry folder of the `early_warning.registry` setting (default `data/models`); a
+    relative path is under the project folder, wherever the command runs."""
+    path = Path(str(settings["early_warning.registry"] or DEFAULT_ROOT))
+    return path if path.is_absolute() else ROOT / path
 
 
 class RegistryError(ValueError):

@@ -37,6 +37,7 @@ from warehouse.load_write import (
     reset_tables,
     write_source,
 )
+from warehouse.marts.ew_scores import Scorer
 from warehouse.portal.decisions import approved_for_build
 from warehouse.scratch import load_folder
 from warehouse.settings import Settings
@@ -164,8 +165,10 @@ def load_extract(
     url: str,
     settings: Settings,
     progress: Callable[[str], None] | None = None,
+    scorer: Scorer | None = None,
 ) -> LoadResult:
-    """Check the extract at `src`, write it to the warehouse at `url` and build the mart."""
+    """Check the extract at `src`, write it to the warehouse at `url` and build the mart
+    (`scorer`: the early-warning step, `warehouse.marts.build_mart`)."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     committee = approved_for_build(url)  # read before the write transaction opens
@@ -191,7 +194,9 @@ def load_extract(
                 if committee:
                     say(f"applying {len(committee)} approved committee classifications")
                 build_started = time.perf_counter()
-                marts.build_mart(conn, settings, as_of, progress=say, committee=committee)
+                marts.build_mart(
+                    conn, settings, as_of, progress=say, committee=committee, scorer=scorer
+                )
                 build_seconds = time.perf_counter() - build_started
                 digest.join()
                 load_id = _record(
@@ -212,9 +217,13 @@ def load_extract(
 
 
 def rebuild(
-    url: str, settings: Settings, progress: Callable[[str], None] | None = None
+    url: str,
+    settings: Settings,
+    progress: Callable[[str], None] | None = None,
+    scorer: Scorer | None = None,
 ) -> BuildResult:
-    """Re-run the month-end build on the current warehouse, as of its latest load."""
+    """Re-run the month-end build on the current warehouse, as of its latest load (`scorer`:
+    the early-warning step, `warehouse.marts.build_mart`)."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     committee = approved_for_build(url)
@@ -230,5 +239,5 @@ def rebuild(
         if committee:
             say(f"applying {len(committee)} approved committee classifications")
         reset_tables(conn, ["mart", "build"])
-        marts.build_mart(conn, settings, as_of, progress=say, committee=committee)
+        marts.build_mart(conn, settings, as_of, progress=say, committee=committee, scorer=scorer)
     return BuildResult(as_of, time.perf_counter() - started)

@@ -697,6 +697,23 @@ ew_scores = sa.Table(
     },
 )
 
+# What each build did about the early-warning score, kept across loads like `loads`: the version it
+# scored with, or why it scored nothing (no approved version, a model refused).
+ew_score_log = sa.Table(
+    "ew_score_log",
+    metadata,
+    sa.Column("run_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("built_at", sa.DateTime, nullable=False, doc="UTC time the build scored"),
+    sa.Column("as_of", sa.Date, nullable=False, doc="the build's as-of"),
+    sa.Column("outcome", sa.String, nullable=False, doc="scored, no_model, refused or skipped"),
+    sa.Column("model_version", sa.String, nullable=True, doc="NULL when no version was found"),
+    sa.Column("month_ends", sa.Integer, nullable=False, doc="month-ends scored"),
+    sa.Column("scores", sa.BigInteger, nullable=False, doc="rows written to ew_scores"),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("message", sa.String, nullable=False, doc="the line the build printed"),
+    info={"layer": "portal", "grain": "one row per build: its early-warning scoring"},
+)
+
 check_runs = sa.Table(
     "check_runs",
     metadata,

@@ -134,6 +134,24 @@ SETTINGS: tuple[Setting, ...] = (
         "docs/domain.md §4: year-on-year revenue fall (share) above which a lessee is watched",
     ),
     Setting(
+        "early_warning.registry",
+        "data/models",
+        "docs/early-warning.md: the model registry folder the build scores from (relative: under "
+        "the project folder)",
+    ),
+    Setting(
+        "early_warning.score_months",
+        12,
+        "docs/early-warning.md: month-ends up to the as-of that the build scores with the "
+        "approved model",
+    ),
+    Setting(
+        "early_warning.score_cutoff",
+        "0.10",
+        "docs/risk-committee.md: early-warning score (a probability) from which a contract is "
+        "at risk",
+    ),
+    Setting(
         "alerts.par30_max",
         "0.05",
         "docs/domain.md §5: 30+ overdue balance rate above which an alert fires (risk appetite)",

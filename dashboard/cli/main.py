@@ -53,6 +53,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Check and load an extract atomically, then build the mart."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from early_warning.scoring import score_build
     from warehouse.load import ExtractError, format_problems, load_extract
 
     url = warehouse_url_of(args)
@@ -64,7 +65,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     progress(f"loading {args.src} into {shown_url(url)}")
     source = {"source": str(Path(args.src).resolve()), "warehouse": shown_url(url)}
     try:
-        result = load_extract(Path(args.src), url, settings_file(), progress=progress)
+        result = load_extract(
+            Path(args.src), url, settings_file(), progress=progress, scorer=score_build
+        )
     except ExtractError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         print("extract rejected; the warehouse is unchanged", file=sys.stderr)
@@ -100,12 +103,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     url = warehouse_url_of(args)
     if missing_duckdb(url):
         return EXIT_NO_WAREHOUSE
+    from early_warning.scoring import score_build
     from warehouse.load import rebuild
 
     progress = Progress()
     progress(f"rebuilding contract_month in {shown_url(url)}")
     try:
-        rebuild(url, settings_file(), progress=progress)
+        rebuild(url, settings_file(), progress=progress, scorer=score_build)
     except LookupError as exc:
         print(exc, file=sys.stderr)
         return EXIT_NO_WAREHOUSE

@@ -59,6 +59,7 @@ DATASETS: dict[str, Words] = {
     "inspection_overdue": ("逾期未检查资产", "Assets overdue for inspection"),
     "lead_time_facts": ("预警提前期", "Warning lead times"),
     "ew_scores": ("预警评分", "Early-warning scores"),
+    "ew_score_log": ("预警评分运行记录", "Early-warning scoring log"),
     "signal_scope": ("预警信号归属", "Warning signals by segment"),
 }
 

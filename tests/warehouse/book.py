@@ -6,6 +6,7 @@ Tests describe a few contracts with explicit schedules and receipts, run the rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from warehouse import schema
 from warehouse.engine import create_warehouse_engine
 from warehouse.marts import build_mart
+from warehouse.marts.ew_scores import Scorer
 from warehouse.settings import load_settings
 
 
@@ -166,8 +168,16 @@ def monthly(first_due: str, count: int, principal: str, interest: str = "0") -> 
     return [(add_months(start, k).isoformat(), principal, interest) for k in range(count)]
 
 
-def build_book(url: str, book: Book, as_of: str, **overrides: Any) -> pd.DataFrame:
-    """Write the book's source rows to an empty warehouse, build, return `contract_month`."""
+def build_book(
+    url: str,
+    book: Book,
+    as_of: str,
+    scorer: Scorer | None = None,
+    progress: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> pd.DataFrame:
+    """Write the book's source rows to an empty warehouse, build (with the early-warning step
+    `scorer`, if given, its lines to `progress`), return `contract_month`."""
     settings = load_settings(overrides=overrides or None)
     engine = create_warehouse_engine(url)
     try:
@@ -178,7 +188,7 @@ def build_book(url: str, book: Book, as_of: str, **overrides: Any) -> pd.DataFra
                 rows = getattr(book, name, [])
                 if rows:
                     conn.execute(table.insert(), rows)
-            build_mart(conn, settings, d(as_of), committee=book.committee)
+            build_mart(conn, settings, d(as_of), progress, committee=book.committee, scorer=scorer)
         with engine.connect() as conn:
             cm = schema.contract_month
             result = conn.execute(sa.select(cm).order_by(cm.c.contract_id, cm.c.month_end))

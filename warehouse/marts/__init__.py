@@ -21,6 +21,7 @@ from warehouse.marts import (
     classify,
     compliance,
     devices,
+    ew_scores,
     inspection,
     lead_time,
     monitoring,
@@ -127,11 +128,14 @@ def build_mart(
     as_of: date,
     progress: Progress | None = None,
     committee: Sequence[Mapping[str, object]] = (),
+    scorer: ew_scores.Scorer | None = None,
 ) -> dict[str, float]:
     """Compute `contract_month` from the source tables in `conn`; returns seconds per step.
 
     `committee` are the approved risk-committee classifications (rows of
     `committee_classifications`, from `warehouse.portal.decisions.approved_classifications`).
+    `scorer` is the early-warning step (`early_warning.scoring.score_build`), run last; without
+    one `ew_scores` stays empty and the build says so.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -199,11 +203,16 @@ def build_mart(
         (lead_time.NAME, lead_time.write_lead_time_facts),
         (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
     )
+    total = len(steps) + len(written) + 1
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
-        say(f"build {n}/{len(steps) + len(written)}: {name}")
+        say(f"build {n}/{total}: {name}")
         began = time.perf_counter()
         write(conn, settings, as_of)
         timings[name] = time.perf_counter() - began
+    say(f"build {total}/{total}: {ew_scores.NAME}")
+    began = time.perf_counter()
+    ew_scores.write_ew_scores(conn, settings, as_of, scorer, say)
+    timings[ew_scores.NAME] = time.perf_counter() - began
 
     if conn.dialect.name != "duckdb":
         # Row lookups (a contract's history) need these; DuckDB's zone maps serve without them.

@@ -1,0 +1,76 @@
+"""The build's early-warning step: the approved version scores the performing contracts.
+
+`score_build` is the `warehouse.marts.ew_scores.Scorer` that `postloan load` and `postloan build`
+hand to the build. It finds the version in force in the registry of the `early_warning.registry`
+setting, loads it (its file checked against the card's SHA-256), checks that the warehouse still
+computes every feature it uses, and scores the last `early_warning.score_months` month-ends with
+the champion (the scorecard) and its three reasons — the same `predict` and `reasons` that
+`postloan model score` applies (`early_warning.train.score`). No approved version, a file that
+fails its check or cannot be read, or a feature the warehouse lost: nothing is written, one line
+says why, and the registry is left as it was (the approved version stays the one in force).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from early_warning.data import NotEnoughData, typed
+from early_warning.registry import Registry, RegistryError, registry_root
+from early_warning.train import check_features
+from warehouse.marts import ew_scores
+from warehouse.marts.ew_features import FEATURES, KEY_COLUMNS
+from warehouse.settings import Settings
+
+
+def apply_champion(models: dict[str, Any]) -> ew_scores.Apply:
+    """The function that turns a feature frame into the champion's score and three reasons."""
+    champion = models["scorecard"]
+
+    def apply(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = typed(frame)
+        reasons = champion.reasons(rows)
+        out = pd.DataFrame({"score": champion.predict(rows)}, index=rows.index)
+        for i, name in enumerate(ew_scores.REASONS):
+            out[name] = [r[i] if len(r) > i else "" for r in reasons]
+        return out
+
+    return apply
+
+
+def _refused(version: str | None, why: str) -> ew_scores.Scoring:
+    return ew_scores.Scoring(ew_scores.REFUSED, version, detail=why)
+
+
+def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.Scoring:
+    """Score the build in `conn` with the approved version, or say in words why not."""
+    began = time.perf_counter()
+    root = registry_root(settings)
+    registry = Registry(root)
+    try:
+        version = registry.in_force()
+    except (RegistryError, OSError, ValueError, KeyError) as exc:
+        return _refused(None, f"the model registry {root} cannot be read ({exc})")
+    if version is None:
+        return ew_scores.Scoring(ew_scores.NO_MODEL, detail=f"no approved model version in {root}")
+    keep = f"; {version} stays the approved version, the scores are empty until it is fixed"
+    try:
+        models = registry.load(version)
+    except Exception as exc:  # any unreadable model file is refused, never fatal
+        return _refused(version, f"{exc}{keep}")
+    try:
+        check_features(models, {*FEATURES, *KEY_COLUMNS})
+    except NotEnoughData as exc:
+        return _refused(version, f"{exc}{keep}")
+    except (KeyError, AttributeError, TypeError) as exc:
+        return _refused(version, f"{version} is not a model this build can use ({exc!r}){keep}")
+    first, last = ew_scores.months_to_score(conn, settings, as_of)
+    try:
+        rows = ew_scores.write_scores(conn, first, last, version, apply_champion(models))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        return _refused(version, f"{version} could not score ({type(exc).__name__}: {exc}){keep}")
+    return ew_scores.scored(version, first, last, rows, time.perf_counter() - began)

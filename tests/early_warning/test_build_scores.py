@@ -1,0 +1,166 @@
+"""The build's early-warning step (warehouse/marts/ew_scores.py, early_warning/scoring.py) on the
+hand-worked book of `score_book`, on DuckDB and PostgreSQL: one score per performing contract per
+scored month-end, equal to the fitted model applied to the feature frame; and bad input — no
+approved version, a feature the warehouse lost, a model file that fails its check — leaves the
+table empty with one line in the output and the log, while the build succeeds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from early_warning.data import load_features
+from early_warning.registry import MODELS, Registry
+from early_warning.scoring import score_build
+from tests.early_warning.score_book import (
+    AS_OF,
+    FEATURE,
+    RATES,
+    approved,
+    fitted_models,
+    lost_feature_models,
+    overrides,
+    score_book,
+)
+from tests.warehouse.book import build_book
+from warehouse import schema
+from warehouse.engine import create_warehouse_engine
+from warehouse.months import month_idx
+
+OCT, NOV, DEC = (
+    month_idx(date(2024, 10, 31)),
+    month_idx(date(2024, 11, 30)),
+    month_idx(date(2024, 12, 31)),
+)
+# (contract, month-end) -> number of high signals in the 6 months to it (module docstring)
+SIGNALS = {
+    ("K0", OCT): 0, ("K1", OCT): 1, ("K2", OCT): 1, ("K9", OCT): 0,
+    ("K0", NOV): 0, ("K1", NOV): 1, ("K2", NOV): 1,
+    ("K0", DEC): 0, ("K1", DEC): 1, ("K2", DEC): 2,
+}  # fmt: skip
+DECILES = {("K2", DEC): 1, ("K1", DEC): 4, ("K0", DEC): 7}
+DECILES |= {("K1", OCT): 1, ("K2", OCT): 3, ("K0", OCT): 6, ("K9", OCT): 8}
+
+
+def _table(url: str, table: sa.Table) -> pd.DataFrame:
+    engine = create_warehouse_engine(url)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(sa.select(table))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    finally:
+        engine.dispose()
+
+
+def _build(url: str, root: Path, lines: list[str]) -> None:
+    """Build the score book with the early-warning step, its output lines into `lines`."""
+    build_book(url, score_book(), AS_OF, score_build, lines.append, **overrides(root))
+
+
+def test_the_build_scores_each_performing_contract_at_each_scored_month_end(
+    db_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "models"
+    models = fitted_models()
+    version = approved(root, models)
+    lines: list[str] = []
+    _build(db_url, root, lines)
+    scores = _table(db_url, schema.ew_scores)
+    keys = {(r.contract_id, int(r.month_idx)) for r in scores.itertuples()}
+    assert keys == set(SIGNALS) and len(scores) == 10  # K9 after October and KC never
+    assert set(scores.model_version) == {version}
+    for r in scores.itertuples():
+        signals = SIGNALS[(r.contract_id, int(r.month_idx))]
+        assert r.score == pytest.approx(RATES[signals], abs=0.005), r
+        # The safest bin loses no points: no reason; a signal is the reason.
+        reasons = tuple(None if pd.isna(k) else k for k in (r.reason_1, r.reason_2, r.reason_3))
+        assert reasons == (
+            (None, None, None) if signals == 0 else (f"ew_reason.{FEATURE}", None, None)
+        )
+        assert r.month_end == {OCT: date(2024, 10, 31), NOV: date(2024, 11, 30)}.get(
+            int(r.month_idx), date(2024, 12, 31)
+        )
+    got = {(r.contract_id, int(r.month_idx)): int(r.score_decile) for r in scores.itertuples()}
+    assert {k: got[k] for k in DECILES} == DECILES
+    # Independently: the fitted scorecard on the feature frame of each month-end.
+    engine = create_warehouse_engine(db_url)
+    try:
+        for m in (OCT, NOV, DEC):
+            frame = load_features(engine, m, m)
+            expected = dict(zip(frame.contract_id, models["scorecard"].predict(frame), strict=True))
+            stored = scores[scores.month_idx == m]
+            assert dict(zip(stored.contract_id, stored.score, strict=True)) == pytest.approx(
+                expected, rel=1e-12
+            )
+    finally:
+        engine.dispose()
+    said = [line for line in lines if line.startswith("early-warning scores: ")]
+    assert said == [
+        f"early-warning scores: {version} scored 10 performing contract-months at 3 "
+        f"month-end(s) (2024-10 … 2024-12) in {said[0].rsplit(' in ', 1)[1]}"
+    ]
+    log = _table(db_url, schema.ew_score_log)
+    assert list(log.outcome) == ["scored"] and list(log.model_version) == [version]
+    assert list(log.scores) == [10] and list(log.month_ends) == [3] and log.message[0] == said[0]
+
+
+def test_without_an_approved_version_the_table_is_empty_and_the_build_says_so(
+    db_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "models"
+    Registry(root).propose(fitted_models(), {"purpose": "test"}, "alice")  # proposed only
+    lines: list[str] = []
+    _build(db_url, root, lines)
+    assert _table(db_url, schema.ew_scores).empty
+    said = [line for line in lines if line.startswith("early-warning scores: ")]
+    assert said == [f"early-warning scores: none written — no approved model version in {root}"]
+    log = _table(db_url, schema.ew_score_log)
+    assert list(log.outcome) == ["no_model"] and log.model_version.isna().all()
+    assert not _table(db_url, schema.contract_month).empty  # the rest of the build is there
+
+
+def test_a_model_using_a_feature_the_warehouse_lost_is_refused_and_stays_approved(
+    db_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "models"
+    version = approved(root, lost_feature_models())
+    lines: list[str] = []
+    _build(db_url, root, lines)
+    assert _table(db_url, schema.ew_scores).empty
+    said = [line for line in lines if line.startswith("early-warning scores: ")]
+    assert len(said) == 1
+    assert said[0].startswith(
+        "early-warning scores: none written — the model in force uses features the warehouse "
+        "no longer has: old_signal; train and approve a new version"
+    )
+    assert f"{version} stays the approved version" in said[0]
+    assert Registry(root).in_force() == version  # the registry is left as it was
+    log = _table(db_url, schema.ew_score_log)
+    assert list(log.outcome) == ["refused"] and list(log.model_version) == [version]
+
+
+def test_a_model_file_that_fails_its_check_is_refused(duckdb_url: str, tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    version = approved(root, fitted_models())
+    path = root / version / MODELS
+    path.write_bytes(path.read_bytes() + b"tampered")
+    lines: list[str] = []
+    _build(duckdb_url, root, lines)
+    assert _table(duckdb_url, schema.ew_scores).empty
+    said = [line for line in lines if line.startswith("early-warning scores: ")]
+    assert said == [
+        f"early-warning scores: none written — {version}: {MODELS} does not match its card; "
+        f"not loaded; {version} stays the approved version, the scores are empty until it is "
+        "fixed"
+    ]
+
+
+def test_a_build_without_the_early_warning_step_leaves_the_table_empty(duckdb_url: str) -> None:
+    build_book(duckdb_url, score_book(), AS_OF)
+    assert _table(duckdb_url, schema.ew_scores).empty
+    log = _table(duckdb_url, schema.ew_score_log)
+    assert list(log.outcome) == ["skipped"]

@@ -6,7 +6,8 @@ message per notice and recipient in the alerts outbox, under a key (`Notice.key`
 that makes queuing idempotent: however often the scheduler asks, a person hears of an event once.
 
 - assigned / reassigned: the new assignee (not when they assigned it to themselves);
-- escalated: every member of the department it went to (not the one who escalated it);
+- escalated: every member of the department a person escalated it to (not that person; the
+  sync's own escalation of an overdue task keeps the department, and the overdue notice says it);
 - due tomorrow: an open task whose due date is the next calendar day in the display zone;
 - overdue: an open task whose due date has passed (or the sync marked `overdue`).
 The last two go to the assignee, or to every member of the department while the task is in the
@@ -117,6 +118,8 @@ def notices(
     for row in moved:
         detail = json.loads(row.said or "{}")
         if row.action == "escalated":
+            if "to" not in detail:
+                continue  # the sync's escalation of an overdue task: the overdue notice says it
             to = _queue(members, detail.get("to", row.department), row.branch, row.by)
             event = "escalated"
         else:

@@ -74,6 +74,8 @@ _FIELDS = {
     "step": ("步骤", "Step"),
     "text": ("备注", "Comment"),
     "flags": ("违规标记", "Flags"),
+    "priority": ("优先级", "Priority"),
+    "escalations": ("升级次数", "Escalations"),
 }
 _CHOICES = {
     "phone": ("电话", "Phone"),

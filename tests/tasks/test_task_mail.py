@@ -13,23 +13,38 @@ Four e-mails in all; asking again queues nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from alerts.mail import SmtpConfig
 from dashboard.delivery.contacts import set_address
+from dashboard.delivery.scheduler import Scheduler
 from dashboard.delivery.sender import deliver_due
 from dashboard.delivery.task_mail import queue_task_mail
 from tasks.actions import Actor, assign, escalate
+from tests.dashboard.analytics_app import build_analytics_warehouse
 from tests.mail_server import smtp_server
 from tests.tasks.task_people import T0, add_people, make_task
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.tasks import task_events
 from warehouse.settings import load_settings
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC).replace(tzinfo=None)
 SETTINGS = load_settings(overrides={"delivery.base_url": "https://postloan.example.com"})
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
 ADDRESSES = {"col_sh": "sh@example.com", "col_all": "all@example.com", "risk1": "r@example.com"}
 
 
@@ -78,8 +93,42 @@ def test_each_task_event_is_mailed_once_to_each_of_its_people(store: Engine) -> 
     assert f"https://postloan.example.com/tasks?task={a}&lang=en" in escalated
 
 
-def test_nobody_hears_of_a_task_they_moved_themselves(store: Engine) -> None:
+def test_nobody_hears_of_a_move_they_made_nor_of_the_syncs_escalation(store: Engine) -> None:
     task = make_task(store, due_date=date(2026, 12, 20))
     me = Actor("col_all", frozenset({"risk_committee"}), None)
     assign(store, me, task, "col_all", expected=T0, now=NOW)
+    with store.begin() as conn:  # the sync raises the priority of an overdue task in place
+        conn.execute(
+            task_events.insert().values(
+                task_id=task, at=NOW, actor="system", action="escalated", detail='{"priority": 1}'
+            )
+        )
     assert queue_task_mail(store, SETTINGS, NOW)[0] == 0
+
+
+def test_the_schedulers_rounds_send_due_tomorrow_then_overdue_once_each(db_url: str) -> None:
+    """Task B of col_sh is due 2026-12-08. The scheduler's round on 12-07 (10:00 in Shanghai)
+    sends 明天到期; its rounds on 12-09 send 已逾期 once, however many there are."""
+    build_analytics_warehouse(db_url)
+    engine = portal_engine(portal_url(db_url))
+    add_people(engine)
+    set_address(engine, "col_sh", "sh@example.com", actor="admin", domains=())
+    task = make_task(engine, due_date=date(2026, 12, 8), assignee="col_sh")
+    clock = Clock(NOW)
+
+    def tasks_mail(box) -> list[str]:
+        return [str(m["Subject"]) for m in box.received() if str(m["To"]) == "sh@example.com"]
+
+    try:
+        with smtp_server() as (box, port):
+            scheduler = Scheduler(
+                db_url, clock, smtp=lambda: SmtpConfig("127.0.0.1", port), robot=lambda: None
+            )
+            scheduler.round()
+            assert tasks_mail(box) == [f"[Postloan 明天到期] 任务 {task} · 催收 · 电话及书面催收"]
+            clock.at = NOW + timedelta(days=2)
+            scheduler.round()
+            scheduler.round()
+            assert tasks_mail(box)[1:] == [f"[Postloan 已逾期] 任务 {task} · 催收 · 电话及书面催收"]
+    finally:
+        engine.dispose()

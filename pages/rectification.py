@@ -1,7 +1,8 @@
 """整改台账: the rectification ledger — blocking data-check failures, filing validation findings and
 filing corrections, each with owner, deadline, status and evidence; submitted by the owner and
 signed off by a second person. Compliance and admin change items (in their department and branch
-scope); executives and the risk committee read. Param `item=<id>` opens an item. docs/rectification.md."""
+scope); executives and the risk committee read. Param `item=<id>` opens an item.
+docs/rectification.md."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ view.flash()
 statuses, sources, overdue = view.filters(lang)
 try:
     with reading():  # the ledger lives in the portal store
+        view.sync_button(user, lang)
         frame = ledger.items(user, statuses=statuses, sources=sources, overdue_only=overdue)
         department = ledger.my_department(user)
 except StoreUnavailable as exc:

@@ -218,6 +218,7 @@ def _apply_once(
     days: Mapping[str, int],
     today: date,
     at: datetime,
+    actor: str,
 ) -> SyncResult:
     with portal.begin() as conn:
         result = _apply(conn, findings, sources, days, today, at)
@@ -229,7 +230,7 @@ def _apply_once(
                 "overdue": len(result.overdue),
             }
             audit.record(
-                conn, actor=SYSTEM, action="rectification", target="sync", details=counts, at=at
+                conn, actor=actor, action="rectification", target="sync", details=counts, at=at
             )
     return result
 
@@ -242,15 +243,17 @@ def apply_findings(
     days: Mapping[str, int],
     today: date,
     now: datetime | None = None,
+    actor: str = SYSTEM,
 ) -> SyncResult:
-    """Bring the ledger in line with `findings` (the findings present now of `sources`)."""
+    """Bring the ledger in line with `findings` (the findings present now of `sources`); the
+    audit row names `actor` (who ran the sync; the items' events say `system`)."""
     at = now or utc_now()
     findings = list(findings)
     read = frozenset(sources)
     try:
-        return _apply_once(portal, findings, read, days, today, at)
+        return _apply_once(portal, findings, read, days, today, at, actor)
     except sa.exc.IntegrityError:  # another sync made the same items first: look again, once
-        return _apply_once(portal, findings, read, days, today, at)
+        return _apply_once(portal, findings, read, days, today, at, actor)
 
 
 def sync(
@@ -260,6 +263,7 @@ def sync(
     *,
     today: date,
     now: datetime | None = None,
+    actor: str = SYSTEM,
 ) -> SyncResult:
     """Read every source's findings and apply them; a source that cannot be read is left as is."""
     days = deadline_days(settings)
@@ -274,7 +278,9 @@ def sync(
         sources.append(DATA_CHECK)
     findings += validation_findings(portal) + correction_findings(portal)
     sources += [VALIDATION, CORRECTION]
-    result = apply_findings(portal, findings, sources=sources, days=days, today=today, now=now)
+    result = apply_findings(
+        portal, findings, sources=sources, days=days, today=today, now=now, actor=actor
+    )
     return SyncResult(result.created, result.gone, result.back, result.overdue, tuple(unread))
 
 

@@ -12,8 +12,11 @@ import pandas as pd
 from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.i18n.catalogue import t
+from dashboard.page.format import zone
 from tasks import rectification as ledger
+from warehouse.portal import utc_now
 from warehouse.portal.departments import department_of, members
+from warehouse.settings import warehouse_url
 
 
 def may_edit(user: User) -> bool:
@@ -84,3 +87,19 @@ def act(user: User, action: str, item_id: int, lang: str, text: str = "") -> str
     except ledger.RectificationError as exc:
         return explain(exc, lang)
     return None
+
+
+def sync_now(user: User) -> ledger.SyncResult:
+    """Bring the ledger in line with the findings now (after a check run or a validation on
+    their pages), as `user` in the audit row; only for those who edit the ledger."""
+    if not may_edit(user):
+        raise ValueError(f"{user.username} may not sync the rectification ledger")
+    now = utc_now()
+    return ledger.sync(
+        portal_store.portal(),
+        warehouse_url(),
+        portal_store.settings(),
+        today=ledger.local_today(now, zone()),
+        now=now,
+        actor=user.username,
+    )

@@ -38,6 +38,12 @@ RECTIFICATION: dict[str, dict[str, str]] = zh_en(
             "暂时无法读取整改台账（{error}）。",
             "The rectification ledger cannot be read right now ({error}).",
         ),
+        "rc.sync": ("立即同步", "Sync now"),
+        "rc.synced": (
+            "已同步：新增 {created} 项，发现消失 {gone} 项，"
+            "发现重现 {back} 项，新逾期 {overdue} 项。",
+            "Synced: {created} new, {gone} finding gone, {back} finding back, {overdue} overdue.",
+        ),
         "rc.none": ("没有符合条件的整改事项。", "No rectification item matches."),
         "rc.filter.status": ("状态", "Status"),
         "rc.filter.source": ("来源", "Source"),

@@ -38,6 +38,23 @@ def filters(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     return tuple(statuses), tuple(sources), overdue
 
 
+def sync_button(user: User, lang: str) -> None:
+    """For those who edit: bring the ledger in line with the findings now, and say what changed."""
+    if not data.may_edit(user) or not st.button(t("rc.sync", lang), key="rc_sync"):
+        return
+    done = data.sync_now(user)
+    words = t(
+        "rc.synced",
+        lang,
+        created=len(done.created),
+        gone=len(done.gone),
+        back=len(done.back),
+        overdue=len(done.overdue),
+    )
+    st.session_state[MESSAGE] = ("success", words)
+    st.rerun()
+
+
 def present(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The items as read on screen and in files: words for codes, local times, headers."""
     out = frame.copy()

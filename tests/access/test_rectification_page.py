@@ -97,3 +97,33 @@ def test_an_executive_reads_the_ledger_without_actions(app_url: str) -> None:
     assert [w.key for w in at.text_area] == []
     assert t("rc.sign_off", "zh") not in [b.label for b in at.button]
     assert "wrong FX rate" in [x.value for x in at.text]
+
+
+def test_sync_now_makes_the_item_of_a_new_validation_finding(app_url: str) -> None:
+    """A blocking validation finding recorded on the filing page is in the ledger after 立即同步
+    (compliance); an executive has no such button."""
+    from regulatory import filing
+
+    _staff(app_url, "rcsync")
+    engine = portal_engine(portal_url(app_url))
+    try:
+        draft = filing.new_version(
+            engine,
+            report_code="G11",
+            period=date(2024, 6, 30),
+            cells={"G11_1_A": 1},
+            actor="rcsync",
+            load_id=1,
+            data_sha256="a" * 64,
+        )
+        finding = {"rule_id": "R9", "severity": "blocking", "cells": ["G11_1_A"]}
+        filing.record_validation(engine, draft, [finding], "rcsync")
+    finally:
+        engine.dispose()
+    reader = open_as("rectification.py", ("executive",), username="rcexec2")
+    assert t("rc.sync", "zh") not in [b.label for b in reader.button]
+    at = open_as("rectification.py", ("compliance",), username="rcsync")
+    _press(at, "rc.sync")
+    # (the other tests' hand-made correction item is not among the filings: it counts as gone)
+    assert [s.value for s in at.success][0].startswith("已同步：新增 1 项，")
+    assert "G11 2024-06-30 v1 R9" in at.dataframe[0].value.iloc[:, 2].tolist()

@@ -12,7 +12,7 @@ from dashboard.data.source import StoreUnavailable, reading
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import current_lang
 from dashboard.views import task_forms
-from dashboard.views.tasks import header, history_table, task_list
+from dashboard.views.tasks import header, history_table, tab_label, task_list
 from tasks.departments import department_name
 
 user = guard("tasks.py")
@@ -32,7 +32,7 @@ if dept is None:
     st.stop()
 st.caption(t("tk.department", lang, name=department_name(dept, lang)))
 asked = (st.query_params.get("task") or "").strip()
-tabs = st.tabs([t(f"tk.tab.{k}", lang, n=len(f)) for k, f in lists.items()])
+tabs = st.tabs([tab_label(k, f, lang) for k, f in lists.items()])
 for shown, (key, frame) in zip(tabs, lists.items(), strict=True):
     with shown:
         task_list(frame, user, lang, f"tk_{key}")

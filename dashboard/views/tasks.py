@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.user import User
+from dashboard.access.user import User, sees_personal_data
 from dashboard.data import tasks as data
 from dashboard.data.source import StoreUnavailable, reading
 from dashboard.dossier.links import DOSSIER, may_open_dossier
 from dashboard.i18n.catalogue import CATALOGUE, t
 from dashboard.page.format import md_text, shown_time
 from dashboard.page.registry import page_path
+from queries.personal_data import mask_name
+from tasks.board import LIMIT
 from tasks.departments import DEPARTMENTS, department_name
 
 LIST_COLUMNS = (
@@ -100,9 +103,16 @@ def shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         }
     )
     out[t("tk.open_dossier", lang)] = [
-        None if c is None else f"dossier?contract={c}&lang={lang}" for c in frame["contract_id"]
+        None if c is None else f"dossier?{urlencode({'contract': c, 'lang': lang})}"
+        for c in frame["contract_id"]
     ]
     return out
+
+
+def tab_label(key: str, frame: pd.DataFrame, lang: str) -> str:
+    """A tab's name with its count (a list cut at `board.LIMIT` says so: "2000+")."""
+    n = len(frame) if len(frame) < LIMIT else f"{LIMIT}+"
+    return t(f"tk.tab.{key}", lang, n=n)
 
 
 def _pick(key: str, ids: list[int]) -> None:
@@ -216,11 +226,19 @@ def header(row: dict, user: User, lang: str) -> None:
         )
 
 
-def dossier_tab(frame: pd.DataFrame, events: pd.DataFrame, lang: str) -> None:
-    """The dossier's tasks tab: the contract's tasks, then each one's history."""
+def dossier_tab(frame: pd.DataFrame, events: pd.DataFrame, lang: str, reveal: bool) -> None:
+    """The dossier's tasks tab: the contract's tasks, then each one's history; without `reveal`
+    the people who worked them are masked like collectors' names (first character kept)."""
     if frame.empty:
         st.caption(t("tk.dossier.none", lang))
         return
+    if not reveal:
+        frame = frame.assign(
+            assignee=[None if a is None else mask_name(a) for a in frame["assignee"]]
+        )
+        events = events.assign(
+            actor=[a if a == "system" else mask_name(a) for a in events["actor"]]
+        )
     st.dataframe(
         shown(frame, lang).drop(columns=t("tk.open_dossier", lang)),
         hide_index=True,
@@ -251,4 +269,4 @@ def contract_tasks(user: User, contract_id: str, lang: str) -> None:
     except StoreUnavailable as exc:
         st.warning(t("tk.unavailable", lang, error=exc.detail))
         return
-    dossier_tab(frame, events, lang)
+    dossier_tab(frame, events, lang, sees_personal_data(user))

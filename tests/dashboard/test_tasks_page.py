@@ -16,7 +16,14 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.analytics_app import APP, assert_clean, build_analytics_warehouse, table_text
+from tests.dashboard import risk_app
+from tests.dashboard.analytics_app import (
+    APP,
+    assert_clean,
+    build_analytics_warehouse,
+    open_page,
+    table_text,
+)
 from tests.dashboard.app_fixtures import app_on
 from tests.signin import sign_in
 from tests.tasks.task_people import events, make_task, task_row
@@ -24,6 +31,8 @@ from warehouse.portal import portal_engine, portal_url
 from warehouse.portal.departments import set_department
 
 DUE = date(2099, 12, 31)
+# The fixtures of risk_app (the watch book, contract D1 in Shanghai), used by name below.
+risk_url, risk = risk_app.risk_url, risk_app.risk
 
 
 @pytest.fixture
@@ -102,3 +111,29 @@ def test_a_task_outside_the_branches_is_not_found(store) -> None:
     url, ids = store
     at = _open(url, {"task": str(ids["C"])})
     assert at.error[0].value == "未找到该任务，或您无权查看。"
+
+
+def test_the_page_reads_in_english(store) -> None:
+    url, ids = store
+    at = _open(url, {"task": str(ids["B"]), "lang": "en"})
+    assert_clean(at)
+    assert [tab.label for tab in at.tabs] == ["My tasks (1)", "Department queue (2)", "Overdue (1)"]
+    assert f"Task {ids['B']} · Collections · Call and written notice" in [
+        h.value for h in at.subheader
+    ]
+
+
+def test_the_dossier_tab_lists_the_tasks_masking_who_worked_them_for_an_executive(risk) -> None:
+    engine = portal_engine(portal_url(risk))
+    task = make_task(engine, contract_id="D1", assignee="collector7", due_date=DUE)
+    engine.dispose()
+    for roles, shown, hidden in (
+        (("executive",), "c*********", "collector7"),
+        (("risk_committee",), "collector7", "c*********"),
+    ):
+        at = open_page("dossier", {"contract": "D1"}, roles=roles)
+        assert_clean(at)
+        assert "任务" in [tab.label for tab in at.tabs]
+        text = table_text(at)
+        assert str(task) in text
+        assert shown in text and hidden not in text

@@ -38,7 +38,13 @@ if frame.empty:
     st.stop()
 st.caption(t("rc.count", lang, n=len(frame)))
 st.dataframe(view.present(frame, lang), hide_index=True, width="stretch")
-download_table(frame, "rectification", lang, present=lambda rows: view.present(rows, lang))
+download_table(
+    frame,
+    "rectification",
+    lang,
+    filters={"status": statuses, "source": sources, "overdue": overdue},
+    present=lambda rows: view.present(rows, lang),
+)
 item_id = view.chosen_item(frame, lang)
 item = None if item_id is None else ledger.item(user, item_id)
 if item is not None:

@@ -35,7 +35,9 @@ SCORES = {
 REFERENCE = {
     "rows": 4,
     "score": {"kind": "numeric", "edges": [0.35], "shares": [0.5, 0.5], "missing": 0.0},
-    "features": {},
+    "features": {
+        "dpd": {"kind": "numeric", "edges": [10.0], "shares": [0.5, 0.5], "missing": 0.0},
+    },
 }
 
 
@@ -110,6 +112,19 @@ def test_the_committee_reads_the_card_and_every_scored_month(
     assert list(performance["Month-end"].astype(str).str[:7]) == ["2023-12", "2024-03"]
     assert list(performance["AUC"]) == ["0.75", "—"]
     assert list(performance["6-month outcome"]) == ["known", "outcome not yet known"]
+
+
+def test_each_features_psi_is_computed_only_when_asked(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=True))
+    at = open_page("model_monitoring", {"lang": "en"}, roles=("executive",))
+    before = len(at.dataframe)
+    at = at.toggle(key="mm_features").set_value(True).run()
+    assert_clean(at)
+    features = at.dataframe[before].value
+    # June 2024: A is 112 DPD, B written off, C closed in April — none performing, so no PSI.
+    assert list(features["Feature"]) == ["dpd"] and list(features["PSI"]) == ["—"]
 
 
 def test_compliance_is_refused_and_a_branch_scope_sees_nothing(

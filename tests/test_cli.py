@@ -23,6 +23,8 @@ SUBCOMMANDS = (
     "report",
     "audit",
     "alerts",
+    "tasks",
+    "rectification",
     "model",
     "deliver",
     "scheduler",

@@ -28,19 +28,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from queries.monitoring_scope import settings_and_build
 from tasks.strategy import current
 from tasks.triggers import open_triggers
-from warehouse.portal.tasks import OPEN_STATUSES, task_events, tasks
+from warehouse.portal.tasks import OPEN_STATUSES, insert_rows, task_events, tasks
 from warehouse.settings import Settings, display_zone
 
 SYSTEM = "system"
 CLOSED_STATUS = "cancelled"
 # Key prefix -> the column naming the subject a new trigger supersedes an older one for.
 SUBJECTS: dict[str, str] = {"dpd": "contract_id", "insp": "contract_id", "fin": "lessee_id"}
+EVENT_COLUMNS = ("task_id", "at", "actor", "action", "detail")
 TASK_COLUMNS = (
     "trigger_key",
     "kind",
@@ -89,41 +89,35 @@ def _prefix(key: str) -> str:
 
 
 def _events(conn: Connection, now: datetime, rows: list[tuple[int, str, dict]]) -> None:
-    if rows:
-        conn.execute(
-            task_events.insert(),
-            [
-                {
-                    "task_id": task_id,
-                    "at": now,
-                    "actor": SYSTEM,
-                    "action": action,
-                    "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
-                }
-                for task_id, action, detail in rows
-            ],
-        )
+    values = [
+        (task_id, now, SYSTEM, action, json.dumps(detail, ensure_ascii=False, sort_keys=True))
+        for task_id, action, detail in rows
+    ]
+    insert_rows(conn, task_events, EVENT_COLUMNS, values)
 
 
 def _close(
     conn: Connection, now: datetime, current: pd.DataFrame
-) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Close the open tasks whose key is not a current trigger; (superseded, ended) ids."""
+) -> tuple[tuple[int, ...], tuple[int, ...], set[str]]:
+    """Close the open tasks whose key is not a current trigger; (superseded ids, ended ids,
+    the keys of the tasks that stay open)."""
     t = tasks
     open_rows = conn.execute(
         sa.select(t.c.task_id, t.c.trigger_key, t.c.contract_id, t.c.lessee_id).where(
             t.c.status.in_(OPEN_STATUSES)
         )
     ).all()
-    keys = set(current["trigger_key"])
+    key_list = current["trigger_key"].tolist()  # lists: iterating a Series is slow
+    keys = set(key_list)
     subjects = {
         (_prefix(k), s)
-        for k, s in zip(current["trigger_key"], current["subject"], strict=True)
-        if s is not None
+        for k, s in zip(key_list, current["subject"].tolist(), strict=True)
+        if isinstance(s, str)  # None (or a missing value) is no subject
     }
-    superseded, ended = [], []
+    superseded, ended, staying = [], [], set()
     for row in open_rows:
         if row.trigger_key in keys:
+            staying.add(row.trigger_key)
             continue
         prefix = _prefix(row.trigger_key)
         column = SUBJECTS.get(prefix)
@@ -149,57 +143,52 @@ def _close(
             [{"tid": i, "reason": r} for i, r in closing],
         )
         _events(conn, now, [(i, "closed", {"reason": r}) for i, r in closing])
-    return tuple(superseded), tuple(ended)
-
-
-def _insert(conn: Connection) -> sa.Insert:
-    """An INSERT that skips a trigger key already stored and returns the rows it added."""
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(conn.dialect.name)
-    if dialect is None:
-        raise ValueError(f"the portal store on {conn.dialect.name} is not supported by the sync")
-    return (
-        dialect.insert(tasks)
-        .on_conflict_do_nothing(index_elements=["trigger_key"])
-        .returning(tasks.c.task_id, tasks.c.due_date, tasks.c.step, tasks.c.department)
-    )
+    return tuple(superseded), tuple(ended), staying
 
 
 def _create(
-    conn: Connection, now: datetime, today: date, as_of: date, current: pd.DataFrame
+    conn: Connection,
+    now: datetime,
+    today: date,
+    as_of: date,
+    current: pd.DataFrame,
+    still_open: set[str],
 ) -> tuple[int, ...]:
-    """One task per current trigger key not stored yet; the ids created."""
-    if current.empty:
+    """One task per current trigger key not stored yet (the insert skips a key stored, open or
+    closed); the ids created."""
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        raise ValueError(f"the portal store on {conn.dialect.name} is not supported by the sync")
+    fresh = current[~current["trigger_key"].isin(still_open)]
+    if fresh.empty:
         return ()
-    frame = current[list(TASK_COLUMNS)].astype(object).where(current.notna(), None)
-    due = {n: add_working_days(today, n) for n in set(current["sla_days"].astype(int))}
-    rows = [
-        {
-            **dict(zip(TASK_COLUMNS, values, strict=True)),
-            "as_of": as_of,
-            "created_at": now,
-            "due_date": due[int(sla)],
-            "status": "open",
-            "escalations": 0,
-            "updated_at": now,
-        }
-        for values, sla in zip(
-            frame.itertuples(index=False, name=None), current["sla_days"], strict=True
-        )
-    ]
-    made = conn.execute(_insert(conn), rows).all()
-    _events(
+    slas = [int(n) for n in fresh["sla_days"].tolist()]
+    due = {n: add_working_days(today, n) for n in set(slas)}
+    dues = [due[n] for n in slas]
+    columns = [fresh[c].astype(object).where(fresh[c].notna(), None).tolist() for c in TASK_COLUMNS]
+    fixed = (as_of, now, "open", 0, now)
+    rows = [(*values, due[n], *fixed) for *values, n in zip(*columns, slas, strict=True)]
+    made = insert_rows(
         conn,
-        now,
-        [
-            (
-                r.task_id,
-                "created",
-                {"step": r.step, "department": r.department, "due_date": r.due_date.isoformat()},
-            )
-            for r in made
-        ],
+        tasks,
+        (*TASK_COLUMNS, "due_date", "as_of", "created_at", "status", "escalations", "updated_at"),
+        rows,
+        skip_key="trigger_key",
+        returning=("task_id", "trigger_key"),
     )
-    return tuple(sorted(r.task_id for r in made))
+    facts = dict(
+        zip(
+            fresh["trigger_key"].tolist(),
+            zip(fresh["step"].tolist(), fresh["department"].tolist(), dues, strict=True),
+            strict=True,
+        )
+    )
+    events = []
+    for task_id, key in made:
+        step, department, due_date = facts[key]
+        detail = {"step": step, "department": department, "due_date": due_date.isoformat()}
+        events.append((task_id, "created", detail))
+    _events(conn, now, events)
+    return tuple(sorted(task_id for task_id, _ in made))
 
 
 def _escalate(conn: Connection, now: datetime, today: date) -> tuple[int, ...]:
@@ -238,8 +227,8 @@ def sync(warehouse: Engine, portal: Engine, settings: Settings, now: datetime) -
     read = time.perf_counter() - began
     today = local_date(now, settings)
     with portal.begin() as conn:
-        superseded, ended = _close(conn, now, current_triggers)
-        created = _create(conn, now, today, as_of, current_triggers)
+        superseded, ended, still_open = _close(conn, now, current_triggers)
+        created = _create(conn, now, today, as_of, current_triggers, still_open)
         escalated = _escalate(conn, now, today)
     return SyncResult(
         as_of,

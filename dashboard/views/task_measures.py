@@ -25,6 +25,7 @@ from warehouse.months import month_end_of, month_idx
 ALL = "all"
 MONTHS_OFFERED = 12
 STEP_MONTHS = (3, 6, 12, 24)
+DEFAULT_STEP_MONTHS = 6  # half a year: enough contract-months, and half the join of twelve
 RATES = frozenset({"adherence", "cure_rate", "roll_rate", "share"})
 COUNTS = frozenset(
     {"came_due", "met", "missed", "total", "contract_months", "cured", "rolled", "stayed"}
@@ -244,7 +245,12 @@ def steps(user: User, lang: str, departments: tuple[str, ...]) -> None:
         warehouse_problem(state, lang)
         return
     plan = data.strategy()
-    months = st.selectbox(t("tm.months", lang), STEP_MONTHS, index=2, key="tm_step_months")
+    months = st.selectbox(
+        t("tm.months", lang),
+        STEP_MONTHS,
+        index=STEP_MONTHS.index(DEFAULT_STEP_MONTHS),
+        key="tm_step_months",
+    )
     last = month_end_of(month_idx(state.load.as_of) - 1)
     first = month_end_of(month_idx(state.load.as_of) - months)
     st.caption(

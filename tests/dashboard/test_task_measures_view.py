@@ -10,10 +10,11 @@ November by department (hand-worked): 客服 service 3 came due (1, 2, 10), 2 me
 3 (4, 5, 6), 0 met; 法务部 legal 1 (14), 0; 运营部 operations 1 (9), 1; all 8, 3 → 37.50%.
 December (the default month): collections 1 (13), legal 1 (7), all 2, none met.
 
-Cure and roll-forward by step, default strategy, the 12 month-ends 2023-06 … 2024-05: A is at
+Cure and roll-forward by step, default strategy, the 6 month-ends 2023-12 … 2024-05: A is at
 DPD 21 (Mar, notice), 51 (Apr, visit), 82 (May, demand) then 112; B at 9 (Feb, notice), 40 (Mar,
 visit), 70 (Apr, demand), 101 (May, litigation) then written off. Every one rolled forward:
-notice 2, visit 2, demand 2, litigation 1 (100%); reminder 0 (no rate: "—").
+notice 2, visit 2, demand 2, litigation 1 (100%); reminder 0 (no rate: "—"). Over the last 3
+month-ends (Mar … May) B's February notice drops out: notice 1, the rest as before.
 """
 
 from __future__ import annotations
@@ -119,6 +120,23 @@ def test_cure_and_roll_forward_by_step_on_screen(app: str) -> None:
         ["正式催告", "2", "0", "2", "0", "0.00%", "100.00%"],
         ["诉讼评估", "1", "0", "1", "0", "0.00%", "100.00%"],
     ]
+
+
+def test_fewer_month_ends_drop_the_earlier_contract_months(app: str) -> None:
+    at = _open()
+    assert any("统计 2023-12 至 2024-05 的月末" in c.value for c in at.caption)
+    at.selectbox(key="tm_step_months").set_value(3).run()
+    table = next(d.value for d in at.dataframe if "合同·月" in d.value.columns)
+    assert table.astype(str).values.tolist()[1] == [
+        "电话及书面催收",
+        "1",
+        "0",
+        "1",
+        "0",
+        "0.00%",
+        "100.00%",
+    ]
+    assert any("统计 2024-03 至 2024-05 的月末" in c.value for c in at.caption)
 
 
 def test_a_branch_scoped_manager_sees_only_their_branches(app: str) -> None:

@@ -2,7 +2,9 @@
 three sources (no Streamlit, nothing written).
 
 - `data_check`: each blocking check that failed (or could not run) in the latest stored data-check
-  run, the run the data-quality page shows (`data_checks.store`); key `check:<check id>`.
+  run, the run the data-quality page shows (`data_checks.store`); key `check:<check id>`. Its
+  first offending keys go into the description, never a personal column (`PERSONAL_COLUMNS`):
+  the ledger is read by roles that see personal data masked.
 - `validation`: per report and period, the latest validation run of the filing workflow
   (`warehouse.portal.filings`): each blocking finding, and each warning the preparer has not
   explained on that version; key `validation:<report>:<period>:<rule id>`.
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from queries.personal_data import PERSONAL_COLUMNS
 from warehouse.portal.filings import filing_explanations, filing_validations, filing_versions
 
 DATA_CHECK, VALIDATION, CORRECTION = "data_check", "validation", "correction"
@@ -60,8 +63,9 @@ def data_check_findings(warehouse_url: str) -> list[Finding] | None:
     for r in run_results(warehouse_url, run_id):
         if r["severity"] != BLOCKING or r["status"] not in (FAILED, ERROR):
             continue
-        examples = ", ".join(
-            "/".join(str(v) for v in dict(e).values()) for e in list(r["examples"])[:5]
+        examples = ", ".join(  # keys only: a personal column (name, ID number, phone) is left out
+            "/".join(str(v) for k, v in dict(e).items() if k not in PERSONAL_COLUMNS)
+            for e in list(r["examples"])[:5]
         )
         described = (
             f"{r['status']}: {r['failing_rows']} rows of {r['dataset']} fail"

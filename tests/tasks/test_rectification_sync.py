@@ -30,7 +30,7 @@ NOVEMBER = dt.date(2026, 11, 30)
 
 
 def _result(check_id: str, severity: str, status: str, rows: int) -> CheckResult:
-    examples = ({"contract_id": "C1"},) if rows else ()
+    examples = ({"contract_id": "C1", "lessee_name": "张三"},) if rows else ()
     return CheckResult(check_id, "contract", "", severity, status, rows, examples)
 
 
@@ -130,6 +130,13 @@ def test_sync_makes_one_item_per_finding_once(
     ]
     second = sync(portal, db_url, settings, today=FRIDAY, now=NOW + dt.timedelta(hours=1))
     assert not second.changed
+    with portal.connect() as conn:
+        described = conn.execute(
+            sa.select(rectification_items.c.description).where(
+                rectification_items.c.source_key == "check:contract_pk#1"
+            )
+        ).scalar_one()
+    assert described == "failed: 2 rows of contract fail; first: C1"  # the name is left out
 
 
 def test_a_fixed_finding_is_marked_gone_and_stays_open(

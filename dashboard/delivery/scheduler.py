@@ -28,7 +28,7 @@ from alerts.webhook import WebhookConfig
 from dashboard.delivery.alert_mail import queue_alert_mail
 from dashboard.delivery.sender import Round, deliver_due
 from dashboard.delivery.subscriptions import attachments, queue_due
-from dashboard.delivery.task_mail import queue_task_mail
+from dashboard.delivery.task_mail import TaskMailState, queue_task_mail
 from queries.loads import latest_load
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
@@ -84,7 +84,7 @@ class Scheduler:
     )
     last_load: int | None = None
     last_evaluated: datetime | None = None
-    last_task_event: int | None = None  # the task events told about so far (tasks.notify)
+    task_mail: TaskMailState = field(default_factory=TaskMailState)  # what tasks were told
 
     def _latest_load_id(self) -> int | None:
         engine = create_warehouse_engine(self.warehouse_url, read_only=True)
@@ -114,9 +114,7 @@ class Scheduler:
         try:
             self.evaluate_if_due(portal)
             queue_due(portal, self.settings(), self.clock())
-            _, self.last_task_event = queue_task_mail(
-                portal, self.settings(), self.clock(), self.last_task_event
-            )
+            queue_task_mail(portal, self.settings(), self.clock(), self.task_mail)
 
             def attach(message: Message) -> tuple[tuple[str, bytes], ...]:
                 return attachments(portal, self.warehouse_url, message, self.clock())

@@ -252,6 +252,12 @@ TASKS: dict[str, dict[str, str]] = zh_en(
         ),
         "tk.mail.by": ("操作人：{actor}", "By: {actor}"),
         "tk.mail.open": ("打开任务", "Open the task"),
+        "tk.mail.digest": ("部门队列待办", "Department queue"),
+        "tk.mail.digest_line": (
+            "{department}队列中未分派的任务：明天到期 {soon} 个，已逾期 {late} 个。",
+            "Unassigned tasks in the {department} queue: {soon} due tomorrow, {late} overdue.",
+        ),
+        "tk.mail.open_queue": ("打开任务中心", "Open Tasks"),
         **{f"tk.kind.{k}": v for k, v in _KINDS.items()},
         **{f"tk.step.{k}": v for k, v in _STEPS.items()},
         **{f"tk.status.{k}": v for k, v in _STATUSES.items()},

@@ -62,6 +62,10 @@ def test_train_is_approved_by_a_second_person_then_scores(
     card = json.loads((tmp_path / "models" / "ew-0001" / "card.json").read_text("utf-8"))
     assert card["data"]["built_to"] == "2026-10-31" and card["data"]["month_ends"][1] == "2026-04"
     assert card["scorecard"]["coefficients"] and len(card["data"]["fingerprint"]) == 64
+    # The training distribution monitoring measures PSI against: score deciles, every feature.
+    reference = card["reference"]
+    assert reference["rows"] == card["data"]["rows"] and reference["score"]["edges"]
+    assert set(reference["features"]) == set(card["features"])
     assert main(["model", "promote", "ew-0001", *common, "--actor", "alice"]) == 1
     assert "a second person must approve it" in capsys.readouterr().err
     promote = ["model", "promote", "ew-0001", *common, "--warehouse", demo_url, "--actor", "bob"]

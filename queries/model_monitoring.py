@@ -243,7 +243,7 @@ def calibration(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
             sa.func.count().label("rows"),
             sa.func.avg(lab.c.score).label("predicted"),
             defaults.label("defaults"),
-            (_f(defaults) / _f(sa.func.count(lab.c.y))).label("observed"),
+            (_f(defaults) / sa.func.nullif(_f(sa.func.count(lab.c.y)), 0.0)).label("observed"),
         )
         .group_by(lab.c.month_idx, lab.c.month_end, lab.c.score_decile)
         .order_by(lab.c.month_idx, lab.c.score_decile)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.access.user import User
@@ -47,6 +48,8 @@ def _run(act, lang: str) -> None:  # type: ignore[no-untyped-def]
         done = act()
     except TaskError as exc:
         st.session_state[MESSAGE] = ("error", words(exc, lang))
+    except sa.exc.SQLAlchemyError as exc:  # the store is down, or a deadlock was broken
+        st.session_state[MESSAGE] = ("error", t("tk.unavailable", lang, error=type(exc).__name__))
     else:
         flags = getattr(done, "flags", ())
         said = (

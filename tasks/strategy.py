@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tasks.departments import DEPARTMENTS
-from warehouse.portal import utc_now
+from warehouse.portal import audit, utc_now
 from warehouse.portal.tasks import task_strategies
 from warehouse.settings import Settings
 
@@ -259,8 +259,8 @@ def current(engine: Engine, settings: Settings) -> Strategy:
 def save_version(
     engine: Engine, body: object, actor: str, note: str | None = None, at: datetime | None = None
 ) -> Strategy:
-    """Validate `body` and store it as the next version (in force from now); a refused body
-    raises `StrategyError` and stores nothing."""
+    """Validate `body` and store it as the next version (in force from now), audited as
+    `task_strategy`; a refused body raises `StrategyError` and stores nothing."""
     when = at or utc_now()
     parse(body)
     t = task_strategies
@@ -276,5 +276,18 @@ def save_version(
                 created_at=when,
                 note=note,
             )
+        )
+        audit.record(
+            conn,
+            actor=actor,
+            action="task_strategy",
+            target=f"task_strategies:{version}",
+            details={
+                "version": version,
+                "note": note,
+                "bands": len(strategy.bands),
+                "triggers": len(strategy.triggers),
+            },
+            at=when,
         )
     return strategy

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from tasks.strategy import Strategy, StrategyError, current, from_settings, parse, save_version
 from tasks.triggers import assign_bands
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.audit import audit_events
 from warehouse.portal.tasks import task_strategies
 from warehouse.settings import SETTINGS, Settings
 
@@ -69,6 +70,14 @@ def portal(db_url: str) -> Iterator[Engine]:
 def _versions(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(task_strategies)).scalar_one()
+
+
+def _audited(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        stmt = sa.select(audit_events.c.actor, audit_events.c.target).where(
+            audit_events.c.action == "task_strategy"
+        )
+        return [tuple(r) for r in conn.execute(stmt.order_by(audit_events.c.event_id))]
 
 
 def test_the_defaults_are_the_issues_tiers() -> None:
@@ -124,6 +133,7 @@ def test_a_saved_version_is_in_force_and_the_settings_are_version_0(portal: Engi
     assert in_force.trigger_rule("iot").sla_days == 2
     assert in_force.trigger_rule("signal") is None  # left out: no signal tasks
     assert in_force.body() == save_free_parse(GOOD).body()
+    assert _audited(portal) == [("admin", "task_strategies:1"), ("admin2", "task_strategies:2")]
 
 
 def _without(body: dict, n: int) -> dict:
@@ -168,6 +178,7 @@ def test_a_bad_strategy_is_refused_with_its_reason_and_nothing_is_saved(
         save_version(portal, body, "admin", at=AT)
     assert _versions(portal) == 1
     assert current(portal, DEFAULTS).version == 1
+    assert _audited(portal) == [("admin", "task_strategies:1")]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,8 @@ The tables below are worked out by hand from the book's docstring, the default s
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -251,3 +253,34 @@ def test_every_change_is_an_event_by_the_system(stores: tuple[str, Engine]) -> N
     # 17 created; 7 superseded + 6 ended closed; 5 escalations, each first marked overdue.
     assert counts == {"created": 17, "closed": 13, "overdue": 5, "escalated": 5}
     assert total == 40
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_postloan_tasks_sync_and_list_on_the_january_build(db_url: str) -> None:
+    build_book(db_url, book_at("2026-01-31"), "2026-01-31")
+    at = "2026-02-02T09:00+08:00"  # Monday 09:00 in Shanghai
+    first = _cli("tasks", "sync", "--at", at, "--warehouse", db_url)
+    assert first.returncode == 0, first.stderr
+    assert "tasks synced at 2026-01-31: 4 open triggers, 4 created, 0 superseded" in first.stdout
+    again = _cli("tasks", "sync", "--at", at, "--warehouse", db_url)
+    assert "4 open triggers, 0 created, 0 superseded, 0 closed" in again.stdout
+    # Wednesday: the reminder (due Tuesday) is overdue and escalated from P3 to P2.
+    later = _cli("tasks", "sync", "--at", "2026-02-04T01:00", "--warehouse", db_url)
+    assert "0 created, 0 superseded, 0 closed (trigger ended), 1 overdue and escalated" in (
+        later.stdout
+    )
+    listed = _cli("tasks", "list", "--department", "collections", "--warehouse", db_url)
+    assert listed.stdout.splitlines() == [
+        "#2 P3 open collections notice C2 due 2026-02-05 queue",
+        "#3 P3 open collections notice C8 due 2026-02-05 queue",
+    ]
+    overdue = _cli("tasks", "list", "--status", "overdue", "--warehouse", db_url)
+    assert overdue.stdout.splitlines() == ["#1 P2 overdue service reminder C1 due 2026-02-03 queue"]

@@ -55,6 +55,7 @@ ACTIONS: frozenset[str] = frozenset(
         "delivery",
         "model",
         "rectification",
+        "task_strategy",
     }
 )
 

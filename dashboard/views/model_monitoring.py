@@ -16,7 +16,7 @@ from dashboard.charts import model_monitoring as charts
 from dashboard.i18n.catalogue import t
 from dashboard.page.format import count
 from dashboard.page.section import chart_section, metric_cards
-from dashboard.page.widgets import download_table
+from dashboard.page.widgets import chart_with_table, download_table
 from dashboard.views.present import as_text, present, table_roles
 from early_warning.monitoring import (
     ModelInForce,
@@ -48,6 +48,28 @@ def _num(value: object, digits: int = DIGITS) -> float | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return round(float(value), digits)
+
+
+def _measure_text(value: object) -> str | None:
+    """A measure (AUC, KS, Brier, PSI) as the screen and the table file read it: 4 decimals."""
+    number = _num(value)
+    return None if number is None else f"{number:.{DIGITS}f}"
+
+
+def shown(
+    lang: str, measures: tuple[str, ...], **formats: list[str]
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The table as the user reads it: `present` with the measures at 4 decimals, so the screen
+    and its file hold the same text (the raw-data file keeps the numbers)."""
+    roles = table_roles(**formats)
+
+    def show(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.copy()
+        for column in measures:
+            out[column] = [_measure_text(v) for v in frame[column]]
+        return present(out, lang, roles)
+
+    return show
 
 
 def _month(value: object) -> str:
@@ -142,14 +164,10 @@ def discrimination(frame: pd.DataFrame, auc_line: float, lang: str) -> None:
         )
     rows = performance_rows(frame, lang)
     figure = charts.measure_lines(rows, ["auc", "ks"], lang, lines=[auc_line])
-    chart_section(
-        figure,
-        rows,
-        "model_performance",
-        lang,
-        rates=["predicted", "observed"],
-        counts=["rows", "defaults"],
+    show = shown(
+        lang, ("auc", "ks", "brier"), rates=["predicted", "observed"], counts=["rows", "defaults"]
     )
+    chart_with_table(figure, rows, "model_performance", lang, present=show)
 
 
 def calibration_month(frame: pd.DataFrame, lang: str) -> date:
@@ -192,7 +210,8 @@ def score_stability(bins: pd.DataFrame, model: ModelInForce, psi_line: float, la
     st.caption(t("mm.stability_note", lang, line=f"{psi_line:.2f}"))
     table = stability_rows(psi_by_month(bins, reference["score"]), lang)
     figure = charts.measure_lines(table, ["psi"], lang, lines=[psi_line])
-    chart_section(figure, table, "model_score_psi", lang, counts=["rows"])
+    show = shown(lang, ("psi",), counts=["rows"])
+    chart_with_table(figure, table, "model_score_psi", lang, present=show)
 
 
 def stability_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -213,14 +232,9 @@ def feature_stability(query: Query, model: ModelInForce, month: date, lang: str)
         return
     counted = query("model_monitoring.feature_bins", features=feature_spec(reference))
     table = stability_rows(feature_stability_from(counted, reference), lang)
-    roles = table_roles(counts=["rows"])
-    st.dataframe(as_text(present(table, lang, roles)), hide_index=True, width="stretch")
-    download_table(
-        table,
-        f"model_feature_psi_{month:%Y-%m}",
-        lang,
-        present=lambda f: present(f, lang, roles),
-    )
+    show = shown(lang, ("psi",), counts=["rows"])
+    st.dataframe(as_text(show(table)), hide_index=True, width="stretch")
+    download_table(table, f"model_feature_psi_{month:%Y-%m}", lang, present=show)
 
 
 def render(query: Query, month: date, lang: str) -> None:

@@ -21,8 +21,10 @@ from dashboard.charts.axes import month_labels
 from dashboard.charts.model_monitoring import measure_lines
 from dashboard.views import model_monitoring as view
 from early_warning.registry import Registry
+from tests.access.access_app import capture_served, download
 from tests.dashboard.analytics_app import assert_clean, build_analytics_warehouse, open_page
 from tests.dashboard.app_fixtures import app_on, built_duckdb
+from tests.file_cells import read_table, screen_rows
 from warehouse import schema
 from warehouse.engine import create_warehouse_engine
 from warehouse.months import month_idx
@@ -110,7 +112,7 @@ def test_the_committee_reads_the_card_and_every_scored_month(
     assert any(t.value == "测试用途 <b>not html</b>" for t in at.text)
     performance = at.dataframe[0].value
     assert list(performance["Month-end"].astype(str).str[:7]) == ["2023-12", "2024-03"]
-    assert list(performance["AUC"]) == ["0.75", "—"]
+    assert list(performance["AUC"]) == ["0.7500", "—"]
     assert list(performance["6-month outcome"]) == ["known", "outcome not yet known"]
 
 
@@ -125,6 +127,27 @@ def test_each_features_psi_is_computed_only_when_asked(
     features = at.dataframe[before].value
     # June 2024: A is 112 DPD, B written off, C closed in April — none performing, so no PSI.
     assert list(features["Feature"]) == ["dpd"] and list(features["PSI"]) == ["—"]
+
+
+def test_every_table_file_is_its_screen_table(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=True))
+    served = capture_served(monkeypatch)
+    at = open_page("model_monitoring", roles=("risk_committee",))
+    at = at.toggle(key="mm_features").set_value(True).run()
+    assert_clean(at)
+    screens = [frame.value for frame in at.dataframe]
+    keys = [b.id.split("-", 2)[-1] for b in at.get("download_button")]
+    keys = [k for k in keys if k.startswith("dl_xlsx_")]
+    # performance, calibration of 2023-12, the score's PSI, each feature's PSI
+    assert len(keys) == 4, keys
+    for key in keys:
+        _, data = download(at, served, key)
+        block, head, body = read_table(data)
+        assert block["页面"] == "模型监控", key
+        same = [s for s in screens if list(s.columns) == head and screen_rows(s) == body]
+        assert same, f"{key}: no screen table equals the file (headers {head})"
 
 
 def test_compliance_is_refused_and_a_branch_scope_sees_nothing(

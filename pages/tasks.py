@@ -31,15 +31,15 @@ if dept is None:
     st.info(t("tk.no_department", lang))
     st.stop()
 st.caption(t("tk.department", lang, name=department_name(dept, lang)))
-asked = (st.query_params.get("task") or "").strip()
+asked = tasks.task_param(st.query_params.get("task"))
 tabs = st.tabs([tab_label(k, f, lang) for k, f in lists.items()])
 for shown, (key, frame) in zip(tabs, lists.items(), strict=True):
     with shown:
         task_list(frame, user, lang, f"tk_{key}")
-if asked.isdigit():
+if asked is not None:
     with reading():
-        row = tasks.task(user, int(asked))
-        events = tasks.history([int(asked)]) if row else None
+        row = tasks.task(user, asked)
+        events = tasks.history([asked]) if row else None
     st.divider()
     if row is None:
         st.error(t("tk.not_found", lang))

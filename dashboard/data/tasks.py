@@ -6,6 +6,7 @@ was shown (`expected`), so a list must be the store's current state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
@@ -51,6 +52,12 @@ def lists(user: User, dept: str) -> dict[str, pd.DataFrame]:
         "queue": board.department_queue(engine, dept, scope),
         "overdue": board.overdue(engine, dept, scope, today()),
     }
+
+
+def task_param(text: str | None) -> int | None:
+    """The `?task=` deep link as a task id: 1 to 18 ASCII digits, else None (forged input)."""
+    said = (text or "").strip()
+    return int(said) if re.fullmatch(r"[0-9]{1,18}", said) else None
 
 
 def task(user: User, task_id: int) -> dict | None:

@@ -137,3 +137,12 @@ def test_the_dossier_tab_lists_the_tasks_masking_who_worked_them_for_an_executiv
         text = table_text(at)
         assert str(task) in text
         assert shown in text and hidden not in text
+
+
+@pytest.mark.parametrize("forged", ["9" * 40, "²", "1;DROP", "-1"])
+def test_a_forged_task_link_shows_the_lists_only(store, forged: str) -> None:
+    url, _ = store
+    at = _open(url, {"task": forged})
+    assert_clean(at)
+    assert not at.error
+    assert len(at.tabs) == 3

@@ -350,18 +350,25 @@ def _bucket_rank(column: sa.ColumnElement) -> sa.Case:
     return sa.case({b: i for i, b in enumerate(DPD_BUCKETS)}, value=column)
 
 
-def _outcome(now: sa.Alias, nxt: sa.Alias) -> sa.Case:
+def _outcome(now: sa.Alias, late: sa.Subquery) -> sa.Case:
     return sa.case(
-        (sa.and_(nxt.c.dpd == 0, sa.not_(nxt.c.written_off)), "cured"),
-        (nxt.c.written_off, "rolled"),
-        (_bucket_rank(nxt.c.dpd_bucket) > _bucket_rank(now.c.dpd_bucket), "rolled"),
+        (late.c.contract_id.is_(None), "cured"),
+        (late.c.written_off, "rolled"),
+        (_bucket_rank(late.c.dpd_bucket) > _bucket_rank(now.c.dpd_bucket), "rolled"),
         else_="stayed",
     )
 
 
 def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> sa.Subquery:
     """One row per contract open and in a step at a month-end m of the window (the `months`
-    month-ends whose next month-end is on or before the as-of), with its outcome at m + 1."""
+    month-ends whose next month-end is on or before the as-of), with its outcome at m + 1.
+
+    A contract open at m has a row at m + 1 (the grain of `contract_month`, held by the blocking
+    check `contract_month.months_continuous`), and it is cured exactly when that row is neither
+    past due nor written off. So m is joined only to the m + 1 rows that are past due or written
+    off — a few per cent of the book — and a contract-month without such a row is cured: the
+    database never hashes the whole book's next month-ends.
+    """
     if not 1 <= months <= 120:
         raise ValueError("months must be between 1 and 120")
     now, nxt = contract_month.alias("now"), contract_month.alias("nxt")
@@ -369,6 +376,17 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
     if step is None:
         step = sa.cast(sa.null(), sa.String)
     last = filters.as_of_idx - 1
+    late = (
+        sa.select(
+            nxt.c.contract_id, nxt.c.month_idx, nxt.c.dpd, nxt.c.dpd_bucket, nxt.c.written_off
+        )
+        .where(
+            nxt.c.month_idx >= last - months + 2,
+            nxt.c.month_idx <= last + 1,
+            sa.or_(nxt.c.dpd > 0, nxt.c.written_off),
+        )
+        .subquery("late_next")
+    )
     return (
         sa.select(
             now.c.contract_id,
@@ -376,16 +394,16 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
             now.c.dpd,
             now.c.dpd_bucket,
             step.label("step"),
-            nxt.c.dpd.label("next_dpd"),
-            nxt.c.dpd_bucket.label("next_bucket"),
-            _outcome(now, nxt).label("outcome"),
+            sa.func.coalesce(late.c.dpd, 0).label("next_dpd"),
+            sa.func.coalesce(late.c.dpd_bucket, DPD_BUCKETS[0]).label("next_bucket"),
+            _outcome(now, late).label("outcome"),
         )
         .select_from(
-            now.join(
-                nxt,
+            now.outerjoin(
+                late,
                 sa.and_(
-                    nxt.c.contract_id == now.c.contract_id,
-                    nxt.c.month_idx == now.c.month_idx + 1,
+                    late.c.contract_id == now.c.contract_id,
+                    late.c.month_idx == now.c.month_idx + 1,
                 ),
             )
         )

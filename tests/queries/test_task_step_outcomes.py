@@ -15,14 +15,18 @@ litigation. Branch B1 unless said.
 | C | Mar | 25 (M1) | 40 (M2) | notice | rolled |
 | D | Mar | 100 (M4) | written off | litigation | rolled |
 | G | Jan | 15 (M1), loan 2,000,000 | 0 | visit (big loan) | cured |
-| H | Jan | 6 (M1), branch B2 | 6 (M1) | reminder | stayed |
+| H | Jan, Feb, Mar | 6 (M1), branch B2 | 6 (M1) | reminder | stayed (three times) |
 | J | Feb | 45 (M2) | 15 (M1) | visit | stayed (better, not cured) |
+| J | Mar | 15 (M1) | 15 (M1) | notice | stayed |
 
-Not counted: E (DPD 10 in Dec 2023, before the window), F (DPD 10 in Apr, no next month-end
-yet), I (written off in Jan at DPD 95: not open), every DPD-0 month.
+Every open contract has a row at every month-end to the as-of (the grain). Not counted: E (DPD
+10 in Dec 2023, before the window), F (DPD 10 in Apr, no next month-end yet), I (written off in
+Jan at DPD 95: not open), every DPD-0 month.
 
-By step: reminder 3 (cured 1, stayed 2); notice 2 (rolled 2); visit 3 (cured 1, rolled 1,
-stayed 1); demand 1 (cured 1); litigation 1 (rolled 1). Branch B1 only: reminder 2 (cured 1).
+By step: reminder 5 (cured 1, stayed 4); notice 3 (rolled 2, stayed 1); visit 3 (cured 1,
+rolled 1, stayed 1); demand 1 (cured 1); litigation 1 (rolled 1). Branch B1 only: reminder 2
+(cured 1, stayed 1). March alone: reminder 1 (H, stayed), notice 2 (C rolled, J stayed), demand
+1 (B cured), litigation 1 (D rolled).
 """
 
 from __future__ import annotations
@@ -61,16 +65,16 @@ def _bucket(dpd: int) -> str:
 
 # contract -> [(month "YYYY-MM", dpd, flag)], flag "" | "closed" | "written_off"
 BOOK: dict[str, list[tuple[str, int, str]]] = {
-    "A": [("2024-01", 5, ""), ("2024-02", 0, ""), ("2024-03", 0, "")],
+    "A": [("2024-01", 5, ""), ("2024-02", 0, ""), ("2024-03", 0, ""), ("2024-04", 0, "")],
     "B": [("2024-01", 20, ""), ("2024-02", 50, ""), ("2024-03", 80, ""), ("2024-04", 0, "closed")],
     "C": [("2024-02", 3, ""), ("2024-03", 25, ""), ("2024-04", 40, "")],
     "D": [("2024-03", 100, ""), ("2024-04", 130, "written_off")],
-    "E": [("2023-12", 10, ""), ("2024-01", 0, "")],
+    "E": [("2023-12", 10, ""), *((m, 0, "") for m in ("2024-01", "2024-02", "2024-03", "2024-04"))],
     "F": [("2024-03", 0, ""), ("2024-04", 10, "")],
-    "G": [("2024-01", 15, ""), ("2024-02", 0, "")],
-    "H": [("2024-01", 6, ""), ("2024-02", 6, "")],
+    "G": [("2024-01", 15, ""), ("2024-02", 0, ""), ("2024-03", 0, ""), ("2024-04", 0, "")],
+    "H": [(m, 6, "") for m in ("2024-01", "2024-02", "2024-03", "2024-04")],
     "I": [("2024-01", 95, "written_off")],
-    "J": [("2024-02", 45, ""), ("2024-03", 15, "")],
+    "J": [("2024-02", 45, ""), ("2024-03", 15, ""), ("2024-04", 15, "")],
 }
 
 
@@ -134,14 +138,14 @@ def test_cure_and_roll_forward_by_the_step_a_contract_was_in(warehouse: Engine) 
     assert list(frame["step"]) == STEPS
     assert _counts(frame) == {
         "visit": (3, 1, 1, 1),
-        "reminder": (3, 1, 0, 2),
-        "notice": (2, 0, 2, 0),
+        "reminder": (5, 1, 0, 4),
+        "notice": (3, 0, 2, 1),
         "demand": (1, 1, 0, 0),
         "litigation": (1, 0, 1, 0),
     }
     rates = frame.set_index("step")
-    assert rates.loc["reminder", "cure_rate"] == Decimal(1) / Decimal(3)
-    assert rates.loc["notice", "roll_rate"] == Decimal(1)
+    assert rates.loc["reminder", "cure_rate"] == Decimal(1) / Decimal(5)
+    assert rates.loc["notice", "roll_rate"] == Decimal(2) / Decimal(3)
     assert rates.loc["visit", "roll_rate"] == Decimal(1) / Decimal(3)
 
 
@@ -149,8 +153,8 @@ def test_a_step_with_no_contract_months_has_no_rate(warehouse: Engine) -> None:
     frame = tm.step_outcomes(warehouse, APRIL, BANDS, months=1)  # March alone
     assert _counts(frame) == {
         "visit": (0, 0, 0, 0),
-        "reminder": (0, 0, 0, 0),
-        "notice": (1, 0, 1, 0),
+        "reminder": (1, 0, 0, 1),
+        "notice": (2, 0, 1, 1),
         "demand": (1, 1, 0, 0),
         "litigation": (1, 0, 1, 0),
     }
@@ -173,8 +177,10 @@ def test_step_drill_down_lists_exactly_the_contract_months_behind_a_figure(
     ]
     assert (rolled["dpd"].iloc[0], rolled["next_dpd"].iloc[0]) == (50, 80)
     reminder = tm.step_outcome_contracts(warehouse, APRIL, BANDS, "reminder", months=3)
-    assert list(reminder["contract_id"]) == ["C", "A", "H"]  # latest month-end first
-    assert list(reminder["outcome"]) == ["stayed", "cured", "stayed"]
+    assert list(reminder["contract_id"]) == ["H", "C", "H", "A", "H"]  # latest month-end first
+    assert list(reminder["outcome"]) == ["stayed", "stayed", "stayed", "cured", "stayed"]
+    cured = reminder[reminder["contract_id"] == "A"].iloc[0]
+    assert (cured["next_dpd"], cured["next_bucket"]) == (0, "M0")
 
 
 def test_an_unknown_outcome_or_window_is_refused(warehouse: Engine) -> None:

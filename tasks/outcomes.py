@@ -157,14 +157,13 @@ def check_outcome(kind: str, fields: Mapping[str, object], now_local: datetime) 
             found["date"] = promised.isoformat()
     elif kind == "restructuring_proposed":
         found["terms"] = text(fields.get("terms"), "terms", 2000)
-        decision = fields.get("decision_id")
-        if decision not in (None, ""):
-            try:
-                found["decision_id"] = str(int(str(decision)))
-            except ValueError as exc:
+        decision = str(fields.get("decision_id") or "").strip()
+        if decision:
+            if not re.fullmatch(r"[0-9]{1,18}", decision):
                 raise TaskError(
-                    "decision", "the committee proposal is a number", field="decision_id"
-                ) from exc
+                    "decision", "the committee decision is a number", field="decision_id"
+                )
+            found["decision_id"] = str(int(decision))
     elif kind == "legal_filing":
         found["court"] = text(fields.get("court"), "court", 100)
         found["case_number"] = text(fields.get("case_number"), "case_number", 64)

@@ -101,6 +101,7 @@ def test_a_promise_to_pay_is_stored_in_exact_yuan(store: Engine) -> None:
         ("reviewed", {"conclusion": "x" * 2001}, "too_long"),
         ("inspected", {"finding": "lost?"}, "choice"),
         ("restructuring_proposed", {"terms": "extend", "decision_id": "abc"}, "decision"),
+        ("restructuring_proposed", {"terms": "extend", "decision_id": "9" * 30}, "decision"),
         ("guessed", {}, "choice"),
     ],
 )

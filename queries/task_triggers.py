@@ -78,17 +78,22 @@ def _contract(book: sa.Subquery) -> list[sa.ColumnElement]:
     return [book.c[name] for name in CONTRACT_COLUMNS]
 
 
-def lessee_contracts(book: sa.Subquery) -> sa.Subquery:
-    """Per lessee on the book: its largest open contract (ties: the smaller id) and the
-    lessee's exposure (all its open contracts)."""
+def lessee_contracts(book: sa.Subquery, lessees: sa.Select) -> sa.Subquery:
+    """Per lessee of `lessees` (a one-column select) on the book: its largest open contract
+    (ties: the smaller id) and the lessee's exposure (all its open contracts). Ranking only
+    those lessees' contracts, not the whole book, is what keeps this cheap at a million."""
     rank = sa.func.row_number().over(
         partition_by=book.c.lessee_id, order_by=(book.c.exposure.desc(), book.c.contract_id)
     )
-    ranked = sa.select(
-        *(book.c[n] for n in CONTRACT_COLUMNS if n != "exposure"),
-        sa.func.sum(book.c.exposure).over(partition_by=book.c.lessee_id).label("exposure"),
-        rank.label("rank"),
-    ).subquery("ranked")
+    ranked = (
+        sa.select(
+            *(book.c[n] for n in CONTRACT_COLUMNS if n != "exposure"),
+            sa.func.sum(book.c.exposure).over(partition_by=book.c.lessee_id).label("exposure"),
+            rank.label("rank"),
+        )
+        .where(book.c.lessee_id.in_(lessees))
+        .subquery("ranked")
+    )
     return (
         sa.select(*(ranked.c[n] for n in CONTRACT_COLUMNS))
         .where(ranked.c.rank == 1)
@@ -229,7 +234,7 @@ def financial_deterioration(as_of: date, p: TriggerParams) -> sa.Select:
         )
         .subquery("deterioration")
     )
-    lessees = lessee_contracts(open_book(as_of))
+    lessees = lessee_contracts(open_book(as_of), sa.select(latest.c.lessee_id))
     return (
         sa.select(
             *_contract(lessees),
@@ -250,8 +255,14 @@ def external_signals(as_of: date, p: TriggerParams) -> sa.Select:
     their contract when it is on the book, else on the lessee's largest open contract."""
     ws = schema.SOURCE_TABLES["warning_signals"]
     book = open_book(as_of)
-    lessees = lessee_contracts(book)
     first = as_of - timedelta(days=max(p.signal_days, 1) - 1)
+    chosen = (
+        ws.c.signal_date >= first,
+        ws.c.signal_date <= as_of,
+        ws.c.source.in_(p.signal_sources),
+        ws.c.severity.in_(p.signal_severities),
+    )
+    lessees = lessee_contracts(book, sa.select(ws.c.lessee_id).where(*chosen))
     own = book.alias("signal_contract")
     pick = {n: sa.func.coalesce(own.c[n], lessees.c[n]).label(n) for n in CONTRACT_COLUMNS}
     pick["lessee_id"] = ws.c.lessee_id.label("lessee_id")
@@ -269,10 +280,7 @@ def external_signals(as_of: date, p: TriggerParams) -> sa.Select:
             )
         )
         .where(
-            ws.c.signal_date >= first,
-            ws.c.signal_date <= as_of,
-            ws.c.source.in_(p.signal_sources),
-            ws.c.severity.in_(p.signal_severities),
+            *chosen,
             sa.or_(own.c.contract_id.isnot(None), lessees.c.contract_id.isnot(None)),
         )
         .order_by(ws.c.signal_id)

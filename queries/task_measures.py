@@ -274,8 +274,8 @@ def _age_column(measure: str, w: TaskWindow) -> sa.ColumnElement:
 
 
 def _open(w: TaskWindow) -> list[sa.ColumnElement[bool]]:
-    created = day_of(tasks.c.created_at, w.utc_minutes)
-    return [tasks.c.status.in_(OPEN_STATUSES), created <= w.today, *_scoped(w)]
+    # Open now: the status is the task's current one, so `w.today` is the clock's date.
+    return [tasks.c.status.in_(OPEN_STATUSES), *_scoped(w)]
 
 
 def open_ageing(

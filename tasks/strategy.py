@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from tasks.departments import DEPARTMENTS
 from warehouse.portal import audit, utc_now
 from warehouse.portal.tasks import task_strategies
-from warehouse.settings import Settings
+from warehouse.settings import Settings, load_settings
 
 # step code -> (zh, en): the actions a task asks for.
 STEPS: dict[str, tuple[str, str]] = {
@@ -246,13 +246,14 @@ def from_settings(settings: Settings) -> Strategy:
     return parse({"bands": bands, "triggers": triggers})
 
 
-def current(engine: Engine, settings: Settings) -> Strategy:
-    """The strategy in force: the latest saved version, else version 0 from `settings`."""
+def current(engine: Engine, settings: Settings | None = None) -> Strategy:
+    """The strategy in force: the latest saved version, else version 0 from `settings` (default:
+    the settings file)."""
     t = task_strategies
     with engine.connect() as conn:
         row = conn.execute(sa.select(t).order_by(t.c.version.desc()).limit(1)).first()
     if row is None:
-        return from_settings(settings)
+        return from_settings(settings or load_settings())
     return parse(json.loads(row.body), row.version, row.created_by, row.created_at)
 
 

@@ -14,14 +14,18 @@ import pytest
 
 from alerts.model import model_observations
 from alerts.rules import MODEL_AUDIENCE, audience_of, model_rules
+from alerts.run import evaluate
 from alerts.state import CLEARED, FIRED
 from alerts.store import apply_observations
 from dashboard.cli.alerts import _figure
 from dashboard.delivery.words import detail, headline
 from early_warning.monitoring import ModelInForce, model_in_force
 from early_warning.registry import Registry
+from tests.dashboard.analytics_app import build_analytics_warehouse
 from tests.early_warning.monitoring_book import AS_OF, JULY, JUNE, VERSION, write_monitoring_book
+from warehouse import schema
 from warehouse.engine import create_warehouse_engine
+from warehouse.months import month_idx
 from warehouse.portal import portal_engine, portal_url
 from warehouse.settings import load_settings
 
@@ -129,3 +133,54 @@ def test_model_alerts_are_for_the_committee_and_admin_in_their_own_unit(tmp_path
     reg.approve(reg.propose({}, {"reference": REFERENCE}, "alice"), "bob")
     model = model_in_force(tmp_path)
     assert model is not None and model.reference == REFERENCE
+
+
+def test_an_evaluation_reads_the_model_in_force_from_the_registry_setting(tmp_path: Path) -> None:
+    """`postloan alerts evaluate` end to end: the portfolio book as of June 2024 with scores
+    written by hand — 2023-12: A 0.6, B 0.3, C 0.4, X 0.1 (A and B over 90 within 6 months:
+    AUC 3 of 4 pairs = 0.75, known by June); June: Y 0.9, Z 0.8, both above the training
+    median 0.35 — PSI 0.5 ln 2 + (0.0001 − 0.5) ln(0.0001 / 0.5) ≈ 4.60."""
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    build_analytics_warehouse(url)
+    scores = {
+        date(2023, 12, 31): [("A", 0.6), ("B", 0.3), ("C", 0.4), ("X", 0.1)],
+        date(2024, 6, 30): [("Y", 0.9), ("Z", 0.8)],
+    }
+    engine = create_warehouse_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                schema.ew_scores.insert(),
+                [
+                    {
+                        "contract_id": c,
+                        "month_idx": month_idx(m),
+                        "month_end": m,
+                        "model_version": "ew-0001",
+                        "score": s,
+                        "score_decile": n + 1,
+                    }
+                    for m, rows in scores.items()
+                    for n, (c, s) in enumerate(rows)
+                ],
+            )
+    finally:
+        engine.dispose()
+    reg = Registry(tmp_path / "models")
+    reg.approve(reg.propose({}, {"reference": REFERENCE}, "alice"), "bob")
+    overrides = {"early_warning.registry": str(tmp_path / "models"), "alerts.model_auc_min": "0.80"}
+    done = evaluate(url, load_settings(overrides=overrides), NOW)
+    fired = {a.rule: a for a in done.announcements if a.rule.startswith("model.")}
+    assert set(fired) == {"model.psi", "model.auc"}
+    psi = 0.5 * math.log(2) + (1e-4 - 0.5) * math.log(1e-4 / 0.5)
+    assert float(fired["model.psi"].value) == pytest.approx(psi, abs=1e-6)
+    assert float(fired["model.auc"].value) == pytest.approx(0.75)
+    assert {a.subject for a in fired.values()} == {"ew-0001"}
+    assert {a.period for a in fired.values()} == {date(2024, 6, 30)}
+    assert {a.page for a in fired.values()} == {"model_monitoring.py"}
+    assert not {"model.psi", "model.auc"} & set(done.missing)
+    # With no approved version the model rules are not in force: their open alerts resolve,
+    # and nothing fires.
+    bare = evaluate(url, load_settings(overrides={"early_warning.registry": str(tmp_path)}), NOW)
+    said = {(a.rule, a.event) for a in bare.announcements if a.rule.startswith("model.")}
+    assert said == {("model.psi", CLEARED), ("model.auc", CLEARED)}

@@ -11,7 +11,7 @@ from dashboard.data import tasks
 from dashboard.data.source import StoreUnavailable, reading
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import current_lang
-from dashboard.views import task_forms
+from dashboard.views import task_forms, task_measures
 from dashboard.views.tasks import header, history_table, tab_label, task_list
 from tasks.departments import department_name
 
@@ -20,6 +20,7 @@ lang = current_lang()
 st.title(t("page.tasks", lang))
 st.caption(t("tk.intro", lang))
 task_forms.flash()
+task_measures.section(user, lang)  # 管理指标 (managers; a member: their department's)
 try:
     with reading():  # the tasks live in the portal store
         dept = tasks.department(user)

@@ -9,6 +9,10 @@ TASK_MEASURES: dict[str, dict[str, str]] = zh_en(
     {
         "page.task_measures": ("任务管理指标", "Task measures"),
         "tm.tab": ("管理指标", "Measures"),
+        "tm.switch_help": (
+            "时效达成、账龄、各步骤治愈率与恶化率、整改按期关闭率",
+            "SLA adherence, ageing, cure and roll-forward by step, rectification on time",
+        ),
         "tm.intro": (
             "各部门、各处置步骤的时效达成、未办结任务的账龄、各步骤的逾期治愈率与恶化率、整改按期关闭率。"
             "打开各表下的「明细」即可查看每个数字背后的任务或合同；"

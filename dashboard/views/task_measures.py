@@ -336,3 +336,17 @@ def measures(user: User, lang: str) -> None:
         st.warning(t("tm.unavailable", lang, error=exc.detail))
         return
     steps(user, lang, chosen)
+
+
+def section(user: User, lang: str) -> None:
+    """管理指标 on 任务中心 behind a switch (its queries run only when it is on); nothing at all
+    for a user who may see no measures (no manager role and no department)."""
+    try:
+        with reading():
+            if data.departments_for(user) == ():
+                return
+    except StoreUnavailable:
+        return  # the page itself says the store cannot be read
+    if st.toggle(t("tm.tab", lang), key="tm_on", help=t("tm.switch_help", lang)):
+        with st.container(border=True):
+            measures(user, lang)

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from alerts.model import model_observations
 from alerts.rules import AlertRule, breached, cleared, figure_rules, model_rules
 from alerts.state import Observation
-from early_warning.monitoring import model_in_force, registry_root
+from early_warning.monitoring import model_in_force
+from early_warning.registry import registry_root
 from queries.exposures import entity_type
 from queries.filters import Filters
 from queries.registry import QUERIES

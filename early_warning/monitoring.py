@@ -50,20 +50,6 @@ class ModelInForce:
         return of_card(self.card)
 
 
-# Where the registry lives when no setting says otherwise: `data/models` under the project.
-PROJECT = Path(__file__).resolve().parent.parent
-DEFAULT_REGISTRY = Path("data") / "models"
-
-
-def registry_root(settings: Mapping[str, Any] | Any) -> Path:
-    """The registry folder the build scores from: the `early_warning.registry` setting when the
-    settings carry it, else `data/models`; a relative path is under the project folder."""
-    values = getattr(settings, "values", settings)
-    configured = values.get("early_warning.registry") if isinstance(values, Mapping) else None
-    path = Path(str(configured)) if configured else DEFAULT_REGISTRY
-    return path if path.is_absolute() else PROJECT / path
-
-
 def model_in_force(root: Path) -> ModelInForce | None:
     """The latest approved version under `root` with its card; None when none is approved (or
     the folder cannot be read as a registry)."""

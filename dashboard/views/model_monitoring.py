@@ -25,8 +25,8 @@ from early_warning.monitoring import (
     latest_known,
     model_in_force,
     psi_by_month,
-    registry_root,
 )
+from early_warning.registry import registry_root
 from warehouse.settings import Settings, load_settings
 
 # ctx.query(name, **options): the page's cached loader of a registered query.

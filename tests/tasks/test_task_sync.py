@@ -189,6 +189,20 @@ def test_every_build_creates_closes_and_escalates_as_worked_by_hand(
     assert final == FINAL
 
 
+def test_a_second_build_of_the_same_month_end_makes_nothing_new(
+    stores: tuple[str, Engine],
+) -> None:
+    url, portal = stores
+    build_book(url, book_at("2026-02-28"), "2026-02-28")
+    first = _sync(url, portal, "2026-02-28")
+    assert len(first.created) == 6  # the 5 made in February in the walk, and L6's review
+    before = _snapshot(portal)
+    build_book(url, book_at("2026-02-28"), "2026-02-28")  # rebuilt from the same rows
+    again = _sync(url, portal, "2026-02-28")
+    assert (again.created, again.superseded, again.ended, again.escalated) == ((), (), (), ())
+    assert _snapshot(portal) == before
+
+
 def test_tasks_carry_the_contract_lessee_and_exposure_of_their_trigger(
     stores: tuple[str, Engine],
 ) -> None:

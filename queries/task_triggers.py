@@ -18,6 +18,8 @@ closed nor written off), so a contract that closed or left the book ends its tri
   largest open contract.
 
 Lessee-level triggers carry the lessee's exposure (its open contracts' outstanding principal).
+These are not in `queries.registry` (the queries pages ask for by name): no page runs them, the
+sync does (`tasks.triggers`), through `fetch_frame` like every query.
 """
 
 from __future__ import annotations

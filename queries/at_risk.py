@@ -17,16 +17,24 @@ with each rule it meets, then keeps the flagged ones. Rules (codes; the page nam
 - `debt_ratio`, `cash_flow`, `revenue_drop`: the lessee's latest statement up to the as-of has
   liabilities above `watch.debt_ratio` × assets, a negative operating cash flow, or revenue more
   than `watch.revenue_drop_share` below the statement twelve months earlier;
-- `watchlist`: on the committee's watchlist (ids from the portal store, passed in).
+- `watchlist`: on the committee's watchlist (ids from the portal store, passed in);
+- `score`: the early-warning score the build wrote for the contract at the as-of (`ew_scores`) is
+  at or above the cut-off (`early_warning.score_cutoff` as the build recorded it); a month-end the
+  build did not score, or a build without an approved model, meets it for no contract.
+
+Every row carries its `score` (NULL: not scored) and top reason `score_reason` (a reason key,
+`early_warning.reasons`), and the list sorts by score (riskiest first, unscored last) on request.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.at_risk_rules import build_as_of, watch_params
+from queries.at_risk_rules import DEFAULT_CUTOFF, build_as_of, score_cutoff, watch_params
 from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from warehouse import schema
@@ -48,12 +56,13 @@ __all__ = [
     "at_risk",
     "rule_counts",
     "rules_for",
+    "score_cutoff",
     "split_counts",
     "watch_params",
 ]
 
 MART_RULES: tuple[str, ...] = ("dpd", "class", "observation")
-RULES: tuple[str, ...] = (*MART_RULES, *SOURCE_RULES, "watchlist")
+RULES: tuple[str, ...] = ("score", *MART_RULES, *SOURCE_RULES, "watchlist")
 MAX_PAGE = 1000
 
 
@@ -70,13 +79,20 @@ def flagged_statement(
     watchlist: tuple[str, ...] = (),
     only: str | None = None,
     stored: bool = False,
+    cutoff: Decimal = DEFAULT_CUTOFF,
 ) -> sa.Subquery:
-    """Every open contract of the slice at the as-of (or just contract `only`) with one 0/1
-    column `f_<rule>` per rule; `stored` reads the source-table rules from `contract_watch`
-    (right only for the build's as-of and watch settings: see `stored_flags_apply`)."""
+    """Every open contract of the slice at the as-of (or just contract `only`) with its score,
+    its top reason and one 0/1 column `f_<rule>` per rule; `stored` reads the source-table rules
+    from `contract_watch` (right only for the build's as-of and watch settings: see
+    `stored_flags_apply`); `cutoff` is the score rule's."""
     cm = contract_month
     joined, source = _stored_flags(cm) if stored else live_flags(cm, filters.as_of, params, only)
+    ew = schema.ew_scores
+    joined = joined.outerjoin(
+        ew, sa.and_(ew.c.contract_id == cm.c.contract_id, ew.c.month_idx == cm.c.month_idx)
+    )
     flags = {
+        "score": ew.c.score >= float(cutoff),
         "dpd": cm.c.dpd > 0,
         "class": cm.c.risk_class != "normal",
         "observation": cm.c.in_observation,
@@ -96,6 +112,8 @@ def flagged_statement(
             cm.c.dpd,
             cm.c.risk_class,
             cm.c.class_reason,
+            ew.c.score,
+            ew.c.reason_1.label("score_reason"),
             *(flag(c).label(f"f_{r}") for r, c in flags.items()),
         )
         .select_from(joined)
@@ -133,6 +151,7 @@ def _met(f: sa.Subquery) -> sa.ColumnElement[int]:
 
 
 SORTS: dict[str, tuple[str, ...]] = {
+    "score": ("score DESC NULLS LAST", "outstanding_principal DESC", "contract_id"),
     "outstanding": ("outstanding_principal DESC", "contract_id"),
     "dpd": ("dpd DESC", "outstanding_principal DESC", "contract_id"),
     "rules": ("rules_met DESC", "outstanding_principal DESC", "contract_id"),
@@ -149,8 +168,9 @@ def _order(rows: sa.Subquery, sort: str) -> list[sa.ColumnElement]:
         raise ValueError(f"sort must be one of {sorted(SORTS)}")
     order = []
     for item in SORTS[sort]:
-        name, _, direction = item.partition(" ")
-        order.append(rows.c[name].desc() if direction == "DESC" else rows.c[name].asc())
+        name, *words = item.split(" ")
+        column = rows.c[name].desc() if "DESC" in words else rows.c[name].asc()
+        order.append(column.nulls_last() if "NULLS" in words else column)
     return order
 
 
@@ -181,6 +201,7 @@ def at_risk_statement(
     limit: int = 100,
     offset: int = 0,
     stored: bool = False,
+    cutoff: Decimal = DEFAULT_CUTOFF,
 ) -> sa.Select:
     """One page of at-risk contracts meeting any of `rules` (all rules when empty), each row
     carrying `total_rows` and the counts per rule of the whole at-risk list (`COUNT_COLUMNS`)."""
@@ -188,7 +209,8 @@ def at_risk_statement(
     if unknown:
         raise ValueError(f"unknown watch rules {sorted(unknown)}")
     # A CTE: the list and the counts read the one flagging (materialised by both engines).
-    f = flagged_statement(filters, params, watchlist, stored=stored).element.cte("flagged")
+    f = flagged_statement(filters, params, watchlist, stored=stored, cutoff=cutoff)
+    f = f.element.cte("flagged")
     rank = sa.case(*((f.c.risk_class == c, i) for c, i in schema.RISK_CLASS_RANK.items()))
     chosen = rules or RULES
     rows = (
@@ -241,11 +263,14 @@ def at_risk(
     limit: int = 100,
     offset: int = 0,
     params: WatchParams | None = None,
+    cutoff: Decimal | None = None,
 ) -> pd.DataFrame:
-    """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`,
-    `total_rows` and the list's counts per rule (`COUNT_COLUMNS`; see `split_counts`)."""
+    """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`, the
+    score and its top reason, `total_rows` and the list's counts per rule (`COUNT_COLUMNS`;
+    see `split_counts`); `cutoff` defaults to the build's."""
     params, stored = _settings_and_route(engine, filters, params)
-    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset, stored)
+    cut = score_cutoff(engine) if cutoff is None else cutoff
+    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset, stored, cut)
     return fetch_frame(engine, stmt)
 
 
@@ -270,9 +295,10 @@ def rule_counts_statement(
     params: WatchParams,
     watchlist: tuple[str, ...] = (),
     stored: bool = False,
+    cutoff: Decimal = DEFAULT_CUTOFF,
 ) -> sa.Select:
     """One row: per rule the contracts meeting it and their outstanding; `any` for the list."""
-    f = flagged_statement(filters, params, watchlist, stored=stored)
+    f = flagged_statement(filters, params, watchlist, stored=stored, cutoff=cutoff)
     return sa.select(*_counts(f, over=False))
 
 
@@ -281,10 +307,12 @@ def rule_counts(
     filters: Filters,
     watchlist: tuple[str, ...] = (),
     params: WatchParams | None = None,
+    cutoff: Decimal | None = None,
 ) -> pd.DataFrame:
     """Per rule (then `any`): contracts meeting it and their outstanding principal (yuan)."""
     params, stored = _settings_and_route(engine, filters, params)
-    stmt = rule_counts_statement(filters, params, watchlist, stored)
+    cut = score_cutoff(engine) if cutoff is None else cutoff
+    stmt = rule_counts_statement(filters, params, watchlist, stored, cut)
     return counts_frame(fetch_frame(engine, stmt).iloc[0])
 
 
@@ -294,9 +322,11 @@ def rules_for(
     contract_id: str,
     watchlist: tuple[str, ...] = (),
     params: WatchParams | None = None,
+    cutoff: Decimal | None = None,
 ) -> pd.DataFrame:
     """The rules one contract meets at the as-of (one row, `rules`; none when not open there);
     the build's flags answer for its as-of and settings, as for the list."""
     params, stored = _settings_and_route(engine, filters, params)
-    f = flagged_statement(filters, params, watchlist, only=contract_id, stored=stored)
+    cut = score_cutoff(engine) if cutoff is None else cutoff
+    f = flagged_statement(filters, params, watchlist, only=contract_id, stored=stored, cutoff=cut)
     return fetch_frame(engine, sa.select(f.c.contract_id, _codes(f).label("rules")))

@@ -1,4 +1,5 @@
-"""合同档案, monitoring sections: collections, inspections, IoT events, signals, financials.
+"""合同档案, monitoring sections: collections, inspections, IoT events, signals, financials, and
+the early-warning score history.
 
 Each statement reads one contract (or its lessee) by bound id, up to the filters' as-of, with the
 scope check of `queries.dossier.permitted`, and is bounded by `MAX_ROWS`.
@@ -181,3 +182,26 @@ def financials(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFra
         .limit(MAX_ROWS)
     )
     return fetch_frame(engine, stmt)
+
+
+def score_history(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
+    """The early-warning scores the build wrote for the contract (`ew_scores`) at month-ends up
+    to the as-of, newest first: score, decile, model version and the three reasons (keys)."""
+    ew = schema.ew_scores
+    columns = [
+        ew.c.month_end,
+        ew.c.score,
+        ew.c.score_decile,
+        ew.c.model_version,
+        ew.c.reason_1,
+        ew.c.reason_2,
+        ew.c.reason_3,
+    ]
+    return _history(
+        engine,
+        filters,
+        contract_id,
+        columns,
+        ew.c.month_end <= filters.as_of,
+        (ew.c.month_end.desc(),),
+    )

@@ -89,6 +89,7 @@ FUNCTIONS: tuple[Query, ...] = (
     dossier_monitoring.device_event_months,
     dossier_monitoring.signals,
     dossier_monitoring.financials,
+    dossier_monitoring.score_history,
     task_measures.step_outcomes,
     task_measures.step_outcome_contracts,
 )

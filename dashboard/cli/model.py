@@ -6,9 +6,12 @@ LightGBM challenger on the early month-ends and measures both on the later ones
 docs/early-warning.md (or --doc FILE). `train` backtests, fits both on every month-end with a
 known outcome and stores them as a proposed version in the registry (`early_warning.registry`,
 default data/models beside nothing else); `promote` approves a proposed version by a second person
-(maker-checker); `list` shows the versions; `score` scores the contracts performing at the last
-built month-end with the version in force. A book too short or with too few defaults, or a
-refused act, is reported in one line (exit 1) and nothing is written. The warehouse is only read.
+(maker-checker); `list` shows the versions; `score` prints the scores the last build wrote
+(`ew_scores`, its latest month-end) or, when the build scored nothing or `--registry` names a
+registry, scores the contracts performing at the last built month-end with the version in force
+there. The registry defaults to the `early_warning.registry` setting (data/models under the
+project). A book too short or with too few defaults, or a refused act, is reported in one line
+(exit 1) and nothing is written. The warehouse is only read.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ from pathlib import Path
 
 EXIT_NOT_ENOUGH = 1
 DEFAULT_DOC = Path("docs") / "early-warning.md"
-DEFAULT_REGISTRY = Path("data") / "models"
+
+
+def _registry(args: argparse.Namespace) -> Path:
+    """The registry folder: --registry, else the `early_warning.registry` setting."""
+    if args.registry:
+        return Path(args.registry)
+    from dashboard.cli.common import settings_file
+    from early_warning.registry import registry_root
+
+    return registry_root(settings_file())
 
 
 def cmd_model(args: argparse.Namespace) -> int:
@@ -62,7 +74,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_NOT_ENOUGH
     finally:
         engine.dispose()
-    version = Registry(Path(args.registry)).propose(models, card, _actor(args))
+    version = Registry(_registry(args)).propose(models, card, _actor(args))
     test = card["backtest"]["measures"]["scorecard"]["test"]
     _audit(args, url, version, "propose", {"auc": test["auc"], "ks": test["ks"]})
     print(
@@ -79,7 +91,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
     from early_warning.registry import Registry, RegistryError
 
     try:
-        card = Registry(Path(args.registry)).approve(args.version, _actor(args))
+        card = Registry(_registry(args)).approve(args.version, _actor(args))
     except (RegistryError, OSError) as exc:
         print(f"postloan model promote: {exc}", file=sys.stderr)
         return EXIT_NOT_ENOUGH
@@ -107,7 +119,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     """The versions in the registry, oldest first, and the one in force."""
     from early_warning.registry import Registry
 
-    registry = Registry(Path(args.registry))
+    registry = Registry(_registry(args))
     force = registry.in_force()
     for version in registry.versions():
         c = registry.card(version)
@@ -123,23 +135,62 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _words(r: object, lang: str) -> str:
+    from early_warning.reasons import reason_text
+
+    keys = (
+        getattr(r, "reason_1", None),
+        getattr(r, "reason_2", None),
+        getattr(r, "reason_3", None),
+    )
+    return "; ".join(reason_text(k, lang) for k in keys if isinstance(k, str) and k)
+
+
+def _built_scores(url: str, args: argparse.Namespace) -> bool:
+    """Print the scores the last build wrote, when it scored; False when it did not."""
+    import sqlalchemy as sa
+
+    from queries.ew_scores import latest_scores
+    from warehouse.engine import create_warehouse_engine
+
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        scores = latest_scores(engine)
+    except sa.exc.SQLAlchemyError:  # a warehouse built before the scores existed
+        return False
+    finally:
+        engine.dispose()
+    if scores.empty:
+        return False
+    first = scores.iloc[0]
+    print(
+        f"{first.model_version} (scored by the build): {len(scores):,} performing contracts "
+        f"scored at {first.month_end:%Y-%m}; the {args.top} riskiest:"
+    )
+    for r in scores.head(args.top).itertuples():
+        print(f"  {r.contract_id}  {r.score:.1%}  DPD {int(r.dpd)}  {_words(r, args.lang)}")
+    return True
+
+
 def cmd_score(args: argparse.Namespace) -> int:
-    """Score the contracts performing at the last built month-end with the version in force."""
+    """Print the scores the last build wrote; with --registry, or when the build scored
+    nothing, score the last built month-end with the version in force in the registry."""
     from dashboard.cli.common import EXIT_NO_WAREHOUSE, missing_duckdb, warehouse_url_of
     from early_warning.data import NotEnoughData
-    from early_warning.reasons import reason_text
     from early_warning.registry import Registry, RegistryError
     from early_warning.train import score
     from warehouse.engine import create_warehouse_engine
 
-    registry = Registry(Path(args.registry))
+    url = warehouse_url_of(args)
+    if missing_duckdb(url):
+        return EXIT_NO_WAREHOUSE
+    if not args.registry and _built_scores(url, args):
+        return 0
+    registry = Registry(_registry(args))
     version = registry.in_force()
     if version is None:
         print("postloan model score: no approved model version", file=sys.stderr)
         return EXIT_NOT_ENOUGH
-    url = warehouse_url_of(args)
-    if missing_duckdb(url):
-        return EXIT_NO_WAREHOUSE
     try:
         models = registry.load(version)
     except RegistryError as exc:
@@ -155,10 +206,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"{version}: {len(scored):,} performing contracts scored; the {args.top} riskiest:")
     for r in scored.head(args.top).itertuples():
-        words = "; ".join(
-            reason_text(k, args.lang) for k in (r.reason_1, r.reason_2, r.reason_3) if k
-        )
-        print(f"  {r.contract_id}  {r.score:.1%}  DPD {r.dpd}  {words}")
+        print(f"  {r.contract_id}  {r.score:.1%}  DPD {int(r.dpd)}  {_words(r, args.lang)}")
     return 0
 
 
@@ -231,9 +279,10 @@ def add_model_parser(
     def registry_option(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--registry",
-            default=str(DEFAULT_REGISTRY),
+            default=None,
             metavar="DIR",
-            help="the model registry folder (default data/models)",
+            help="the model registry folder (default: the early_warning.registry setting, "
+            "data/models)",
         )
 
     train = actions.add_parser(
@@ -257,7 +306,9 @@ def add_model_parser(
     listing = actions.add_parser("list", help="the versions", description=cmd_list.__doc__)
     registry_option(listing)
     score = actions.add_parser(
-        "score", help="score with the version in force", description=cmd_score.__doc__
+        "score",
+        help="the build's scores, or score with the version in force",
+        description=cmd_score.__doc__,
     )
     score.add_argument("--top", type=int, default=20, metavar="N", help="rows shown (default 20)")
     score.add_argument(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ from dashboard.access.user import User
 from dashboard.data import portal_store
 from dashboard.data.source import DATA_TTL, WarehouseState, loaded, warehouse_engine
 from queries.at_risk import WatchParams, watch_params
+from queries.at_risk_rules import ScoreStatus, score_cutoff
+from queries.at_risk_rules import score_status as read_score_status
 from warehouse.portal import decisions
 from warehouse.portal.audit import record
 
@@ -34,6 +37,27 @@ def _watch(_engine: Engine, url: str, load_id: int) -> WatchParams:
 def watch_settings(state: WarehouseState) -> WatchParams:
     """The watch-rule settings recorded by the build of the state's load."""
     return _watch(warehouse_engine(state.url), state.url, loaded(state))
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=16, show_spinner=False)
+def _scores(_engine: Engine, url: str, load_id: int, as_of: date) -> ScoreStatus | None:
+    return read_score_status(_engine, as_of)
+
+
+def score_status(state: WarehouseState, as_of: date) -> ScoreStatus | None:
+    """What the build of the state's load did about the early-warning score, and whether it
+    scored the month-end `as_of` (None: a warehouse built before scores existed)."""
+    return _scores(warehouse_engine(state.url), state.url, loaded(state), as_of)
+
+
+@st.cache_data(ttl=DATA_TTL, max_entries=8, show_spinner=False)
+def _cutoff(_engine: Engine, url: str, load_id: int) -> Decimal:
+    return score_cutoff(_engine)
+
+
+def cutoff(state: WarehouseState) -> Decimal:
+    """The early-warning score cut-off recorded by the build of the state's load."""
+    return _cutoff(warehouse_engine(state.url), state.url, loaded(state))
 
 
 def watchlist() -> tuple[str, ...]:

@@ -53,7 +53,7 @@ def tabs(
     with shown[4]:
         view.assets(sections, lang)
     with shown[5]:
-        view.table(sections["dossier_monitoring.signals"], "signals", lang)
+        view.signals(sections, lang)
     with shown[6]:
         view.exposure(sections, lang)
     with shown[7]:

@@ -13,9 +13,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n.catalogue import label, t
-from dashboard.page.format import wan, wan_or_dash
+from dashboard.page.format import md_text, wan, wan_or_dash
 from dashboard.page.widgets import PLOTLY_CONFIG, download_table
 from dashboard.views.risk import coded, headers_only, rules_text, shown
+from early_warning.reasons import reason_text
 
 Sections = Mapping[str, pd.DataFrame]
 
@@ -151,3 +152,52 @@ def exposure(s: Sections, lang: str) -> None:
     table(group, "group", lang, "rk.section.group")
     if not group.empty:
         st.caption(f"Σ {wan(sum(group['outstanding']))}")
+
+
+def score_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The score at each scored month-end as a line with its points (a percentage)."""
+    ordered = frame.sort_values("month_end")
+    fig = go.Figure(
+        go.Scatter(
+            x=list(ordered["month_end"]),
+            y=[float(v) for v in ordered["score"]],
+            mode="lines+markers",
+        )
+    )
+    fig.update_layout(
+        title=t("rk.score.chart", lang), height=260, margin={"t": 40}, yaxis_tickformat=".0%"
+    )
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def latest_reasons(frame: pd.DataFrame, lang: str) -> list[str]:
+    """The newest score's reasons in words in `lang`, strongest first (none: empty)."""
+    latest = frame.sort_values("month_end").iloc[-1]
+    keys = [latest[c] for c in ("reason_1", "reason_2", "reason_3")]
+    return [reason_text(str(k), lang) for k in keys if isinstance(k, str) and k]
+
+
+def scores(frame: pd.DataFrame, lang: str) -> None:
+    """The early-warning score: the latest reasons in words, the history as a chart and a table
+    (month-end, score, decile, model version, reasons); or why there is none."""
+    st.subheader(t("rk.score.history", lang))
+    if frame.empty:
+        st.caption(t("rk.score.not_scored", lang))
+        return
+    month = f"{frame.sort_values('month_end').iloc[-1]['month_end']:%Y-%m}"
+    words = latest_reasons(frame, lang)
+    st.markdown(f"**{t('rk.score.reasons', lang, month=month)}**")
+    if words:
+        st.markdown("\n".join(f"{n}. {md_text(w)}" for n, w in enumerate(words, start=1)))
+    else:
+        st.caption(t("rk.score.no_reason", lang))
+    if len(frame) > 1:
+        chart(score_chart(frame, lang), "rk_chart_score")
+    table(frame, "score_history", lang)
+
+
+def signals(s: Sections, lang: str) -> None:
+    """The early-warning score, then the warning signals of the contract and its lessee."""
+    scores(s["dossier_monitoring.score_history"], lang)
+    table(s["dossier_monitoring.signals"], "signals", lang, "rk.section.signals")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dashboard.i18n.analytics import zh_en
 
 RULE_LABELS: dict[str, tuple[str, str]] = {
+    "score": ("预警评分≥阈值", "Early-warning score ≥ cut-off"),
     "dpd": ("逾期（DPD>0）", "Past due (DPD > 0)"),
     "class": ("分类劣于正常", "Class worse than normal"),
     "observation": ("重组观察期内", "In restructuring observation"),
@@ -124,6 +125,7 @@ RISK: dict[str, dict[str, str]] = zh_en(
         ),
         "rk.filter_rules": ("按规则筛选（任一）", "Filter by rule (any of)"),
         "rk.sort": ("排序", "Sort by"),
+        "rk.sort.score": ("预警评分", "Early-warning score"),
         "rk.sort.outstanding": ("未偿本金", "Outstanding"),
         "rk.sort.dpd": ("逾期天数", "DPD"),
         "rk.sort.rules": ("命中规则数", "Rules met"),
@@ -161,6 +163,7 @@ RISK: dict[str, dict[str, str]] = zh_en(
         "rk.section.iot": ("物联网事件", "IoT events"),
         "rk.section.lessee_contracts": ("该承租人的合同", "The lessee's contracts"),
         "rk.section.group": ("集团敞口", "Group exposure"),
+        "rk.section.signals": ("预警信号", "Warning signals"),
         "rk.none_rows": ("无记录。", "Nothing recorded."),
         "rk.chart.payments": ("应还与已还（累计）", "Due and received (cumulative)"),
         "rk.chart.dpd": ("月末逾期天数", "Month-end DPD"),
@@ -190,6 +193,7 @@ RISK: dict[str, dict[str, str]] = zh_en(
         "rk.pack.dossier_monitoring.device_event_months": ("物联网事件按月", "IoT events by month"),
         "rk.pack.dossier_monitoring.signals": ("预警信号", "Warning signals"),
         "rk.pack.dossier_monitoring.financials": ("财务报表", "Financials"),
+        "rk.pack.dossier_monitoring.score_history": ("预警评分历史", "Early-warning scores"),
         "rk.form.latest_only": (
             "分类提议与处置措施只能基于最新数据月份记录。",
             "Decisions are recorded on the latest month-end only.",
@@ -298,7 +302,53 @@ RISK: dict[str, dict[str, str]] = zh_en(
         "rk.search.short": ("请至少输入 {n} 个字符。", "Type at least {n} characters."),
         "rk.search.more": ("仅显示前 {n} 条，请输入更多字符。", "First {n} shown: type more."),
         "rk.on_watchlist": ("在委员会关注名单中", "On the committee watchlist"),
+        # the early-warning score on the at-risk list and in the dossier
+        "rk.score.in_force": (
+            "预警评分：模型 {version}，评分月末 {month}；评分 ≥ {cutoff} 即命中“预警评分≥阈值”，"
+            "列表默认按评分由高到低排列。",
+            "Early-warning score: model {version}, month-end {month}; a score of {cutoff} or more "
+            "meets “early-warning score ≥ cut-off”, and the list sorts by score, highest first.",
+        ),
+        "rk.score.not_this_month": (
+            "预警评分：模型 {version} 未对 {month} 评分（仅评分最近 {months} 个月末），"
+            "该规则本月不命中。",
+            "Early-warning score: model {version} did not score {month} (only the last {months} "
+            "month-ends are scored), so the rule meets nothing for it.",
+        ),
+        "rk.score.none": (
+            "尚无已批准的预警模型：“预警评分≥阈值”不命中任何合同，列表按未偿本金排列。",
+            "No early-warning model is approved: “early-warning score ≥ cut-off” meets no "
+            "contract and the list sorts by outstanding principal.",
+        ),
+        "rk.score.refused": (
+            "最近一次建模未使用预警模型 {version}（{detail}）：“预警评分≥阈值”不命中任何合同，"
+            "列表按未偿本金排列。",
+            "The last build did not use early-warning model {version} ({detail}): “early-warning "
+            "score ≥ cut-off” meets no contract and the list sorts by outstanding principal.",
+        ),
+        "rk.score.history": ("预警评分历史", "Early-warning score history"),
+        "rk.score.reasons": ("{month} 评分的主要原因", "Main reasons for the {month} score"),
+        "rk.score.no_reason": (
+            "该评分没有高于最安全分箱的原因。",
+            "No feature scores worse than its safest bin.",
+        ),
+        "rk.score.not_scored": (
+            "该合同没有预警评分（未批准模型、非正常履约或不在评分月末内）。",
+            "No early-warning score for this contract (no approved model, not performing, or "
+            "outside the scored month-ends).",
+        ),
+        "rk.score.chart": (
+            "违约概率（未来 6 个月逾期 90 天以上或核销）",
+            "Probability of 90+ DPD or write-off within 6 months",
+        ),
         # column headers
+        "rk.col.score": ("预警评分", "EW score"),
+        "rk.col.score_reason": ("首要原因", "Top reason"),
+        "rk.col.score_decile": ("评分十分位（1=最高风险）", "Decile (1 = riskiest)"),
+        "rk.col.model_version": ("模型版本", "Model version"),
+        "rk.col.reason_1": ("原因一", "Reason 1"),
+        "rk.col.reason_2": ("原因二", "Reason 2"),
+        "rk.col.reason_3": ("原因三", "Reason 3"),
         "rk.col.rules": ("命中规则", "Rules met"),
         "rk.col.rules_met": ("规则数", "Rules"),
         "rk.col.rule": ("规则", "Rule"),

@@ -7,6 +7,8 @@ picking its id.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from functools import partial
 
 import pandas as pd
@@ -14,13 +16,23 @@ import streamlit as st
 
 from dashboard.i18n.catalogue import t
 from dashboard.page.contract_params import whole_list
-from dashboard.page.format import count, wan
+from dashboard.page.format import count, pct, wan
 from dashboard.page.widgets import download_table
 from dashboard.views.risk import coded, headers_only, shown
 from queries.at_risk import RULES, SORTS, WatchParams, split_counts
+from queries.at_risk_rules import ScoreStatus
 
-# Why first: the rules met come right after the contract and lessee.
-FIRST = ["contract_id", "lessee_name", "rules", "rules_met", "risk_class", "dpd"]
+# Why first: the score, its top reason and the rules met come right after the contract and lessee.
+FIRST = [
+    "contract_id",
+    "lessee_name",
+    "score",
+    "score_reason",
+    "rules",
+    "rules_met",
+    "risk_class",
+    "dpd",
+]
 
 
 def rules_in_force(p: WatchParams, lang: str) -> None:
@@ -40,8 +52,36 @@ def rules_in_force(p: WatchParams, lang: str) -> None:
     )
 
 
-def controls(lang: str) -> tuple[tuple[str, ...], str, int]:
-    """The rule filter, the sort and the page number, side by side."""
+def score_in_force(status: ScoreStatus | None, cutoff: Decimal, as_of: date, lang: str) -> bool:
+    """Which model scored the list's month-end and its cut-off, or why nothing is scored, as a
+    caption; True when the month-end has scores (the list then sorts by score by default)."""
+    month = f"{as_of:%Y-%m}"
+    if status is not None and status.scored_here:
+        st.caption(
+            t("rk.score.in_force", lang, version=status.version, month=month, cutoff=pct(cutoff))
+        )
+        return True
+    if status is not None and status.outcome == "scored":
+        st.caption(
+            t(
+                "rk.score.not_this_month",
+                lang,
+                version=status.version,
+                month=month,
+                months=status.months,
+            )
+        )
+    elif status is not None and status.outcome == "refused":
+        detail = status.message.split(" — ", 1)[-1]
+        st.warning(t("rk.score.refused", lang, version=status.version or "—", detail=detail))
+    else:
+        st.info(t("rk.score.none", lang))
+    return False
+
+
+def controls(lang: str, scored: bool = False) -> tuple[tuple[str, ...], str, int]:
+    """The rule filter, the sort (by score when the month-end is scored, else by outstanding)
+    and the page number, side by side."""
     left, middle, right = st.columns([4, 2, 1])
     rules = left.multiselect(
         t("rk.filter_rules", lang),
@@ -50,9 +90,11 @@ def controls(lang: str) -> tuple[tuple[str, ...], str, int]:
         placeholder=t("filter.all", lang),
         key="rk_rules",
     )
+    sorts = tuple(SORTS)
     sort = middle.selectbox(
         t("rk.sort", lang),
-        tuple(SORTS),
+        sorts,
+        index=sorts.index("score" if scored else "outstanding"),
         format_func=lambda s: t(f"rk.sort.{s}", lang),
         key="rk_sort",
     )

@@ -9,6 +9,7 @@ import pandas as pd
 from dashboard.i18n.catalogue import CATALOGUE, label, t
 from dashboard.i18n.risk import CODE_LABELS
 from dashboard.views.present import Roles, as_text, industry_label, present, region_label
+from early_warning.reasons import reason_text
 
 # column -> catalogue prefix of its coded values ("value" = the shared `value.<code>` labels)
 CODED: dict[str, str] = {
@@ -48,8 +49,10 @@ MONEY: frozenset[str] = frozenset(
     }
 )
 RATIOS: frozenset[str] = frozenset(
-    {"debt_ratio", "ocf_to_liabilities", "ocf_to_revenue", "net_margin", "revenue_yoy"}
+    {"debt_ratio", "ocf_to_liabilities", "ocf_to_revenue", "net_margin", "revenue_yoy", "score"}
 )
+# Early-warning reason keys (`early_warning.reasons`), shown in words.
+REASON_COLUMNS: tuple[str, ...] = ("score_reason", "reason_1", "reason_2", "reason_3")
 HIDDEN: frozenset[str] = frozenset({"total_rows", "class_rank"})
 
 
@@ -88,6 +91,7 @@ ROLES = Roles(
     words={
         **{c: _words(prefix) for c, prefix in CODED.items()},
         "rules": rules_text,
+        **dict.fromkeys(REASON_COLUMNS, reason_text),
         "industry": industry_label,  # GB/T 4754 section names
         "region": region_label,  # GB/T 2260 names from the bundled code list
     },

@@ -14,7 +14,7 @@ two 50% (`tests/early_warning/test_models.py` shows the scorecard reproduces the
 
 Scoring the last 3 month-ends gives 10 rows: 2024-10 K0 K1 K2 K9, 2024-11 and -12 K0 K1 K2.
 Deciles (rank by score, then contract id; decile = rank × 10 // rows + 1): 2024-12 K2 1, K1 4,
-K0 7; 2024-10 K1 1, K2 3, K0 6, K9 8.
+K0 7; 2024-11 K1 1, K2 4, K0 7; 2024-10 K1 1, K2 3, K0 6, K9 8.
 """
 
 from __future__ import annotations

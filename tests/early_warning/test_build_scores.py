@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.cli.main import main
 from early_warning.data import load_features
 from early_warning.registry import MODELS, Registry
 from early_warning.scoring import score_build
@@ -43,6 +44,7 @@ SIGNALS = {
     ("K0", DEC): 0, ("K1", DEC): 1, ("K2", DEC): 2,
 }  # fmt: skip
 DECILES = {("K2", DEC): 1, ("K1", DEC): 4, ("K0", DEC): 7}
+DECILES |= {("K1", NOV): 1, ("K2", NOV): 4, ("K0", NOV): 7}
 DECILES |= {("K1", OCT): 1, ("K2", OCT): 3, ("K0", OCT): 6, ("K9", OCT): 8}
 
 
@@ -164,3 +166,33 @@ def test_a_build_without_the_early_warning_step_leaves_the_table_empty(duckdb_ur
     assert _table(duckdb_url, schema.ew_scores).empty
     log = _table(duckdb_url, schema.ew_score_log)
     assert list(log.outcome) == ["skipped"]
+
+
+def test_postloan_model_score_prints_the_builds_scores_as_the_model_computes_them(
+    duckdb_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The build's rows (default) and the model applied again (`--registry`) print the same
+    contracts, scores and reasons; both equal the scorecard on the feature frame."""
+    root = tmp_path / "models"
+    models = fitted_models()
+    version = approved(root, models)
+    _build(duckdb_url, root, [])
+    engine = create_warehouse_engine(duckdb_url)
+    try:
+        frame = load_features(engine, DEC, DEC)
+    finally:
+        engine.dispose()
+    p = dict(zip(frame.contract_id, models["scorecard"].predict(frame), strict=True))
+    why = "high-severity warning signals in 6 months"
+    expected = [f"  K2  {p['K2']:.1%}  DPD 0  {why}", f"  K1  {p['K1']:.1%}  DPD 0  {why}"]
+    args = ["model", "score", "--warehouse", duckdb_url, "--top", "2", "--lang", "en"]
+    assert main(args) == 0
+    built = capsys.readouterr().out.splitlines()
+    assert built == [
+        f"{version} (scored by the build): 3 performing contracts scored at 2024-12; "
+        "the 2 riskiest:",
+        *expected,
+    ]
+    assert main([*args, "--registry", str(root)]) == 0
+    computed = capsys.readouterr().out.splitlines()
+    assert computed[1:] == expected

@@ -90,12 +90,14 @@ def test_sort_by_rules_met_puts_two_rule_contracts_first(engine: Engine) -> None
 
 
 def test_counts_per_rule(engine: Engine) -> None:
-    """class 3 contracts (3,000 yuan); iot 1; any 12 (2,000,000 + 900 + 10 × 1,000)."""
+    """class 3 contracts (3,000 yuan); iot 1; any 12 (2,000,000 + 900 + 10 × 1,000); the
+    score rule none (a build without an approved model scores nothing)."""
     counts = rule_counts(engine, FILTERS, watchlist=WATCH).set_index("rule")
     assert counts.loc["class", "contracts"] == 3
     assert counts.loc["class", "outstanding"] == Decimal("3000.00")
+    assert counts.loc["score", "contracts"] == 0
     for rule in RULES:
-        if rule != "class":
+        if rule not in ("class", "score"):
             assert counts.loc[rule, "contracts"] == 1, rule
     assert counts.loc["any", "contracts"] == 12
     assert counts.loc["any", "outstanding"] == Decimal("2010900.00")

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from warehouse.demo import columns as col
+from warehouse.demo import risk
 from warehouse.demo.book import Book, person_names
 from warehouse.demo.calendar import Calendar
 from warehouse.demo.history import spread
@@ -28,7 +29,10 @@ from warehouse.extract_spec import CHANNELS, COUNTERPARTY_ROLES, OUTCOMES
 PHONE, SMS, LETTER, VISIT, AGENCY, LEGAL = range(6)
 LESSEE, GUARANTOR, OTHER = range(3)
 CONTACTED, PROMISE = OUTCOMES.index("contacted"), OUTCOMES.index("promise_to_pay")
-PAID = OUTCOMES.index("paid")
+PAID, REFUSED = OUTCOMES.index("paid"), OUTCOMES.index("refused")
+# Of the conversations with a lessee under full strain, the share turned refusals, and turned
+# refusals or no answer.
+STRAIN_REFUSE, STRAIN_AWAY = 0.25, 0.5
 BUCKET_EDGES = np.array([30, 60, 90, 180])
 BASE_ACTIONS = np.array([1, 2, 3, 2, 2])
 EXTRA_ACTIONS = np.array([0.8, 1.2, 1.5, 1.5, 1.0])
@@ -161,8 +165,10 @@ def collections_table(
     has_guarantor: np.ndarray,
     contract_ids: pa.Array,
     receipts: Paid,
+    latent: risk.Latent,
 ) -> pa.Table:
-    """Collection actions for every month-end a contract is past due."""
+    """Collection actions for every month-end a contract is past due; a lessee under strain
+    (high hidden risk) is reached less often and refuses more."""
     mi, pc_ = np.nonzero(outcome.dpd > 0)
     dpd = outcome.dpd[mi, pc_].astype(np.int64)
     months = mi + outcome.first_month
@@ -199,6 +205,12 @@ def collections_table(
     )
     role = np.where(u > 1 - OTHER_PARTY, OTHER, role)
     result = _categorical(rng, OUTCOME_P, channel)
+    # A lessee under strain (high hidden risk) answers less and refuses more.
+    strain = risk.sigmoid(2.0 * (latent.at(months[owner], book.lessee[c]) - 1.0))
+    talk = np.isin(channel, (PHONE, VISIT, AGENCY)) & np.isin(result, (CONTACTED, PROMISE))
+    u = rng.random(m)
+    result = np.where(talk & (u < STRAIN_REFUSE * strain), REFUSED, result)
+    result = np.where(talk & (u >= STRAIN_REFUSE * strain) & (u < STRAIN_AWAY * strain), 0, result)
     paid = cured_next[owner] & (rank == n_act[owner] - 1) & (channel != LEGAL)
     result = np.where(paid & (rng.random(m) < 0.6), PAID, result)
 

@@ -1,7 +1,8 @@
 """Financial statements: corporate lessees' half-year and annual figures, the company's month-ends.
 
-A lessee's statements worsen over the 18 months before its first contract default: revenue
-falls, profit and operating cash flow turn negative, leverage climbs.
+A lessee's statements follow its hidden risk z (`risk.Latent`, docs/demo.md), averaged over the
+six months the statement covers: as z rises revenue falls, profit and operating cash flow turn
+negative and leverage climbs, each with its own noise.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import numpy as np
 import pyarrow as pa
 
 from warehouse.demo import columns as col
+from warehouse.demo import risk
 from warehouse.demo.book import CORPORATE, Book
 from warehouse.demo.calendar import Calendar
-from warehouse.demo.history import NEVER, spread
+from warehouse.demo.history import spread
 
 BIG = np.iinfo(np.int32).max
 
@@ -21,7 +23,7 @@ def lessee_financials_table(
     rng: np.random.Generator,
     book: Book,
     cal: Calendar,
-    anchor: np.ndarray,
+    latent: risk.Latent,
     first: int,
     last: int,
     lessee_ids: pa.Array,
@@ -30,8 +32,6 @@ def lessee_financials_table(
     nl = len(book.l_type)
     start = np.full(nl, BIG, dtype=np.int64)
     np.minimum.at(start, book.lessee, book.start_month)
-    bad = np.full(nl, BIG, dtype=np.int64)
-    np.minimum.at(bad, book.lessee, np.where(anchor == NEVER, BIG, anchor))
     exposure = np.bincount(book.lessee, weights=book.principal, minlength=nl)
     corp = np.flatnonzero(book.l_type == CORPORATE)
     lo = np.maximum(start[corp] - 12, first - 12)
@@ -48,7 +48,8 @@ def lessee_financials_table(
     margin = 0.07 - 0.01 * grade + rng.normal(0, 0.01, n)
     cash_ratio = 0.09 - 0.01 * grade + rng.normal(0, 0.02, n)
     revenue = total_assets * 0.4 * np.where(month % 12 == 5, 0.5, 1.0) * rng.lognormal(0, 0.05, n)
-    stress = np.clip((month - (bad[lessee] - 18)) / 18.0, 0.0, 1.5)
+    z = latent.mean_over(6, month, lessee)
+    stress = np.clip((z - 0.3) / 1.7 + rng.normal(0, 0.1, n), 0.0, 1.5)
     revenue *= 1 - 0.35 * stress
     margin -= 0.15 * stress
     cash_ratio -= 0.2 * stress

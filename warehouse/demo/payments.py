@@ -85,25 +85,22 @@ def _base_hazard(book: Book, first: int, last: int, rng: np.random.Generator) ->
     lessee = book.lessee
     h = risk.MISS_BY_GRADE[book.l_grade[lessee]] * factor[lessee]
     h *= risk.vintage(book.start_month, first, last) * np.where(book.freq == 3, 2.0, 1.0)
-    return h * rng.lognormal(0, 0.3, book.size)
+    return risk.STATIC_SHARE * h * rng.lognormal(0, 0.3, book.size)
 
 
-def _distress_months(book: Book, first: int, last: int, rng: np.random.Generator) -> np.ndarray:
-    """A month of lessee-wide distress for some lessees (all their contracts suffer together)."""
-    nl = len(book.l_type)
-    p = risk.MISS_BY_GRADE[book.l_grade] * 4.0
-    months = np.arange(first, last + 1)
-    w = risk.macro(months, first, last)
-    when = rng.choice(months, nl, p=w / w.sum()).astype(np.int32)
-    return np.where(rng.random(nl) < p, when, -100)[book.lessee]
-
-
-def simulate(book: Book, cal: Calendar, first: int, last: int, rng: np.random.Generator) -> Outcome:
-    """Run the book from month `first` to `last` (the as-of month)."""
+def simulate(
+    book: Book,
+    cal: Calendar,
+    first: int,
+    last: int,
+    rng: np.random.Generator,
+    latent: risk.Latent,
+) -> Outcome:
+    """Run the book from month `first` to `last` (the as-of month); each lessee's hidden risk
+    `latent` scales its contracts' chance to miss and to cure month by month."""
     st = _initial_state(book, cal)
     store = st.store
     base_h = _base_hazard(book, first, last, rng)
-    distress = _distress_months(book, first, last, rng)
     macro = risk.macro(np.arange(first, last + 1), first, last)
     grade = book.l_grade[book.lessee]
     n_months = last - first + 1
@@ -136,7 +133,10 @@ def simulate(book: Book, cal: Calendar, first: int, last: int, rng: np.random.Ge
         mob = t - book.start_month[c]
         h = base_h[c] * macro[t - first] * risk.seasoning(mob)
         h *= (1 + 1.5 * (st.restructured[c] > 0)) * (1 + st.relapse[c])
-        h += np.where((t >= distress[c]) & (t < distress[c] + 4), 0.5, 0.0)
+        lessee_z = latent.at(t, book.lessee[c])
+        h = h * np.exp(risk.HAZARD_SLOPE * lessee_z) + risk.DISTRESS_MISS * risk.sigmoid(
+            3.0 * (lessee_z - risk.DISTRESS_AT)
+        )
         miss = need & (u[0] < h)
         pay = need & ~miss
         late = np.where(u[1] < 0.90, -rng.integers(1, 4, m), rng.integers(1, 26, m))
@@ -164,6 +164,7 @@ def simulate(book: Book, cal: Calendar, first: int, last: int, rng: np.random.Ge
         late_now = s == DELINQUENT
         months_late = st.months_late[c] + late_now
         cure_p = risk.CURE_BY_GRADE[grade[c]] * 0.8 ** np.maximum(months_late - 1, 0)
+        cure_p *= np.exp(-risk.CURE_SLOPE * np.maximum(lessee_z, 0.0))
         cure = late_now & ((u[0] < cure_p) | (gap <= 0))
         d_part = late_now & ~cure & (u[0] < cure_p + PARTIAL_WHEN_LATE)
         band = cure_p + PARTIAL_WHEN_LATE

@@ -254,6 +254,15 @@ INSPECTION_NOTES: dict[str, tuple[str, ...]] = {
     "pledged": ("发现租赁物被重复抵押",),
     "relocated": ("设备被擅自转移至他处",),
 }
+# Notes of an inspection finding the asset in place while the lessee is under strain: the
+# hardship, dispute and refusal words the early-warning text signals look for.
+WORRIED_NOTES: tuple[str, ...] = (
+    "设备在位，承租人称资金紧张",
+    "设备在位，承租人反映订单减少、经营困难",
+    "设备在位，承租人与供应商存在货款纠纷",
+    "设备在位，承租人拒绝提供近期财务报表",
+    "设备在位，厂区部分停产",
+)
 SIGNAL_TEXT: dict[str, tuple[str, ...]] = {
     "tax": ("纳税信用等级下调", "增值税申报收入大幅下降"),
     "court": ("新增被执行人记录", "涉及买卖合同纠纷诉讼", "股权被冻结"),

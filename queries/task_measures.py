@@ -23,7 +23,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from queries.execute import fetch_frame
-from queries.filters import Filters, is_open, scope_clause, where
+from queries.filters import Filters, scope_clause, where
 from queries.measures import add_ratio
 from warehouse.portal.tasks import OPEN_STATUSES, tasks
 from warehouse.schema import DPD_BUCKETS, contract_month
@@ -346,15 +346,22 @@ def step_case(bands: tuple[StepBand, ...], row: sa.Table | sa.Alias) -> sa.Case 
     return sa.case(*whens, else_=sa.null()) if whens else None
 
 
-def _bucket_rank(column: sa.ColumnElement) -> sa.Case:
-    return sa.case({b: i for i, b in enumerate(DPD_BUCKETS)}, value=column)
+# The highest DPD of each bucket but the last (docs/domain.md §3: M0 = 0, M1 = 1–30 … M7+ over
+# 180), as the build assigns `dpd_bucket` and the blocking check `bucket_mismatch` holds it.
+BUCKET_TOPS: tuple[int, ...] = (0, 30, 60, 90, 120, 150, 180)
 
 
-def _outcome(now: sa.Alias, late: sa.Subquery) -> sa.Case:
+def _bucket_rank(dpd: sa.ColumnElement) -> sa.Case:
+    """The position of a DPD's bucket in M0 … M7+, from the DPD itself (an integer column is
+    cheaper to read than the bucket's text, and the two agree by the mart's check)."""
+    return sa.case(*((dpd <= top, i) for i, top in enumerate(BUCKET_TOPS)), else_=len(BUCKET_TOPS))
+
+
+def _outcome(now: sa.Alias, late: sa.Alias) -> sa.Case:
     return sa.case(
         (late.c.contract_id.is_(None), "cured"),
         (late.c.written_off, "rolled"),
-        (_bucket_rank(late.c.dpd_bucket) > _bucket_rank(now.c.dpd_bucket), "rolled"),
+        (_bucket_rank(late.c.dpd) > _bucket_rank(now.c.dpd), "rolled"),
         else_="stayed",
     )
 
@@ -365,28 +372,40 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
 
     A contract open at m has a row at m + 1 (the grain of `contract_month`, held by the blocking
     check `contract_month.months_continuous`), and it is cured exactly when that row is neither
-    past due nor written off. So m is joined only to the m + 1 rows that are past due or written
-    off — a few per cent of the book — and a contract-month without such a row is cured: the
-    database never hashes the whole book's next month-ends.
+    past due nor written off. So the window is read once for its rows past due or written off —
+    a few per cent of the book — and joined to itself: m (open and past due) to m + 1, and a
+    contract-month without such a row at m + 1 is cured. Segment and scope filters apply to
+    both sides alike (they are the contract's own, the same every month).
     """
     if not 1 <= months <= 120:
         raise ValueError("months must be between 1 and 120")
-    now, nxt = contract_month.alias("now"), contract_month.alias("nxt")
+    cm, last = contract_month, filters.as_of_idx - 1
+    # One read of the window's month-ends: the rows past due or written off (a few per cent of
+    # the book), used as m (open and past due) and as m + 1 (the rows that are not cured).
+    late = (
+        sa.select(
+            cm.c.contract_id,
+            cm.c.month_idx,
+            cm.c.month_end,
+            cm.c.dpd,
+            cm.c.dpd_bucket,
+            cm.c.closed,
+            cm.c.written_off,
+            cm.c.product,
+            cm.c.outstanding_principal,
+        )
+        .where(
+            cm.c.month_idx >= last - months + 1,
+            cm.c.month_idx <= last + 1,
+            sa.or_(cm.c.dpd > 0, cm.c.written_off),
+            *where(filters, cm),
+        )
+        .cte("late_rows")
+    )
+    now, nxt = late.alias("now"), late.alias("nxt")
     step = step_case(bands, now)
     if step is None:
         step = sa.cast(sa.null(), sa.String)
-    last = filters.as_of_idx - 1
-    late = (
-        sa.select(
-            nxt.c.contract_id, nxt.c.month_idx, nxt.c.dpd, nxt.c.dpd_bucket, nxt.c.written_off
-        )
-        .where(
-            nxt.c.month_idx >= last - months + 2,
-            nxt.c.month_idx <= last + 1,
-            sa.or_(nxt.c.dpd > 0, nxt.c.written_off),
-        )
-        .subquery("late_next")
-    )
     return (
         sa.select(
             now.c.contract_id,
@@ -394,25 +413,24 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
             now.c.dpd,
             now.c.dpd_bucket,
             step.label("step"),
-            sa.func.coalesce(late.c.dpd, 0).label("next_dpd"),
-            sa.func.coalesce(late.c.dpd_bucket, DPD_BUCKETS[0]).label("next_bucket"),
-            _outcome(now, late).label("outcome"),
+            sa.func.coalesce(nxt.c.dpd, 0).label("next_dpd"),
+            sa.func.coalesce(nxt.c.dpd_bucket, DPD_BUCKETS[0]).label("next_bucket"),
+            _outcome(now, nxt).label("outcome"),
         )
         .select_from(
             now.outerjoin(
-                late,
+                nxt,
                 sa.and_(
-                    late.c.contract_id == now.c.contract_id,
-                    late.c.month_idx == now.c.month_idx + 1,
+                    nxt.c.contract_id == now.c.contract_id,
+                    nxt.c.month_idx == now.c.month_idx + 1,
                 ),
             )
         )
         .where(
-            now.c.month_idx >= last - months + 1,
             now.c.month_idx <= last,
             now.c.dpd > 0,
-            is_open(now),
-            *where(filters, now),
+            sa.not_(now.c.closed),
+            sa.not_(now.c.written_off),
         )
         .subquery("in_step")
     )

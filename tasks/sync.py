@@ -40,6 +40,8 @@ SYSTEM = "system"
 CLOSED_STATUS = "cancelled"
 # Key prefix -> the column naming the subject a new trigger supersedes an older one for.
 SUBJECTS: dict[str, str] = {"dpd": "contract_id", "insp": "contract_id", "fin": "lessee_id"}
+# The prefixes of the keys the sync makes (tasks.triggers); a task with another key is not its.
+PREFIXES: frozenset[str] = frozenset({"dpd", "iot", "insp", "fin", "sig"})
 EVENT_COLUMNS = ("task_id", "at", "actor", "action", "detail")
 TASK_COLUMNS = (
     "trigger_key",
@@ -120,6 +122,8 @@ def _close(
             staying.add(row.trigger_key)
             continue
         prefix = _prefix(row.trigger_key)
+        if prefix not in PREFIXES:
+            continue
         column = SUBJECTS.get(prefix)
         if column is not None and (prefix, getattr(row, column)) in subjects:
             superseded.append(row.task_id)

@@ -205,3 +205,12 @@ def test_postloan_tasks_strategy_set_refuses_a_gap_and_saves_a_good_file(
     assert "strategy version 1 saved by cli:ann" in saved.stdout
     shown = _cli("tasks", "strategy", "show", "--json", "--warehouse", db_url)
     assert json.loads(shown.stdout) == save_free_parse(GOOD).body()
+
+
+def test_a_settings_row_of_the_wrong_shape_is_refused_with_its_key() -> None:
+    short = {**DEFAULTS.values, "tasks.dpd_bands": ["1-7 * 0 reminder service 1"]}
+    with pytest.raises(StrategyError, match=re.escape("tasks.dpd_bands: '1-7 * 0 reminder")):
+        from_settings(Settings(short))
+    gap = {**DEFAULTS.values, "tasks.dpd_bands": ["1-7 * 0 reminder service 1 3"]}
+    with pytest.raises(StrategyError, match="no band for DPD 8 and above"):
+        from_settings(Settings(gap))

@@ -203,6 +203,36 @@ def test_a_second_build_of_the_same_month_end_makes_nothing_new(
     assert _snapshot(portal) == before
 
 
+def test_the_sync_leaves_a_task_it_did_not_make_alone(stores: tuple[str, Engine]) -> None:
+    url, portal = stores
+    build_book(url, book_at("2026-01-31"), "2026-01-31")
+    at = CLOCKS["2026-01-31"]
+    with portal.begin() as conn:
+        conn.execute(
+            tasks.insert().values(
+                trigger_key="manual:visit-C3",
+                kind="collections",
+                step="visit",
+                contract_id="C3",
+                department="risk",
+                priority=2,
+                as_of=date(2026, 1, 31),
+                created_at=at,
+                due_date=date(2026, 3, 31),
+                status="open",
+                escalations=0,
+                updated_at=at,
+            )
+        )
+    done = _sync(url, portal, "2026-01-31")
+    assert (len(done.created), done.ended, done.superseded) == (4, (), ())
+    with portal.connect() as conn:
+        status = conn.execute(
+            sa.select(tasks.c.status).where(tasks.c.trigger_key == "manual:visit-C3")
+        ).scalar_one()
+    assert status == "open"
+
+
 def test_tasks_carry_the_contract_lessee_and_exposure_of_their_trigger(
     stores: tuple[str, Engine],
 ) -> None:

@@ -57,10 +57,20 @@ def _frame(engine: Engine, *where: sa.ColumnElement[bool], limit: int = LIMIT) -
     return pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
 
 
-def assigned_to(engine: Engine, username: str, branches: tuple[str, ...] | None) -> pd.DataFrame:
-    """The open tasks assigned to `username` inside `branches`, most urgent first."""
+def assigned_to(
+    engine: Engine, username: str, department: str, branches: tuple[str, ...] | None
+) -> pd.DataFrame:
+    """The open tasks of `department` assigned to `username` inside `branches`, most urgent
+    first (a task left assigned in a department the user has left is that department's to
+    reassign: the user may no longer act on it)."""
     t = tasks.c
-    return _frame(engine, t.assignee == username, t.status.in_(OPEN_STATUSES), *_scoped(branches))
+    return _frame(
+        engine,
+        t.department == department,
+        t.status.in_(OPEN_STATUSES),
+        t.assignee == username,
+        *_scoped(branches),
+    )
 
 
 def department_queue(

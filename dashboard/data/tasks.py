@@ -48,7 +48,7 @@ def lists(user: User, dept: str) -> dict[str, pd.DataFrame]:
     """The three lists of the page: mine, the department's queue, overdue."""
     engine, scope = portal_store.portal(), user.branches
     return {
-        "mine": board.assigned_to(engine, user.username, scope),
+        "mine": board.assigned_to(engine, user.username, dept, scope),
         "queue": board.department_queue(engine, dept, scope),
         "overdue": board.overdue(engine, dept, scope, today()),
     }

@@ -8,6 +8,7 @@ rules allow contacts 08:00–21:00 local, both ends included, and 3 judged conta
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -251,3 +252,42 @@ def test_the_window_and_cap_are_read_from_the_settings(store: Engine) -> None:
     with pytest.raises(TaskError) as refused:
         record_outcome(store, COLLECTOR, task, "no_contact", fields, strict, expected=T0, now=NOW)
     assert refused.value.values["flags"] == ["outside_window"]
+
+
+def test_two_collectors_at_once_cannot_both_slip_under_the_cap(store: Engine) -> None:
+    """L1 has 2 judged contacts on 12-06; two collectors record a third at once on two of its
+    tasks: one is stored, the other is refused as the fourth."""
+    first, second = make_task(store), make_task(store, contract_id="C2")
+    record(store, first, "no_contact", **call("2026-12-06 09:00"))
+    record(store, first, "no_contact", **call("2026-12-06 10:00"))
+    other = Actor("col_sh", frozenset({"risk_committee"}), ("SH",))
+    gate = threading.Barrier(2)
+    said: list[str] = []
+
+    def act(who: Actor, task: int) -> None:
+        expected = task_row(store, task).updated_at
+        gate.wait()
+        try:
+            record_outcome(
+                store,
+                who,
+                task,
+                "no_contact",
+                call("2026-12-06 11:00"),
+                RULES,
+                expected=expected,
+                now=NOW,
+            )
+            said.append("stored")
+        except TaskError as exc:
+            said.append(str(exc.values.get("flags")))
+
+    threads = [
+        threading.Thread(target=act, args=(COLLECTOR, first)),
+        threading.Thread(target=act, args=(other, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(said) == ["['over_daily_cap']", "stored"]

@@ -71,6 +71,6 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
     first, last = ew_scores.months_to_score(conn, settings, as_of)
     try:
         rows = ew_scores.write_scores(conn, first, last, version, apply_champion(models))
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-        return _refused(version, f"{version} could not score ({type(exc).__name__}: {exc}){keep}")
+    except ew_scores.ModelFailed as exc:
+        return _refused(version, f"{version} could not score ({exc}){keep}")
     return ew_scores.scored(version, first, last, rows, time.perf_counter() - began)

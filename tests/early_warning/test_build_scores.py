@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from dashboard.cli.main import main
 from early_warning.data import load_features
 from early_warning.registry import MODELS, Registry
+from early_warning.scorecard import Scorecard
 from early_warning.scoring import score_build
 from tests.early_warning.score_book import (
     AS_OF,
@@ -196,3 +197,22 @@ def test_postloan_model_score_prints_the_builds_scores_as_the_model_computes_the
     assert main([*args, "--registry", str(root)]) == 0
     computed = capsys.readouterr().out.splitlines()
     assert computed[1:] == expected
+
+
+def test_a_model_that_fails_while_scoring_writes_nothing_and_the_build_goes_on(
+    duckdb_url: str, tmp_path: Path
+) -> None:
+    """A scorecard whose binning of `dpd` cannot transform: refused in one line, no rows."""
+    root = tmp_path / "models"
+    broken = Scorecard(
+        binnings={"dpd": "not a binning"}, coef={"dpd": -1.0}, intercept=0.0, best={}
+    )
+    version = approved(root, {**fitted_models(), "scorecard": broken})
+    lines: list[str] = []
+    _build(duckdb_url, root, lines)
+    assert _table(duckdb_url, schema.ew_scores).empty
+    said = [line for line in lines if line.startswith("early-warning scores: ")]
+    assert len(said) == 1
+    assert said[0].startswith(f"early-warning scores: none written — {version} could not score (")
+    assert list(_table(duckdb_url, schema.ew_score_log).outcome) == ["refused"]
+    assert not _table(duckdb_url, schema.contract_month).empty

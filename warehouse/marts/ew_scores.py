@@ -38,6 +38,11 @@ DECILES = 10
 # Feature rows read by one statement at most (whole month-ends): bounds the memory of a big book.
 CHUNK_ROWS = 1_000_000
 
+
+class ModelFailed(ValueError):
+    """The model raised while scoring (not the database): the build goes on without scores."""
+
+
 # Features in, one row per feature row out: `score` and `reason_1` … `reason_3` (keys or "").
 Apply = Callable[[pd.DataFrame], pd.DataFrame]
 
@@ -164,8 +169,8 @@ def write_scores(
     conn: Connection, first_idx: int, last_idx: int, version: str, apply: Apply
 ) -> int:
     """Score month-ends `first_idx` … `last_idx` with `apply` into the empty `ew_scores`, a few
-    whole month-ends per statement; returns the rows written. If `apply` raises, the rows
-    written so far are deleted before the error goes on: the table is whole or empty."""
+    whole month-ends per statement; returns the rows written. If `apply` raises (`ModelFailed`)
+    the rows written so far are deleted first: the table is whole or empty."""
     per_month = max(_performing(conn, last_idx), 1)
     step = max(CHUNK_ROWS // per_month, 1)
     written = 0
@@ -175,7 +180,10 @@ def write_scores(
             frame = read_features(conn, lo, hi)
             if frame.empty:
                 continue
-            scored = apply(frame)
+            try:
+                scored = apply(frame)
+            except Exception as exc:  # the model's failure, never the build's
+                raise ModelFailed(f"{type(exc).__name__}: {exc}") from exc
             rows = pd.DataFrame(
                 {
                     "contract_id": frame["contract_id"].astype(str).to_numpy(),

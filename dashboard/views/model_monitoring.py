@@ -6,7 +6,7 @@ loaders; PSI against the card's training reference is `early_warning.monitoring`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.charts import model_monitoring as charts
 from dashboard.i18n.catalogue import t
-from dashboard.page.format import count
+from dashboard.page.format import count, shown_time
 from dashboard.page.section import chart_section, metric_cards
 from dashboard.page.widgets import chart_with_table, download_table
 from dashboard.views.present import as_text, present, table_roles
@@ -72,6 +72,16 @@ def shown(
     return show
 
 
+def card_time(value: object) -> str:
+    """A card's UTC time (ISO text) in the display zone; anything else as given, "—" if none."""
+    if not value:
+        return "—"
+    try:
+        return shown_time(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def _month(value: object) -> str:
     return f"{pd.Timestamp(value):%Y-%m}"
 
@@ -80,8 +90,12 @@ def model_card(model: ModelInForce, lang: str) -> None:
     """Version, who trained and approved it and when, purpose, training data, limits, backtest."""
     card = model.card
     st.subheader(t("mm.h_model", lang))
-    trained = t("mm.by_at", lang, who=card.get("trained_by") or "—", at=card.get("trained_at"))
-    approved = t("mm.by_at", lang, who=card.get("approved_by") or "—", at=card.get("approved_at"))
+    trained = t(
+        "mm.by_at", lang, who=card.get("trained_by") or "—", at=card_time(card.get("trained_at"))
+    )
+    approved = t(
+        "mm.by_at", lang, who=card.get("approved_by") or "—", at=card_time(card.get("approved_at"))
+    )
     metric_cards(
         [
             (t("mm.version", lang), model.version),

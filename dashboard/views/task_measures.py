@@ -10,14 +10,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.user import User
+from dashboard.access.user import User, sees_personal_data
 from dashboard.data import task_measures as data
 from dashboard.data.source import StoreUnavailable, reading, warehouse_state
 from dashboard.i18n.catalogue import CATALOGUE, label, t
-from dashboard.page.format import shown_time
+from dashboard.page.format import missing, shown_time
 from dashboard.page.widgets import download_table, warehouse_problem
 from dashboard.views.present import Roles, as_text, present
 from queries import task_measures as tm
+from queries.personal_data import mask_name
 from tasks.departments import department_name
 from tasks.strategy import Strategy, step_words
 from warehouse.months import month_end_of, month_idx
@@ -120,6 +121,16 @@ def _listed(frame: pd.DataFrame, total: int, name: str, lang: str, used: dict[st
     _table(frame, name, lang, used)
 
 
+def _people(frame: pd.DataFrame, user: User) -> pd.DataFrame:
+    """Assignees masked for a user whose roles do not need names (as the dossier's 任务 tab
+    masks who worked a task)."""
+    if sees_personal_data(user) or frame.empty:
+        return frame
+    return frame.assign(
+        assignee=[None if missing(a) else mask_name(str(a)) for a in frame["assignee"]]
+    )
+
+
 def _drill(key: str, lang: str) -> bool:
     """The switch that opens the list behind a table (its queries run only when it is on)."""
     return st.toggle(t("tm.drill", lang), key=key)
@@ -175,6 +186,7 @@ def sla(user: User, lang: str, departments: tuple[str, ...], month: date, by: st
         value=None if group == ALL else group,
         met=None if which == "all" else which == "met",
     )
+    behind = _people(behind, user)
     total = _figure(frame, by, group, {"all": "came_due", "met": "met", "missed": "missed"}[which])
     _listed(behind, total, "task_sla_tasks", lang, {**used, "group": group, "which": which})
 
@@ -222,6 +234,7 @@ def ageing(user: User, lang: str, departments: tuple[str, ...], by: str) -> None
         value=None if group == ALL else group,
         bucket=None if bucket == ALL else bucket,
     )
+    behind = _people(behind, user)
     rows = frame if group == ALL else frame[frame[by] == group]
     total = int(rows["total" if bucket == ALL else bucket].sum())
     _listed(behind, total, "task_ageing_tasks", lang, {**used, "group": group, "bucket": bucket})

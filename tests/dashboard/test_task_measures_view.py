@@ -107,7 +107,19 @@ def test_the_list_behind_a_figure_holds_exactly_its_tasks(app: str) -> None:
     listed = at.dataframe[1].value
     assert list(listed["任务号"]) == [1, 10]
     assert list(listed["按时"]) == ["是", "是"]
+    assert list(listed["处理人"]) == ["w******", "—"]  # an executive reads no names
     assert "共 2 条，显示 2 条" in " ".join(c.value for c in at.caption)
+
+
+def test_a_committee_member_reads_the_assignees_name(app: str) -> None:
+    at = _open("member", ("risk_committee",))
+    at.selectbox(key="tm_month").set_value(date(2026, 11, 30)).run()
+    at.toggle(key="tm_sla_drill").set_value(True).run()
+    at.selectbox(key="tm_sla_group_department").set_value("service").run()
+    listed = at.dataframe[1].value
+    assert list(listed["任务号"]) == [1, 10, 2]
+    assert list(listed["处理人"]) == ["wang_li", "—", "—"]
+    assert "共 3 条，显示 3 条" in " ".join(c.value for c in at.caption)
 
 
 def test_cure_and_roll_forward_by_step_on_screen(app: str) -> None:

@@ -4,7 +4,7 @@ Tasks (portal store, both engines). Today is Wed 2026-12-09; branch B1 unless sa
 
 | id | department | step | created | due | status / closed | SLA in Nov | SLA in Dec |
 |---|---|---|---|---|---|---|---|
-| 1 | service | reminder | 11-02 | 11-03 | done 11-03 10:00 | met | |
+| 1 | service | reminder (assigned to wang_li) | 11-02 | 11-03 | done 11-03 10:00 | met | |
 | 2 | service | reminder | 11-09 | 11-10 | done 11-11 | missed | |
 | 3 | service | reminder | 11-13 | 11-16 | trigger_ended 11-12 | not counted (ended in time) | |
 | 4 | collections | notice | 11-16 | 11-20 | done 11-20 23:59:59 | met (same day) | |
@@ -31,6 +31,7 @@ NOVEMBER = tm.TaskWindow(date(2026, 11, 1), date(2026, 11, 30), TODAY)
 DECEMBER = tm.TaskWindow(date(2026, 12, 1), date(2026, 12, 31), TODAY)
 
 ENDED = "trigger_ended"
+ASSIGNEE = "wang_li"  # task 1's; every other task waits in its department's queue
 # id: (department, step, branch, created, due, status, closed_at, close_reason)
 TASKS: dict[int, tuple] = {
     1: ("service", "reminder", "B1", "11-02", "11-03", "done", "11-03 10:00", "done"),
@@ -68,6 +69,7 @@ def task_row(task_id: int, spec: tuple) -> dict[str, object]:
         "as_of": date(2026, 10, 31),
         "created_at": at(created),
         "due_date": date.fromisoformat(f"2026-{due}"),
+        "assignee": ASSIGNEE if task_id == 1 else None,
         "status": status,
         "escalations": 0,
         "closed_at": None if closed is None else at(closed),

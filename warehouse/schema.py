@@ -696,8 +696,12 @@ ew_scores = sa.Table(
         "scored with the model version in force when the build ran",
     },
 )
-# The dossier reads one contract's scores; DuckDB's zone maps serve without an index.
+# The dossier reads one contract's scores, the at-risk list one month-end's; DuckDB's zone maps
+# serve without an index.
 sa.Index("ix_ew_scores_contract_id", ew_scores.c.contract_id).ddl_if(dialect="postgresql")
+sa.Index("ix_ew_scores_month", ew_scores.c.month_idx, ew_scores.c.contract_id).ddl_if(
+    dialect="postgresql"
+)
 
 # What each build did about the early-warning score, kept across loads like `loads`: the version it
 # scored with, or why it scored nothing (no approved version, a model refused).

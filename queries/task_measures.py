@@ -366,7 +366,9 @@ def _outcome(now: sa.Alias, late: sa.Alias) -> sa.Case:
     )
 
 
-def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> sa.Subquery:
+def _step_months(
+    filters: Filters, bands: tuple[StepBand, ...], months: int, *, listing: bool = False
+) -> sa.Subquery:
     """One row per contract open and in a step at a month-end m of the window (the `months`
     month-ends whose next month-end is on or before the as-of), with its outcome at m + 1.
 
@@ -382,18 +384,14 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
     cm, last = contract_month, filters.as_of_idx - 1
     # One read of the window's month-ends: the rows past due or written off (a few per cent of
     # the book), used as m (open and past due) and as m + 1 (the rows that are not cured).
+    # Only the columns the statement reads: the bands' product and exposure when they name them,
+    # the month-end and bucket text only for a list (the counts compare buckets by DPD).
+    columns = ["contract_id", "month_idx", "dpd", "closed", "written_off"]
+    columns += ["product"] if any(b.product is not None for b in bands) else []
+    columns += ["outstanding_principal"] if any(b.min_exposure > 0 for b in bands) else []
+    columns += ["month_end", "dpd_bucket"] if listing else []
     late = (
-        sa.select(
-            cm.c.contract_id,
-            cm.c.month_idx,
-            cm.c.month_end,
-            cm.c.dpd,
-            cm.c.dpd_bucket,
-            cm.c.closed,
-            cm.c.written_off,
-            cm.c.product,
-            cm.c.outstanding_principal,
-        )
+        sa.select(*(cm.c[c] for c in columns))
         .where(
             cm.c.month_idx >= last - months + 1,
             cm.c.month_idx <= last + 1,
@@ -406,8 +404,9 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
     step = step_case(bands, now)
     if step is None:
         step = sa.cast(sa.null(), sa.String)
-    return (
-        sa.select(
+    shown = [now.c.contract_id, now.c.dpd, step.label("step"), _outcome(now, nxt).label("outcome")]
+    if listing:
+        shown = [
             now.c.contract_id,
             now.c.month_end,
             now.c.dpd,
@@ -416,7 +415,9 @@ def _step_months(filters: Filters, bands: tuple[StepBand, ...], months: int) -> 
             sa.func.coalesce(nxt.c.dpd, 0).label("next_dpd"),
             sa.func.coalesce(nxt.c.dpd_bucket, DPD_BUCKETS[0]).label("next_bucket"),
             _outcome(now, nxt).label("outcome"),
-        )
+        ]
+    return (
+        sa.select(*shown)
         .select_from(
             now.outerjoin(
                 nxt,
@@ -474,7 +475,7 @@ def step_outcome_contracts(
     """The contract-months behind a step's figure (only `outcome`'s if given), latest first."""
     if outcome is not None and outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}; choose from {list(OUTCOMES)}")
-    s = _step_months(filters, bands, months)
+    s = _step_months(filters, bands, months, listing=True)
     clauses = [s.c.step == step]
     if outcome is not None:
         clauses.append(s.c.outcome == outcome)

@@ -146,7 +146,7 @@ def _centre_set(url: str):
         queue = board.department_queue(portal, department, None)
         first = int(queue["task_id"].iloc[0])
         return [
-            board.assigned_to(portal, "bench", None),
+            board.assigned_to(portal, "bench", department, None),
             queue,
             board.overdue(portal, department, None, today),
             board.history(portal, [first]),

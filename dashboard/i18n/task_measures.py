@@ -7,7 +7,6 @@ from dashboard.i18n.analytics import zh_en
 
 TASK_MEASURES: dict[str, dict[str, str]] = zh_en(
     {
-        "page.task_measures": ("任务管理指标", "Task measures"),
         "tm.tab": ("管理指标", "Measures"),
         "tm.switch_help": (
             "时效达成、账龄、各步骤治愈率与恶化率、整改按期关闭率",

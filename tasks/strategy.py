@@ -18,6 +18,8 @@ or a non-positive SLA; nothing is saved then. docs/tasks.md lists the defaults.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tasks.departments import DEPARTMENTS
+from tasks.outcomes import CONTROL
 from warehouse.portal import audit, utc_now
 from warehouse.portal.tasks import task_strategies
 from warehouse.settings import Settings, load_settings
@@ -55,6 +58,8 @@ TRIGGERS: dict[str, tuple[str, str]] = {
 }
 
 ANY_PRODUCT = "*"
+PRODUCT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+NOTE_LIMIT = 500
 
 
 class StrategyError(ValueError):
@@ -162,6 +167,11 @@ def _band(row: object, n: int) -> Band:
     if not floor.is_finite() or floor < 0:
         raise StrategyError(f"{where}: min_exposure must be an amount ≥ 0, not {floor}")
     product = str(row.get("product") or ANY_PRODUCT)
+    if product != ANY_PRODUCT and not PRODUCT_CODE.fullmatch(product):
+        raise StrategyError(
+            f"{where}: product {product[:40]!r} is not '*' or a product code (letters, digits, "
+            "_ and -, at most 32)"
+        )
     return Band(start, end, product, floor, step, department, sla, priority)
 
 
@@ -264,6 +274,11 @@ def save_version(
     `task_strategy`; a refused body raises `StrategyError` and stores nothing."""
     when = at or utc_now()
     parse(body)
+    note = (note or "").strip() or None
+    if note is not None and (len(note) > NOTE_LIMIT or CONTROL.search(note)):
+        raise StrategyError(
+            f"the note must be at most {NOTE_LIMIT} characters without control characters"
+        )
     t = task_strategies
     with engine.begin() as conn:
         latest = conn.execute(sa.select(sa.func.max(t.c.version))).scalar_one()
@@ -292,3 +307,61 @@ def save_version(
             at=when,
         )
     return strategy
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved strategy version as the history lists it."""
+
+    version: int
+    created_by: str
+    created_at: datetime
+    note: str | None
+
+
+def versions(engine: Engine) -> list[Version]:
+    """Every saved version, newest first (version 0, the settings, is not stored)."""
+    t = task_strategies
+    stmt = sa.select(t.c.version, t.c.created_by, t.c.created_at, t.c.note).order_by(
+        t.c.version.desc()
+    )
+    with engine.connect() as conn:
+        return [Version(*row) for row in conn.execute(stmt)]
+
+
+def _cell(value: object) -> object:
+    """An edited table cell as `parse` reads it: blank → None, a whole float → int, text trimmed."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN: an empty cell
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    if hasattr(value, "item"):  # numpy scalars
+        return _cell(value.item())
+    return value
+
+
+def body_from_rows(
+    bands: Sequence[Mapping[str, object]], triggers: Sequence[Mapping[str, object]]
+) -> dict[str, object]:
+    """A strategy body from edited table rows (blank rows dropped); `parse`/`save_version`
+    validate it."""
+    fields = ("dpd_from", "dpd_to", "product", "min_exposure", "step", "department")
+    band_rows = []
+    for row in bands:
+        cells = {k: _cell(row.get(k)) for k in (*fields, "sla_days", "priority")}
+        if all(v is None for v in cells.values()):
+            continue
+        if cells["min_exposure"] is not None:
+            cells["min_exposure"] = str(cells["min_exposure"])
+        # A blank cell takes the default (product *, exposure 0, priority 2); a blank dpd_to is
+        # the open end.
+        band_rows.append({k: v for k, v in cells.items() if v is not None or k == "dpd_to"})
+    trigger_rows = []
+    for row in triggers:
+        cells = {k: _cell(row.get(k)) for k in TRIGGER_FIELDS}
+        if all(v is None for v in cells.values()):
+            continue
+        trigger_rows.append({k: v for k, v in cells.items() if v is not None})
+    return {"bands": band_rows, "triggers": trigger_rows}

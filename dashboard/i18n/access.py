@@ -27,6 +27,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "delivery": ("消息发送", "Message delivered"),
     "model": ("预警模型", "Early-warning model"),
     "rectification": ("整改台账", "Rectification ledger"),
+    "task_strategy": ("任务策略", "Task strategy"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

@@ -17,6 +17,7 @@ from dashboard.i18n.regulatory import REGULATORY
 from dashboard.i18n.risk import RISK
 from dashboard.i18n.signin import SIGNIN
 from dashboard.i18n.task_measures import TASK_MEASURES
+from dashboard.i18n.task_strategy import TASK_STRATEGY
 from dashboard.i18n.tasks import TASKS
 from dashboard.page.format import display, missing, zone_name
 from regulatory.codes import INDUSTRY_LABELS
@@ -76,6 +77,7 @@ CATALOGUE.update(CONTEXT)
 CATALOGUE.update(RECTIFICATION)
 CATALOGUE.update(TASKS)
 CATALOGUE.update(TASK_MEASURES)
+CATALOGUE.update(TASK_STRATEGY)
 
 
 def normalise_lang(value: object) -> str:

@@ -54,6 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("rectification.py", "page.rectification", ":material/task_alt:", EVERYONE),
     PageSpec("data_quality.py", "page.data_quality", ":material/fact_check:", ADMIN_COMPLIANCE),
     PageSpec("users.py", "page.users", ":material/manage_accounts:", frozenset({"admin"})),
+    PageSpec("task_strategy.py", "page.task_strategy", ":material/rule:", frozenset({"admin"})),
     PageSpec("subscriptions.py", "page.subscriptions", ":material/mail:", EVERYONE),
 )
 

@@ -22,6 +22,15 @@ def test_every_label_has_every_language() -> None:
         assert all(texts.values()), key
 
 
+def test_every_audit_action_has_a_name_in_every_language() -> None:
+    from warehouse.portal.audit import ACTIONS
+
+    missing = sorted(
+        a for a in ACTIONS if set(CATALOGUE.get(f"audit.action.{a}", {})) != set(LANGS)
+    )
+    assert missing == []
+
+
 def test_unknown_language_falls_back_to_chinese() -> None:
     assert normalise_lang("fr") == "zh"
     assert normalise_lang(None) == "zh"

@@ -29,7 +29,12 @@ POSTLOAN = str(Path(sys.executable).parent / "postloan")
 AS_OF_MONTHS = ("2026-01", "2025-12", "2026-08")
 # Pages with a contract list that opens the dossier: a button, or the words for an empty list.
 LISTS = ("collections.py", "early_warning.py", "at_risk.py")
-ROLE_OF = {"audit.py": "compliance", "filing.py": "compliance", "users.py": "admin"}
+ROLE_OF = {
+    "audit.py": "compliance",
+    "filing.py": "compliance",
+    "users.py": "admin",
+    "task_strategy.py": "admin",
+}
 
 
 def _run(*args: str) -> None:

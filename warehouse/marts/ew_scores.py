@@ -200,7 +200,7 @@ def write_scores(
                 rows[name] = [k if k else None for k in scored[name]]
             _insert(conn, rows)
             written += len(rows)
-    except BaseException:
+    except ModelFailed:
         conn.execute(schema.ew_scores.delete())
         raise
     return written

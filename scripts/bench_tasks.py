@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import sys
 import time
 from datetime import datetime, timedelta
@@ -37,7 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import bench
+    import pandas as pd
 
 SCRIPT = [sys.executable, str(Path(__file__).resolve())]
 SYNC_TARGET, WARM_TARGET = 60.0, 1.0
@@ -76,6 +80,17 @@ def sync_step(url: str, step: str) -> dict[str, object]:
     return {"seconds": seconds, "detail": detail}
 
 
+SPLIT: dict[str, list[float]] = {}
+"""Seconds of each named part of a set, run after run (`_timed`), for the breakdown."""
+
+
+def _timed(name: str, thunk: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    start = time.perf_counter()
+    out = thunk()
+    SPLIT.setdefault(name, []).append(time.perf_counter() - start)
+    return out
+
+
 def _stores(url: str):
     from warehouse.engine import create_warehouse_engine
     from warehouse.portal import portal_engine, portal_url
@@ -107,16 +122,21 @@ def _measures_set(url: str, lists: bool):
         bands = measures.step_bands(current(portal, settings))
         if lists:
             return [
-                tm.sla_tasks(portal, w, "department"),
-                tm.ageing_tasks(portal, w, "past_due", "department"),
-                measures.rectification_behind(portal, w, zone),
-                tm.step_outcome_contracts(warehouse, filters, bands, bands[-1].step, months=6),
+                _timed("sla", lambda: tm.sla_tasks(portal, w, "department")),
+                _timed("ageing", lambda: tm.ageing_tasks(portal, w, "past_due", "department")),
+                _timed("rectification", lambda: measures.rectification_behind(portal, w, zone)),
+                _timed(
+                    "steps",
+                    lambda: tm.step_outcome_contracts(
+                        warehouse, filters, bands, bands[-1].step, months=6
+                    ),
+                ),
             ]
         return [
-            tm.sla_adherence(portal, w, "department"),
-            tm.open_ageing(portal, w, "past_due", "department"),
-            measures.rectification_on_time(portal, w, zone)[0],
-            tm.step_outcomes(warehouse, filters, bands, months=6),
+            _timed("sla", lambda: tm.sla_adherence(portal, w, "department")),
+            _timed("ageing", lambda: tm.open_ageing(portal, w, "past_due", "department")),
+            _timed("rectification", lambda: measures.rectification_on_time(portal, w, zone)[0]),
+            _timed("steps", lambda: tm.step_outcomes(warehouse, filters, bands, months=6)),
         ]
 
     return run
@@ -190,7 +210,13 @@ def page_step(url: str, page: str, mode: str) -> dict[str, object]:
     began = time.perf_counter()
     run = SETS[page](url)
     got = time_set(run, mode, began)
-    return {"seconds": got["seconds"], "detail": f"{int(got['rows']):,} rows"}
+    # The parts of the same runs: the first run's (cold), else the median of the last three.
+    parts = [
+        f"{name} {statistics.median(times[:1] if mode == 'cold' else times[-3:]):.2f}"
+        for name, times in SPLIT.items()
+    ]
+    detail = f"{int(got['rows']):,} rows" + (f" (s: {', '.join(parts)})" if parts else "")
+    return {"seconds": got["seconds"], "detail": detail}
 
 
 def _answer(out: Path, done: bench.Step) -> dict:

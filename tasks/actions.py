@@ -45,7 +45,7 @@ from tasks.outcomes import (
     judged,
     text,
 )
-from warehouse.portal import utc_now
+from warehouse.portal import audit, utc_now
 from warehouse.portal.decisions import committee_decisions
 from warehouse.portal.departments import user_departments
 from warehouse.portal.tasks import OPEN_STATUSES, task_events, tasks
@@ -197,6 +197,21 @@ def _act(
                 detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
             )
         ).inserted_primary_key[0]
+        # The tamper-evident trail names the act; its words stay in task_events.
+        audit.record(
+            conn,
+            actor=actor.username,
+            action="task",
+            target=f"tasks:{task_id}",
+            details={
+                "act": action,
+                "event": int(event),
+                "contract": row.contract_id,
+                "department": values.get("department", row.department),
+                "flags": list(detail.get("flags", ())),
+            },
+            at=at,
+        )
     return Acted(task_id, int(event), stamp, tuple(detail.get("flags", ())))  # type: ignore[arg-type]
 
 

@@ -28,6 +28,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "model": ("预警模型", "Early-warning model"),
     "rectification": ("整改台账", "Rectification ledger"),
     "task_strategy": ("任务策略", "Task strategy"),
+    "task": ("任务处理", "Task worked"),
 }
 
 ACCESS: dict[str, dict[str, str]] = zh_en(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tasks.actions import (
@@ -30,6 +31,7 @@ from tasks.actions import (
 from tasks.outcomes import ContactRules
 from tests.tasks.task_people import PEOPLE, T0, add_people, events, make_task, task_row
 from warehouse.portal import portal_engine, portal_url
+from warehouse.portal.audit import audit_events
 from warehouse.settings import load_settings
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC).replace(tzinfo=None)
@@ -40,6 +42,14 @@ def who(name: str) -> Actor:
     """The actor of one of `PEOPLE`."""
     roles, branches, _ = PEOPLE[name]
     return Actor(name, frozenset(roles), branches)
+
+
+def _audit_rows(engine: Engine) -> list:
+    """The audit trail's rows for task acts (action `task`), oldest first."""
+    a = audit_events.c
+    stmt = sa.select(a.actor, a.target, a.at, a.details).where(a.action == "task")
+    with engine.connect() as conn:
+        return list(conn.execute(stmt.order_by(a.event_id)))
 
 
 @pytest.fixture
@@ -60,6 +70,9 @@ def test_a_member_assigns_and_the_history_says_who_when_and_to_whom(store: Engin
     last = events(store, task)[-1]
     assert (last.actor, last.action, last.at) == ("col_sh", "assigned", NOW)
     assert json.loads(last.detail) == {"to": "col_all"}
+    [audited] = _audit_rows(store)
+    assert (audited.actor, audited.target, audited.at) == ("col_sh", f"tasks:{task}", NOW)
+    assert json.loads(audited.details)["act"] == "assigned"
 
 
 @pytest.mark.parametrize("name", ["risk1", "admin2", "nodept"])
@@ -79,6 +92,7 @@ def test_a_user_outside_the_department_is_refused_and_nothing_is_written(
         assert refused.value.code == "department"
     assert task_row(store, task).updated_at == T0
     assert [e.action for e in events(store, task)] == ["created"]
+    assert _audit_rows(store) == []
 
 
 def test_a_task_outside_the_actors_branches_is_refused(store: Engine) -> None:

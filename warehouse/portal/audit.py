@@ -56,6 +56,7 @@ ACTIONS: frozenset[str] = frozenset(
         "model",
         "rectification",
         "task_strategy",
+        "task",
     }
 )
 

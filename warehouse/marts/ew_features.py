@@ -119,13 +119,11 @@ def _ratio(num: sa.ColumnElement, den: sa.ColumnElement) -> sa.ColumnElement[flo
 
 def _history(first_idx: int, last_idx: int) -> sa.Subquery:
     """`contract_month` rows from `HISTORY` − 1 months before `first_idx` to `HORIZON` months
-    after `last_idx`, with the trailing DPD windows, the lessee's month totals and the target."""
+    after `last_idx`, with the trailing DPD windows and the target."""
     cm = schema.contract_month
     per = {"partition_by": cm.c.contract_id, "order_by": cm.c.month_idx}
-    lessee_month = {"partition_by": (cm.c.lessee_id, cm.c.month_idx)}
     # Rows are consecutive months per contract (start through close), so a ROWS frame is a
     # month frame.
-    live = sa.and_(sa.not_(cm.c.written_off), sa.not_(cm.c.closed))
     bad = _flag(sa.or_(cm.c.dpd > DEFAULT_DPD, cm.c.written_off))
     rank = sa.case(
         *((cm.c.risk_class == c, sa.literal(r)) for c, r in schema.RISK_CLASS_RANK.items()),
@@ -156,19 +154,34 @@ def _history(first_idx: int, last_idx: int) -> sa.Subquery:
             .over(**per, rows=(-11, 0))
             .label("months_in_arrears_12m"),
             sa.func.sum(_flag(cm.c.dpd > 30)).over(**per, rows=(-11, 0)).label("months_30_12m"),
-            _f(
-                sa.func.sum(sa.case((live, cm.c.outstanding_principal), else_=0)).over(
-                    **lessee_month
-                )
-            ).label("lessee_outstanding"),
-            sa.func.sum(_flag(live)).over(**lessee_month).label("lessee_contracts"),
-            sa.func.max(sa.case((sa.not_(cm.c.written_off), cm.c.dpd), else_=0))
-            .over(**lessee_month)
-            .label("lessee_dpd_max"),
             sa.func.max(bad).over(**per, rows=(1, HORIZON)).label("bad_ahead"),
         )
         .where(cm.c.month_idx.between(first_idx - HISTORY + 1, last_idx + HORIZON))
         .subquery("ew_history")
+    )
+
+
+def _lessee_month(first_idx: int, last_idx: int) -> sa.Subquery:
+    """Per lessee and month-end `first_idx` … `last_idx`: its open contracts' outstanding, their
+    number and the highest DPD of its contracts not written off (a GROUP BY over those months
+    only: a window over the whole history would sort every history row for them)."""
+    cm = schema.contract_month
+    live = sa.and_(sa.not_(cm.c.written_off), sa.not_(cm.c.closed))
+    return (
+        sa.select(
+            cm.c.lessee_id,
+            cm.c.month_idx,
+            _f(sa.func.sum(sa.case((live, cm.c.outstanding_principal), else_=0))).label(
+                "lessee_outstanding"
+            ),
+            sa.func.sum(_flag(live)).label("lessee_contracts"),
+            sa.func.max(sa.case((sa.not_(cm.c.written_off), cm.c.dpd), else_=0)).label(
+                "lessee_dpd_max"
+            ),
+        )
+        .where(cm.c.month_idx.between(first_idx, last_idx))
+        .group_by(cm.c.lessee_id, cm.c.month_idx)
+        .subquery("ew_lessee_month")
     )
 
 
@@ -512,6 +525,7 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
     sf = _signal_features(b, last_idx)
     ff = _financial_features(b, lag_months)
     hc = _history_counts(b)
+    lm = _lessee_month(first_idx, last_idx)
     k = schema.contracts
     me = schema.month_ends
     built_to = sa.select(sa.func.max(me.c.month_idx)).scalar_subquery()
@@ -546,9 +560,9 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
         "fin_age_months": ff.c.fin_age_months,
         "outstanding": b.c.outstanding,
         "outstanding_share": b.c.outstanding_share,
-        "lessee_outstanding": b.c.lessee_outstanding,
-        "lessee_contracts": b.c.lessee_contracts,
-        "lessee_dpd_max": b.c.lessee_dpd_max,
+        "lessee_outstanding": lm.c.lessee_outstanding,
+        "lessee_contracts": lm.c.lessee_contracts,
+        "lessee_dpd_max": lm.c.lessee_dpd_max,
         "annual_rate": _f(k.c.annual_rate),
         "term_months": k.c.term_months,
         "mob": b.c.mob,
@@ -578,6 +592,7 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
             b.join(k, k.c.contract_id == b.c.contract_id)
             .join(cf, on_cm(cf))
             .join(sf, on_lm(sf))
+            .join(lm, on_lm(lm))
             .outerjoin(ff, on_lm(ff))
             .outerjoin(hc, on_cm(hc))
         )

@@ -62,17 +62,19 @@ def app(measures_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield from app_on(measures_url, monkeypatch)
 
 
-def _view(username: str, roles: tuple[str, ...], branches: tuple[str, ...] | None) -> None:
+def _view(
+    username: str, roles: tuple[str, ...], branches: tuple[str, ...] | None, lang: str
+) -> None:
     from dashboard.access.user import User
     from dashboard.views.task_measures import measures
 
-    measures(User(username, username, frozenset(roles), branches), "zh")
+    measures(User(username, username, frozenset(roles), branches), lang)
 
 
 def _open(
-    username: str = "boss", roles: tuple[str, ...] = ("executive",), branches=None
+    username: str = "boss", roles: tuple[str, ...] = ("executive",), branches=None, lang="zh"
 ) -> AppTest:
-    at = AppTest.from_function(_view, args=(username, roles, branches), default_timeout=90)
+    at = AppTest.from_function(_view, args=(username, roles, branches, lang), default_timeout=90)
     return at.run()
 
 
@@ -95,6 +97,27 @@ def test_an_executive_sees_every_departments_sla_for_the_month(app: str) -> None
         ["运营部", "1", "1", "0", "100.00%"],
         ["客服", "3", "2", "1", "66.67%"],
         ["合计", "8", "3", "5", "37.50%"],
+    ]
+
+
+def test_in_english_every_header_and_name_is_english(app: str) -> None:
+    at = _open(lang="en")
+    sla = at.dataframe[0].value
+    assert list(sla.columns) == ["Department", "Came due", "Met", "Missed", "Adherence"]
+    assert list(sla.iloc[:, 0]) == ["Collections", "Legal", "Total"]
+    steps = next(d.value for d in at.dataframe if "Contract-months" in d.value.columns)
+    assert list(steps.iloc[:, 0]) == [
+        "Reminder",
+        "Call and written notice",
+        "Visit and negotiation",
+        "Formal demand",
+        "Litigation assessment",
+    ]
+    assert [s.value for s in at.subheader] == [
+        "SLA adherence",
+        "Ageing of open tasks",
+        "Rectification items closed on time",
+        "Which step works: cure and roll-forward",
     ]
 
 

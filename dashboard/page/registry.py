@@ -42,7 +42,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("contracts.py", "page.contracts", ":material/list_alt:"),
     PageSpec("collections.py", "page.collections", ":material/support_agent:"),
     PageSpec("early_warning.py", "page.early_warning", ":material/notifications_active:"),
-    PageSpec("alerts.py", "page.alerts", ":material/notifications:"),
+    # Admin's alerts are the model's (model.psi, model.auc): the inbox is everyone's.
+    PageSpec("alerts.py", "page.alerts", ":material/notifications:", EVERYONE),
     PageSpec("tasks.py", "page.tasks", ":material/checklist:", EVERYONE),
     PageSpec("at_risk.py", "page.at_risk", ":material/crisis_alert:", RISK_READERS),
     PageSpec("dossier.py", "page.dossier", ":material/folder_open:"),

@@ -99,8 +99,11 @@ def test_a_branch_scoped_user_is_told_why_there_are_none(inbox: str) -> None:
     assert "限于部分分支机构" in at.info[0].value
 
 
-def test_admin_cannot_open_the_inbox(inbox: str) -> None:
+def test_admin_opens_the_inbox_and_gets_none_of_the_books_alerts(inbox: str) -> None:
+    """Admin's rules are the model's (none here): the page opens, with no figure's alert."""
     at = open_page("alerts", roles=("admin",))
+    assert_clean(at)
+    assert at.title[0].value == "预警"
     assert _cards(at) == []
 
 

@@ -27,7 +27,7 @@ from queries import (
     overdue,
     portfolio,
     search,
-    task_measures,
+    task_steps,
     vintage,
     vintage_compare,
     warnings,
@@ -90,8 +90,8 @@ FUNCTIONS: tuple[Query, ...] = (
     dossier_monitoring.signals,
     dossier_monitoring.financials,
     dossier_monitoring.score_history,
-    task_measures.step_outcomes,
-    task_measures.step_outcome_contracts,
+    task_steps.step_outcomes,
+    task_steps.step_outcome_contracts,
 )
 
 

@@ -106,6 +106,7 @@ def _measures_set(url: str, lists: bool):
     sync came due in, seen thirty days on — or (`lists`) the four lists behind its figures
     with "all" chosen, as a manager opens them next."""
     from queries import task_measures as tm
+    from queries import task_steps
     from queries.filters import Filters
     from queries.loads import latest_load
     from tasks import measures
@@ -127,7 +128,7 @@ def _measures_set(url: str, lists: bool):
                 _timed("rectification", lambda: measures.rectification_behind(portal, w, zone)),
                 _timed(
                     "steps",
-                    lambda: tm.step_outcome_contracts(
+                    lambda: task_steps.step_outcome_contracts(
                         warehouse, filters, bands, bands[-1].step, months=6
                     ),
                 ),
@@ -136,7 +137,7 @@ def _measures_set(url: str, lists: bool):
             _timed("sla", lambda: tm.sla_adherence(portal, w, "department")),
             _timed("ageing", lambda: tm.open_ageing(portal, w, "past_due", "department")),
             _timed("rectification", lambda: measures.rectification_on_time(portal, w, zone)[0]),
-            _timed("steps", lambda: tm.step_outcomes(warehouse, filters, bands, months=6)),
+            _timed("steps", lambda: task_steps.step_outcomes(warehouse, filters, bands, months=6)),
         ]
 
     return run

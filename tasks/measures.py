@@ -3,7 +3,7 @@ ask for, with the strategy in force and the clock turned into the queries' plain
 
 - SLA adherence and ageing: `queries.task_measures` over the portal store, for a `TaskWindow`
   (`window`: a period of due dates, judged on today's date in the display zone).
-- Cure and roll-forward by step: `queries.task_measures.step_outcomes` in the warehouse, with
+- Cure and roll-forward by step: `queries.task_steps.step_outcomes` in the warehouse, with
   the strategy in force as ordered `StepBand`s (`step_bands`): the same row a contract takes when
   the sync makes its task (`tasks.triggers.assign_bands`: its own product before `*`, then the
   largest `min_exposure` not above its outstanding principal, then the DPD band).
@@ -22,7 +22,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from queries.measures import add_ratio
-from queries.task_measures import StepBand, TaskWindow
+from queries.task_measures import TaskWindow
+from queries.task_steps import StepBand
 from tasks.rectification import closed_on_time, items
 from tasks.strategy import ANY_PRODUCT, Strategy
 from warehouse.months import month_end_of, month_idx

@@ -91,7 +91,7 @@ def step_outcomes(
     frame = cached.query_as(
         user,
         state,
-        "task_measures.step_outcomes",
+        "task_steps.step_outcomes",
         filters,
         bands=measures.step_bands(plan),
         months=months,
@@ -109,7 +109,7 @@ def step_contracts(
     return cached.query_as(
         user,
         state,
-        "task_measures.step_outcome_contracts",
+        "task_steps.step_outcome_contracts",
         filters,
         bands=measures.step_bands(plan),
         step=step,

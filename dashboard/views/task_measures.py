@@ -18,6 +18,7 @@ from dashboard.page.format import missing, shown_time
 from dashboard.page.widgets import download_table, warehouse_problem
 from dashboard.views.present import Roles, as_text, present
 from queries import task_measures as tm
+from queries import task_steps
 from queries.personal_data import mask_name
 from tasks.departments import department_name
 from tasks.strategy import Strategy, step_words
@@ -283,7 +284,7 @@ def steps(user: User, lang: str, departments: tuple[str, ...]) -> None:
     )
     outcome = right.selectbox(
         t("tm.col.outcome", lang),
-        [ALL, *tm.OUTCOMES],
+        [ALL, *task_steps.OUTCOMES],
         format_func=lambda o: _outcome_words(o, lang),
         key="tm_step_outcome",
     )

@@ -1,4 +1,4 @@
-"""queries.task_measures: cure and roll-forward by strategy step, on a tiny `contract_month`.
+"""queries.task_steps: cure and roll-forward by strategy step, on a tiny `contract_month`.
 
 As of 2024-04-30 with a 3-month window: month-ends m = Jan, Feb, Mar 2024 (m + 1 ≤ as-of).
 Bands in order: big loans (product loan, outstanding ≥ 1,000,000) DPD 1–30 → visit, 31+ →
@@ -38,7 +38,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.engine import Engine
 
-from queries import task_measures as tm
+from queries import task_steps as ts
 from queries.filters import Filters
 from warehouse.engine import create_warehouse_engine
 from warehouse.months import month_end_of, month_idx
@@ -46,13 +46,13 @@ from warehouse.schema import contract_month
 
 APRIL = Filters(as_of=date(2024, 4, 30))
 BANDS = (
-    tm.StepBand("visit", 1, 30, "loan", Decimal("1000000")),
-    tm.StepBand("litigation", 31, None, "loan", Decimal("1000000")),
-    tm.StepBand("reminder", 1, 7),
-    tm.StepBand("notice", 8, 30),
-    tm.StepBand("visit", 31, 60),
-    tm.StepBand("demand", 61, 90),
-    tm.StepBand("litigation", 91, None),
+    ts.StepBand("visit", 1, 30, "loan", Decimal("1000000")),
+    ts.StepBand("litigation", 31, None, "loan", Decimal("1000000")),
+    ts.StepBand("reminder", 1, 7),
+    ts.StepBand("notice", 8, 30),
+    ts.StepBand("visit", 31, 60),
+    ts.StepBand("demand", 61, 90),
+    ts.StepBand("litigation", 91, None),
 )
 STEPS = ["visit", "litigation", "reminder", "notice", "demand"]  # first appearance in the bands
 
@@ -134,7 +134,7 @@ def _counts(frame) -> dict[str, tuple[int, int, int, int]]:
 
 
 def test_cure_and_roll_forward_by_the_step_a_contract_was_in(warehouse: Engine) -> None:
-    frame = tm.step_outcomes(warehouse, APRIL, BANDS, months=3)
+    frame = ts.step_outcomes(warehouse, APRIL, BANDS, months=3)
     assert list(frame["step"]) == STEPS
     assert _counts(frame) == {
         "visit": (3, 1, 1, 1),
@@ -150,7 +150,7 @@ def test_cure_and_roll_forward_by_the_step_a_contract_was_in(warehouse: Engine) 
 
 
 def test_a_step_with_no_contract_months_has_no_rate(warehouse: Engine) -> None:
-    frame = tm.step_outcomes(warehouse, APRIL, BANDS, months=1)  # March alone
+    frame = ts.step_outcomes(warehouse, APRIL, BANDS, months=1)  # March alone
     assert _counts(frame) == {
         "visit": (0, 0, 0, 0),
         "reminder": (1, 0, 0, 1),
@@ -163,20 +163,20 @@ def test_a_step_with_no_contract_months_has_no_rate(warehouse: Engine) -> None:
 
 def test_step_outcomes_follow_branch_scope_and_filters(warehouse: Engine) -> None:
     scoped = Filters(as_of=APRIL.as_of, scope=("B1",))
-    assert _counts(tm.step_outcomes(warehouse, scoped, BANDS, months=3))["reminder"] == (2, 1, 0, 1)
+    assert _counts(ts.step_outcomes(warehouse, scoped, BANDS, months=3))["reminder"] == (2, 1, 0, 1)
     loans = Filters(as_of=APRIL.as_of, product=("loan",))
-    assert _counts(tm.step_outcomes(warehouse, loans, BANDS, months=3))["visit"] == (1, 1, 0, 0)
+    assert _counts(ts.step_outcomes(warehouse, loans, BANDS, months=3))["visit"] == (1, 1, 0, 0)
 
 
 def test_step_drill_down_lists_exactly_the_contract_months_behind_a_figure(
     warehouse: Engine,
 ) -> None:
-    rolled = tm.step_outcome_contracts(warehouse, APRIL, BANDS, "visit", "rolled", months=3)
+    rolled = ts.step_outcome_contracts(warehouse, APRIL, BANDS, "visit", "rolled", months=3)
     assert list(zip(rolled["contract_id"], rolled["month_end"], strict=True)) == [
         ("B", date(2024, 2, 29))
     ]
     assert (rolled["dpd"].iloc[0], rolled["next_dpd"].iloc[0]) == (50, 80)
-    reminder = tm.step_outcome_contracts(warehouse, APRIL, BANDS, "reminder", months=3)
+    reminder = ts.step_outcome_contracts(warehouse, APRIL, BANDS, "reminder", months=3)
     assert list(reminder["contract_id"]) == ["H", "C", "H", "A", "H"]  # latest month-end first
     assert list(reminder["outcome"]) == ["stayed", "stayed", "stayed", "cured", "stayed"]
     cured = reminder[reminder["contract_id"] == "A"].iloc[0]
@@ -185,6 +185,6 @@ def test_step_drill_down_lists_exactly_the_contract_months_behind_a_figure(
 
 def test_an_unknown_outcome_or_window_is_refused(warehouse: Engine) -> None:
     with pytest.raises(ValueError, match="unknown outcome"):
-        tm.step_outcome_contracts(warehouse, APRIL, BANDS, "visit", "lost")
+        ts.step_outcome_contracts(warehouse, APRIL, BANDS, "visit", "lost")
     with pytest.raises(ValueError, match="months"):
-        tm.step_outcomes(warehouse, APRIL, BANDS, months=0)
+        ts.step_outcomes(warehouse, APRIL, BANDS, months=0)

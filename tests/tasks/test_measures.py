@@ -27,7 +27,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.task_measures import step_case
+from queries.task_steps import step_case
 from tasks.measures import month_period, rectification_behind, rectification_on_time, step_bands
 from tasks.measures import window as make_window
 from tasks.strategy import parse

@@ -1,7 +1,8 @@
 """The work queues' measures for managers (任务中心 → 管理指标): SLA adherence, ageing of open
-tasks, cure and roll-forward by step, rectification items closed on time. Each table has the list
-behind its figures under it (pick a row and, where there is one, a column) and audited downloads
-of exactly what the screen shows. Definitions: docs/tasks.md, "Measures"."""
+tasks, cure and roll-forward by step, rectification items closed on time. Under each table a
+switch (明细) lists what a figure counts (pick the group and, where there is one, the bucket or
+outcome); tables and lists have audited downloads of exactly what the screen shows. How they
+read: `task_measures_present`. Definitions: docs/tasks.md, "Measures"."""
 
 from __future__ import annotations
 
@@ -10,126 +11,22 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.access.user import User, sees_personal_data
+from dashboard.access.user import User
 from dashboard.data import task_measures as data
 from dashboard.data.source import StoreUnavailable, reading, warehouse_state
-from dashboard.i18n.catalogue import CATALOGUE, label, t
-from dashboard.page.format import missing, shown_time
-from dashboard.page.widgets import download_table, warehouse_problem
-from dashboard.views.present import Roles, as_text, present
+from dashboard.i18n.catalogue import t
+from dashboard.page.widgets import warehouse_problem
+from dashboard.views import task_measures_present as show
 from queries import task_measures as tm
 from queries import task_steps
-from queries.personal_data import mask_name
 from tasks.departments import department_name
-from tasks.strategy import Strategy, step_words
+from tasks.strategy import Strategy
 from warehouse.months import month_end_of, month_idx
 
-ALL = "all"
+ALL = show.ALL
 MONTHS_OFFERED = 12
 STEP_MONTHS = (3, 6, 12, 24)
 DEFAULT_STEP_MONTHS = 6  # half a year: enough contract-months, and half the join of twelve
-RATES = frozenset({"adherence", "cure_rate", "roll_rate", "share"})
-COUNTS = frozenset(
-    {"came_due", "met", "missed", "total", "contract_months", "cured", "rolled", "stayed"}
-    | {"on_time", "late", "priority", "dpd", "next_dpd"}
-    | {code for buckets in tm.AGEING.values() for code, _, _ in buckets}
-)
-HIDDEN = frozenset(
-    {"kind", "description", "submitted_by", "closed_by", "evidence"} | {"finding_present"}
-)
-
-
-def _bucket_words(code: str, lang: str) -> str:
-    if code == "0":
-        return t("tm.bucket.0", lang)
-    return t("tm.bucket_days", lang, range=code.replace("-", "–"))
-
-
-BUCKETS = frozenset(code for buckets in tm.AGEING.values() for code, _, _ in buckets)
-
-
-def _header(column: str, lang: str) -> str:
-    if column in BUCKETS:
-        return _bucket_words(column, lang)
-    key = f"tm.col.{column}"
-    return t(key, lang) if key in CATALOGUE else column
-
-
-def _coded(prefix: str):
-    def words(value: object, lang: str) -> str:
-        key = f"{prefix}.{value}"
-        return t(key, lang) if key in CATALOGUE else str(value)
-
-    return words
-
-
-def _group_words(value: object, lang: str) -> str:
-    return t("tm.all", lang) if value == ALL else department_name(str(value), lang)
-
-
-def _step_words(value: object, lang: str) -> str:
-    """A step as 任务中心 names it (a DPD step, else the trigger kind), else the strategy's."""
-    if value == ALL:
-        return t("tm.all", lang)
-    for key in (f"tk.step.{value}", f"tk.kind.{value}"):
-        if key in CATALOGUE:
-            return t(key, lang)
-    return step_words(str(value), lang)
-
-
-def _yes_no(value: object, lang: str) -> str:
-    return t("tm.yes" if bool(value) else "tm.no", lang)
-
-
-ROLES = Roles(
-    header=_header,
-    rates=RATES,
-    counts=COUNTS,
-    hidden=HIDDEN,
-    words={
-        "department": _group_words,
-        "step": _step_words,
-        "status": _coded("tm.status"),
-        "close_reason": _coded("tm.reason"),
-        "outcome": _coded("tm.outcome"),
-        "bucket": lambda v, lang: _bucket_words(str(v), lang),
-        "in_time": _yes_no,
-        "created_at": lambda v, lang: shown_time(v),
-        "closed_at": lambda v, lang: shown_time(v),
-        "dpd_bucket": lambda v, lang: label(v, lang),
-        "next_bucket": lambda v, lang: label(v, lang),
-        "source": lambda v, lang: label(v, lang),
-    },
-)
-
-
-def _file(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return present(frame, lang, ROLES)
-
-
-def _table(frame: pd.DataFrame, name: str, lang: str, used: dict[str, object]) -> None:
-    """A presented table and its audited downloads (the file holds what the screen shows)."""
-    st.dataframe(as_text(_file(frame, lang)), hide_index=True, width="stretch")
-    download_table(frame, name, lang, filters=used, present=lambda f: _file(f, lang))
-
-
-def _listed(frame: pd.DataFrame, total: int, name: str, lang: str, used: dict[str, object]) -> None:
-    """A drill-down list (at most `tm.MAX_LISTED` rows) of the figure `total`, with downloads."""
-    if frame.empty:
-        st.caption(t("tm.none", lang))
-        return
-    st.caption(t("tm.listed", lang, total=f"{total:,}", shown=f"{len(frame):,}"))
-    _table(frame, name, lang, used)
-
-
-def _people(frame: pd.DataFrame, user: User) -> pd.DataFrame:
-    """Assignees masked for a user whose roles do not need names (as the dossier's 任务 tab
-    masks who worked a task)."""
-    if sees_personal_data(user) or frame.empty:
-        return frame
-    return frame.assign(
-        assignee=[None if missing(a) else mask_name(str(a)) for a in frame["assignee"]]
-    )
 
 
 def _drill(key: str, lang: str) -> bool:
@@ -152,7 +49,7 @@ def _groups(frame: pd.DataFrame, key: str) -> list[str]:
 
 
 def _words_of(by: str):
-    return _group_words if by == "department" else _step_words
+    return show.group_words if by == "department" else show.step_name
 
 
 def sla(user: User, lang: str, departments: tuple[str, ...], month: date, by: str) -> None:
@@ -163,7 +60,7 @@ def sla(user: User, lang: str, departments: tuple[str, ...], month: date, by: st
     st.caption(t("tm.sla_help", lang))
     frame = data.portal_query("sla", w, by=by)
     used = {"month": f"{month:%Y-%m}", "by": by}
-    _table(frame, f"task_sla_{by}", lang, used)
+    show.table(frame, f"task_sla_{by}", lang, used)
     if not _drill("tm_sla_drill", lang):
         return
     left, right = st.columns(2)
@@ -187,9 +84,9 @@ def sla(user: User, lang: str, departments: tuple[str, ...], month: date, by: st
         value=None if group == ALL else group,
         met=None if which == "all" else which == "met",
     )
-    behind = _people(behind, user)
+    behind = show.people(behind, user)
     total = _figure(frame, by, group, {"all": "came_due", "met": "met", "missed": "missed"}[which])
-    _listed(behind, total, "task_sla_tasks", lang, {**used, "group": group, "which": which})
+    show.listed(behind, total, "task_sla_tasks", lang, {**used, "group": group, "which": which})
 
 
 def ageing(user: User, lang: str, departments: tuple[str, ...], by: str) -> None:
@@ -210,7 +107,7 @@ def ageing(user: User, lang: str, departments: tuple[str, ...], by: str) -> None
     if frame.empty:
         st.caption(t("tm.none", lang))
         return
-    _table(frame, f"task_ageing_{measure}_{by}", lang, used)
+    show.table(frame, f"task_ageing_{measure}_{by}", lang, used)
     if not _drill("tm_age_drill", lang):
         return
     left, right = st.columns(2)
@@ -224,7 +121,7 @@ def ageing(user: User, lang: str, departments: tuple[str, ...], by: str) -> None
     bucket = right.selectbox(
         t("tm.col.bucket", lang),
         [ALL, *codes],
-        format_func=lambda c: t("tm.drill_all", lang) if c == ALL else _bucket_words(c, lang),
+        format_func=lambda c: t("tm.drill_all", lang) if c == ALL else show.bucket_words(c, lang),
         key=f"tm_age_bucket_{measure}",
     )
     behind = data.portal_query(
@@ -235,10 +132,12 @@ def ageing(user: User, lang: str, departments: tuple[str, ...], by: str) -> None
         value=None if group == ALL else group,
         bucket=None if bucket == ALL else bucket,
     )
-    behind = _people(behind, user)
+    behind = show.people(behind, user)
     rows = frame if group == ALL else frame[frame[by] == group]
     total = int(rows["total" if bucket == ALL else bucket].sum())
-    _listed(behind, total, "task_ageing_tasks", lang, {**used, "group": group, "bucket": bucket})
+    show.listed(
+        behind, total, "task_ageing_tasks", lang, {**used, "group": group, "bucket": bucket}
+    )
 
 
 def _outcome_words(outcome: str, lang: str) -> str:
@@ -272,14 +171,14 @@ def steps(user: User, lang: str, departments: tuple[str, ...]) -> None:
     )
     frame = data.step_outcomes(user, state, plan, months, _steps_of(plan, departments))
     used = {"as_of": f"{state.load.as_of:%Y-%m}", "months": months, "strategy": plan.version}
-    _table(frame, "task_step_outcomes", lang, used)
+    show.table(frame, "task_step_outcomes", lang, used)
     if frame.empty or not _drill("tm_step_drill", lang):
         return
     left, right = st.columns(2)
     step = left.selectbox(
         t("tm.col.step", lang),
         list(frame["step"]),
-        format_func=lambda v: _step_words(v, lang),
+        format_func=lambda v: show.step_name(v, lang),
         key="tm_step_pick",
     )
     outcome = right.selectbox(
@@ -292,7 +191,9 @@ def steps(user: User, lang: str, departments: tuple[str, ...]) -> None:
         user, state, plan, months, step, None if outcome == ALL else outcome
     )
     total = _figure(frame, "step", step, "contract_months" if outcome == ALL else outcome)
-    _listed(behind, total, "task_step_contracts", lang, {**used, "step": step, "outcome": outcome})
+    show.listed(
+        behind, total, "task_step_contracts", lang, {**used, "step": step, "outcome": outcome}
+    )
 
 
 def rectification(user: User, lang: str, departments: tuple[str, ...], month: date) -> None:
@@ -303,18 +204,18 @@ def rectification(user: User, lang: str, departments: tuple[str, ...], month: da
     st.caption(t("tm.rect_help", lang))
     frame, _ = data.rectification(w)
     used = {"month": f"{month:%Y-%m}"}
-    _table(frame, "rectification_on_time", lang, used)
+    show.table(frame, "rectification_on_time", lang, used)
     if not _drill("tm_rect_drill", lang):
         return
     group = st.selectbox(
         t("tm.drill_group", lang),
         _groups(frame, "department"),
-        format_func=lambda v: _group_words(v, lang),
+        format_func=lambda v: show.group_words(v, lang),
         key="tm_rect_group",
     )
     behind = data.rectification_items(w, None if group == ALL else group)
     total = _figure(frame, "department", group, "came_due")
-    _listed(behind, total, "rectification_on_time_items", lang, {**used, "group": group})
+    show.listed(behind, total, "rectification_on_time_items", lang, {**used, "group": group})
 
 
 def measures(user: User, lang: str) -> None:

@@ -230,8 +230,9 @@ def _part(
     return cols + [_f(values.get(n, sa.literal(0))).label(n) for n in EVENTS]
 
 
-def _contract_events(hi_idx: int) -> sa.Subquery:
-    """Per contract and month up to `hi_idx`: receipts, amounts due, IoT events, inspections and
+def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
+    """Per contract and month `lo_idx` … `hi_idx` (the months the base rows' windows reach;
+    nothing older can count): receipts, amounts due, IoT events, inspections and
     collections outcomes (one UNION ALL of month-level aggregates, zeros elsewhere)."""
     rc, sc = schema.receipts, schema.schedule
     de = schema.SOURCE_TABLES["device_events"]
@@ -241,7 +242,7 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
     r_m = month_index(rc.c.received_date)
     receipts = (
         sa.select(*_part(rc.c.contract_id, r_m, paid=sa.func.sum(rc.c.amount)))
-        .where(r_m <= hi_idx)
+        .where(r_m.between(lo_idx, hi_idx))
         .group_by(rc.c.contract_id, r_m)
     )
     # Installments in force on their due date (docs/domain.md §2): a restructuring after the
@@ -254,7 +255,7 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
     amount = sc.c.principal_due + sc.c.interest_due
     due = (
         sa.select(*_part(sc.c.contract_id, s_m, due=sa.func.sum(amount)))
-        .where(in_force, s_m <= hi_idx)
+        .where(in_force, s_m.between(lo_idx, hi_idx))
         .group_by(sc.c.contract_id, s_m)
     )
     e_m = month_index(de.c.event_time)
@@ -268,7 +269,7 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
                 iot_offline_days=sa.func.count(sa.distinct(offline_day)),
             )
         )
-        .where(e_m <= hi_idx)
+        .where(e_m.between(lo_idx, hi_idx))
         .group_by(de.c.contract_id, e_m)
     )
     i_m = month_index(ins.c.inspection_date)
@@ -282,7 +283,7 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
                 **{f"note_{k}": sa.func.sum(_flag(says(ins.c.note, k))) for k in TEXT_SIGNALS},
             )
         )
-        .where(i_m <= hi_idx)
+        .where(i_m.between(lo_idx, hi_idx))
         .group_by(ins.c.contract_id, i_m)
     )
     a_m = month_index(col.c.action_time)
@@ -298,14 +299,14 @@ def _contract_events(hi_idx: int) -> sa.Subquery:
                 legal=sa.func.sum(_flag(col.c.outcome == "legal_filed")),
             )
         )
-        .where(a_m <= hi_idx)
+        .where(a_m.between(lo_idx, hi_idx))
         .group_by(col.c.contract_id, a_m)
     )
-    parts = [receipts, due, iot, inspections, actions, _broken_promises(hi_idx)]
+    parts = [receipts, due, iot, inspections, actions, _broken_promises(lo_idx, hi_idx)]
     return sa.union_all(*parts).subquery("ew_events")
 
 
-def _broken_promises(hi_idx: int) -> sa.Select:
+def _broken_promises(lo_idx: int, hi_idx: int) -> sa.Select:
     """Promises to pay by the month of their due date, when receipts from the day they were made
     to that date (`warehouse.marts.promises`) do not keep them: known on the due date."""
     col, rc = schema.SOURCE_TABLES["collections"], schema.receipts
@@ -329,16 +330,13 @@ def _broken_promises(hi_idx: int) -> sa.Select:
             _flag(sa.not_(promises.kept(paid, p.c.promised_amount))).label("broken"),
         )
         .select_from(p.outerjoin(rc, sa.and_(rc.c.contract_id == p.c.contract_id, towards)))
+        .where(month_index(p.c.due_day).between(lo_idx, hi_idx))
         .group_by(p.c.action_id, p.c.contract_id, p.c.due_day, p.c.promised_amount)
         .subquery("ew_promise_each")
     )
-    return (
-        sa.select(
-            *_part(each.c.contract_id, each.c.midx, promises_broken=sa.func.sum(each.c.broken))
-        )
-        .where(each.c.midx <= hi_idx)
-        .group_by(each.c.contract_id, each.c.midx)
-    )
+    return sa.select(
+        *_part(each.c.contract_id, each.c.midx, promises_broken=sa.func.sum(each.c.broken))
+    ).group_by(each.c.contract_id, each.c.midx)
 
 
 def says(text: sa.ColumnElement, kind: str) -> sa.ColumnElement[bool]:
@@ -352,9 +350,9 @@ def _window(m: sa.ColumnElement, midx: sa.ColumnElement, months: int) -> sa.Colu
     return midx > m - months
 
 
-def _contract_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
+def _contract_features(b: sa.CTE, lo_idx: int, hi_idx: int) -> sa.Subquery:
     """The month-window sums of `_contract_events` per base row."""
-    ev = _contract_events(hi_idx)
+    ev = _contract_events(lo_idx, hi_idx)
     m = b.c.month_idx
     on = sa.and_(ev.c.contract_id == b.c.contract_id, ev.c.midx <= m, ev.c.midx > m - HISTORY)
 
@@ -388,7 +386,7 @@ def _contract_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
     )
 
 
-def _signal_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
+def _signal_features(b: sa.CTE, lo_idx: int, hi_idx: int) -> sa.Subquery:
     """The lessee's warning signals (any of its contracts, or none named) in the last 6 and 12
     months, per lessee and month-end of the base rows."""
     ws = schema.SOURCE_TABLES["warning_signals"]
@@ -404,7 +402,7 @@ def _signal_features(b: sa.CTE, hi_idx: int) -> sa.Subquery:
                 for k in TEXT_SIGNALS
             ),
         )
-        .where(s_m <= hi_idx)
+        .where(s_m.between(lo_idx, hi_idx))
         .group_by(ws.c.lessee_id, s_m)
         .subquery("ew_signal_month")
     )
@@ -521,8 +519,10 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
     `HORIZON` month-ends; 0: not, those month-ends all built; NULL: not yet known)."""
     h = _history(first_idx, last_idx)
     b = _base(h, first_idx, last_idx)
-    cf = _contract_features(b, last_idx)
-    sf = _signal_features(b, last_idx)
+    # The earliest month a base row's window reaches: older events cannot count.
+    lo = first_idx - HISTORY + 1
+    cf = _contract_features(b, lo, last_idx)
+    sf = _signal_features(b, lo, last_idx)
     ff = _financial_features(b, lag_months)
     hc = _history_counts(b)
     lm = _lessee_month(first_idx, last_idx)

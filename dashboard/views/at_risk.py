@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.i18n.catalogue import t
 from dashboard.page.contract_params import whole_list
-from dashboard.page.format import count, pct, wan
+from dashboard.page.format import count, md_text, pct, wan
 from dashboard.page.widgets import download_table
 from dashboard.views.risk import coded, headers_only, shown
 from queries.at_risk import RULES, SORTS, WatchParams, split_counts
@@ -72,8 +72,9 @@ def score_in_force(status: ScoreStatus | None, cutoff: Decimal, as_of: date, lan
             )
         )
     elif status is not None and status.outcome == "refused":
-        detail = status.message.split(" — ", 1)[-1]
-        st.warning(t("rk.score.refused", lang, version=status.version or "—", detail=detail))
+        detail = md_text(status.message.split(" — ", 1)[-1])  # the build's words, shown literally
+        version = md_text(status.version or "—")
+        st.warning(t("rk.score.refused", lang, version=version, detail=detail))
     else:
         st.info(t("rk.score.none", lang))
     return False

@@ -15,7 +15,14 @@ from early_warning.scoring import score_build
 from tests.dashboard import risk_app
 from tests.dashboard.analytics_app import assert_clean, open_page
 from tests.dashboard.app_fixtures import app_on, built_duckdb
-from tests.early_warning.score_book import AS_OF, approved, fitted_models, overrides, score_book
+from tests.early_warning.score_book import (
+    AS_OF,
+    approved,
+    fitted_models,
+    lost_feature_models,
+    overrides,
+    score_book,
+)
 from tests.load_record import record_load
 from tests.warehouse.book import build_book
 
@@ -111,3 +118,40 @@ def test_without_an_approved_model_the_list_says_so_and_sorts_by_outstanding(ris
     assert at.selectbox(key="rk_sort").value == "outstanding"
     dossier = open_page("dossier", {"contract": "D1"}, roles=COMMITTEE)
     assert any("该合同没有预警评分" in c.value for c in dossier.caption)
+
+
+@pytest.fixture(scope="module")
+def refused_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The score book built with an approved version that uses a feature the warehouse lost."""
+    root = Path(tmp_path_factory.mktemp("models_lost")) / "registry"
+    approved(root, lost_feature_models())
+
+    def build(url: str) -> None:
+        build_book(url, score_book(), AS_OF, score_build, **overrides(root))
+        record_load(
+            url,
+            as_of=date(2024, 12, 31),
+            loaded_at=datetime(2025, 1, 2, 2, 0, tzinfo=UTC).replace(tzinfo=None),
+            institution="测试融资租赁有限公司",
+            source="book",
+            sha256="0" * 64,
+            contracts=5,
+            build_seconds=0.1,
+        )
+
+    return built_duckdb(tmp_path_factory, "refused", build)
+
+
+@pytest.fixture
+def refused(refused_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app at the refused build with empty Streamlit caches."""
+    yield from app_on(refused_url, monkeypatch)
+
+
+def test_a_refused_model_is_named_with_the_builds_reason(refused: str) -> None:
+    at = open_page("at_risk", roles=COMMITTEE)
+    assert_clean(at)
+    warned = [w.value for w in at.warning]
+    said = f"最近一次建模未使用预警模型 {md_text('ew-0001')}"
+    assert any(said in w and md_text("old_signal") in w for w in warned), warned
+    assert at.selectbox(key="rk_sort").value == "outstanding"

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from early_warning.data import weights
 from early_warning.scorecard import TOP_REASONS, top_keys
 from early_warning.trends import constraint
 from warehouse.marts.ew_features import CATEGORICAL, FEATURES, TARGET
@@ -64,7 +65,8 @@ class Challenger:
 
 
 def fit_challenger(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> Challenger:
-    """Fit the challenger on rows with a known target."""
+    """Fit the challenger on rows with a known target (weighted by their `weight` column when
+    the non-defaults were sampled, `data.thin`)."""
     import lightgbm
 
     rows = train[train[TARGET].notna()]
@@ -75,5 +77,7 @@ def fit_challenger(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) ->
         **PARAMS, monotone_constraints=[constraint(f) for f in features]
     )
     fitted = Challenger(model=model, categories=categories, features=tuple(features))
-    model.fit(fitted.matrix(rows), rows[TARGET].to_numpy().astype(np.int64))
+    model.fit(
+        fitted.matrix(rows), rows[TARGET].to_numpy().astype(np.int64), sample_weight=weights(rows)
+    )
     return fitted

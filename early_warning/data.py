@@ -13,11 +13,21 @@ from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame, fetch_one
 from warehouse import schema
-from warehouse.marts.ew_features import CATEGORICAL, NUMERIC, TARGET, feature_statement
+from warehouse.marts.ew_features import (
+    CATEGORICAL,
+    DEFAULT_DPD,
+    NUMERIC,
+    TARGET,
+    feature_statement,
+)
 from warehouse.months import month_end_of
 
 # Fewer defaults than this in a training window make a model that cannot be trusted.
 MIN_DEFAULTS = 50
+# Month-ends read by one feature statement (load_features): bounds the database's memory.
+CHUNK_MONTHS = 3
+# Above this many training rows the non-defaults are sampled (docs/early-warning.md, "Speed").
+MAX_TRAINING_ROWS = 1_000_000
 
 
 class NotEnoughData(ValueError):
@@ -51,10 +61,76 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_features(
-    engine: Engine, first_idx: int, last_idx: int, lag_months: int = 0
+    engine: Engine,
+    first_idx: int,
+    last_idx: int,
+    lag_months: int = 0,
+    keep_share: float = 1.0,
 ) -> pd.DataFrame:
-    """The performing contract-months `first_idx` … `last_idx` with features and target."""
-    return typed(fetch_frame(engine, feature_statement(first_idx, last_idx, lag_months)))
+    """The performing contract-months `first_idx` … `last_idx` with features and target.
+
+    Read `CHUNK_MONTHS` month-ends at a time (each month-end's features are the same whichever
+    chunk reads it), so the database never holds the whole range's windows at once. With
+    `keep_share` < 1 every default is kept and the non-defaults are thinned to that share
+    (`thin`, which also leaves out rows of unknown target), chunk by chunk; the frame then has a
+    `weight` column."""
+    frames = []
+    for lo in range(first_idx, last_idx + 1, CHUNK_MONTHS):
+        hi = min(lo + CHUNK_MONTHS - 1, last_idx)
+        frame = typed(_fetch(engine, feature_statement(lo, hi, lag_months)))
+        frames.append(frame if keep_share >= 1.0 else thin(frame, keep_share))
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _fetch(engine: Engine, statement: sa.Select) -> pd.DataFrame:
+    """The statement's rows as a frame: on DuckDB through Arrow (a million rows of ninety
+    columns as Python tuples would cost gigabytes), elsewhere `fetch_frame`'s one fetch."""
+    if engine.dialect.name != "duckdb":
+        return fetch_frame(engine, statement)
+    with engine.connect() as conn:
+        compiled = statement.compile(dialect=conn.dialect)
+        params = [compiled.params[k] for k in compiled.positiontup or ()]
+        raw = conn.connection.driver_connection
+        return raw.sql(str(compiled), params=params).to_arrow_table().to_pandas()
+
+
+def thin(frame: pd.DataFrame, keep_share: float) -> pd.DataFrame:
+    """Training rows of a large book: every default, and the non-defaults whose key hashes below
+    `keep_share` (the same rows on every run), with `weight` 1 ÷ `keep_share` on those and 1 on
+    the defaults, so weighted counts and default rates stay those of the whole book. Rows whose
+    target is not yet known are left out (nothing is trained on them)."""
+    unit = pd.util.hash_pandas_object(frame[["contract_id", "month_idx"]], index=False)
+    drawn = unit.to_numpy() / float(2**64) < keep_share
+    good = (frame[TARGET] == 0).to_numpy()
+    out = frame[(frame[TARGET] == 1).to_numpy() | (good & drawn)].copy()
+    out["weight"] = np.where((out[TARGET] == 0).to_numpy(), 1.0 / keep_share, 1.0)
+    return out.reset_index(drop=True)
+
+
+def training_share(rows: int, cap: int = MAX_TRAINING_ROWS) -> float:
+    """The share of non-default rows to keep so about `cap` rows remain (1.0: keep them all)."""
+    return 1.0 if rows <= cap else cap / rows
+
+
+def weights(frame: pd.DataFrame) -> np.ndarray | None:
+    """The rows' `weight` column (from `thin`), or None when every row stands for itself."""
+    return frame["weight"].to_numpy() if "weight" in frame.columns else None
+
+
+def performing_rows(engine: Engine, first_idx: int, last_idx: int) -> int:
+    """The performing contract-months (open, DPD ≤ 90) of month-ends `first_idx` … `last_idx`:
+    the rows `load_features` would return, counted without computing them."""
+    cm = schema.contract_month
+    stmt = sa.select(sa.func.count().label("rows")).where(
+        cm.c.month_idx.between(first_idx, last_idx),
+        sa.not_(cm.c.written_off),
+        sa.not_(cm.c.closed),
+        cm.c.dpd <= DEFAULT_DPD,
+    )
+    row = fetch_one(engine, stmt)
+    return 0 if row is None else int(row["rows"])
 
 
 def require_defaults(frame: pd.DataFrame, what: str, minimum: int = MIN_DEFAULTS) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from early_warning.data import NotEnoughData
+from early_warning.data import NotEnoughData, weights
 from early_warning.reasons import reason_key_of
 from early_warning.trends import TREND
 from warehouse.marts.ew_features import CATEGORICAL, FEATURES, TARGET
@@ -123,8 +123,9 @@ def top_keys(lost: pd.DataFrame, missing: pd.DataFrame, top: int) -> list[list[s
     return out
 
 
-def fit_binning(feature: str, x: pd.Series, y: np.ndarray) -> Any:
-    """The optimal binning of one feature on the training rows, monotone by its trend."""
+def fit_binning(feature: str, x: pd.Series, y: np.ndarray, weight: np.ndarray | None = None) -> Any:
+    """The optimal binning of one feature on the training rows (each counting `weight` times,
+    default once), monotone by its trend."""
     from optbinning import OptimalBinning
 
     if feature in CATEGORICAL:
@@ -140,19 +141,23 @@ def fit_binning(feature: str, x: pd.Series, y: np.ndarray) -> Any:
             max_n_prebins=20,
             time_limit=600,  # far above the usual second: a solve cut short would change the bins
         )
-    ob.fit(x.to_numpy(), y)
+    ob.fit(x.to_numpy(), y, sample_weight=weight)
     return ob
 
 
 def fit_scorecard(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> Scorecard:
-    """Fit the scorecard on rows with a known target."""
+    """Fit the scorecard on rows with a known target (weighted by their `weight` column when the
+    non-defaults were sampled, `data.thin`)."""
     from sklearn.linear_model import LogisticRegression
 
     rows = train[train[TARGET].notna()]
     y = rows[TARGET].to_numpy().astype(np.int64)
+    weight = weights(rows)
     binnings, iv = {}, {}
     for f in features:
-        ob = fit_binning(f, rows[f], y)
+        if rows[f].isna().all():
+            continue  # nothing measured on any training row (e.g. no restructuring yet): no IV
+        ob = fit_binning(f, rows[f], y, weight)
         value = float(bin_table(ob).loc["Totals", "IV"])
         if ob.status == "OPTIMAL" and value >= MIN_IV:
             binnings[f], iv[f] = ob, value
@@ -162,7 +167,7 @@ def fit_scorecard(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> 
     woe = pd.DataFrame({f: _woe(binnings[f], rows[f]) for f in kept})
     while True:
         model = LogisticRegression(C=1.0, max_iter=2000)
-        model.fit(woe[kept].to_numpy(), y)
+        model.fit(woe[kept].to_numpy(), y, sample_weight=weight)
         coef = dict(zip(kept, model.coef_[0], strict=True))
         # High WoE is safe, so a sound coefficient is negative.
         wrong = [f for f in kept if coef[f] >= 0]

@@ -42,8 +42,8 @@ LIMITS = (
     "Trained on this book's own history only; its default rate and mix can change (watch the "
     "PSI of score and features). Statements count from their period end (no filing date in the "
     "extract). Contracts in arrears over 90 days, closed or written off are not scored. On the "
-    "demo book the early-warning material is placed before each default by the generator, so "
-    "its accuracy there is higher than a real book's."
+    "demo book defaults and the early-warning material both follow a simulated hidden lessee "
+    "risk (docs/demo.md); a real book's signals may be noisier or later than the demo's."
 )
 
 

@@ -25,7 +25,7 @@ ARGS = {"contracts": 2_000, "as_of": AS_OF, "months": 48, "seed": 11}
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A 2,000-contract demo extract and its DuckDB warehouse."""
     out = tmp_path_factory.mktemp("demo_hidden_risk")
-    generate_extract(out / "extract", **ARGS)
+    generate_extract(out / "extract", contracts=2_000, as_of=AS_OF, months=48, seed=11)
     url = f"duckdb:///{out / 'w.duckdb'}"
     load_extract(out / "extract", url, load_settings())
     return out / "extract", url

@@ -314,6 +314,13 @@ def tasks_section(ctx: Context) -> Section:
     return section(ctx)
 
 
+def early_warning_section(ctx: Context) -> Section:
+    """Early-warning features, training and build scoring (scripts/bench_early_warning.py)."""
+    from bench_early_warning import section
+
+    return section(ctx)
+
+
 # The registry: name -> function. Add a section by adding an entry.
 SECTIONS: dict[str, Callable[[Context], Section]] = {
     "load": load_section,
@@ -322,6 +329,7 @@ SECTIONS: dict[str, Callable[[Context], Section]] = {
     "reports": reports_section,
     "risk": risk_section,
     "alerts": alerts_section,
+    "early_warning": early_warning_section,
     "tasks": tasks_section,
 }
 

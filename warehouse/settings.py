@@ -275,7 +275,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "tasks.cash_flow_floor",
         "0.00",
-        "docs/domain.md §4: operating cash flow (yuan) below which a lessee gets a financial review",
+        "docs/domain.md §4: operating cash flow (yuan) below which a lessee is reviewed",
     ),
     Setting(
         "tasks.signal_sources",

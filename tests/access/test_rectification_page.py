@@ -125,5 +125,5 @@ def test_sync_now_makes_the_item_of_a_new_validation_finding(app_url: str) -> No
     at = open_as("rectification.py", ("compliance",), username="rcsync")
     _press(at, "rc.sync")
     # (the other tests' hand-made correction item is not among the filings: it counts as gone)
-    assert [s.value for s in at.success][0].startswith("已同步：新增 1 项，")
+    assert at.success[0].value.startswith("已同步：新增 1 项，")
     assert "G11 2024-06-30 v1 R9" in at.dataframe[0].value.iloc[:, 2].tolist()

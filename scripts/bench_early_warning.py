@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 SCRIPT = [sys.executable, str(Path(__file__).resolve())]
 MONTHS = 24
+TARGET_SIZE = 1_000_000
 TRAIN_SECONDS = 600.0
 SCORE_SECONDS = 60.0
 GIB = 1024**3
@@ -211,12 +212,16 @@ def section(ctx: bench.Context) -> bench.Section:
     copy.unlink(missing_ok=True)
     shutil.rmtree(registry, ignore_errors=True)
     return bench.Section(
-        "Early-warning features, training and scoring", _body(steps, answers, months, log), steps
+        "Early-warning features, training and scoring",
+        _body(steps, answers, months, log, size),
+        steps,
     )
 
 
-def _body(steps: list, answers: dict[str, dict], months: int, log: Path) -> str:
-    """The section's text and table."""
+def _body(steps: list, answers: dict[str, dict], months: int, log: Path, size: int) -> str:
+    """The section's text and table; the targets are judged only at 1,000,000 contracts."""
+    at_target = size == TARGET_SIZE
+    off = f"— (the target is at {TARGET_SIZE:,} contracts)"
     rows = []
     by_name = {s.name.split()[-1]: s for s in steps}
     for name in ("features", "train"):
@@ -234,7 +239,7 @@ def _body(steps: list, answers: dict[str, dict], months: int, log: Path) -> str:
     rows.append(
         f"| features + training | {'' if total is None else f'{total:.1f}'} | {peak / GIB:.2f} "
         f"| target < {TRAIN_SECONDS / 60:.0f} min and < {TRAIN_BYTES // GIB} GiB: "
-        f"{verdict(total, peak, TRAIN_SECONDS, TRAIN_BYTES)} |"
+        f"{verdict(total, peak, TRAIN_SECONDS, TRAIN_BYTES) if at_target else off} |"
     )
     step, got = by_name.get("score"), answers.get("score", {})
     if step is not None:
@@ -242,7 +247,8 @@ def _body(steps: list, answers: dict[str, dict], months: int, log: Path) -> str:
         rows.append(
             f"| scoring in the build | {'' if seconds is None else f'{seconds:.1f}'} "
             f"| {step.peak_bytes / GIB:.2f} | {got.get('detail', f'failed, see {log.name}')}; "
-            f"target < {SCORE_SECONDS:.0f} s: {verdict(seconds, 0, SCORE_SECONDS, None)} |"
+            f"target < {SCORE_SECONDS:.0f} s: "
+            f"{verdict(seconds, 0, SCORE_SECONDS, None) if at_target else off} |"
         )
     return (
         "Training reads the features of the last 24 month-ends (`early_warning.data."
@@ -257,7 +263,7 @@ def _body(steps: list, answers: dict[str, dict], months: int, log: Path) -> str:
         "imports, scoring is the step's own seconds; peak memory is the process's (`wait4`, "
         "DuckDB included). Targets at 1,000,000 contracts: features + training under 10 "
         "minutes and 8 GiB on 2 cores, scoring in the build under 60 s.\n\n"
-        f"DuckDB, {months:,} contract-months:\n\n"
+        f"DuckDB, {size:,} contracts, {months:,} contract-months:\n\n"
         "| step | s | peak GiB | what |\n|---|---:|---:|---|\n" + "\n".join(rows) + "\n"
     )
 

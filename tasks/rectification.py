@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,7 @@ from tasks.findings import (
     inert,
     validation_findings,
 )
+from tasks.workdays import add_working_days, local_today
 from warehouse.portal import audit, utc_now
 from warehouse.portal.departments import user_departments
 from warehouse.portal.rectification import (
@@ -89,17 +90,6 @@ class SyncResult:
     def changed(self) -> bool:
         """True when the sync wrote anything."""
         return bool(self.created or self.gone or self.back or self.overdue)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days (Mon–Fri) after `start` (`start` itself when 0)."""
-    day = start
-    left = days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
 
 
 def deadline_days(settings: Mapping[str, object] | object) -> dict[str, int]:
@@ -284,11 +274,6 @@ def sync(
     return SyncResult(result.created, result.gone, result.back, result.overdue, tuple(unread))
 
 
-def local_today(now: datetime, zone: ZoneInfo) -> date:
-    """The calendar date in `zone` at the naive-UTC time `now` (deadlines are local dates)."""
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
-
-
 # --- what people do ------------------------------------------------------------------------
 
 
@@ -450,6 +435,16 @@ def inert_note(text: str) -> str:
     return note
 
 
+def _second_person(item: sa.Row, actor: Actor, does: str) -> None:
+    """Refuse the person who submitted `item` the review a second person `does`."""
+    if _same(item.submitted_by, actor.username):
+        raise RectificationError(
+            "same_person",
+            f"{actor.username} submitted item {item.item_id}: a second person {does}",
+            name=actor.username,
+        )
+
+
 def sign_off(portal: Engine, item_id: int, actor: Actor, *, now: datetime | None = None) -> None:
     """A second person signs the submitted item off: it is closed (never by its submitter)."""
     at = now or utc_now()
@@ -457,12 +452,7 @@ def sign_off(portal: Engine, item_id: int, actor: Actor, *, now: datetime | None
         item = _locked_item(conn, item_id)
         check_may_edit(conn, item, actor)
         _status_in(item, (SUBMITTED,), "signed off")
-        if _same(item.submitted_by, actor.username):
-            raise RectificationError(
-                "same_person",
-                f"{actor.username} submitted item {item_id}: a second person signs it off",
-                name=actor.username,
-            )
+        _second_person(item, actor, "signs it off")
         values = {"status": CLOSED, "closed_by": actor.username, "closed_at": at}
         _change(conn, item, actor, "signed_off", at, values, submitted_by=item.submitted_by)
 
@@ -477,12 +467,7 @@ def send_back(
         item = _locked_item(conn, item_id)
         check_may_edit(conn, item, actor)
         _status_in(item, (SUBMITTED,), "sent back")
-        if _same(item.submitted_by, actor.username):
-            raise RectificationError(
-                "same_person",
-                f"{actor.username} submitted item {item_id}: a second person reviews it",
-                name=actor.username,
-            )
+        _second_person(item, actor, "reviews it")
         _change(conn, item, actor, "sent_back", at, {"status": IN_PROGRESS}, note=text)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from queries.monitoring_scope import settings_and_build
 from tasks.strategy import current
 from tasks.triggers import open_triggers
+from tasks.workdays import add_working_days, local_today
 from warehouse.portal.tasks import OPEN_STATUSES, insert_rows, task_events, tasks
 from warehouse.settings import Settings, display_zone
 
@@ -70,20 +71,6 @@ class SyncResult:
     ended: tuple[int, ...] = ()
     escalated: tuple[int, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def add_working_days(day: date, days: int) -> date:
-    """The date `days` working days (Monday–Friday; holidays are not known) after `day`."""
-    left = days
-    while left > 0:
-        day += timedelta(days=1)
-        left -= day.weekday() < 5
-    return day
-
-
-def local_date(now: datetime, settings: Settings) -> date:
-    """The date in the display zone at `now` (naive UTC)."""
-    return now.replace(tzinfo=UTC).astimezone(display_zone(settings)).date()
 
 
 def _prefix(key: str) -> str:
@@ -229,7 +216,7 @@ def sync(warehouse: Engine, portal: Engine, settings: Settings, now: datetime) -
     strategy = current(portal, settings)
     current_triggers = open_triggers(warehouse, as_of, strategy, settings)
     read = time.perf_counter() - began
-    today = local_date(now, settings)
+    today = local_today(now, display_zone(settings))
     with portal.begin() as conn:
         superseded, ended, still_open = _close(conn, now, current_triggers)
         created = _create(conn, now, today, as_of, current_triggers, still_open)

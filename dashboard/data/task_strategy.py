@@ -34,36 +34,14 @@ def history() -> list[Version]:
 
 def band_frame(s: Strategy) -> pd.DataFrame:
     """The DPD bands as an editable table (exposure as exact text, an open end as blank)."""
-    rows = [
-        {
-            "dpd_from": b.dpd_from,
-            "dpd_to": b.dpd_to,
-            "product": b.product,
-            "min_exposure": str(b.min_exposure),
-            "step": b.step,
-            "department": b.department,
-            "sla_days": b.sla_days,
-            "priority": b.priority,
-        }
-        for b in s.bands
-    ]
-    frame = pd.DataFrame(rows, columns=list(BAND_COLUMNS))
+    frame = pd.DataFrame(s.body()["bands"], columns=list(BAND_COLUMNS))
     return frame.astype({"dpd_from": "Int64", "dpd_to": "Int64", "sla_days": "Int64"})
 
 
 def trigger_frame(s: Strategy) -> pd.DataFrame:
     """The rules beyond DPD as an editable table."""
-    rows = [
-        {
-            "trigger": r.trigger,
-            "step": r.step,
-            "department": r.department,
-            "sla_days": r.sla_days,
-            "priority": r.priority,
-        }
-        for r in s.triggers
-    ]
-    return pd.DataFrame(rows, columns=list(TRIGGER_COLUMNS)).astype({"sla_days": "Int64"})
+    frame = pd.DataFrame(s.body()["triggers"], columns=list(TRIGGER_COLUMNS))
+    return frame.astype({"sla_days": "Int64"})
 
 
 def save(

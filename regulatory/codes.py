@@ -60,3 +60,10 @@ REASON_LABELS: dict[str, str] = {
     "debtor_npl_share": "债务人不良占比",
     "committee": "风险管理委员会认定",
 }
+
+# The entity types in words, for the notes a filer reads (the codes are docs/domain.md §8's).
+ENTITY_NAMES: dict[str, str] = {
+    "financing_lease": "融资租赁公司 financing leasing company",
+    "financial_lease": "金融租赁公司 financial leasing company",
+    "lender": "贷款机构 lender",
+}

@@ -17,7 +17,13 @@ from queries import exposures, migration, supervisory
 from queries.contract_detail import detail_totals
 from queries.filters import Filters
 from regulatory import prudential
-from regulatory.codes import CLASS_LABELS, INDUSTRY_LABELS, LESSEE_TYPE_LABELS, PRODUCT_LABELS
+from regulatory.codes import (
+    CLASS_LABELS,
+    ENTITY_NAMES,
+    INDUSTRY_LABELS,
+    LESSEE_TYPE_LABELS,
+    PRODUCT_LABELS,
+)
 from regulatory.model import (
     DASH,
     CellValue,
@@ -222,14 +228,6 @@ def entity_of(engine: Engine, settings: Settings | None) -> str:
     """The entity type in force: the settings', else the newest load's, else financing_lease."""
     given = str(settings["entity.entity_type"]) if settings is not None else ""
     return given or exposures.entity_type(engine) or "financing_lease"
-
-
-# The entity types in words, for the notes a filer reads (the codes are docs/domain.md §8's).
-ENTITY_NAMES: dict[str, str] = {
-    "financing_lease": "融资租赁公司 financing leasing company",
-    "financial_lease": "金融租赁公司 financial leasing company",
-    "lender": "贷款机构 lender",
-}
 
 
 def _conc(engine: Engine, period: date, settings: Settings) -> tuple[Cells, tuple[str, ...]]:

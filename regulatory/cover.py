@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from queries.loads import latest_load
 from queries.supervisory import built_settings
 from regulatory.model import Cover
+from regulatory.setting_names import cover_setting_rows
 from warehouse.settings import display_zone, labelled_time
 
 SETTINGS_HEADING = "建库设置 Settings the warehouse was built with"
@@ -59,7 +60,8 @@ def cover_rows(
     """The cover's (label, value) rows: who, what, when, on which data; then the settings.
 
     `reports` are the (code, Chinese title) pairs the workbook holds. An empty row separates the
-    settings, which follow under `SETTINGS_HEADING`. The generation time is shown in `zone`
+    settings that shaped the figures, in words (`regulatory.setting_names`), which follow under
+    `SETTINGS_HEADING`. The generation time is shown in `zone`
     (default: the display zone, `display.time_zone`) and names it.
     """
     shown_in = zone or display_zone()
@@ -77,5 +79,5 @@ def cover_rows(
     ]
     rows += [(f"报表 {code}", title) for code, title in reports]
     rows += [("", ""), (SETTINGS_HEADING, "")]
-    rows += list(cover.settings) or [("", "未记录 none recorded")]
+    rows += cover_setting_rows(cover.settings) or [("", "未记录 none recorded")]
     return rows

@@ -54,11 +54,18 @@ def test_cover_lists_the_builds_settings_not_the_settings_file_now(
     data = render_workbook([r for r in reports.values() if r.sheets], cover)
     sheet = load_workbook(io.BytesIO(data))["封面"]
     shown = cover_cells(sheet)
-    assert shown["provisions.normal"] == "0.01"
-    assert shown["as_of"] == "2024-06-30"
+    assert shown["拨备计提比例：正常类 Provision rate: normal"] == "1%"
+    assert shown["逾期容差（元） Unpaid residue ignored for DPD (yuan)"] == "0.00"
+    assert shown["数据截止日 Figures as of"] == "2024-06-30"
+    assert shown["观察期内再重组最低分类 Class floor of a restructuring inside observation"] == (
+        "次级类 Substandard"
+    )
     assert SETTINGS_HEADING in shown
     assert "settings file" not in shown
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    # no setting key and no setting that does not shape a filed figure (sign-in, alerts …)
+    assert not [t for t in texts if re.fullmatch(r"[a-z_]+\.[a-z_.]+", t)], texts
+    assert not any("access" in t or "idle" in t.lower() for t in texts), texts
     # no path (a zone name such as Asia/Shanghai is not one: no path starts a word with "/")
     path = re.compile(r"(^|[\s(])/[\w.]")
     assert not any(str(changed_settings_file.parent) in t or path.search(t) for t in texts), texts

@@ -138,7 +138,7 @@ def test_cover_and_findings_sheets(workbook: bytes) -> None:
     assert cover["生成时间 Generated"] == "2024-07-05 16:30:00 (UTC+08:00 Asia/Shanghai)"
     assert cover["数据指纹 Data fingerprint"].endswith("cd" * 32)
     assert cover["状态 Status"] == "正式 FINAL"
-    assert cover["provisions.normal"] == "0.01"
+    assert cover["拨备计提比例：正常类 Provision rate: normal"] == "1%"
     findings = list(book["校验结果"].iter_rows(min_row=2, values_only=True))
     assert findings == [
         (

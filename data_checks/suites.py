@@ -14,7 +14,7 @@ from data_checks import sql_checks as q
 from data_checks.registry import BLOCKING, WARNING, Check, Expect, Params, Query
 from warehouse import extract_spec as spec
 from warehouse import schema
-from warehouse.marts import compliance
+from warehouse.marts import collection_months, compliance
 
 _SEGMENTS = ("product", "lessee_type", "industry", "region", "branch", "asset_category")
 
@@ -44,6 +44,15 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "contract_segments": ("contract_id",),
     "collection_facts": ("action_id",),
     "collection_credits": ("receipt_id",),
+    "collection_action_month": (
+        "month_idx",
+        "branch",
+        "channel",
+        "outcome",
+        "collector",
+        "due_idx",
+    ),
+    "collection_first_month": ("key", "month_idx", "branch", "value", "prev_idx"),
     "contract_watch": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
     "collection_flags": ("action_id", "flag"),
@@ -271,6 +280,10 @@ def _other_checks() -> list[Check]:
         nullable = ("end_class",) if name in migration else ()
         if name == "lead_time_facts":  # a first 90+ has no level; a lessee-wide signal no contract
             nullable = ("level", "contract_id")
+        if name == "collection_action_month":  # actions other than promises have no due month
+            nullable = ("due_idx",)
+        if name == "collection_first_month":  # a contract's first action has no previous one
+            nullable = ("prev_idx",)
         checks += _keys(name, nullable=nullable)
     for name in ("portfolio_month", "portfolio_segment_month", "portfolio_total_month"):
         checks.append(_in_set(name, "dpd_bucket", schema.DPD_BUCKETS))
@@ -290,6 +303,7 @@ def _other_checks() -> list[Check]:
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
     checks.append(_in_set("collection_flags", "flag", compliance.FLAGS))
+    checks.append(_in_set("collection_first_month", "key", tuple(collection_months.WINDOW_KEYS)))
     checks.append(_in_set("ew_score_log", "outcome", ("scored", "no_model", "refused", "skipped")))
     checks.append(
         Check(

@@ -32,7 +32,13 @@ from queries.measures import add_ratio
 from queries.monitoring_scope import check_months, timestamps, window_start
 from warehouse.marts.monitoring import CURE_HORIZON
 from warehouse.months import month_end_of
-from warehouse.schema import collection_credits, collection_facts
+from warehouse.schema import (
+    PREVIOUS_KEYS,
+    collection_action_month,
+    collection_credits,
+    collection_facts,
+    collection_first_month,
+)
 
 WORKLOAD_COLUMNS = (
     "collector",
@@ -72,23 +78,98 @@ def _first_month(filters: Filters, months: int) -> int:
     return filters.as_of_idx - check_months(months) + 1
 
 
-def _facts(filters: Filters, months: int) -> sa.Subquery:
-    """The window's actions with 0/1 columns attempt, reached, promise, due, kept, part.
+def stored(filters: Filters) -> bool:
+    """Whether `collection_action_month` answers for `filters`: it keeps only the branch of the
+    segments, so nothing but the branch (and the user's branch scope) may be restricted."""
+    return (
+        set(filters.segments()) <= {"branch"}
+        and filters.cohort_from is None
+        and filters.cohort_to is None
+    )
 
-    `kept` and `part` count only promises due by the as-of (the mart flags every promise).
-    """
-    act = actions(filters, months)
-    due = sa.and_(act.c.promise == 1, act.c.promise_due <= filters.as_of)
+
+# The counts of `_counts`' rows, in `collection_action_month`'s names.
+COUNTS = ("actions", "attempts", "reached", "promises", "due", "kept", "part", "spells", "cured")
+
+
+def _counts(filters: Filters, first: int, last: int) -> sa.Subquery:
+    """Actions of months `first`..`last` the filters allow, as rows of counts per month ×
+    channel × outcome × collector: `COUNTS` (`due`, `kept`, `part` only for promises due by the
+    as-of) and `first_<key>`, the contracts whose first action of the month in each
+    `PREVIOUS_KEYS` partition is in the row. Read from `collection_action_month` when it
+    answers for the filters (`stored`), else one row per action of `collection_facts`."""
+    keys = ("month_idx", "channel", "outcome", "collector")
+    if stored(filters):
+        m = collection_action_month
+        due = sa.and_(m.c.due_idx.is_not(None), m.c.due_idx <= filters.as_of_idx)
+
+        def if_due(col: sa.ColumnElement[int], name: str) -> sa.Label:
+            return sa.case((due, col), else_=0).label(name)
+
+        columns = [
+            *(m.c[k] for k in (*keys, "actions", "attempts", "reached", "promises")),
+            if_due(m.c.promises, "due"),
+            if_due(m.c.kept, "kept"),
+            if_due(m.c.part, "part"),
+            m.c.spells,
+            m.c.cured,
+            *(m.c[f"first_{k}"] for k in PREVIOUS_KEYS),
+        ]
+        window = (m.c.month_idx >= first, m.c.month_idx <= last)
+        return sa.select(*columns).where(*window, *where(filters, m, cohort=False)).subquery("n")
+    f = collection_facts
+    due = sa.and_(f.c.promise == 1, f.c.promise_due <= filters.as_of)
 
     def flag(cond: sa.ColumnElement[bool], name: str) -> sa.Label:
         return sa.case((cond, 1), else_=0).label(name)
 
-    return sa.select(
-        *(c for c in act.c if c.name not in ("kept", "part")),
+    def first_here(key: str) -> sa.Label:
+        prev = f.c[f"prev_{key}_idx"]
+        return flag(sa.or_(prev.is_(None), prev < f.c.month_idx), f"first_{key}")
+
+    columns = [
+        *(f.c[k] for k in keys),
+        sa.literal(1, sa.Integer).label("actions"),
+        f.c.attempt.label("attempts"),
+        f.c.reached,
+        f.c.promise.label("promises"),
         flag(due, "due"),
-        flag(sa.and_(due, act.c.kept == 1), "kept"),
-        flag(sa.and_(due, act.c.part == 1), "part"),
-    ).subquery("facts")
+        flag(sa.and_(due, f.c.kept == 1), "kept"),
+        flag(sa.and_(due, f.c.part == 1), "part"),
+        f.c.spell_start.label("spells"),
+        f.c.cured,
+        *(first_here(k) for k in PREVIOUS_KEYS),
+    ]
+    window = (f.c.month_idx >= first, f.c.month_idx <= last)
+    return sa.select(*columns).where(*window, *where(filters, f)).subquery("n")
+
+
+def _window_contracts(filters: Filters, months: int, key: str) -> sa.Subquery:
+    """Distinct contracts with actions in the window per `value` of `key`'s partition (`any`:
+    one row, value ''; `channel`; `collector`): from `collection_first_month` when it answers
+    for the filters, else the actions' previous-action months (`first_of`)."""
+    first = _first_month(filters, months)
+    if stored(filters):
+        w = collection_first_month
+        since = sa.or_(w.c.prev_idx.is_(None), w.c.prev_idx < first)
+        return (
+            sa.select(w.c.value, sa.func.sum(w.c.contracts).label("contracts"))
+            .where(
+                w.c.key == key,
+                w.c.month_idx >= first,
+                w.c.month_idx <= filters.as_of_idx,
+                since,
+                *where(filters, w, cohort=False),
+            )
+            .group_by(w.c.value)
+            .subquery("wc")
+        )
+    act = actions(filters, months)
+    counted = first_of(act, key, first).label("contracts")
+    if key == "any":  # one row: no GROUP BY (DuckDB takes no parameter there)
+        return sa.select(sa.literal("").label("value"), counted).subquery("wc")
+    value = act.c[key]
+    return sa.select(value.label("value"), counted).group_by(value).subquery("wc")
 
 
 def _rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,20 +191,34 @@ def first_of(
     return sa.func.coalesce(sa.func.sum(sa.case((first, 1), else_=0)), 0)
 
 
-def _sums(f: sa.Subquery, contracts: sa.ColumnElement[int]) -> list[sa.Label]:
-    def total(col: sa.ColumnElement, name: str) -> sa.Label:
-        return sa.func.coalesce(sa.func.sum(col), 0).label(name)
+def _total(col: sa.ColumnElement, name: str) -> sa.Label:
+    return sa.func.coalesce(sa.func.sum(col), 0).label(name)
 
+
+def _sums(n: sa.Subquery) -> list[sa.Label]:
+    """The rate inputs summed over `_counts` rows (`contracts` is added by the caller)."""
     return [
-        sa.func.count().label("actions"),
-        contracts.label("contracts"),
-        total(f.c.attempt, "attempts"),
-        total(f.c.reached, "reached"),
-        total(f.c.promise, "promises"),
-        total(f.c.due, "promises_due"),
-        total(f.c.kept, "promises_kept"),
-        total(f.c.part, "promises_part"),
+        _total(n.c.actions, "actions"),
+        _total(n.c.attempts, "attempts"),
+        _total(n.c.reached, "reached"),
+        _total(n.c.promises, "promises"),
+        _total(n.c.due, "promises_due"),
+        _total(n.c.kept, "promises_kept"),
+        _total(n.c.part, "promises_part"),
     ]
+
+
+# The columns of the rate tables, in order, after their key.
+RATE_COLUMNS = (
+    "actions",
+    "contracts",
+    "attempts",
+    "reached",
+    "promises",
+    "promises_due",
+    "promises_kept",
+    "promises_part",
+)
 
 
 def _month_ends(frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,18 +239,26 @@ def actions_over_time(
     """Actions and contracts per month × channel and/or outcome (`by`: an ACTION_KEYS key)."""
     if by not in ACTION_KEYS:
         raise ValueError(f"by must be one of {sorted(ACTION_KEYS)}")
-    act = actions(filters, months)
-    keys = [act.c.month_idx, *(act.c[k] for k in ACTION_KEYS[by])]
+    n = _counts(filters, _first_month(filters, months), filters.as_of_idx)
+    keys = [n.c.month_idx, *(n.c[k] for k in ACTION_KEYS[by])]
     stmt = (
-        sa.select(
-            *keys,
-            sa.func.count().label("actions"),
-            first_of(act, by, act.c.month_idx).label("contracts"),
-        )
+        sa.select(*keys, _total(n.c.actions, "actions"), _total(n.c[f"first_{by}"], "contracts"))
         .group_by(*keys)
         .order_by(*keys)
     )
     return _month_ends(fetch_frame(engine, stmt))
+
+
+def _with_contracts(sums: sa.Subquery, contracts: sa.Subquery, key: str | None) -> sa.Select:
+    """`sums` (per `key`, or one row) joined to the window's distinct contracts per value."""
+    on = sa.true() if key is None else contracts.c.value == sums.c[key]
+    head = [] if key is None else [sums.c[key]]
+    cols = [
+        sa.func.coalesce(contracts.c.contracts, 0).label(c) if c == "contracts" else sums.c[c]
+        for c in RATE_COLUMNS
+    ]
+    stmt = sa.select(*head, *cols).select_from(sums.outerjoin(contracts, on))
+    return stmt if key is None else stmt.order_by(sums.c[key])
 
 
 def contact_rates(
@@ -167,16 +270,23 @@ def contact_rates(
     """
     if by not in ("month", "channel", "all"):
         raise ValueError("by must be 'month', 'channel' or 'all'")
-    f, first = _facts(filters, months), _first_month(filters, months)
-    if by == "all":
-        return _rates(fetch_frame(engine, sa.select(*_sums(f, first_of(f, "any", first)))))
+    n = _counts(filters, _first_month(filters, months), filters.as_of_idx)
     if by == "month":
-        key, contracts = f.c.month_idx, first_of(f, "any", f.c.month_idx)
+        stmt = (
+            sa.select(n.c.month_idx, *_sums(n), _total(n.c.first_any, "contracts"))
+            .group_by(n.c.month_idx)
+            .order_by(n.c.month_idx)
+        )
+        frame = fetch_frame(engine, stmt)
+        frame = frame[["month_idx", *RATE_COLUMNS]]
+        return _month_ends(_rates(frame))
+    if by == "all":
+        sums = sa.select(*_sums(n)).subquery("sums")
+        stmt = _with_contracts(sums, _window_contracts(filters, months, "any"), None)
     else:
-        key, contracts = f.c.channel, first_of(f, "channel", first)
-    stmt = sa.select(key, *_sums(f, contracts)).group_by(key).order_by(key)
-    frame = _rates(fetch_frame(engine, stmt))
-    return _month_ends(frame) if by == "month" else frame
+        sums = sa.select(n.c.channel, *_sums(n)).group_by(n.c.channel).subquery("sums")
+        stmt = _with_contracts(sums, _window_contracts(filters, months, "channel"), "channel")
+    return _rates(fetch_frame(engine, stmt))
 
 
 def _recovered(filters: Filters, months: int) -> sa.Subquery:
@@ -220,21 +330,17 @@ def cure_rates(engine: Engine, filters: Filters, months: int = 12) -> pd.DataFra
     A spell is mature when its `CURE_HORIZON` month-ends are all on or before the as-of. The
     last row, `first_channel` = "all", is the total over channels.
     """
-    a = collection_facts
+    n = _counts(filters, _first_month(filters, months), filters.as_of_idx - CURE_HORIZON + 1)
+    spells = sa.func.sum(n.c.spells)
     stmt = (
         sa.select(
-            a.c.channel.label("first_channel"),
-            sa.func.count().label("spells"),
-            sa.func.coalesce(sa.func.sum(a.c.cured), 0).label("cured"),
+            n.c.channel.label("first_channel"),
+            spells.label("spells"),
+            sa.func.coalesce(sa.func.sum(n.c.cured), 0).label("cured"),
         )
-        .where(
-            a.c.spell_start == 1,
-            a.c.month_idx >= filters.as_of_idx - check_months(months) + 1,
-            a.c.month_idx <= filters.as_of_idx - CURE_HORIZON + 1,
-            *where(filters, a),
-        )
-        .group_by(a.c.channel)
-        .order_by(a.c.channel)
+        .group_by(n.c.channel)
+        .having(spells > 0)
+        .order_by(n.c.channel)
     )
     frame = fetch_frame(engine, stmt)
     total = {"first_channel": "all", "spells": frame["spells"].sum(), "cured": frame["cured"].sum()}
@@ -249,9 +355,14 @@ def collector_workload(engine: Engine, filters: Filters, months: int = 12) -> pd
 
     Sorted by collector name, never by amount recovered (docs/domain.md §10).
     """
-    f, c = _facts(filters, months), _recovered(filters, months)
-    contracts = first_of(f, "collector", _first_month(filters, months))
-    work = sa.select(f.c.collector, *_sums(f, contracts)).group_by(f.c.collector).subquery("work")
+    n, c = (
+        _counts(filters, _first_month(filters, months), filters.as_of_idx),
+        _recovered(filters, months),
+    )
+    sums = sa.select(n.c.collector, *_sums(n)).group_by(n.c.collector).subquery("sums")
+    work = _with_contracts(
+        sums, _window_contracts(filters, months, "collector"), "collector"
+    ).subquery("work")
     got = (
         sa.select(c.c.collector, sa.func.sum(c.c.amount).label("recovered"))
         .group_by(c.c.collector)

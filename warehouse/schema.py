@@ -477,6 +477,60 @@ collection_credits = sa.Table(
     },
 )
 
+# The 催收 page's action figures per month, kept once per build (warehouse/marts/
+# collection_months.py): ten times fewer rows than `collection_facts`. Only the branch of the
+# segments is kept (the user's scope and the branch filter); with other segment or cohort
+# filters queries/collections.py reads `collection_facts` (that grain is as large as the actions).
+collection_action_month = sa.Table(
+    "collection_action_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the actions' month"),
+    sa.Column("branch", sa.String, nullable=False),
+    sa.Column("channel", sa.String, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),
+    sa.Column("collector", sa.String, nullable=False),
+    sa.Column("due_idx", sa.Integer, nullable=True, doc="a promise's due month; NULL otherwise"),
+    *(
+        _count(name, doc)
+        for name, doc in (
+            ("actions", "actions"),
+            ("attempts", "actions that are attempts (not a legal filing)"),
+            ("reached", "attempts reached"),
+            ("promises", "promises to pay"),
+            ("kept", "promises kept (counted by the query only once due)"),
+            ("part", "promises partly kept (likewise)"),
+            ("spells", "collection spell starts"),
+            ("cured", "spell starts cured within 3 month-ends"),
+        )
+    ),
+    # Contracts whose first action of the month in each `PREVIOUS_KEYS` partition is here.
+    *(
+        _count(f"first_{key}", f"contracts with their first action of the month{doc} here")
+        for key, doc in PREVIOUS_KEYS.items()
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per month × branch × channel × outcome × collector × promise due month",
+    },
+)
+
+# Distinct contracts over a window of months (warehouse/marts/collection_months.py): each
+# contract's first action of a month in a partition, by the month of its previous one there.
+collection_first_month = sa.Table(
+    "collection_first_month",
+    metadata,
+    sa.Column("key", sa.String, nullable=False, doc="any, channel or collector"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("branch", sa.String, nullable=False),
+    sa.Column("value", sa.String, nullable=False, doc="the channel or collector; '' for any"),
+    sa.Column("prev_idx", sa.Integer, nullable=True, doc="the previous action's month; NULL: none"),
+    _count("contracts", "contracts whose first action of the month in the partition is here"),
+    info={
+        "layer": "mart",
+        "grain": "one row per partition key × month × branch × value × previous action's month",
+    },
+)
+
 # IoT device status counted once per build (warehouse/marts/devices.py), so the 预警与租赁物
 # page sums rows instead of reading every device event.
 device_month = sa.Table(

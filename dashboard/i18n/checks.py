@@ -50,6 +50,11 @@ DATASETS: dict[str, Words] = {
     "contract_segments": ("合同维度归属", "Contract segments"),
     "collection_facts": ("催收汇总", "Collection summary"),
     "collection_credits": ("催收回款归属", "Receipts credited to collections"),
+    "collection_action_month": ("催收行动月度汇总", "Collection actions by month"),
+    "collection_first_month": (
+        "催收合同月度首次行动",
+        "Contracts' first collection action by month",
+    ),
     "contract_watch": ("合同预警状态", "Contract watch status"),
     "inspection_month": ("租后检查月度汇总", "Inspections by month"),
     "collection_flags": ("催收合规标记", "Collection compliance flags"),

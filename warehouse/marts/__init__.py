@@ -19,6 +19,7 @@ from warehouse import schema
 from warehouse.marts import (
     assemble,
     classify,
+    collection_months,
     compliance,
     devices,
     ew_scores,
@@ -68,6 +69,8 @@ MART_TABLES = (
     schema.contract_segments,
     schema.collection_facts,
     schema.collection_credits,
+    schema.collection_action_month,
+    schema.collection_first_month,
     schema.contract_watch,
     schema.inspection_month,
     schema.collection_flags,
@@ -193,6 +196,7 @@ def build_mart(
 
     written = (
         (monitoring.PREVIOUS_NAME, monitoring.write_previous_actions),
+        (collection_months.NAME, collection_months.write_collection_months),
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
         (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),

@@ -9,10 +9,11 @@ from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
-from dashboard.views.overview import kpi_cards, kpi_table, regulatory_lines
+from dashboard.views.overview import entity_wide_link, kpi_cards, kpi_table, regulatory_lines
 
 ctx = start("overview.py", "page.overview")
 lang = ctx.lang
+as_of = ctx.state.load.as_of  # type: ignore[union-attr]
 
 st.subheader(t("ov.kpis", lang))
 kpis = ctx.query("portfolio.kpis").set_index("metric")
@@ -65,4 +66,6 @@ if conc.empty or all(r is None for r in conc["ratio"]):
 else:
     figure = analytics.concentration_bar(conc, lang)
     rates = ["ratio", "limit"]
-    chart_section(figure, conc, "concentration", lang, money=["outstanding", "base"], rates=rates)
+    to_list = drill.exposure(entity_wide_link(ctx.filters, as_of, lang))
+    money = ["outstanding", "base"]
+    chart_section(figure, conc, "concentration", lang, money=money, rates=rates, drill=to_list)

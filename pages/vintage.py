@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.charts import analytics
+from dashboard.charts import analytics, drill
 from dashboard.charts.topn import latest
 from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section, choice
@@ -38,6 +38,7 @@ chart_section(
     money=["cohort_principal", *AMOUNTS],
     rates=list(RATES),
     counts=["cohort_contracts"],
+    drill=drill.vintage(ctx.link, GRAINS[grain]),
 )
 
 st.subheader(t("vt.triangle", lang))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame
+from queries.exposures import with_group_names
 from queries.filters import Filters, is_open, scope_clause
 from warehouse import schema
 from warehouse.months import month_index
@@ -91,8 +92,9 @@ def header_statement(filters: Filters, contract_id: str) -> sa.Select:
 
 
 def header(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
-    """The contract's header row; empty when not found or out of the user's scope."""
-    return fetch_frame(engine, header_statement(filters, contract_id))
+    """The contract's header row (its group named, `group_name`); empty when not found or out
+    of the user's scope."""
+    return with_group_names(engine, fetch_frame(engine, header_statement(filters, contract_id)))
 
 
 def guarantors(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
@@ -266,7 +268,8 @@ def lessee_contracts(engine: Engine, filters: Filters, contract_id: str) -> pd.D
 
 
 def group_exposure(engine: Engine, filters: Filters, contract_id: str) -> pd.DataFrame:
-    """Per lessee of the contract's group (or the lessee alone): open contracts, balance, NPL."""
+    """Per lessee of the contract's group (or the lessee alone): open contracts, balance, NPL;
+    the group named (`group_name`)."""
     cm, k, les = contract_month, schema.contracts, schema.lessees
     mine = (
         sa.select(les.c.lessee_id, les.c.group_id)
@@ -301,4 +304,4 @@ def group_exposure(engine: Engine, filters: Filters, contract_id: str) -> pd.Dat
         .order_by(sa.literal_column("outstanding").desc(), cm.c.lessee_id)
         .limit(MAX_ROWS)
     )
-    return fetch_frame(engine, stmt)
+    return with_group_names(engine, fetch_frame(engine, stmt))

@@ -15,6 +15,7 @@ them); a branch scope or a longer list reads `contract_month` at the as-of.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,7 +25,8 @@ from sqlalchemy.engine import Engine
 
 from queries import measures, tiers
 from queries.execute import fetch_frame, fetch_one, table_exists
-from queries.filters import Filters, scope_clause
+from queries.filters import Filters, scope_clause, where
+from queries.overdue import LIST_COLUMNS
 from warehouse.months import month_end_of
 from warehouse.schema import (
     CONCENTRATION_KEPT,
@@ -171,12 +173,46 @@ def _ranked(filters: Filters, top: int) -> sa.Select | sa.CompoundSelect:
     return _statement(_by_lessee(filters), top)
 
 
+def group_names(engine: Engine, ids: Iterable[object]) -> dict[str, str]:
+    """Group id -> its name, from the extract's optional `lessees.group_name` (the smallest
+    non-empty name a group's lessees carry); groups without one are left out, and so is every
+    group of a warehouse loaded before the column existed."""
+    wanted = sorted({i for i in ids if isinstance(i, str) and i})
+    if not wanted:
+        return {}
+    # The columns the table has (no rows read; DuckDB's dialect cannot inspect columns).
+    probe = sa.select(sa.text("*")).select_from(sa.table(lessees.name)).limit(0)
+    with engine.connect() as conn:
+        columns = set(conn.execute(probe).keys())
+    if "group_name" not in columns:
+        return {}
+    les = lessees
+    stmt = (
+        sa.select(les.c.group_id, sa.func.min(les.c.group_name).label("group_name"))
+        .where(les.c.group_id.in_(wanted), les.c.group_name.is_not(None))
+        .group_by(les.c.group_id)
+    )
+    frame = fetch_frame(engine, stmt)
+    return dict(zip(frame["group_id"], frame["group_name"], strict=True))
+
+
+def with_group_names(engine: Engine, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a `group_name` column beside its `group_id` (None where unnamed)."""
+    names = group_names(engine, frame["group_id"]) if "group_id" in frame else {}
+    out = frame.copy()
+    at = list(out.columns).index("group_id") + 1 if "group_id" in out else len(out.columns)
+    values = [names.get(g) for g in out["group_id"]] if "group_id" in out else [None] * len(out)
+    out.insert(at, "group_name", pd.Series(values, index=out.index, dtype=object))
+    return out
+
+
 def concentration(
     engine: Engine, filters: Filters, top: int = 10, entity: str | None = None
 ) -> pd.DataFrame:
     """Top `top` lessees, groups and related parties (+ related-party total) vs their limits.
 
-    Columns: kind, key, name (corporate lessees only; individuals' names are personal data),
+    Columns: kind, key, name (corporate lessees only, individuals' names being personal data;
+    a group's name from the extract's optional `group_name`),
     lessees, outstanding, base, ratio, limit, breach. `entity` defaults to the newest load's.
     """
     entity = entity or entity_type(engine) or "financing_lease"
@@ -192,9 +228,16 @@ def concentration(
     frame = frame.reset_index(drop=True)
     kinds = list(frame["kind"])
     keys = [None if pd.isna(k) else k for k in frame["key"]]
+    groups = group_names(
+        engine, [k for kind, k in zip(kinds, keys, strict=True) if kind == "group"]
+    )
     names = [
-        n if k in {"lessee", "related_party"} and not pd.isna(n) else None
-        for k, n in zip(kinds, frame["name"], strict=True)
+        n
+        if kind in {"lessee", "related_party"} and not pd.isna(n)
+        else groups.get(key)
+        if kind == "group"
+        else None
+        for kind, key, n in zip(kinds, keys, frame["name"], strict=True)
     ]
     frame["key"] = pd.Series(keys, index=frame.index, dtype=object)
     frame["name"] = pd.Series(names, index=frame.index, dtype=object)
@@ -218,3 +261,52 @@ def limits_table(entity: str) -> pd.DataFrame:
         for x in limits
     ]
     return pd.DataFrame(rows, columns=["code", "kind", "maximum", "base", "source"], dtype=object)
+
+
+def _exposure_lessees(kind: str, key: str | None) -> sa.ColumnElement[bool]:
+    """The `contract_month` rows of the lessees behind one concentration row."""
+    cm = contract_month
+    if kind in {"lessee", "related_party"} and key:
+        mine = cm.c.lessee_id == key
+        if kind == "lessee":
+            return mine
+        related = sa.select(lessees.c.lessee_id).where(lessees.c.related_party)
+        return sa.and_(mine, cm.c.lessee_id.in_(related))
+    if kind == "group" and key:
+        return cm.c.lessee_id.in_(sa.select(lessees.c.lessee_id).where(lessees.c.group_id == key))
+    if kind == "related_parties_total":
+        return cm.c.lessee_id.in_(sa.select(lessees.c.lessee_id).where(lessees.c.related_party))
+    raise ValueError(f"unknown exposure {kind!r} {key!r}")
+
+
+def exposure_contracts(
+    engine: Engine,
+    filters: Filters,
+    kind: str,
+    key: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The contracts behind one bar of the concentration chart: the as-of rows, not written off
+    and with principal outstanding, of the lessee (`kind` lessee or related_party, `key` its id),
+    of every lessee of the group (`group`, `key` the group id) or of every related party
+    (`related_parties_total`), so their outstanding sums to the exposure. The user's branch
+    scope applies, and so do any segment filters the link carries (the concentration page's
+    links carry none: limits are entity-wide). Largest first, one page; `total_rows` counts
+    before paging."""
+    cm = contract_month
+    conds = [
+        cm.c.month_end == filters.as_of,
+        sa.not_(cm.c.written_off),
+        cm.c.outstanding_principal > 0,
+        _exposure_lessees(kind, key),
+        *where(filters, cm),
+    ]
+    stmt = (
+        sa.select(*(cm.c[c] for c in LIST_COLUMNS), sa.func.count().over().label("total_rows"))
+        .where(*conds)
+        .order_by(cm.c.outstanding_principal.desc(), cm.c.contract_id)
+        .limit(min(max(limit, 1), 1000))
+        .offset(max(offset, 0))
+    )
+    return fetch_frame(engine, stmt)

@@ -13,6 +13,8 @@ segment filter the cells come from `vintage_total_month` (`queries.tiers.vintage
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -20,8 +22,9 @@ from sqlalchemy.engine import Engine
 from queries import measures, tiers
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
+from queries.overdue import LIST_COLUMNS
 from warehouse.months import month_end_of
-from warehouse.schema import month_ends
+from warehouse.schema import contract_month, month_ends
 
 GRAINS: dict[str, int] = {"month": 1, "quarter": 3}
 AMOUNTS: tuple[str, ...] = (
@@ -38,6 +41,8 @@ RATES: dict[str, str] = {
     "current90_rate": "current90_outstanding",
     "writeoff_rate": "writeoff_amount",
 }
+# A cohort as the curves name it: a start month (2024-03) or a start quarter (2024Q1).
+COHORT = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4]))")
 # Amounts a contract keeps once reached (running sums over MOB); the others are per MOB.
 CUMULATIVE = ("ever30_principal", "ever90_principal", "writeoff_amount")
 
@@ -177,3 +182,57 @@ def triangle(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(dtype=object)
     return frame.pivot(index="cohort", columns="mob", values=metric)
+
+
+def cohort_months(cohort: str) -> tuple[int, int] | None:
+    """The first and last start month (month_idx) of a cohort named `2024-03` or `2024Q1`;
+    None for anything else."""
+    found = COHORT.fullmatch(cohort)
+    if found is None:
+        return None
+    year = int(found["year"])
+    if found["month"] is not None:
+        first = year * 12 + int(found["month"]) - 1
+        return first, first
+    first = year * 12 + (int(found["quarter"]) - 1) * 3
+    return first, first + 2
+
+
+def cohort_contracts(
+    engine: Engine,
+    filters: Filters,
+    cohort: str,
+    mob: int,
+    limit: int = 100,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The contracts behind one point of the vintage curves: the cohort's contracts (start month
+    in `cohort`, under the page's segment, cohort and scope filters) on the book at their own
+    month `mob` (a quarter cohort's contracts each at their own MOB), no later than the as-of;
+    a contract closed or written off before that MOB has no row there. Largest outstanding
+    first, one page of them, `month_end` the row's month and `total_rows` the count before
+    paging."""
+    months = cohort_months(cohort)
+    if months is None or not 0 <= mob <= 1200:
+        raise ValueError(f"unknown vintage point {cohort!r} MOB {mob!r}")
+    cm = contract_month
+    first, last = months
+    conds = [
+        cm.c.cohort_month >= month_end_of(first),
+        cm.c.cohort_month <= month_end_of(last),
+        cm.c.mob == mob,
+        cm.c.month_idx <= filters.as_of_idx,
+        *where(filters, cm),
+    ]
+    stmt = (
+        sa.select(
+            *(cm.c[c] for c in LIST_COLUMNS),
+            cm.c.month_end,
+            sa.func.count().over().label("total_rows"),
+        )
+        .where(*conds)
+        .order_by(cm.c.outstanding_principal.desc(), cm.c.contract_id)
+        .limit(min(max(limit, 1), 1000))
+        .offset(max(offset, 0))
+    )
+    return fetch_frame(engine, stmt)

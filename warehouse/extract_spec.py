@@ -105,6 +105,13 @@ TABLES: tuple[Table, ...] = (
             Column("industry", TEXT, enum=INDUSTRIES, doc="GB/T 4754 section letter"),
             Column("region", TEXT, pattern=r"\d{6}", doc="6-digit administrative division code"),
             Column("group_id", TEXT, required=False),
+            Column(
+                "group_name",
+                TEXT,
+                required=False,
+                doc="the group's name (a company name, not personal data); the column may be "
+                "left out",
+            ),
             Column("related_party", BOOL),
         ),
         key=("lessee_id",),

@@ -15,6 +15,7 @@ from plotly.colors import sample_colorscale
 from dashboard.charts.axes import money_ticks, month_axis, month_labels
 from dashboard.charts.topn import TOP, top_and_others
 from dashboard.i18n.catalogue import label, t
+from dashboard.views.present import group_words
 
 WAN = Decimal(10000)
 FONT = "WenQuanYi Zen Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -141,6 +142,15 @@ def _used(ratio: object, limit: object) -> float:
     return r / lim if lim else r
 
 
+def _exposure_name(kind: str, name: object, key: object) -> str:
+    """A bar's name: a group as "name (code)", a lessee by its (corporate) name else its id."""
+    if kind == "group":
+        return group_words(key, name) or ""
+    if isinstance(name, str):
+        return name
+    return "" if key is None or pd.isna(key) else str(key)
+
+
 def concentration_bar(frame: pd.DataFrame, lang: str, top: int = TOP) -> go.Figure:
     """Ratio to base of the `top` exposures nearest their limit (ratio ÷ limit) and every one
     over it, nearest first; red over the limit, the limit a marker. The rest are not drawn
@@ -151,16 +161,20 @@ def concentration_bar(frame: pd.DataFrame, lang: str, top: int = TOP) -> go.Figu
     keep = [n < top or b is True for n, b in enumerate(ranked["breach"])]
     shown, rest = ranked[keep].drop(columns="_used"), ranked[[not k for k in keep]]
     names = [
-        f"{label(k, lang)} · {n if isinstance(n, str) else (key or '')}"
+        f"{label(k, lang)} · {_exposure_name(k, n, key)}"
         for k, n, key in zip(shown["kind"], shown["name"], shown["key"], strict=True)
     ]
     colours = ["#d32f2f" if b is True else "#1565c0" for b in shown["breach"]]
+    # each bar's kind and key ride along for a click's drill (`drill.exposure`)
+    keys = [None if pd.isna(key) else key for key in shown["key"]]
+    custom = [[k, key] for k, key in zip(shown["kind"], keys, strict=True)]
     fig = go.Figure()
     fig.add_bar(
         y=names,
         x=_pct(shown["ratio"]),
         orientation="h",
         marker_color=colours,
+        customdata=custom,
         name=t("m.ratio", lang),
         hovertemplate="%{y}<br>%{x:.2f}%<extra></extra>",
     )
@@ -170,6 +184,7 @@ def concentration_bar(frame: pd.DataFrame, lang: str, top: int = TOP) -> go.Figu
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 18, "color": "#000"},
         name=t("m.limit", lang),
+        customdata=custom,
         hovertemplate=f"{t('m.limit', lang)}: %{{x:.0f}}%<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", type="category")
@@ -285,11 +300,15 @@ def vintage_lines(
         "Blues", [0.35 + 0.65 * n / max(len(groups) - 1, 1) for n in range(len(groups))]
     )
     for n, (key, part) in enumerate(groups):
+        cohort = series == "cohort"
         fig.add_scatter(
             x=list(part["mob"]),
             y=_pct(part[metric]),
-            mode="lines",
-            line={"color": shades[n]} if series == "cohort" else None,
+            mode="lines+markers" if cohort else "lines",
+            marker={"size": 5},
+            line={"color": shades[n]} if cohort else None,
+            # the cohort rides along for a click's drill (`drill.vintage`)
+            customdata=[key] * len(part) if cohort else None,
             name=label(key, lang, dimension),
             hovertemplate=f"{label(key, lang, dimension)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
         )

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from queries.vintage import cohort_months
+from warehouse.months import month_end_of
+
 Link = Callable[..., dict]  # `PageContext.link`: the filters and language plus drill keys
 # A trend's metric -> the contract list's criteria behind one of its points (the open book for
 # the outstanding; contracts over the threshold for an overdue rate). A metric not here (NPL,
@@ -65,5 +68,41 @@ def trend(link: Link) -> Callable[[Mapping[str, Any]], dict | None]:
         if not isinstance(month, str):
             return None
         return link(as_of=month, **TREND_CRITERIA[metric])
+
+    return drill
+
+
+def vintage(link: Link, size: int) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A point of the vintage curves (`analytics.vintage_lines`: the cohort as `customdata`,
+    x = MOB) -> the cohort's contracts at that MOB, the list's month the month-end the cohort's
+    last start month (of `size` months) reaches it."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        cohort, mob = point.get("customdata"), point.get("x")
+        if isinstance(mob, float) and mob.is_integer():
+            mob = int(mob)
+        if not isinstance(cohort, str) or isinstance(mob, bool) or not isinstance(mob, int):
+            return None
+        months = cohort_months(cohort)
+        if months is None or mob < 0:
+            return None
+        month = month_end_of(months[0] + size - 1 + mob)
+        return link(vintage=f"{cohort}:{mob}", as_of=f"{month:%Y-%m}")
+
+    return drill
+
+
+def exposure(link: Link) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar of the concentration chart (`analytics.concentration_bar`: kind and key as
+    `customdata`) -> the contracts of that lessee, group or of all related parties."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        data = point.get("customdata")
+        if not isinstance(data, list) or len(data) != 2:
+            return None
+        kind, key = data
+        if not isinstance(kind, str) or not (key is None or isinstance(key, str)):
+            return None
+        return link(exposure=f"{kind}:{key or ''}")
 
     return drill

@@ -98,6 +98,8 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "m.breach": ("是否超限", "Breach"),
         "col.contract_id": ("合同编号", "Contract"),
         "col.lessee_id": ("承租人编号", "Lessee"),
+        "col.group_id": ("集团", "Group"),
+        "col.group_name": ("集团名称", "Group name"),
         "col.product": ("产品", "Product"),
         "col.lessee_type": ("承租人类型", "Lessee type"),
         "col.industry": ("行业", "Industry"),
@@ -294,5 +296,18 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ct.none": ("没有符合条件的合同。", "No contract matches."),
         "ct.roll": ("滚动：{src} → {dst}", "Roll: {src} → {dst}"),
         "ct.migration": ("迁徙（{period}）：{src} → {dst}", "Migration ({period}): {src} → {dst}"),
+        "ct.vintage": (
+            "账龄批次 {cohort} 在账龄第 {mob} 个月（MOB {mob}）仍在账的合同",
+            "Cohort {cohort} contracts on the book at month on book {mob} (MOB {mob})",
+        ),
+        "ct.vintage_quarter": (
+            "（季度批次：各合同按自身起租月计账龄）",
+            " (quarter cohort: each contract at its own month on book)",
+        ),
+        "ct.exposure": ("集中度：{kind} {name}", "Concentration: {kind} {name}"),
+        "ct.exposure_scope": (
+            "计入敞口的合同（未核销、本金未偿）",
+            "contracts in the exposure (not written off, principal outstanding)",
+        ),
     }
 )

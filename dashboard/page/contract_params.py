@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -10,15 +11,28 @@ import pandas as pd
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import md_text
 from dashboard.page.sidebar import filter_pairs, month_words
+from queries.exposures import KINDS as EXPOSURE_KINDS
 from queries.filters import SEGMENTS, Filters
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
+from queries.vintage import cohort_months
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.schema import DPD_BUCKETS
 
 PAGE_SIZE = 50
 FETCH_SIZE = 1000  # rows per query when a download gathers the whole list (the queries' cap)
 THRESHOLDS = ("0", "30", "60", "90")
-DRILL_KEYS = ("segment", "bucket", "threshold", "class", "roll", "migration", "page")
+DRILL_KEYS = (
+    "segment",
+    "bucket",
+    "threshold",
+    "class",
+    "roll",
+    "migration",
+    "vintage",
+    "exposure",
+    "page",
+)
+KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")  # a lessee or group id as a link may carry it
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,10 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
             )
             options = {"period": period, "begin_class": src, "end_class": dst}
             return Drill("contract_lists.migration_cell", options, (text,), page)
+    for parse in (_vintage, _exposure):
+        found = parse(params, lang, page)
+        if found is not None:
+            return found
     options: dict[str, object] = {}
     parts: list[str] = []
     dim, _, value = (_first(params, "segment") or "").partition(":")
@@ -89,6 +107,31 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
         options["risk_class"] = risk
         parts.append(f"{t('dim.risk_class', lang)} = {label(risk, lang)}")
     return Drill("overdue.contracts_behind", options, tuple(parts), page)
+
+
+def _vintage(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
+    """`vintage=2024-03:5` (a cohort, a colon, a MOB): one point of the vintage curves."""
+    cohort, _, mob = (_first(params, "vintage") or "").rpartition(":")
+    if cohort_months(cohort) is None or not (mob.isascii() and mob.isdigit() and len(mob) <= 3):
+        return None
+    text = t("ct.vintage", lang, cohort=cohort, mob=int(mob))
+    if "Q" in cohort:
+        text += t("ct.vintage_quarter", lang)
+    options = {"cohort": cohort, "mob": int(mob)}
+    return Drill("vintage.cohort_contracts", options, (text,), page)
+
+
+def _exposure(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
+    """`exposure=group:GRP000219` (a kind of `queries.exposures.KINDS`, a colon, the lessee or
+    group id; nothing after the colon for all related parties): one concentration bar."""
+    kind, _, key = (_first(params, "exposure") or "").partition(":")
+    if kind not in EXPOSURE_KINDS:
+        return None
+    if (kind == "related_parties_total") != (key == "") or (key and not KEY.fullmatch(key)):
+        return None
+    text = t("ct.exposure", lang, kind=label(kind, lang), name=key).strip()
+    parts = (text, t("ct.exposure_scope", lang))
+    return Drill("exposures.exposure_contracts", {"kind": kind, "key": key or None}, parts, page)
 
 
 def criteria(drill: Drill, filters: Filters, lang: str) -> str:

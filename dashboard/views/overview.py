@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +18,8 @@ from dashboard.page.format import (
     pct_points,
     wan_or_dash,
 )
+from dashboard.page.sidebar import link_params
+from queries.filters import Filters
 from regulatory.kpi_lines import BREACH, OK, UNKNOWN, assess, lines_for
 
 CARDS = (
@@ -145,3 +150,11 @@ def regulatory_lines(kpis: pd.DataFrame, entity_type: str | None, lang: str) -> 
         with col.container(border=True):
             st.markdown(f"**{t(f'm.{line.metric}', lang)}** {pct(value)}")
             st.markdown(f":{VERDICT_COLOUR[verdict]}[{t(f'ov.verdict.{verdict}', lang)}] · {bound}")
+
+
+def entity_wide_link(filters: Filters, default_as_of: date, lang: str) -> Callable[..., dict]:
+    """Links from the concentration chart: the month and language only, no segment or cohort
+    filter (the limits are entity-wide, `queries.exposures`); the branch scope comes from the
+    user on the list's page, never from the link."""
+    month_only = Filters(as_of=filters.as_of)
+    return lambda **extra: link_params(month_only, default_as_of, lang, **extra)

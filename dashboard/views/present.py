@@ -65,9 +65,30 @@ def _plain(value: object) -> object:
     return value
 
 
+def group_words(code: object, name: object) -> str | None:
+    """A group as people read it: `恒泰华鑫集团有限公司 (GRP000219)`, the code alone when the
+    extract names no group, None when there is no group. A group's name is a company name,
+    never personal data (docs/security.md)."""
+    if missing(code):
+        return None
+    return f"{name} ({code})" if isinstance(name, str) and name.strip() else str(code)
+
+
+def _named_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """`group_id` as "name (code)" and `group_name` folded into it, when a frame has both."""
+    if not {"group_id", "group_name"} <= set(frame.columns):
+        return frame
+    words = [group_words(c, n) for c, n in zip(frame["group_id"], frame["group_name"], strict=True)]
+    out = frame.drop(columns=["group_name"])
+    out["group_id"] = pd.Series(words, index=out.index, dtype=object)
+    return out
+
+
 def present(frame: pd.DataFrame, lang: str, roles: Roles) -> pd.DataFrame:
-    """`frame` as the user reads it in `lang`: named codes, 万元, ratios, display headers."""
-    out = frame.drop(columns=[c for c in frame.columns if c in roles.hidden]).astype(object)
+    """`frame` as the user reads it in `lang`: named codes (a group as "name (code)"), 万元,
+    ratios, display headers."""
+    out = _named_groups(frame.drop(columns=[c for c in frame.columns if c in roles.hidden]))
+    out = out.astype(object)
     formats: dict[str, str] = {}
     for column in out.columns:
         values = out[column]

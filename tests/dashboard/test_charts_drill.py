@@ -79,3 +79,35 @@ def test_a_trend_point_drills_to_the_contracts_behind_it_at_its_month() -> None:
         {"x": "2026-09", "customdata": ["outstanding"]},
     ]:
         assert to(point) is None
+
+
+def test_a_vintage_point_drills_to_its_cohort_at_its_mob_and_month() -> None:
+    """Cohort 2024-03 at MOB 5 is the month-end 2024-08; quarter cohort 2024Q1 at MOB 2 is
+    mature (and listed) at the month its last start month, March, reaches MOB 2: 2024-05."""
+    month = drill.vintage(link, 1)
+    assert month({"x": 5, "y": 1.5, "customdata": "2024-03"}) == {
+        "product": "loan",
+        "lang": "en",
+        "vintage": "2024-03:5",
+        "as_of": "2024-08",
+    }
+    quarter = drill.vintage(link, 3)
+    assert quarter({"x": 2.0, "customdata": "2024Q1"})["as_of"] == "2024-05"
+    for point in [
+        {"x": 5, "customdata": "2024-3"},
+        {"x": "5", "customdata": "2024-03"},
+        {"x": -1, "customdata": "2024-03"},
+        {"x": True, "customdata": "2024-03"},
+        {"x": 5, "customdata": ["2024-03"]},
+        {"x": 5},
+    ]:
+        assert month(point) is None
+
+
+def test_a_concentration_bar_drills_to_its_exposure() -> None:
+    to = drill.exposure(link)
+    assert to({"y": "单一集团 · G1", "customdata": ["group", "G1"]})["exposure"] == "group:G1"
+    total = to({"customdata": ["related_parties_total", None]})
+    assert total["exposure"] == "related_parties_total:"
+    for point in [{}, {"customdata": "group"}, {"customdata": ["group", 7]}, {"customdata": [1]}]:
+        assert to(point) is None

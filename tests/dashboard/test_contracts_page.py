@@ -41,3 +41,16 @@ def test_followed_from_the_overdue_page(analytics: str) -> None:
     at = open_page("contracts", params)
     assert_clean(at)
     assert _ids(at) == ["A"]
+
+
+def test_vintage_point_lists_its_cohort_at_that_mob(analytics: str) -> None:
+    """Cohort 2024-01 (A, B) at MOB 4 = May: B 12,000 before A 5,000. Quarter 2024Q1 at MOB 1,
+    each at its own month: A and B in February, C in April (its closing row) → 3, and the
+    criteria say which point it is."""
+    at = open_page("contracts", {"vintage": "2024-01:4", "as_of": "2024-05"})
+    assert_clean(at)
+    assert _ids(at) == ["B", "A"]
+    at = open_page("contracts", {"vintage": "2024Q1:1"})
+    assert sorted(_ids(at)) == ["A", "B", "C"]
+    assert any("共 3 份合同" in m.value for m in at.markdown)
+    assert any("2024Q1" in m.value and "MOB 1" in m.value for m in at.markdown)

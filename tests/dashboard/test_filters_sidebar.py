@@ -58,3 +58,32 @@ def test_drill_params_use_allow_lists() -> None:
     assert (forged.query, forged.options, forged.page) == ("overdue.contracts_behind", {}, 1)
     text = parse_drill({"segment": ["product:*x*"]}, "zh").description
     assert "\\*x\\*" in text  # markdown from the URL is escaped
+
+
+def test_vintage_and_exposure_drills_use_allow_lists() -> None:
+    point = parse_drill({"vintage": ["2024Q1:5"], "page": ["2"]}, "en")
+    assert (point.query, point.options, point.page) == (
+        "vintage.cohort_contracts",
+        {"cohort": "2024Q1", "mob": 5},
+        2,
+    )
+    assert "2024Q1" in point.description and "MOB 5" in point.description
+    group = parse_drill({"exposure": ["group:GRP000219"]}, "zh")
+    assert (group.query, group.options) == (
+        "exposures.exposure_contracts",
+        {"kind": "group", "key": "GRP000219"},
+    )
+    total = parse_drill({"exposure": ["related_parties_total:"]}, "en")
+    assert total.options == {"kind": "related_parties_total", "key": None}
+    # forged: an unknown kind, a key with markup, a key on the total, no key on a lessee,
+    # a cohort that is no month, a MOB that is no number -> the plain open book
+    for params in (
+        {"exposure": ["everyone:X"]},
+        {"exposure": ["lessee:<b>x</b>"]},
+        {"exposure": ["related_parties_total:X"]},
+        {"exposure": ["lessee:"]},
+        {"vintage": ["2024-13:1"]},
+        {"vintage": ["2024-03:x"]},
+        {"vintage": ["2024-03:-1"]},
+    ):
+        assert parse_drill(params, "zh").query == "overdue.contracts_behind", params

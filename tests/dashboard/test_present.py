@@ -65,3 +65,24 @@ def test_a_month_end_is_a_date_in_the_file_and_on_screen() -> None:
     shown = present(frame, "zh", table_roles())
     assert shown.iloc[0, 0] == date(2024, 6, 30)
     assert as_text(shown).iloc[1, 0] == "—"
+
+
+def test_a_group_reads_as_its_name_and_code() -> None:
+    """group_id + group_name → one column "恒泰华鑫集团有限公司 (GRP000219)"; a group the extract
+    does not name stays its code; no group stays empty."""
+    frame = pd.DataFrame(
+        {
+            "lessee_id": ["L1", "L2", "L3"],
+            "group_id": ["GRP000219", "GRP000007", None],
+            "group_name": ["恒泰华鑫集团有限公司", None, None],
+        }
+    )
+    shown = present(frame, "zh", table_roles())
+    assert list(shown.columns) == ["承租人编号", "集团"]  # the name folded into the group
+    assert list(shown.iloc[:2, 1]) == ["恒泰华鑫集团有限公司 (GRP000219)", "GRP000007"]
+    assert pd.isna(shown.iloc[2, 1])
+    assert list(as_text(shown).iloc[:, 1]) == [
+        "恒泰华鑫集团有限公司 (GRP000219)",
+        "GRP000007",
+        "—",
+    ]

@@ -108,3 +108,49 @@ def test_limits_are_a_registry_per_entity_type() -> None:
     }
     assert set(table["base"]) == {"capital_net"}
     assert exposures.limits_table("lender").empty
+
+
+def test_a_concentration_bar_lists_the_contracts_of_its_exposure(build: Build) -> None:
+    """Lessee X: CX (3,500); X2 is written off and outside the exposure. Group G1: CX and CY
+    (4,500 together, the group's exposure). All related parties: X's CX. Individual Z: CZ."""
+    engine = build(exposure_book(), "2024-06-30")
+
+    def listed(kind: str, key: str | None) -> list[str]:
+        frame = exposures.exposure_contracts(engine, JUNE, kind, key)
+        assert frame.empty or set(frame["total_rows"]) == {len(frame)}
+        return list(frame["contract_id"])
+
+    assert listed("lessee", "X") == ["CX"]
+    assert listed("group", "G1") == ["CX", "CY"]
+    assert listed("related_party", "X") == ["CX"]
+    assert listed("related_party", "Y") == []
+    assert listed("related_parties_total", None) == ["CX"]
+    assert listed("lessee", "Z") == ["CZ"]
+    frame = exposures.exposure_contracts(engine, JUNE, "group", "G1")
+    assert sum(frame["outstanding_principal"]) == Decimal("4500")
+
+
+def test_an_exposure_list_keeps_the_branch_scope(build: Build) -> None:
+    """A user scoped to a branch no contract is booked in sees none of group G1's contracts."""
+    engine = build(exposure_book(), "2024-06-30")
+    scoped = Filters(as_of=date(2024, 6, 30), scope=("no-such-branch",))
+    assert exposures.exposure_contracts(engine, scoped, "group", "G1").empty
+
+
+def test_a_group_is_named_from_the_extract_and_unnamed_without_it(build: Build) -> None:
+    """G1's lessees X and Y carry 恒泰控股集团有限公司: the group row's name; without the
+    optional column's values the group row has no name (the page shows its code)."""
+    named = exposure_book()
+    for lessee in named.lessees:
+        lessee["group_name"] = "恒泰控股集团有限公司" if lessee["group_id"] == "G1" else None
+    rows = _rows(
+        exposures.concentration(build(named, "2024-06-30"), JUNE, entity="financing_lease")
+    )
+    assert rows["group", "G1"]["name"] == "恒泰控股集团有限公司"
+    assert rows["lessee", "Z"]["name"] is None  # an individual's name is never shown here
+    plain = _rows(
+        exposures.concentration(
+            build(exposure_book(), "2024-06-30"), JUNE, entity="financing_lease"
+        )
+    )
+    assert plain["group", "G1"]["name"] is None

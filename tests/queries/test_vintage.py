@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from queries import vintage
 from queries.filters import Filters
 from tests.queries.books import Build, portfolio_book, vintage_book
@@ -130,3 +132,38 @@ def test_current_90_balance_rate_leaves_written_off_rows(build: Build) -> None:
     ]
     triangle = vintage.triangle(vintage.vintage(engine, JUNE), "current90_rate")
     assert list(triangle.loc["2024-01"]) == [0, 0, 0, 0, 12000 / s, 5000 / s]
+
+
+def test_a_cohort_point_lists_the_cohort_contracts_on_the_book_at_that_mob(build: Build) -> None:
+    """Cohort 2024-01 = V1 and V2. MOB 2 (March): both on the book, V2 (3,000 outstanding)
+    before V1 (500 left, DPD 45). MOB 4 (May): V1 closed at MOB 3 and has no row → V2 alone.
+    Cohort 2024Q1 at MOB 3 (each at its own MOB): V1 (April, its closing row), V4 (May),
+    V3 (June, the written-off row) and V2 (April) → 4."""
+    engine = build(vintage_book(), "2024-06-30")
+    march = vintage.cohort_contracts(engine, JUNE, "2024-01", 2)
+    assert list(march["contract_id"]) == ["V2", "V1"]
+    assert list(march["total_rows"]) == [2, 2]
+    assert list(march["dpd"]) == [0, 45]
+    assert list(march["month_end"]) == [date(2024, 3, 31)] * 2
+    may = vintage.cohort_contracts(engine, JUNE, "2024-01", 4)
+    assert list(may["contract_id"]) == ["V2"]
+    quarter = vintage.cohort_contracts(engine, JUNE, "2024Q1", 3)
+    assert sorted(quarter["contract_id"]) == ["V1", "V2", "V3", "V4"]
+    months = dict(zip(quarter["contract_id"], quarter["month_end"], strict=True))
+    assert months == {
+        "V1": date(2024, 4, 30),
+        "V2": date(2024, 4, 30),
+        "V4": date(2024, 5, 31),
+        "V3": date(2024, 6, 30),
+    }
+
+
+def test_a_cohort_point_keeps_the_segment_filter_and_refuses_forged_cohorts(build: Build) -> None:
+    """Only V3 is a loan: cohort 2024Q1 at MOB 0 under product = loan → V3 alone; a cohort
+    that is not YYYY-MM or YYYYQn is refused."""
+    engine = build(vintage_book(), "2024-06-30")
+    loans = Filters(as_of=date(2024, 6, 30), product=("loan",))
+    assert list(vintage.cohort_contracts(engine, loans, "2024Q1", 0)["contract_id"]) == ["V3"]
+    for forged in ("2024-13", "2024Q5", "x' OR 1=1 --", ""):
+        with pytest.raises(ValueError, match="unknown vintage point"):
+            vintage.cohort_contracts(engine, JUNE, forged, 0)

@@ -332,3 +332,18 @@ def test_store_keeps_running_sums_when_it_grows() -> None:
     assert list(store.g0[:8]) == [0, 110, 220, 330, 385, 440, 445, 500]
     j, out = store.position(np.array([0, 3]), np.array([3, 4]), np.array([115, 60]))
     assert list(j) == [1, 4] and list(out) == [200, 100]  # interest first, then principal
+
+
+def test_groups_are_named_and_their_members_share_the_brand(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    """Every lessee of a group carries the one name of its group (…集团有限公司), whose first
+    word is the brand its corporate members' names carry after the region; no group, no name."""
+    lessees = frames["lessees"].fillna("")
+    grouped = lessees[lessees.group_id != ""]
+    assert (lessees[lessees.group_id == ""].group_name == "").all()
+    names = grouped.groupby("group_id").group_name.unique()
+    assert all(len(n) == 1 and n[0].endswith("集团有限公司") for n in names)
+    for name, member in zip(grouped.group_name, grouped.name, strict=True):
+        if member.endswith("有限公司"):  # a corporate member: region, brand, word, trade
+            assert name[:2] in member, (name, member)

@@ -68,6 +68,24 @@ def company_names(rng: np.random.Generator, book: Book) -> pa.Array:
     )
 
 
+GROUP_SUFFIXES = ("集团有限公司", "控股集团有限公司", "实业集团有限公司")
+
+
+def group_names(groups: int) -> list[str]:
+    """Names like 恒泰华鑫控股集团有限公司 for groups 0 … `groups` − 1: group g's brand word is
+    the one its members' names share (`company_names`); a second word and the suffix follow
+    from g alone (no random draw, so the rest of the demo is unchanged); unique up to 3,780
+    groups, beyond which the code tells two namesakes apart."""
+    words = ref.COMPANY_WORDS
+    n = len(words)
+    pairs = n * (n - 1)  # brand, then another word (never the brand again)
+    return [
+        f"{words[g % n]}{words[(g % n + 1 + (g // n) % (n - 1)) % n]}"
+        f"{GROUP_SUFFIXES[(g // pairs) % len(GROUP_SUFFIXES)]}"
+        for g in range(groups)
+    ]
+
+
 def lessee_ids(count: int) -> pa.Array:
     """Lessee ids L00000001 …"""
     return col.ids("L", np.arange(1, count + 1), 8)
@@ -84,6 +102,7 @@ def lessees_table(rng: np.random.Generator, book: Book) -> pa.Table:
     id_corp = credit_codes(rng, region_codes)
     id_person = resident_ids(rng, region_codes, birth)
     is_corp = pa.array(corp)
+    groups = int(book.l_group.max()) + 1 if nl else 0
     return pa.table(
         {
             "lessee_id": lessee_ids(nl),
@@ -93,9 +112,12 @@ def lessees_table(rng: np.random.Generator, book: Book) -> pa.Table:
             "industry": col.pick([r[0] for r in ref.INDUSTRIES], book.l_industry),
             "region": col.pick([r[0] for r in ref.REGIONS], book.l_region),
             "group_id": col.pick(
-                [f"GRP{i:06d}" for i in range(int(book.l_group.max()) + 1)] or ["GRP000000"],
+                [f"GRP{i:06d}" for i in range(groups)] or ["GRP000000"],
                 np.maximum(book.l_group, 0),
                 book.l_group >= 0,
+            ),
+            "group_name": col.pick(
+                group_names(groups) or ["—"], np.maximum(book.l_group, 0), book.l_group >= 0
             ),
             "related_party": pa.array(book.l_related),
         }

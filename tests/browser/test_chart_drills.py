@@ -1,0 +1,111 @@
+"""In Chromium: a click on a vintage curve point or a concentration bar opens the contracts
+behind it, and the list counts what the demo book holds there (worked out here from the
+warehouse tables the server reads, not through the page's queries)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.helpers import assert_no_exception, settle, shot
+from tests.signin import TEST_PASSWORD, browser_sign_in
+from warehouse.engine import create_warehouse_engine
+from warehouse.schema import SOURCE_TABLES, contract_month
+
+pytestmark = pytest.mark.browser
+USER = "exec"  # every branch: the whole book is in scope
+
+
+def _frame(warehouse: str, stmt: sa.Select) -> pd.DataFrame:
+    """Rows of `stmt` on the server's warehouse (read-only, beside the server)."""
+    engine = create_warehouse_engine(warehouse, read_only=True)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    finally:
+        engine.dispose()
+
+
+def _listed(page) -> int:
+    """The contract list's count ("共 1,234 份合同")."""
+    text = page.get_by_text(re.compile(r"共 [\d,]+ 份合同")).first.inner_text()
+    return int(re.search(r"共 ([\d,]+) 份合同", text)[1].replace(",", ""))  # type: ignore[index]
+
+
+def _click(page, element) -> None:
+    """A mouse click at the centre of a drawn bar or marker (Plotly hit-tests the spot)."""
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_a_vintage_point_at_mob_0_lists_every_contract_the_cohort_started(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """At MOB 0 every contract of a cohort is on the book (rows run from the start month), so
+    the list holds exactly the contracts whose start date falls in the cohort's month."""
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, "vintage")
+    chart = page.locator(".st-key-chart_vintage .js-plotly-plot")
+    chart.wait_for(timeout=15_000)
+    # The newest cohort's trace is drawn last; its first marker is MOB 0.
+    marker = chart.locator(".scatterlayer .trace").last.locator("path.point").first
+    _click(page, marker)
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    cohort, mob = parse_qs(urlparse(page.url).query)["vintage"][0].split(":")
+    assert mob == "0" and re.fullmatch(r"\d{4}-\d{2}", cohort)
+    contracts = SOURCE_TABLES["contracts"]
+    started = _frame(server_warehouse, sa.select(contracts.c.contract_id, contracts.c.start_date))
+    expected = sum(1 for d in started["start_date"] if f"{d:%Y-%m}" == cohort)
+    assert expected > 0
+    assert _listed(page) == expected
+    assert page.get_by_text(f"账龄批次 {cohort}").count() > 0  # the criteria say which point
+    assert_no_exception(page)
+    shot(page, "vintage_point_drill")
+
+
+def test_a_concentration_bar_lists_the_contracts_of_its_exposure(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """The top bar (the exposure nearest its limit) opens the as-of contracts of that lessee,
+    group or of all related parties that are not written off and still owe principal."""
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, "overview")
+    chart = page.locator(".st-key-chart_concentration .js-plotly-plot")
+    chart.wait_for(timeout=15_000)
+    _click(page, chart.locator(".barlayer .point path").first)
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    kind, _, key = query["exposure"][0].partition(":")
+    assert not {"product", "industry", "region"} & set(query)  # entity-wide: no segment filter
+    lessees = SOURCE_TABLES["lessees"]
+    people = _frame(
+        server_warehouse,
+        sa.select(lessees.c.lessee_id, lessees.c.group_id, lessees.c.related_party),
+    )
+    if kind == "group":
+        chosen = set(people.lessee_id[people.group_id == key])
+    elif kind == "related_parties_total":
+        chosen = set(people.lessee_id[people.related_party.astype(bool)])
+    else:
+        chosen = {key}
+    cm = contract_month
+    as_of = sa.select(sa.func.max(cm.c.month_end)).scalar_subquery()
+    rows = _frame(
+        server_warehouse,
+        sa.select(cm.c.lessee_id, cm.c.outstanding_principal, cm.c.written_off).where(
+            cm.c.month_end == as_of
+        ),
+    )
+    owing = rows[(~rows.written_off.astype(bool)) & (rows.outstanding_principal > 0)]
+    expected = int(owing.lessee_id.isin(chosen).sum())
+    assert expected > 0
+    assert _listed(page) == expected
+    assert page.get_by_text("集中度：").count() > 0
+    assert_no_exception(page)
+    shot(page, "concentration_bar_drill")

@@ -70,6 +70,7 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         "m.promise_rate": ("承诺还款率", "Promise rate"),
         "m.kept_rate": ("承诺履约率", "Kept rate"),
         "m.recovered": ("30天内回款（万元）", "Recovered in 30 days (10k yuan)"),
+        "m.recovered_amount": ("30天内回款", "Recovered in 30 days"),  # card: unit by the figure
         "m.cure_rate": ("回归正常率", "Cure rate"),
         "m.spells": ("催收期数", "Spells"),
         "m.flagged_actions": ("提示行动数", "Flagged actions"),

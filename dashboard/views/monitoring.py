@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n.catalogue import label, t
-from dashboard.page.format import count_or_dash, pct, wan_or_dash
+from dashboard.page.format import amount, count_or_dash, pct, wan_or_dash
 from dashboard.page.registry import PAGES, page_path
 from dashboard.page.setup import PageContext
 from dashboard.page.widgets import download_table
@@ -135,12 +135,14 @@ def inspection_settings(coverage: pd.DataFrame, lang: str) -> None:
 
 
 def collection_cards(total: pd.Series, recovered: pd.Series, rates: list[str], lang: str) -> None:
-    """Attempts, the contact / promise / kept rates and the amount recovered in the window."""
-    cards = st.columns(5)
+    """Attempts, the contact / promise / kept rates and the amount recovered in the window (亿元 or
+    万元 by size, the unit beside the figure)."""
+    # The amount with its unit needs about twice the width of a rate ("2,965.02 万元" at 1280 px).
+    cards = st.columns([1, 1, 1, 1, 2])
     cards[0].metric(t("m.attempts", lang), count_or_dash(total["attempts"]))
     for card, rate in zip(cards[1:4], rates, strict=True):
         card.metric(t(f"m.{rate}", lang), pct(total[rate]))
-    cards[4].metric(t("m.recovered", lang), wan_or_dash(recovered["recovered"]))
+    cards[4].metric(t("m.recovered_amount", lang), amount(recovered["recovered"], lang))
     st.caption(t("col.definitions", lang))
 
 

@@ -16,7 +16,7 @@ def test_headline_rates_and_flags_for_the_risk_committee(monitoring: str) -> Non
     assert shown["联系率"] == "58.82%"
     assert shown["承诺还款率"] == "40.00%"
     assert shown["承诺履约率"] == "66.67%"
-    assert shown["30天内回款（万元）"] == "0.40"
+    assert shown["30天内回款"] == "0.40 万元"
     assert shown["非允许时段联系"] == "1"
     assert shown["联系第三方"] == "2"
     assert shown["委外前未告知"] == "1"
@@ -31,7 +31,7 @@ def test_a_filter_change_changes_the_numbers(monitoring: str) -> None:
     shown = metrics(at)
     assert shown["联系尝试"] == "5"
     assert shown["联系率"] == "100.00%"
-    assert shown["30天内回款（万元）"] == "0.10"
+    assert shown["30天内回款"] == "0.10 万元"
     assert shown["联系第三方"] == "1"
 
 
@@ -39,6 +39,7 @@ def test_executives_see_collector_names_masked_and_english_works(monitoring: str
     at = open_page("collections", {"lang": "en"}, roles=("executive",))
     assert_clean(at)
     assert metrics(at)["Contact rate"] == "58.82%"
+    assert metrics(at)["Recovered in 30 days"] == "0.40 × 10k"
     text = table_text(at)
     assert "zhang" not in text and "z****" in text
 

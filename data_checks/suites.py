@@ -54,6 +54,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     ),
     "collection_first_month": ("key", "month_idx", "branch", "value", "prev_idx"),
     "contract_watch": ("contract_id",),
+    "at_risk_rows": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
     "collection_flags": ("action_id", "flag"),
     "device_month": ("month_idx", *_SEGMENTS, "cohort_month"),

@@ -39,19 +39,23 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from warehouse import schema
 from warehouse.marts.watch_rules import (
+    BUILD_RULES,
     ONE,
     SOURCE_RULES,
     ZERO,
     WatchParams,
     flag,
     live_flags,
+    stored_joined,
+    with_score,
 )
-from warehouse.schema import MONEY_TYPE, contract_month
+from warehouse.schema import MONEY_TYPE, at_risk_rows, contract_month
 
 __all__ = [
     "MAX_PAGE",
     "RULES",
     "SORTS",
+    "SOURCE_RULES",
     "WatchParams",
     "at_risk",
     "rule_counts",
@@ -61,16 +65,21 @@ __all__ = [
     "watch_params",
 ]
 
-MART_RULES: tuple[str, ...] = ("dpd", "class", "observation")
-RULES: tuple[str, ...] = ("score", *MART_RULES, *SOURCE_RULES, "watchlist")
+RULES: tuple[str, ...] = (*BUILD_RULES, "watchlist")
 MAX_PAGE = 1000
-
-
-def _stored_flags(cm: sa.Table) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
-    """The source-table rules as flagged by the build (`contract_watch`), joined to `cm`."""
-    cw = schema.contract_watch
-    joined = cm.outerjoin(cw, cw.c.contract_id == cm.c.contract_id)
-    return joined, {r: cw.c[f"f_{r}"] == ONE for r in SOURCE_RULES}
+# The columns of a flagged row before its `f_<rule>` flags.
+SHOWN: tuple[str, ...] = (
+    "contract_id",
+    "lessee_id",
+    "lessee_type",
+    "product",
+    "branch",
+    "outstanding_principal",
+    "overdue_principal",
+    "dpd",
+    "risk_class",
+    "class_reason",
+)
 
 
 def flagged_statement(
@@ -80,45 +89,75 @@ def flagged_statement(
     only: str | None = None,
     stored: bool = False,
     cutoff: Decimal = DEFAULT_CUTOFF,
+    met_only: bool = False,
+    extra: tuple[sa.ColumnElement[bool], ...] = (),
 ) -> sa.Subquery:
     """Every open contract of the slice at the as-of (or just contract `only`) with its score,
     its top reason and one 0/1 column `f_<rule>` per rule; `stored` reads the source-table rules
     from `contract_watch` (right only for the build's as-of and watch settings: see
-    `stored_flags_apply`); `cutoff` is the score rule's."""
+    `stored_flags_apply`); `cutoff` is the score rule's. `met_only` (with `stored`) keeps only
+    the contracts meeting a rule (live, the source rules are IN lists, and an OR of IN lists is
+    what PostgreSQL plans worst); `extra` restricts the contract-months further."""
     cm = contract_month
-    joined, source = _stored_flags(cm) if stored else live_flags(cm, filters.as_of, params, only)
-    ew = schema.ew_scores
-    joined = joined.outerjoin(
-        ew, sa.and_(ew.c.contract_id == cm.c.contract_id, ew.c.month_idx == cm.c.month_idx)
-    )
+    joined, source = stored_joined(cm) if stored else live_flags(cm, filters.as_of, params, only)
+    joined, conditions, ew = with_score(joined, cm, source, cutoff)
     flags = {
-        "score": ew.c.score >= float(cutoff),
-        "dpd": cm.c.dpd > 0,
-        "class": cm.c.risk_class != "normal",
-        "observation": cm.c.in_observation,
-        **source,
+        **conditions,
         "watchlist": cm.c.contract_id.in_(watchlist) if watchlist else sa.false(),
     }
-    only_clause = [] if only is None else [cm.c.contract_id == only]
+    clauses = [*extra] if only is None else [cm.c.contract_id == only, *extra]
+    if met_only and stored:
+        clauses.append(sa.or_(*(c for c in flags.values() if c is not sa.false())))
     return (
         sa.select(
-            cm.c.contract_id,
-            cm.c.lessee_id,
-            cm.c.lessee_type,
-            cm.c.product,
-            cm.c.branch,
-            cm.c.outstanding_principal,
-            cm.c.overdue_principal,
-            cm.c.dpd,
-            cm.c.risk_class,
-            cm.c.class_reason,
+            *(cm.c[c] for c in SHOWN),
             ew.c.score,
             ew.c.reason_1.label("score_reason"),
             *(flag(c).label(f"f_{r}") for r, c in flags.items()),
         )
         .select_from(joined)
-        .where(cm.c.month_end == filters.as_of, is_open(cm), *where(filters, cm), *only_clause)
+        .where(cm.c.month_end == filters.as_of, is_open(cm), *where(filters, cm), *clauses)
         .subquery("flagged")
+    )
+
+
+def rows_statement(
+    filters: Filters, params: WatchParams, watchlist: tuple[str, ...], cutoff: Decimal
+) -> sa.Subquery:
+    """The flagged rows of `flagged_statement(..., stored=True, met_only=True)` from the build's
+    `at_risk_rows` (right only for the build's as-of, watch settings and score cut-off: see
+    `rows_apply`), plus the watchlist's contracts the build did not flag, looked up by id."""
+    r = at_risk_rows
+    listed = r.c.contract_id.in_(watchlist) if watchlist else sa.false()
+    stored = sa.select(
+        *(r.c[c] for c in SHOWN),
+        r.c.score,
+        r.c.score_reason,
+        *(r.c[f"f_{rule}"] for rule in BUILD_RULES),
+        flag(listed).label("f_watchlist"),
+    ).where(*where(filters, r))
+    if not watchlist:
+        return stored.subquery("flagged")
+    cm = contract_month
+    unflagged = ~sa.exists().where(r.c.contract_id == cm.c.contract_id)
+    extra = (cm.c.contract_id.in_(watchlist), unflagged)
+    rest = flagged_statement(filters, params, watchlist, stored=True, cutoff=cutoff, extra=extra)
+    return sa.union_all(stored, rest.element).subquery("flagged")
+
+
+def _flagged(
+    filters: Filters,
+    params: WatchParams,
+    watchlist: tuple[str, ...],
+    stored: bool,
+    cutoff: Decimal,
+    rows: bool,
+) -> sa.Subquery:
+    """The flagged contracts of the list and its counts: the build's rows, or flagged here."""
+    if rows:
+        return rows_statement(filters, params, watchlist, cutoff)
+    return flagged_statement(
+        filters, params, watchlist, stored=stored, cutoff=cutoff, met_only=True
     )
 
 
@@ -138,6 +177,17 @@ def _settings_and_route(
     built = watch_params(engine)
     chosen = params or built
     return chosen, stored_flags_apply(engine, filters, chosen, built)
+
+
+def _list_route(
+    engine: Engine, filters: Filters, params: WatchParams | None, cutoff: Decimal | None
+) -> tuple[WatchParams, bool, Decimal, bool]:
+    """Settings, whether the stored flags answer, the score cut-off (the build's unless given)
+    and whether `at_risk_rows` answers (the stored flags do and the cut-off is the build's)."""
+    params, stored = _settings_and_route(engine, filters, params)
+    built = score_cutoff(engine)
+    cut = built if cutoff is None else cutoff
+    return params, stored, cut, stored and cut == built
 
 
 def _codes(f: sa.Subquery) -> sa.ColumnElement[str]:
@@ -202,17 +252,22 @@ def at_risk_statement(
     offset: int = 0,
     stored: bool = False,
     cutoff: Decimal = DEFAULT_CUTOFF,
+    from_rows: bool = False,
 ) -> sa.Select:
     """One page of at-risk contracts meeting any of `rules` (all rules when empty), each row
-    carrying `total_rows` and the counts per rule of the whole at-risk list (`COUNT_COLUMNS`)."""
+    carrying `total_rows` and the counts per rule of the whole at-risk list (`COUNT_COLUMNS`);
+    `from_rows` reads the build's `at_risk_rows` (see `rows_statement`)."""
     unknown = set(rules) - set(RULES)
     if unknown:
         raise ValueError(f"unknown watch rules {sorted(unknown)}")
     # A CTE: the list and the counts read the one flagging (materialised by both engines).
-    f = flagged_statement(filters, params, watchlist, stored=stored, cutoff=cutoff)
-    f = f.element.cte("flagged")
+    f = _flagged(filters, params, watchlist, stored, cutoff, from_rows).element.cte("flagged")
     rank = sa.case(*((f.c.risk_class == c, i) for c, i in schema.RISK_CLASS_RANK.items()))
-    chosen = rules or RULES
+    # Any of the chosen rules (so at least one); every row flagged from the build's flags or
+    # rows meets a rule already, so with no rule chosen there is nothing to filter there.
+    chosen = (
+        [] if not rules and stored else [sa.or_(*(f.c[f"f_{r}"] == ONE for r in rules or RULES))]
+    )
     rows = (
         sa.select(
             *(col for col in f.c if not col.key.startswith("f_")),
@@ -220,7 +275,7 @@ def at_risk_statement(
             _met(f).label("rules_met"),
             rank.label("class_rank"),
         )
-        .where(_met(f) > ZERO, sa.or_(*(f.c[f"f_{r}"] == ONE for r in chosen)))
+        .where(*chosen)
         .subquery("chosen")
     )
     page = (
@@ -268,9 +323,10 @@ def at_risk(
     """One page of at-risk contracts with `rules` (comma-separated codes), `rules_met`, the
     score and its top reason, `total_rows` and the list's counts per rule (`COUNT_COLUMNS`;
     see `split_counts`); `cutoff` defaults to the build's."""
-    params, stored = _settings_and_route(engine, filters, params)
-    cut = score_cutoff(engine) if cutoff is None else cutoff
-    stmt = at_risk_statement(filters, params, watchlist, rules, sort, limit, offset, stored, cut)
+    params, stored, cut, rows = _list_route(engine, filters, params, cutoff)
+    stmt = at_risk_statement(
+        filters, params, watchlist, rules, sort, limit, offset, stored, cut, rows
+    )
     return fetch_frame(engine, stmt)
 
 
@@ -296,9 +352,10 @@ def rule_counts_statement(
     watchlist: tuple[str, ...] = (),
     stored: bool = False,
     cutoff: Decimal = DEFAULT_CUTOFF,
+    from_rows: bool = False,
 ) -> sa.Select:
     """One row: per rule the contracts meeting it and their outstanding; `any` for the list."""
-    f = flagged_statement(filters, params, watchlist, stored=stored, cutoff=cutoff)
+    f = _flagged(filters, params, watchlist, stored, cutoff, from_rows)
     return sa.select(*_counts(f, over=False))
 
 
@@ -310,9 +367,8 @@ def rule_counts(
     cutoff: Decimal | None = None,
 ) -> pd.DataFrame:
     """Per rule (then `any`): contracts meeting it and their outstanding principal (yuan)."""
-    params, stored = _settings_and_route(engine, filters, params)
-    cut = score_cutoff(engine) if cutoff is None else cutoff
-    stmt = rule_counts_statement(filters, params, watchlist, stored, cut)
+    params, stored, cut, rows = _list_route(engine, filters, params, cutoff)
+    stmt = rule_counts_statement(filters, params, watchlist, stored, cut, rows)
     return counts_frame(fetch_frame(engine, stmt).iloc[0])
 
 

@@ -281,11 +281,11 @@ def lead_time_lessees(
         raise ValueError(f"group must be one of {GROUPS}")
     lt = lead_times(filters, severity, _stored(engine, filters))
     le, sc = LESSEES, scoped_contracts(filters)
+    # Every lead row has its lessee (`lessees` is the parent of contracts and signals), so the
+    # names are joined to the page's rows only, after the cut, not to the whole group.
     page = (
         sa.select(
             lt.c.lessee_id,
-            le.c.lessee_type,
-            le.c.name.label("lessee_name"),
             lt.c.contract_id,
             lt.c.first_signal_date,
             lt.c.first_signal_source,
@@ -293,7 +293,6 @@ def lead_time_lessees(
             lt.c.lead_days,
             sa.func.count().over().label("total_rows"),
         )
-        .select_from(lt.join(le, le.c.lessee_id == lt.c.lessee_id))
         .where(lt.c.lead_group == group)
         .order_by(lt.c.lead_days.desc().nulls_last(), lt.c.lessee_id)
         .limit(max(1, min(int(limit), 1000)))
@@ -308,14 +307,19 @@ def lead_time_lessees(
         .subquery("any_contract")
     )
     columns = [
-        sa.func.coalesce(c, any_contract.c.contract_id).label("contract_id")
-        if c.key == "contract_id"
-        else c
-        for c in page.c
+        page.c.lessee_id,
+        le.c.lessee_type,
+        le.c.name.label("lessee_name"),
+        sa.func.coalesce(page.c.contract_id, any_contract.c.contract_id).label("contract_id"),
+        *(c for c in page.c if c.key not in ("lessee_id", "contract_id")),
     ]
     stmt = (
         sa.select(*columns)
-        .select_from(page.outerjoin(any_contract, any_contract.c.lessee_id == page.c.lessee_id))
+        .select_from(
+            page.join(le, le.c.lessee_id == page.c.lessee_id).outerjoin(
+                any_contract, any_contract.c.lessee_id == page.c.lessee_id
+            )
+        )
         .order_by(page.c.lead_days.desc().nulls_last(), page.c.lessee_id)
     )
     return fetch_frame(engine, stmt)

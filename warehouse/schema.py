@@ -717,6 +717,35 @@ contract_watch = sa.Table(
     },
 )
 
+# Every open contract at the build's as-of meeting a watch rule the build can flag (all but the
+# portal's watchlist), with what the 风险合同 list shows and filters on
+# (warehouse/marts/watch.py, after the early-warning scores): the list at the build's as-of,
+# watch settings and score cut-off reads these rows instead of every open contract-month.
+at_risk_rows = sa.Table(
+    "at_risk_rows",
+    metadata,
+    sa.Column("contract_id", sa.String, nullable=False),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    *_segment_columns(),
+    sa.Column("cohort_month", sa.Date, nullable=False),
+    sa.Column("outstanding_principal", MONEY_TYPE, nullable=False),
+    sa.Column("overdue_principal", MONEY_TYPE, nullable=False),
+    sa.Column("dpd", sa.Integer, nullable=False),
+    sa.Column("risk_class", sa.String, nullable=False),
+    sa.Column("class_reason", sa.String, nullable=False),
+    sa.Column("score", sa.Double, nullable=True, doc="the early-warning score; NULL: not scored"),
+    sa.Column("score_reason", sa.String, nullable=True, doc="the score's top reason key"),
+    *(
+        _count(f"f_{rule}", f"1 when the contract meets watch rule `{rule}`, else 0")
+        for rule in ("score", "dpd", "class", "observation", *WATCH_SOURCE_RULES)
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per contract open at the build's as-of that meets a watch rule other "
+        "than the watchlist, with the build's watch settings and score cut-off",
+    },
+)
+
 # The early-warning score of each performing contract at the scored month-ends, with the model
 # version approved when the build ran (warehouse/marts/ew_scores.py); empty when no version is
 # approved or scoring was refused. Read by 风险合同, the dossier and 模型监控

@@ -56,6 +56,7 @@ DATASETS: dict[str, Words] = {
         "Contracts' first collection action by month",
     ),
     "contract_watch": ("合同预警状态", "Contract watch status"),
+    "at_risk_rows": ("风险合同清单", "At-risk contracts"),
     "inspection_month": ("租后检查月度汇总", "Inspections by month"),
     "collection_flags": ("催收合规标记", "Collection compliance flags"),
     "device_month": ("设备监控月度汇总", "Devices by month"),

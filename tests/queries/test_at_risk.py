@@ -14,10 +14,12 @@ from queries.at_risk import (
     SOURCE_RULES,
     WatchParams,
     _codes,
+    _list_route,
     at_risk,
     at_risk_statement,
     flagged_statement,
     rule_counts,
+    rule_counts_statement,
     rules_for,
     split_counts,
     stored_flags_apply,
@@ -27,7 +29,7 @@ from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.books import Build
 from tests.queries.risk_books import AS_OF, AT_RISK, CLEAN, watch_book
-from warehouse.schema import contract_watch
+from warehouse.schema import at_risk_rows, contract_watch
 
 FILTERS = Filters(as_of=date(2024, 6, 30))
 WATCH = ("WL",)
@@ -190,3 +192,40 @@ def test_rules_for_reads_the_same_rules_from_the_build_flags_as_live(
         return list(fetch_frame(engine, sa.select(_codes(f).label("rules")))["rules"])
 
     assert codes(True) == codes(False) == at_risk_rules(engine, contract_id)
+
+
+def test_build_rows_hold_every_rule_but_the_watchlist(engine: Engine) -> None:
+    """`at_risk_rows` (written by the build after the scores) holds AT_RISK but WL, whose only
+    rule is the portal's watchlist, each with exactly its flags; OK and BIG meet none."""
+    r = at_risk_rows
+    flags = [c for c in r.c if c.name.startswith("f_")]
+    frame = fetch_frame(engine, sa.select(r.c.contract_id, *flags))
+    got = {
+        row["contract_id"]: {c.name[2:] for c in flags if row[c.name] == 1}
+        for row in frame.to_dict("records")
+    }
+    assert got == {c: rules for c, rules in AT_RISK.items() if c != "WL"}
+
+
+def test_build_rows_give_the_same_list_and_counts_as_the_flags(engine: Engine) -> None:
+    """Read from `at_risk_rows` (WL added from the watchlist by id) the list is AT_RISK, and
+    the counts per rule are those worked out in `test_counts_per_rule` (any: 12, 2,010,900)."""
+    stmt = at_risk_statement(FILTERS, WatchParams(), WATCH, limit=100, stored=True, from_rows=True)
+    assert _rules(fetch_frame(engine, stmt)) == AT_RISK
+    without = at_risk_statement(FILTERS, WatchParams(), (), limit=100, stored=True, from_rows=True)
+    assert _rules(fetch_frame(engine, without)) == {c: r for c, r in AT_RISK.items() if c != "WL"}
+    counts = fetch_frame(
+        engine, rule_counts_statement(FILTERS, WatchParams(), WATCH, stored=True, from_rows=True)
+    ).iloc[0]
+    assert (counts["n_any"], counts["o_any"]) == (12, Decimal("2010900.00"))
+    assert (counts["n_class"], counts["o_class"]) == (3, Decimal("3000.00"))
+    assert (counts["n_watchlist"], counts["n_score"]) == (1, 0)
+
+
+def test_build_rows_answer_only_for_the_builds_as_of_settings_and_cut_off(engine: Engine) -> None:
+    """The build's as-of, watch settings and score cut-off: the rows; another cut-off, month
+    or setting: the flags."""
+    assert _list_route(engine, FILTERS, None, None)[3]
+    assert not _list_route(engine, FILTERS, None, Decimal("0.5"))[3]
+    assert not _list_route(engine, Filters(as_of=date(2024, 5, 31)), None, None)[3]
+    assert not _list_route(engine, FILTERS, WatchParams(debt_ratio=Decimal("0.80")), None)[3]

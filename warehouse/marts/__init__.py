@@ -46,6 +46,9 @@ INSERT INTO _b_params VALUES
   (:as_of, :as_of_idx, :tol, :obs_months, :obs_inst, :rr_rank, :upg_inst, :upg_months, :npl_share)
 """
 PG_BUILD_WORK_MEM = "256MB"
+CONTRACT_SEGMENTS_LESSEE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_contract_segments_lessee_id ON contract_segments (lessee_id)"
+)
 RANK_DDL = "CREATE TABLE _b_rank (rank INTEGER, risk_class VARCHAR(20), rate DECIMAL(9, 6))"
 RANK_INSERT = "INSERT INTO _b_rank VALUES (:rank, :risk_class, :rate)"
 
@@ -72,6 +75,7 @@ MART_TABLES = (
     schema.collection_action_month,
     schema.collection_first_month,
     schema.contract_watch,
+    schema.at_risk_rows,
     schema.inspection_month,
     schema.collection_flags,
     schema.device_month,
@@ -207,22 +211,28 @@ def build_mart(
         (lead_time.NAME, lead_time.write_lead_time_facts),
         (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
     )
-    total = len(steps) + len(written) + 1
+    total = len(steps) + len(written) + 2
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{total}: {name}")
         began = time.perf_counter()
         write(conn, settings, as_of)
         timings[name] = time.perf_counter() - began
-    say(f"build {total}/{total}: {ew_scores.NAME}")
+    say(f"build {total - 1}/{total}: {ew_scores.NAME}")
     began = time.perf_counter()
     ew_scores.write_ew_scores(conn, settings, as_of, scorer, say)
     timings[ew_scores.NAME] = time.perf_counter() - began
+    say(f"build {total}/{total}: {watch.ROWS_NAME}")  # reads the scores just written
+    began = time.perf_counter()
+    watch.write_at_risk_rows(conn, settings, as_of)
+    timings[watch.ROWS_NAME] = time.perf_counter() - began
 
     if conn.dialect.name != "duckdb":
         # Row lookups (a contract's history) need these; DuckDB's zone maps serve without them.
         for column in ("contract_id", "month_end"):
             ddl = f"CREATE INDEX IF NOT EXISTS ix_contract_month_{column} ON contract_month"
             conn.execute(sa.text(f"{ddl} ({column})"))
+        # A page of lessees (预警提前期) looks up their contracts.
+        conn.execute(sa.text(CONTRACT_SEGMENTS_LESSEE_INDEX))
     conn.execute(
         schema.build_settings.insert(),
         [{"key": k, "value": v} for k, v in [*settings.as_rows(), ("as_of", as_of.isoformat())]],

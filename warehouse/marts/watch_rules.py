@@ -281,3 +281,79 @@ def source_flags_statement(as_of: date, params: WatchParams) -> sa.Select:
     return sa.select(f.c.contract_id, *(f.c[f"f_{r}"] for r in SOURCE_RULES)).where(
         sa.or_(*(f.c[f"f_{r}"] == ONE for r in SOURCE_RULES))
     )
+
+
+MART_RULES: tuple[str, ...] = ("dpd", "class", "observation")
+# The rules the build can flag (all but the portal's watchlist), in `queries.at_risk.RULES` order.
+BUILD_RULES: tuple[str, ...] = ("score", *MART_RULES, *SOURCE_RULES)
+# What the at-risk list shows and filters on, from `contract_month` (`at_risk_rows`' columns).
+ROW_COLUMNS: tuple[str, ...] = (
+    "contract_id",
+    "lessee_id",
+    "lessee_type",
+    "product",
+    "industry",
+    "region",
+    "branch",
+    "asset_category",
+    "cohort_month",
+    "outstanding_principal",
+    "overdue_principal",
+    "dpd",
+    "risk_class",
+    "class_reason",
+)
+
+
+def stored_joined(cm: sa.Table) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]]]:
+    """The source-table rules as flagged by the build (`contract_watch`), joined to `cm`."""
+    cw = schema.contract_watch
+    joined = cm.outerjoin(cw, cw.c.contract_id == cm.c.contract_id)
+    return joined, {r: cw.c[f"f_{r}"] == ONE for r in SOURCE_RULES}
+
+
+def with_score(
+    joined: sa.FromClause,
+    cm: sa.Table,
+    source: Mapping[str, sa.ColumnElement[bool]],
+    cutoff: Decimal,
+) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[bool]], sa.Table]:
+    """`joined` with the contract's early-warning score at its month (`ew_scores`) and the
+    conditions of `BUILD_RULES`: the score at or above `cutoff`, DPD > 0, a class worse than
+    normal, a restructuring observation period, then the source-table rules `source`."""
+    ew = schema.ew_scores
+    joined = joined.outerjoin(
+        ew, sa.and_(ew.c.contract_id == cm.c.contract_id, ew.c.month_idx == cm.c.month_idx)
+    )
+    conditions = {
+        "score": ew.c.score >= float(cutoff),
+        "dpd": cm.c.dpd > 0,
+        "class": cm.c.risk_class != "normal",
+        "observation": cm.c.in_observation,
+        **source,
+    }
+    return joined, conditions, ew
+
+
+def at_risk_rows_statement(as_of: date, cutoff: Decimal) -> sa.Select:
+    """The open contracts at `as_of` meeting any of `BUILD_RULES` (source-table rules as the
+    build flagged them in `contract_watch`, the score rule at `cutoff`), with `ROW_COLUMNS`,
+    the score, its top reason and 0/1 `f_<rule>` (what the build writes to `at_risk_rows`)."""
+    cm = schema.contract_month
+    joined, source = stored_joined(cm)
+    joined, conditions, ew = with_score(joined, cm, source, cutoff)
+    return (
+        sa.select(
+            *(cm.c[c] for c in ROW_COLUMNS),
+            ew.c.score,
+            ew.c.reason_1.label("score_reason"),
+            *(flag(conditions[r]).label(f"f_{r}") for r in BUILD_RULES),
+        )
+        .select_from(joined)
+        .where(
+            cm.c.month_end == as_of,
+            sa.not_(cm.c.closed),
+            sa.not_(cm.c.written_off),
+            sa.or_(*conditions.values()),
+        )
+    )

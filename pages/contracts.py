@@ -12,7 +12,13 @@ import math
 import streamlit as st
 
 from dashboard.i18n.catalogue import t
-from dashboard.page.contract_params import PAGE_SIZE, criteria, parse_drill, whole_list
+from dashboard.page.contract_params import (
+    PAGE_SIZE,
+    criteria,
+    named_group,
+    parse_drill,
+    whole_list,
+)
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
 from dashboard.views.present import as_text, present, table_roles
@@ -20,10 +26,11 @@ from dashboard.views.present import as_text, present, table_roles
 ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang
 drill = parse_drill({k: st.query_params.get_all(k) for k in st.query_params}, lang)
-st.markdown(f"**{t('ct.criteria', lang)}**: {criteria(drill, ctx.filters, lang)}")
-
 page = drill.page
 frame = ctx.query(drill.query, **drill.options, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+drill = named_group(drill, frame, lang)
+st.markdown(f"**{t('ct.criteria', lang)}**: {criteria(drill, ctx.filters, lang)}")
+
 total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
 pages = max(1, math.ceil(total / PAGE_SIZE))
 st.markdown(t("ct.count", lang, n=f"{total:,}"))

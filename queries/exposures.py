@@ -293,7 +293,7 @@ def exposure_contracts(
     (`related_parties_total`), so their outstanding sums to the exposure. The user's branch
     scope applies, and so do any segment filters the link carries (the concentration page's
     links carry none: limits are entity-wide). Largest first, one page; `total_rows` counts
-    before paging."""
+    before paging; each row names its lessee's group (`group_id`, `group_name`)."""
     cm = contract_month
     conds = [
         cm.c.month_end == filters.as_of,
@@ -302,11 +302,19 @@ def exposure_contracts(
         _exposure_lessees(kind, key),
         *where(filters, cm),
     ]
+    group = (
+        sa.select(lessees.c.group_id)
+        .where(lessees.c.lessee_id == cm.c.lessee_id)
+        .scalar_subquery()
+        .label("group_id")
+    )
     stmt = (
-        sa.select(*(cm.c[c] for c in LIST_COLUMNS), sa.func.count().over().label("total_rows"))
+        sa.select(
+            *(cm.c[c] for c in LIST_COLUMNS), group, sa.func.count().over().label("total_rows")
+        )
         .where(*conds)
         .order_by(cm.c.outstanding_principal.desc(), cm.c.contract_id)
         .limit(min(max(limit, 1), 1000))
         .offset(max(offset, 0))
     )
-    return fetch_frame(engine, stmt)
+    return with_group_names(engine, fetch_frame(engine, stmt))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import md_text
 from dashboard.page.sidebar import filter_pairs, month_words
+from dashboard.views.present import group_words
 from queries.exposures import KINDS as EXPOSURE_KINDS
 from queries.filters import SEGMENTS, Filters
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
@@ -132,6 +133,21 @@ def _exposure(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | 
     text = t("ct.exposure", lang, kind=label(kind, lang), name=key).strip()
     parts = (text, t("ct.exposure_scope", lang))
     return Drill("exposures.exposure_contracts", {"kind": kind, "key": key or None}, parts, page)
+
+
+def named_group(drill: Drill, rows: pd.DataFrame, lang: str) -> Drill:
+    """A group's list with its criteria naming the group "name (code)" as its rows do (the
+    link carries the code only); any other list as it is."""
+    options = drill.options
+    if drill.query != "exposures.exposure_contracts" or options.get("kind") != "group":
+        return drill
+    if "group_name" not in rows or rows.empty:
+        return drill
+    key = options.get("key")
+    names = [n for g, n in zip(rows["group_id"], rows["group_name"], strict=True) if g == key]
+    text = group_words(key, names[0] if names else None) or ""
+    first = t("ct.exposure", lang, kind=label("group", lang), name=text)
+    return replace(drill, parts=(first, *drill.parts[1:]))
 
 
 def criteria(drill: Drill, filters: Filters, lang: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from dashboard.data.cached import Choices
-from dashboard.page.contract_params import parse_drill
+from dashboard.page.contract_params import named_group, parse_drill
 from dashboard.page.sidebar import parse, to_params
 from queries.filters import Filters
 
@@ -87,3 +89,17 @@ def test_vintage_and_exposure_drills_use_allow_lists() -> None:
         {"vintage": ["2024-03:-1"]},
     ):
         assert parse_drill(params, "zh").query == "overdue.contracts_behind", params
+
+
+def test_a_group_list_names_its_group_in_the_criteria() -> None:
+    """The link carries GRP000219, the rows its name → "单一集团 恒泰集团有限公司 (GRP000219)";
+    without a name the code stays; other lists are untouched."""
+    drill = parse_drill({"exposure": ["group:GRP000219"]}, "zh")
+    rows = pd.DataFrame({"group_id": ["GRP000219"], "group_name": ["恒泰集团有限公司"]})
+    assert (
+        named_group(drill, rows, "zh").parts[0] == "集中度：单一集团 恒泰集团有限公司 (GRP000219)"
+    )
+    unnamed = rows.assign(group_name=[None])
+    assert named_group(drill, unnamed, "zh").parts[0] == "集中度：单一集团 GRP000219"
+    bucket = parse_drill({"bucket": ["M1"]}, "zh")
+    assert named_group(bucket, rows, "zh") == bucket

@@ -154,3 +154,6 @@ def test_a_group_is_named_from_the_extract_and_unnamed_without_it(build: Build) 
         )
     )
     assert plain["group", "G1"]["name"] is None
+    listed = exposures.exposure_contracts(build(named, "2024-06-30"), JUNE, "group", "G1")
+    assert list(listed["group_id"]) == ["G1", "G1"]
+    assert list(listed["group_name"]) == ["恒泰控股集团有限公司"] * 2

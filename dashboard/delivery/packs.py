@@ -30,6 +30,7 @@ from dashboard.page.format import pct, shown_time_zoned, zone
 from dashboard.views.present import column_header, present, table_roles
 from queries import segments
 from queries.at_risk import MAX_PAGE, split_counts
+from queries.at_risk_rules import score_status
 from queries.exposures import entity_type
 from queries.filters import SEGMENTS, Filters
 from queries.personal_data import mask_personal
@@ -135,7 +136,8 @@ def executive_sections(
 def at_risk_sections(
     engine: Engine, filters: Filters, user: User, lang: str, at: datetime
 ) -> Sections:
-    """The at-risk list, every contract (the committee's watchlist included), largest first, as
+    """The at-risk list, every contract (the committee's watchlist included), in the page's own
+    default order — riskiest score first when the month-end is scored, else largest first — as
     the page's table reads it."""
     from dashboard.views.risk import headers_only
 
@@ -144,6 +146,8 @@ def at_risk_sections(
         watch = watchlist(portal)
     finally:
         portal.dispose()
+    status = score_status(engine, filters.as_of)
+    sort = "score" if status is not None and status.scored_here else "outstanding"
     parts, offset = [], 0
     while True:
         page = _query(
@@ -152,6 +156,7 @@ def at_risk_sections(
             filters,
             user,
             watchlist=watch,
+            sort=sort,
             limit=MAX_PAGE,
             offset=offset,
         )

@@ -13,11 +13,13 @@ import streamlit as st
 
 from dashboard.i18n.catalogue import t
 from dashboard.page.contract_params import (
+    FETCH_SIZE,
     PAGE_SIZE,
+    all_rows,
     criteria,
     named_group,
+    page_rows,
     parse_drill,
-    whole_list,
 )
 from dashboard.page.setup import start
 from dashboard.page.widgets import download_table
@@ -27,13 +29,16 @@ ctx = start("contracts.py", "page.contracts")
 lang = ctx.lang
 drill = parse_drill({k: st.query_params.get_all(k) for k in st.query_params}, lang)
 page = drill.page
-frame = ctx.query(drill.query, **drill.options, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+frame = page_rows(drill, ctx.query)
 drill = named_group(drill, frame, lang)
 st.markdown(f"**{t('ct.criteria', lang)}**: {criteria(drill, ctx.filters, lang)}")
 
 total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
-pages = max(1, math.ceil(total / PAGE_SIZE))
+listed = total if drill.paged else min(total, FETCH_SIZE)  # an unpaged list: its first rows
+pages = max(1, math.ceil(listed / PAGE_SIZE))
 st.markdown(t("ct.count", lang, n=f"{total:,}"))
+if listed < total:
+    st.caption(t("ct.capped", lang, n=f"{listed:,}"))
 if frame.empty:
     st.info(t("ct.none", lang))
     st.stop()
@@ -48,7 +53,7 @@ if chosen != page:
     st.query_params["page"] = str(chosen)
     st.rerun()
 download_table(
-    lambda: whole_list(lambda n, at: ctx.query(drill.query, **drill.options, limit=n, offset=at)),
+    lambda: all_rows(drill, ctx.query),
     "contracts",
     lang,
     present=lambda rows: present(rows, lang, roles),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.charts import drill
 from dashboard.charts import monitoring as charts
 from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from dashboard.views.monitoring import (
+    DEVICE_LISTS,
     contract_list,
     inspection_settings,
     label_radio,
@@ -45,7 +47,9 @@ devices = ctx.query("leased_assets.device_status", months=months)
 figure = charts.bars_and_rate(
     devices, ["geofence_exits", "abnormal_stops"], "offline_rate", lang, "ch.events"
 )
-chart_section(figure, devices, "device_status", lang, rates=["offline_rate"])
+# a bar or point opens the contracts with that event in its month (docs/dashboard-links.md)
+to_device = drill.month_lists(ctx.link, DEVICE_LISTS)
+chart_section(figure, devices, "device_status", lang, rates=["offline_rate"], drill=to_device)
 event = label_radio("ew.alerts_month", ALERTS, lang, "ew_event")
 alerts = ctx.query("leased_assets.device_alert_contracts", event_type=event)
 contract_list(ctx, alerts, f"device_{event}", counts=["devices", "events"])
@@ -60,6 +64,7 @@ chart_section(
     lang,
     rates=["coverage_rate"],
     money=["min_asset_value"],
+    drill=drill.month_lists(ctx.link, {"overdue": {"inspection": "overdue"}}),
 )
 inspection_settings(coverage, lang)
 

@@ -106,3 +106,19 @@ def exposure(link: Link) -> Callable[[Mapping[str, Any]], dict | None]:
         return link(exposure=f"{kind}:{key or ''}")
 
     return drill
+
+
+def month_lists(
+    link: Link, lists: Mapping[str, Mapping[str, str]]
+) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar or point of a monitoring chart over months (what it counts as `customdata`, its
+    month as x) -> the contract list `lists` names for that measure (drill keys) at that month;
+    None for a measure with no list of its own."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        measure, month = point.get("customdata"), point.get("x")
+        if not isinstance(measure, str) or measure not in lists or not isinstance(month, str):
+            return None
+        return link(as_of=month, **lists[measure])
+
+    return drill

@@ -130,6 +130,7 @@ def bars_and_rate(
             y=_counts(frame[col]),
             name=name,
             marker_color=PALETTE[n % len(PALETTE)],
+            customdata=[col] * len(frame),  # what the bar counts, for a click's drill
             hovertemplate=f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",
         )
     name = t(f"m.{rate}", lang)
@@ -139,6 +140,7 @@ def bars_and_rate(
         name=name,
         mode="lines+markers",
         yaxis="y2",
+        customdata=[rate] * len(frame),
         marker_color="#d32f2f",
         hovertemplate=f"%{{x}}<br>{name}: %{{y:.2f}}%<extra></extra>",
     )

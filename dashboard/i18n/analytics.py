@@ -305,6 +305,18 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
             " (quarter cohort: each contract at its own month on book)",
         ),
         "ct.exposure": ("集中度：{kind} {name}", "Concentration: {kind} {name}"),
+        "ct.device": (
+            "本月有「{event}」设备事件的合同",
+            "Contracts with '{event}' device events in the month",
+        ),
+        "ct.inspection_overdue": (
+            "月末租赁物检查逾期的合同",
+            "Contracts whose leased-asset inspection is overdue at the month-end",
+        ),
+        "ct.capped": (
+            "此列表最多列出前 {n} 份（屏幕与下载相同）。",
+            "This list shows the first {n} at most (on screen and in the download).",
+        ),
         "ct.exposure_scope": (
             "计入敞口的合同（未核销、本金未偿）",
             "contracts in the exposure (not written off, principal outstanding)",

@@ -14,6 +14,7 @@ from dashboard.page.sidebar import filter_pairs, month_words
 from dashboard.views.present import group_words
 from queries.exposures import KINDS as EXPOSURE_KINDS
 from queries.filters import SEGMENTS, Filters
+from queries.leased_assets import ALERTS
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
 from queries.vintage import cohort_months
 from warehouse.extract_spec import RISK_CLASSES
@@ -31,6 +32,8 @@ DRILL_KEYS = (
     "migration",
     "vintage",
     "exposure",
+    "device",
+    "inspection",
     "page",
 )
 KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")  # a lessee or group id as a link may carry it
@@ -44,6 +47,9 @@ class Drill:
     options: dict[str, object] = field(default_factory=dict)
     parts: tuple[str, ...] = ()  # plain text; `description` escapes it for st.markdown
     page: int = 1
+    # False: the query takes no offset and gives its first `FETCH_SIZE` rows at most (the
+    # monitoring lists); the page cuts its screens from them
+    paged: bool = True
 
     @property
     def description(self) -> str:
@@ -85,7 +91,7 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
             )
             options = {"period": period, "begin_class": src, "end_class": dst}
             return Drill("contract_lists.migration_cell", options, (text,), page)
-    for parse in (_vintage, _exposure):
+    for parse in (_vintage, _exposure, _monitoring):
         found = parse(params, lang, page)
         if found is not None:
             return found
@@ -133,6 +139,40 @@ def _exposure(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | 
     text = t("ct.exposure", lang, kind=label(kind, lang), name=key).strip()
     parts = (text, t("ct.exposure_scope", lang))
     return Drill("exposures.exposure_contracts", {"kind": kind, "key": key or None}, parts, page)
+
+
+def _monitoring(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
+    """`device=<offline|geofence_exit|abnormal_stop>`: contracts with such device events in the
+    as-of month; `inspection=overdue`: contracts whose asset inspection is overdue at the as-of
+    (the 预警与租赁物 charts' bars and points)."""
+    event = _first(params, "device")
+    if event in ALERTS:
+        text = t("ct.device", lang, event=label(event, lang))
+        options = {"event_type": event}
+        return Drill("leased_assets.device_alert_contracts", options, (text,), page, paged=False)
+    if _first(params, "inspection") == "overdue":
+        text = t("ct.inspection_overdue", lang)
+        options = {"kind": "overdue"}
+        return Drill("inspections.inspection_contracts", options, (text,), page, paged=False)
+    return None
+
+
+def page_rows(drill: Drill, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """The rows of the drill's screen page (with `total_rows`): `run(query, **options)` is the
+    page's cached query; an unpaged list is cut from its first `FETCH_SIZE` rows."""
+    at = (drill.page - 1) * PAGE_SIZE
+    if drill.paged:
+        return run(drill.query, **drill.options, limit=PAGE_SIZE, offset=at)
+    return run(drill.query, **drill.options, limit=FETCH_SIZE).iloc[at : at + PAGE_SIZE]
+
+
+def all_rows(drill: Drill, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """Every row of the drill's list for its download, without `total_rows` (an unpaged list:
+    its first `FETCH_SIZE`, the most its query gives)."""
+    if drill.paged:
+        return whole_list(lambda n, at: run(drill.query, **drill.options, limit=n, offset=at))
+    rows = run(drill.query, **drill.options, limit=FETCH_SIZE)
+    return rows.drop(columns=["total_rows"], errors="ignore")
 
 
 def named_group(drill: Drill, rows: pd.DataFrame, lang: str) -> Drill:

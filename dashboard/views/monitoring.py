@@ -29,6 +29,12 @@ SETTING_KEYS = (
     "collections.daily_cap",
 )
 MONTH_CHOICES = (6, 12, 24, 36)
+# The device-status chart's measures -> the contract list of each month (`device=` drill key).
+DEVICE_LISTS: dict[str, dict[str, str]] = {
+    "geofence_exits": {"device": "geofence_exit"},
+    "abnormal_stops": {"device": "abnormal_stop"},
+    "offline_rate": {"device": "offline"},
+}
 
 
 def _value_label(column: str, value: object, lang: str) -> str:

@@ -111,3 +111,22 @@ def test_a_concentration_bar_drills_to_its_exposure() -> None:
     assert total["exposure"] == "related_parties_total:"
     for point in [{}, {"customdata": "group"}, {"customdata": ["group", 7]}, {"customdata": [1]}]:
         assert to(point) is None
+
+
+def test_a_monitoring_bar_drills_to_its_measures_list_at_its_month() -> None:
+    """geofence exits of 2026-09 -> contracts with geofence exits in that month; a measure
+    without a list of its own (fitted devices) and forged points drill nowhere."""
+    to = drill.month_lists(link, {"geofence_exits": {"device": "geofence_exit"}})
+    assert to({"x": "2026-09", "customdata": "geofence_exits"}) == {
+        "product": "loan",
+        "lang": "en",
+        "as_of": "2026-09",
+        "device": "geofence_exit",
+    }
+    for point in [
+        {"x": "2026-09", "customdata": "devices"},
+        {"x": "2026-09", "customdata": ["geofence_exits"]},
+        {"x": 9, "customdata": "geofence_exits"},
+        {},
+    ]:
+        assert to(point) is None

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.data.cached import Choices
-from dashboard.page.contract_params import named_group, parse_drill
+from dashboard.page.contract_params import all_rows, named_group, page_rows, parse_drill
 from dashboard.page.sidebar import parse, to_params
 from queries.filters import Filters
 
@@ -103,3 +103,28 @@ def test_a_group_list_names_its_group_in_the_criteria() -> None:
     assert named_group(drill, unnamed, "zh").parts[0] == "集中度：单一集团 GRP000219"
     bucket = parse_drill({"bucket": ["M1"]}, "zh")
     assert named_group(bucket, rows, "zh") == bucket
+
+
+def test_monitoring_drills_are_unpaged_lists_cut_into_screens() -> None:
+    """device=geofence_exit and inspection=overdue name their lists; forged values fall back.
+    An unpaged list is asked once for its first 1,000 rows and page 2 is rows 50-99 of them."""
+    device = parse_drill({"device": ["geofence_exit"], "page": ["2"]}, "zh")
+    assert (device.query, device.options, device.paged) == (
+        "leased_assets.device_alert_contracts",
+        {"event_type": "geofence_exit"},
+        False,
+    )
+    overdue = parse_drill({"inspection": ["overdue"]}, "en")
+    assert overdue.query == "inspections.inspection_contracts"
+    assert overdue.options == {"kind": "overdue"}
+    for params in ({"device": ["fire"]}, {"inspection": ["abnormal'--"]}):
+        assert parse_drill(params, "zh").query == "overdue.contracts_behind"
+    asked: list[dict] = []
+
+    def run(query: str, **options: object) -> pd.DataFrame:
+        asked.append({"query": query, **options})
+        return pd.DataFrame({"contract_id": [f"C{n}" for n in range(120)], "total_rows": 120})
+
+    assert list(page_rows(device, run)["contract_id"]) == [f"C{n}" for n in range(50, 100)]
+    assert len(all_rows(device, run)) == 120 and "total_rows" not in all_rows(device, run)
+    assert {a["limit"] for a in asked} == {1000} and not any("offset" in a for a in asked)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -9,35 +11,61 @@ from dashboard.access.user import User
 from dashboard.data import task_strategy as data
 from dashboard.i18n.catalogue import t
 from dashboard.page.widgets import download_table
+from regulatory.codes import PRODUCT_LABELS
 from tasks.departments import DEPARTMENTS, department_name
-from tasks.strategy import STEPS, TRIGGERS, step_words
+from tasks.strategy import STEPS, TRIGGERS, Strategy, step_words
 from warehouse.settings import display_zone, labelled_time
 
 SAVED = "ts_saved"  # the last save's message, shown after the rerun that reloads the tables
 
 
-def _choice(label: str, options: list[str], required: bool = True) -> st.column_config.Column:
-    return st.column_config.SelectboxColumn(label, options=options, required=required)
+def _choice(
+    label: str,
+    options: list,
+    words: Callable[[object], str] | None = None,
+    required: bool = True,
+) -> st.column_config.Column:
+    """A pick-list column that stores the code and shows `words(code)` (the code itself when
+    there are no words for it)."""
+    return st.column_config.SelectboxColumn(
+        label, options=options, required=required, format_func=words
+    )
+
+
+def trigger_words(code: object, lang: str) -> str:
+    """A trigger's name in `lang` (the code when it is not one of `TRIGGERS`)."""
+    words = TRIGGERS.get(str(code))
+    return str(code) if words is None else words[1 if lang == "en" else 0]
+
+
+def product_options(s: Strategy) -> list[str]:
+    """The products a band may name: any (`*`), the book's product codes, and any other code the
+    strategy in force already names (kept, so saving it unchanged stays possible)."""
+    named = [str(b["product"]) for b in s.body()["bands"]]
+    return list(dict.fromkeys(["*", *PRODUCT_LABELS, *named]))
+
+
+def product_words(code: object, lang: str) -> str:
+    """A band's product in words: any product for `*`, else the product's name (or its code)."""
+    if code == "*":
+        return t("ts.any_product", lang)
+    words = PRODUCT_LABELS.get(str(code))
+    return str(code) if words is None else words[1 if lang == "en" else 0]
 
 
 def _common_columns(lang: str) -> dict[str, object]:
     return {
-        "step": _choice(t("ts.col.step", lang), list(STEPS)),
-        "department": _choice(t("col.department", lang), list(DEPARTMENTS)),
+        "step": _choice(t("ts.col.step", lang), list(STEPS), lambda c: step_words(str(c), lang)),
+        "department": _choice(
+            t("col.department", lang),
+            list(DEPARTMENTS),
+            lambda c: department_name(str(c), lang),
+        ),
         "sla_days": st.column_config.NumberColumn(
             t("ts.col.sla_days", lang), min_value=1, max_value=365, step=1, required=True
         ),
         "priority": _choice(t("ts.col.priority", lang), [1, 2, 3]),
     }
-
-
-def _legend(lang: str) -> str:
-    steps = "; ".join(f"`{code}` {step_words(code, lang)}" for code in STEPS)
-    depts = "; ".join(f"`{code}` {department_name(code, lang)}" for code in DEPARTMENTS)
-    triggers = "; ".join(
-        f"`{code}` {words[1 if lang == 'en' else 0]}" for code, words in TRIGGERS.items()
-    )
-    return f"{steps}\n\n{depts}\n\n{triggers}"
 
 
 def _history(lang: str) -> None:
@@ -73,8 +101,6 @@ def show(admin: User, lang: str) -> None:
     else:
         when = labelled_time(s.created_at, display_zone()) if s.created_at else ""
         st.info(t("ts.in_force", lang, version=s.version, who=s.created_by, when=when))
-    with st.expander(t("ts.col.step", lang) + " / " + t("col.department", lang)):
-        st.markdown(_legend(lang))
     with st.form("task_strategy"):
         st.subheader(t("ts.bands", lang))
         bands = st.data_editor(
@@ -90,7 +116,11 @@ def show(admin: User, lang: str) -> None:
                 "dpd_to": st.column_config.NumberColumn(
                     t("ts.col.dpd_to", lang), min_value=1, step=1
                 ),
-                "product": st.column_config.TextColumn(t("ts.col.product", lang), max_chars=32),
+                "product": _choice(
+                    t("ts.col.product", lang),
+                    product_options(s),
+                    lambda c: product_words(c, lang),
+                ),
                 "min_exposure": st.column_config.TextColumn(
                     t("ts.col.min_exposure", lang), max_chars=24
                 ),
@@ -106,7 +136,9 @@ def show(admin: User, lang: str) -> None:
             width="stretch",
             key=f"ts_triggers_{s.version}",
             column_config={
-                "trigger": _choice(t("ts.col.trigger", lang), list(TRIGGERS)),
+                "trigger": _choice(
+                    t("ts.col.trigger", lang), list(TRIGGERS), lambda c: trigger_words(c, lang)
+                ),
                 **_common_columns(lang),
             },
         )

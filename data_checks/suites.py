@@ -62,6 +62,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "inspection_findings_month": ("month_idx", "asset_status", *_SEGMENTS, "cohort_month"),
     "inspection_overdue": ("contract_id",),
     "lead_time_facts": ("kind", "level", "lessee_id", *_SEGMENTS, "cohort_month", "contract_id"),
+    "lead_time_lessees": ("level", "lessee_id"),
     "signal_scope": ("signal_id", *_SEGMENTS, "cohort_month"),
     "ew_scores": ("month_idx", "contract_id"),
     "ew_score_log": ("run_id",),
@@ -304,6 +305,9 @@ def _other_checks() -> list[Check]:
     checks.append(_in_set("check_results", "severity", ("blocking", "warning")))
     checks.append(_in_set("committee_classifications", "risk_class", spec.RISK_CLASSES))
     checks.append(_in_set("collection_flags", "flag", compliance.FLAGS))
+    checks.append(
+        _in_set("lead_time_lessees", "lead_group", ("warned", "late", "missed", "no_default"))
+    )
     checks.append(_in_set("collection_first_month", "key", tuple(collection_months.WINDOW_KEYS)))
     checks.append(_in_set("ew_score_log", "outcome", ("scored", "no_model", "refused", "skipped")))
     checks.append(

@@ -14,6 +14,8 @@ distribution and the median cover `warned` and `late`; the other two are counted
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -27,9 +29,15 @@ from queries.monitoring_scope import (
     stored_covers,
     window_start,
 )
-from warehouse.marts.lead_time import LEVELS
+from warehouse.marts.lead_time import LEAD_COLUMNS, LEVELS, lead_rows, stored_firsts
 from warehouse.months import month_end_of, month_index
-from warehouse.schema import SOURCE_TABLES, contract_segments, lead_time_facts, signal_scope
+from warehouse.schema import (
+    SOURCE_TABLES,
+    contract_segments,
+    lead_time_facts,
+    signal_scope,
+)
+from warehouse.schema import lead_time_lessees as lead_table
 
 SIGNALS = SOURCE_TABLES["warning_signals"]
 LESSEES = SOURCE_TABLES["lessees"]
@@ -143,77 +151,43 @@ def _firsts_live(filters: Filters, severity: str) -> tuple[sa.Subquery, sa.Subqu
 def _firsts_stored(filters: Filters, severity: str) -> tuple[sa.Subquery, sa.Subquery]:
     """(first signal, first 90+) per lessee: the first of the allowed groups' firsts in
     `lead_time_facts` (right only for an as-of the build reached: `stored_covers`)."""
-    lt = lead_time_facts
     _levels(severity)  # refuses an unknown severity; the level is its name
-    level = severity
-    allowed = [lt.c.cohort_month <= month_end_of(filters.as_of_idx), *where(filters, lt)]
-    rank = sa.func.row_number().over(
-        partition_by=lt.c.lessee_id, order_by=(lt.c.event_date, lt.c.signal_id)
-    )
-    ranked = (
-        sa.select(
-            lt.c.lessee_id,
-            lt.c.event_date.label("signal_date"),
-            lt.c.source,
-            lt.c.contract_id,
-            rank.label("rn"),
-        )
-        .where(
-            lt.c.kind == "signal",
-            lt.c.level == level,
-            lt.c.event_date <= filters.as_of,
-            *allowed,
-        )
-        .subquery("ranked")
-    )
-    first_signal = sa.select(ranked).where(ranked.c.rn == 1).subquery("first_signal")
-    hit = sa.func.row_number().over(
-        partition_by=lt.c.lessee_id, order_by=(lt.c.event_date, lt.c.contract_id)
-    )
-    over90 = (
-        sa.select(
-            lt.c.lessee_id,
-            lt.c.event_date.label("month_end"),
-            lt.c.contract_id,
-            hit.label("rn"),
-        )
-        .where(lt.c.kind == "over90", lt.c.event_date <= month_end_of(filters.as_of_idx), *allowed)
-        .subquery("over90")
-    )
-    return first_signal, sa.select(over90).where(over90.c.rn == 1).subquery("first_90")
+    return stored_firsts(filters.as_of, severity, where(filters, lead_time_facts))
 
 
-def lead_times(filters: Filters, severity: str = "high", stored: bool = False) -> sa.Subquery:
+def whole_book(filters: Filters, built: date | None) -> bool:
+    """Whether `lead_time_lessees` answers: the build's own as-of, no segment, cohort or branch
+    scope restriction (it holds the whole book's lead rows at that as-of)."""
+    return (
+        built is not None
+        and filters.as_of == built
+        and not filters.segments()
+        and filters.cohort_from is None
+        and filters.cohort_to is None
+        and filters.scope is None
+    )
+
+
+def lead_times(
+    filters: Filters, severity: str = "high", stored: bool = False, whole: bool = False
+) -> sa.Subquery:
     """One row per lessee with a first signal or a first 90+: dates, lead days and group;
     `stored` reads the firsts from `lead_time_facts` (right only for an as-of the build
-    reached: see `monitoring_scope.stored_covers`)."""
+    reached: see `monitoring_scope.stored_covers`), `whole` the build's `lead_time_lessees`
+    (right only where `whole_book` says so)."""
+    if whole:
+        ll = lead_table
+        _levels(severity)
+        columns = [ll.c[c] for c in LEAD_COLUMNS]
+        return sa.select(*columns).where(ll.c.level == severity).subquery("lead")
     firsts = _firsts_stored if stored else _firsts_live
-    first_signal, first_90 = firsts(filters, severity)
-    lessee = sa.func.coalesce(first_signal.c.lessee_id, first_90.c.lessee_id)
-    lead = first_90.c.month_end - first_signal.c.signal_date
-    group = sa.case(
-        (first_signal.c.lessee_id.is_(None), "missed"),
-        (first_90.c.lessee_id.is_(None), "no_default"),
-        (lead > 0, "warned"),
-        else_="late",
-    )
-    return (
-        sa.select(
-            lessee.label("lessee_id"),
-            first_signal.c.signal_date.label("first_signal_date"),
-            first_signal.c.source.label("first_signal_source"),
-            first_90.c.month_end.label("first_90_month_end"),
-            sa.cast(lead, sa.Integer).label("lead_days"),
-            group.label("lead_group"),
-            sa.func.coalesce(first_90.c.contract_id, first_signal.c.contract_id).label(
-                "contract_id"
-            ),
-        )
-        .select_from(
-            first_signal.join(first_90, first_90.c.lessee_id == first_signal.c.lessee_id, full=True)
-        )
-        .subquery("lead")
-    )
+    return lead_rows(*firsts(filters, severity)).subquery("lead")
+
+
+def _route(engine: Engine, filters: Filters) -> dict[str, bool]:
+    """`lead_times`' route for `filters`, from one read of the build's settings."""
+    built = settings_and_build(engine)[1]
+    return {"stored": stored_covers(filters, built), "whole": whole_book(filters, built)}
 
 
 def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") -> pd.DataFrame:
@@ -222,7 +196,7 @@ def lead_time_summary(engine: Engine, filters: Filters, severity: str = "high") 
     `median_lead_days` (same on every row) is over `warned` and `late`; None when there are none.
     """
     # One statement over one CTE (both engines compute the lead times once), not two passes.
-    lt = lead_times(filters, severity, _stored(engine, filters)).element.cte("lead")
+    lt = lead_times(filters, severity, **_route(engine, filters)).element.cte("lead")
     median = (
         sa.select(sa.func.percentile_cont(0.5).within_group(lt.c.lead_days))
         .where(lt.c.lead_days.is_not(None))
@@ -249,7 +223,7 @@ def lead_time_distribution(
     engine: Engine, filters: Filters, severity: str = "high"
 ) -> pd.DataFrame:
     """Lessees with both events per lead-time band (band, lessees), bands in order, zeros kept."""
-    lt = lead_times(filters, severity, _stored(engine, filters))
+    lt = lead_times(filters, severity, **_route(engine, filters))
     whens = []
     for name, low, high in BANDS:
         conds = []
@@ -279,7 +253,8 @@ def lead_time_lessees(
     """The lessees of one group with their dates, lead days and a contract to open."""
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}")
-    lt = lead_times(filters, severity, _stored(engine, filters))
+    route = _route(engine, filters)
+    lt = lead_times(filters, severity, **route)
     le, sc = LESSEES, scoped_contracts(filters)
     # Every lead row has its lessee (`lessees` is the parent of contracts and signals), so the
     # names are joined to the page's rows only, after the cut, not to the whole group.
@@ -298,6 +273,18 @@ def lead_time_lessees(
         .limit(max(1, min(int(limit), 1000)))
         .cte("page")
     )
+    if route["whole"]:  # `lead_time_lessees` names the lessee's first contract already
+        stmt = (
+            sa.select(
+                page.c.lessee_id,
+                le.c.lessee_type,
+                le.c.name.label("lessee_name"),
+                *(c for c in page.c if c.key != "lessee_id"),
+            )
+            .select_from(page.join(le, le.c.lessee_id == page.c.lessee_id))
+            .order_by(page.c.lead_days.desc().nulls_last(), page.c.lessee_id)
+        )
+        return fetch_frame(engine, stmt)
     # A lessee-wide signal names no contract: open the lessee's first contract instead, looked
     # up for the page's lessees only (not grouped over the whole book).
     any_contract = (

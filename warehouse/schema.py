@@ -689,6 +689,32 @@ lead_time_facts = sa.Table(
     },
 )
 
+# The lead time of every lessee of the whole book at the build's as-of, per level
+# (warehouse/marts/lead_time.py): what the three lead-time figures read with no filter and no
+# branch scope, instead of ranking `lead_time_facts` three times per page view.
+lead_time_lessees = sa.Table(
+    "lead_time_lessees",
+    metadata,
+    sa.Column("level", sa.String, nullable=False, doc="high or medium (medium and worse)"),
+    sa.Column("lessee_id", sa.String, nullable=False),
+    sa.Column("first_signal_date", sa.Date, nullable=True),
+    sa.Column("first_signal_source", sa.String, nullable=True),
+    sa.Column("first_90_month_end", sa.Date, nullable=True),
+    sa.Column("lead_days", sa.Integer, nullable=True, doc="first 90+ − first signal, in days"),
+    sa.Column("lead_group", sa.String, nullable=False, doc="warned, late, missed or no_default"),
+    sa.Column(
+        "contract_id",
+        sa.String,
+        nullable=True,
+        doc="the contract to open: the 90+ one, else the signal's, else the lessee's first",
+    ),
+    info={
+        "layer": "mart",
+        "grain": "one row per level × lessee with a first signal or a first 90+ by the "
+        "build's as-of, over the whole book",
+    },
+)
+
 # The watch rules read from the source tables rather than the mart (queries/at_risk.py), flagged
 # once per build at its as-of with its `watch.*` settings (warehouse/marts/watch.py).
 WATCH_SOURCE_RULES: tuple[str, ...] = (

@@ -64,6 +64,7 @@ DATASETS: dict[str, Words] = {
     "inspection_findings_month": ("租后检查结果月度汇总", "Inspection findings by month"),
     "inspection_overdue": ("逾期未检查资产", "Assets overdue for inspection"),
     "lead_time_facts": ("预警提前期", "Warning lead times"),
+    "lead_time_lessees": ("承租人预警提前期", "Warning lead times by lessee"),
     "ew_scores": ("预警评分", "Early-warning scores"),
     "ew_score_log": ("预警评分运行记录", "Early-warning scoring log"),
     "signal_scope": ("预警信号归属", "Warning signals by segment"),

@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from queries import warnings
+from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.monitoring_books import ENGINES, built_engine
+from warehouse.schema import lead_time_lessees
 
 AS_OF = Filters(as_of=date(2024, 6, 30))
 
@@ -125,3 +128,64 @@ def test_unknown_severity_and_group_are_refused(engine: Engine) -> None:
         warnings.lead_time_summary(engine, AS_OF, severity="low")
     with pytest.raises(ValueError, match="group"):
         warnings.lead_time_lessees(engine, AS_OF, group="all")
+
+
+def test_the_build_keeps_each_lessees_lead_time_over_the_whole_book(engine: Engine) -> None:
+    """`lead_time_lessees` at the build's as-of (2024-06-30), per level: LB warned 132 days
+    (first signal S1 tax, no contract: B's 90+ to open), LD late −10 (S5 financial, D), LE
+    missed at `high` (E) and warned 89 at `medium` (S6 internal), LA no_default (S3 iot on A).
+    LC (a low signal only) and the others are in no group."""
+    t = lead_time_lessees
+    stmt = sa.select(
+        t.c.level,
+        t.c.lessee_id,
+        t.c.lead_group,
+        t.c.lead_days,
+        t.c.contract_id,
+        t.c.first_signal_source,
+    )
+    got = {
+        (level, lessee): (
+            group,
+            None if pd_na(days) else int(days),
+            contract,
+            None if pd_na(source) else source,
+        )
+        for level, lessee, group, days, contract, source in fetch_frame(engine, stmt)
+        .astype(object)
+        .itertuples(index=False)
+    }
+    common = {
+        "LB": ("warned", 132, "B", "tax"),
+        "LD": ("late", -10, "D", "financial"),
+        "LA": ("no_default", None, "A", "iot"),
+    }
+    assert got == {
+        **{("high", k): v for k, v in common.items()},
+        ("high", "LE"): ("missed", None, "E", None),
+        **{("medium", k): v for k, v in common.items()},
+        ("medium", "LE"): ("warned", 89, "E", "internal"),
+    }
+
+
+def pd_na(value: object) -> bool:
+    """NULL as read back (None, or NaN in a numeric column)."""
+    return value is None or value != value
+
+
+@pytest.mark.parametrize(
+    ("filters", "answers"),
+    [
+        (AS_OF, True),
+        (Filters(as_of=date(2024, 5, 31)), False),
+        (Filters(as_of=date(2024, 6, 30), scope=("SH", "BJ")), False),
+        (Filters(as_of=date(2024, 6, 30), product=("direct_lease",)), False),
+        (Filters(as_of=date(2024, 6, 30), cohort_to=date(2024, 1, 31)), False),
+    ],
+)
+def test_the_whole_book_lead_times_answer_only_unfiltered_at_the_builds_as_of(
+    filters: Filters, answers: bool
+) -> None:
+    """Any filter, a branch scope or another as-of ranks `lead_time_facts` instead."""
+    assert warnings.whole_book(filters, date(2024, 6, 30)) is answers
+    assert not warnings.whole_book(AS_OF, None)

@@ -80,6 +80,7 @@ MART_TABLES = (
     schema.collection_flags,
     schema.device_month,
     schema.lead_time_facts,
+    schema.lead_time_lessees,
     schema.signal_scope,
     schema.device_alert_month,
     schema.inspection_overdue,
@@ -209,6 +210,7 @@ def build_mart(
         (devices.NAME, devices.write_device_status),
         (devices.ALERT_NAME, devices.write_device_alerts),
         (lead_time.NAME, lead_time.write_lead_time_facts),
+        (lead_time.LESSEES_NAME, lead_time.write_lead_time_lessees),
         (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
     )
     total = len(steps) + len(written) + 2

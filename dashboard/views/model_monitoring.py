@@ -26,6 +26,7 @@ from early_warning.monitoring import (
     model_in_force,
     psi_by_month,
 )
+from early_warning.reasons import reason_text
 from early_warning.registry import registry_root
 from warehouse.settings import Settings, load_settings
 
@@ -59,14 +60,17 @@ def _measure_text(value: object) -> str | None:
 def shown(
     lang: str, measures: tuple[str, ...], **formats: list[str]
 ) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """The table as the user reads it: `present` with the measures at 4 decimals, so the screen
-    and its file hold the same text (the raw-data file keeps the numbers)."""
+    """The table as the user reads it: `present` with the measures at 4 decimals and features in
+    words, so the screen and its file hold the same text (the raw-data file keeps the numbers and
+    the feature keys)."""
     roles = table_roles(**formats)
 
     def show(frame: pd.DataFrame) -> pd.DataFrame:
         out = frame.copy()
         for column in measures:
             out[column] = [_measure_text(v) for v in frame[column]]
+        if "feature" in out.columns:  # a model feature by its words, as its reasons read
+            out["feature"] = [reason_text(str(f), lang) for f in frame["feature"]]
         return present(out, lang, roles)
 
     return show

@@ -126,7 +126,7 @@ def test_each_features_psi_is_computed_only_when_asked(
     assert_clean(at)
     features = at.dataframe[before].value
     # June 2024: A is 112 DPD, B written off, C closed in April — none performing, so no PSI.
-    assert list(features["Feature"]) == ["dpd"] and list(features["PSI"]) == ["—"]
+    assert list(features["Feature"]) == ["days past due now"] and list(features["PSI"]) == ["—"]
 
 
 def test_every_table_file_is_its_screen_table(

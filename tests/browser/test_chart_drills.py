@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import AS_OF
 from tests.browser.helpers import assert_no_exception, settle, shot
 from tests.signin import TEST_PASSWORD, browser_sign_in
 from warehouse.engine import create_warehouse_engine
@@ -111,3 +112,35 @@ def test_a_concentration_bar_lists_the_contracts_of_its_exposure(
         assert f"集团有限公司 ({key})" in criteria
     assert_no_exception(page)
     shot(page, "concentration_bar_drill")
+
+
+def test_a_device_status_bar_lists_the_contracts_with_that_event_in_its_month(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """The latest drawn bar of 物联网设备状态 (geofence exits or abnormal stops of a month)
+    opens the contracts whose devices logged that event in that month."""
+    browser_sign_in(page, server_url, "risk", TEST_PASSWORD, "early_warning")
+    chart = page.locator(".st-key-chart_device_status .js-plotly-plot")
+    chart.wait_for(timeout=15_000)
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .point path")
+    drawn = [b for b in bars.all() if (b.bounding_box() or {"height": 0})["height"] > 3]
+    assert drawn, "no device-status bar is drawn"
+    _click(page, drawn[-1])
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    # the list drops as_of from its URL when it is the latest month
+    event, month = query["device"][0], query.get("as_of", [AS_OF])[0]
+    assert event in {"geofence_exit", "abnormal_stop"}
+    events = SOURCE_TABLES["device_events"]
+    logged = _frame(
+        server_warehouse,
+        sa.select(events.c.contract_id, events.c.event_time).where(events.c.event_type == event),
+    )
+    in_month = logged[[f"{t:%Y-%m}" == month for t in logged.event_time]]
+    expected = in_month.contract_id.nunique()
+    assert expected > 0
+    assert _listed(page) == expected
+    assert_no_exception(page)
+    shot(page, "device_bar_drill")

@@ -96,7 +96,7 @@ def rectification_on_time(
     last = min(w.end, w.today - timedelta(days=1))
     verdict: dict[int, bool] = {}
     if last >= w.start:
-        done = closed_on_time(portal, w.start, last, zone)
+        done = closed_on_time(portal, w.start, last, zone, today=w.today)
         verdict = dict.fromkeys(done.on_time, True) | dict.fromkeys(done.late, False)
     ledger = items(portal, branches=w.scope)
     ledger = ledger[ledger["item_id"].isin(list(verdict))]

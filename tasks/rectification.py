@@ -539,10 +539,12 @@ def history(portal: Engine, item_id: int) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class OnTime:
-    """Items due in a period: which were closed by their deadline, which were not."""
+    """Items due in a period: which were closed by their deadline, which were not, and which are
+    still open with their deadline not yet passed (not counted either way)."""
 
     on_time: tuple[int, ...]
     late: tuple[int, ...]
+    pending: tuple[int, ...] = ()
 
     @property
     def due(self) -> int:
@@ -561,11 +563,14 @@ def closed_on_time(
     last: date,
     zone: ZoneInfo,
     *,
+    today: date,
     department: str | None = None,
     source: str | None = None,
 ) -> OnTime:
     """Of the items whose deadline lies in [first, last], those closed (signed off) on or before
-    their deadline, in the local calendar of `zone`, and the rest (closed late or still open)."""
+    their deadline, in the local calendar of `zone`, and those closed late or still open after
+    it; an item still open on `today` (local) with its deadline today or later is pending, not
+    late: it can still be closed on time."""
     i = rectification_items.c
     stmt = (
         sa.select(i.item_id, i.deadline, i.closed_at)
@@ -583,5 +588,10 @@ def closed_on_time(
         for r in rows
         if r.closed_at is not None and local_today(r.closed_at, zone) <= r.deadline
     )
-    late = tuple(r.item_id for r in rows if r.item_id not in on_time)
-    return OnTime(on_time, late)
+    pending = tuple(
+        r.item_id
+        for r in rows
+        if r.closed_at is None and r.deadline >= today and r.item_id not in on_time
+    )
+    late = tuple(r.item_id for r in rows if r.item_id not in on_time and r.item_id not in pending)
+    return OnTime(on_time, late, pending)

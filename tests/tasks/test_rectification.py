@@ -274,7 +274,8 @@ def test_closed_on_time_counts_by_hand(portal: Engine) -> None:
     """Deadlines: check 11 Dec, validation 9 Dec, correction 18 Dec. The check item is signed off
     on 11 Dec 15:00 UTC (23:00 Shanghai, 11 Dec): on time; the validation item on 9 Dec 16:30 UTC
     (00:30 Shanghai, 10 Dec): late; the correction is still open. Due 1–15 Dec: the check and
-    validation items, one on time (1/2); due 1–31 Dec adds the open correction (1/3)."""
+    validation items, one on time (1/2); due 1–31 Dec adds the open correction: late (1/3) once
+    18 Dec has passed, pending (not counted, 1/2) until then."""
     _apply(portal, [CHECK, RULE, FIX])
     items = {k.split(":")[0]: v["item_id"] for k, v in _items(portal).items()}
     closing = {
@@ -285,18 +286,30 @@ def test_closed_on_time_counts_by_hand(portal: Engine) -> None:
         assign(portal, items[source], "comp1", person("comp1"), now=NOW)
         submit(portal, items[source], "fixed", person("comp1"), now=NOW)
         sign_off(portal, items[source], person("comp2"), now=at)
-    half = closed_on_time(portal, date(2026, 12, 1), date(2026, 12, 15), SHANGHAI)
+    after = date(2026, 12, 19)  # every deadline passed
+    half = closed_on_time(portal, date(2026, 12, 1), date(2026, 12, 15), SHANGHAI, today=after)
     assert (half.on_time, half.late, half.due, half.share) == (
         (items["check"],),
         (items["validation"],),
         2,
         0.5,
     )
-    month = closed_on_time(portal, date(2026, 12, 1), date(2026, 12, 31), SHANGHAI)
+    month = closed_on_time(portal, date(2026, 12, 1), date(2026, 12, 31), SHANGHAI, today=after)
     assert (len(month.on_time), len(month.late)) == (1, 2)
+    # On 18 Dec (the correction's own deadline) the open correction can still be closed on time:
+    # pending, neither on time nor late (1/2); on 19 Dec it is late.
+    on_18 = closed_on_time(
+        portal, date(2026, 12, 1), date(2026, 12, 31), SHANGHAI, today=date(2026, 12, 18)
+    )
+    assert (on_18.on_time, on_18.late, on_18.pending) == (
+        (items["check"],),
+        (items["validation"],),
+        (items["correction"],),
+    )
+    assert on_18.share == 0.5
     only_fix = closed_on_time(
-        portal, date(2026, 12, 1), date(2026, 12, 31), SHANGHAI, source="correction"
+        portal, date(2026, 12, 1), date(2026, 12, 31), SHANGHAI, today=after, source="correction"
     )
     assert (only_fix.on_time, only_fix.late) == ((), (items["correction"],))
-    nothing = closed_on_time(portal, date(2027, 1, 1), date(2027, 1, 31), SHANGHAI)
+    nothing = closed_on_time(portal, date(2027, 1, 1), date(2027, 1, 31), SHANGHAI, today=after)
     assert (nothing.due, nothing.share) == (0, None)

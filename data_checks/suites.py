@@ -56,6 +56,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "contract_watch": ("contract_id",),
     "at_risk_rows": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),
+    "inspection_branch_month": ("month_idx", "branch"),
     "collection_flags": ("action_id", "flag"),
     "device_month": ("month_idx", *_SEGMENTS, "cohort_month"),
     "device_alert_month": ("month_idx", "event_type", "contract_id"),

@@ -15,6 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from queries.collections import stored as branch_only
 from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from queries.measures import add_ratio
@@ -36,6 +37,7 @@ from warehouse.months import month_end_of, month_index
 from warehouse.schema import (
     SOURCE_TABLES,
     contract_segments,
+    inspection_branch_month,
     inspection_findings_month,
     inspection_month,
     inspection_overdue,
@@ -63,8 +65,9 @@ def _needing(
 
 
 def _stored_coverage(filters: Filters, months: int) -> sa.Select:
-    """The window's month-ends summed from `inspection_month` (the build's counts)."""
-    im = inspection_month
+    """The window's month-ends summed from `inspection_month` (the build's counts), or from its
+    sums per branch (`inspection_branch_month`) when nothing but the branch is filtered."""
+    im = inspection_branch_month if branch_only(filters) else inspection_month
     return (
         sa.select(
             im.c.month_idx,

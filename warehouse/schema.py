@@ -611,6 +611,22 @@ inspection_month = sa.Table(
     },
 )
 
+# `inspection_month` summed per month-end × branch (warehouse/marts/branch_months.py): what the
+# coverage chart reads when nothing but the branch (and the user's scope) is filtered.
+inspection_branch_month = sa.Table(
+    "inspection_branch_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("branch", sa.String, nullable=False),
+    _count("assets", "open contracts whose principal is above the inspection value floor"),
+    _count("covered", "of those, inspected within the inspection interval up to the month-end"),
+    _count("overdue", "of those, not covered although started before the interval"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end × branch of `inspection_month`",
+    },
+)
+
 # Inspections per month × asset status counted once per build (warehouse/marts/inspection.py),
 # so the 预警与租赁物 findings chart sums rows instead of joining inspections to contracts.
 inspection_findings_month = sa.Table(

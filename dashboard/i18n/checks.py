@@ -58,6 +58,7 @@ DATASETS: dict[str, Words] = {
     "contract_watch": ("合同预警状态", "Contract watch status"),
     "at_risk_rows": ("风险合同清单", "At-risk contracts"),
     "inspection_month": ("租后检查月度汇总", "Inspections by month"),
+    "inspection_branch_month": ("分机构租后检查月度汇总", "Inspections by month and branch"),
     "collection_flags": ("催收合规标记", "Collection compliance flags"),
     "device_month": ("设备监控月度汇总", "Devices by month"),
     "device_alert_month": ("设备告警月度明细", "Device alerts by month and contract"),

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from warehouse import schema
 from warehouse.marts import (
     assemble,
+    branch_months,
     classify,
     collection_months,
     compliance,
@@ -77,6 +78,7 @@ MART_TABLES = (
     schema.contract_watch,
     schema.at_risk_rows,
     schema.inspection_month,
+    schema.inspection_branch_month,
     schema.collection_flags,
     schema.device_month,
     schema.lead_time_facts,
@@ -204,6 +206,7 @@ def build_mart(
         (collection_months.NAME, collection_months.write_collection_months),
         (watch.NAME, watch.write_watch_flags),
         (inspection.NAME, inspection.write_inspection_coverage),
+        (branch_months.NAME, branch_months.write_inspection_branch_month),
         (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),
         (inspection.FINDINGS_NAME, inspection.write_inspection_findings),
         (compliance.NAME, compliance.write_compliance_flags),

@@ -19,6 +19,8 @@ from warehouse.marts.ew_features import (
     NUMERIC,
     TARGET,
     feature_statement,
+    sample_cut,
+    sample_value,
 )
 from warehouse.months import month_end_of
 
@@ -26,8 +28,12 @@ from warehouse.months import month_end_of
 MIN_DEFAULTS = 50
 # Month-ends read by one feature statement (load_features): bounds the database's memory.
 CHUNK_MONTHS = 3
-# Above this many training rows the non-defaults are sampled (docs/early-warning.md, "Speed").
-MAX_TRAINING_ROWS = 1_000_000
+# The same when only a sample is read (`keep_share` < 1): far fewer rows, so fewer statements,
+# each reading the source tables once for more month-ends.
+SAMPLE_CHUNK_MONTHS = 6
+# Above this many training rows the non-defaults are sampled (docs/early-warning.md, "Speed and
+# memory": every default is kept, so the sample's precision is bounded by the defaults).
+MAX_TRAINING_ROWS = 500_000
 
 
 class NotEnoughData(ValueError):
@@ -70,15 +76,17 @@ def load_features(
     """The performing contract-months `first_idx` … `last_idx` with features and target.
 
     Read `CHUNK_MONTHS` month-ends at a time (each month-end's features are the same whichever
-    chunk reads it), so the database never holds the whole range's windows at once. With
-    `keep_share` < 1 every default is kept and the non-defaults are thinned to that share
-    (`thin`, which also leaves out rows of unknown target), chunk by chunk; the frame then has a
-    `weight` column."""
+    chunk reads it), so the database never holds the whole range's rows at once. With
+    `keep_share` < 1 every default is kept and the non-defaults are thinned to that share in the
+    statement itself (the rows `thin` keeps: the others are never computed; no row of unknown
+    target), `SAMPLE_CHUNK_MONTHS` month-ends at a time; the frame then has a `weight` column."""
+    sampled = keep_share < 1.0
+    step = SAMPLE_CHUNK_MONTHS if sampled else CHUNK_MONTHS
     frames = []
-    for lo in range(first_idx, last_idx + 1, CHUNK_MONTHS):
-        hi = min(lo + CHUNK_MONTHS - 1, last_idx)
-        frame = typed(_fetch(engine, feature_statement(lo, hi, lag_months)))
-        frames.append(frame if keep_share >= 1.0 else thin(frame, keep_share))
+    for lo in range(first_idx, last_idx + 1, step):
+        hi = min(lo + step - 1, last_idx)
+        frame = typed(_fetch(engine, feature_statement(lo, hi, lag_months, keep_share)))
+        frames.append(_weighted(frame, keep_share) if sampled else frame)
     if len(frames) == 1:
         return frames[0]
     return pd.concat(frames, ignore_index=True)
@@ -97,14 +105,24 @@ def _fetch(engine: Engine, statement: sa.Select) -> pd.DataFrame:
 
 
 def thin(frame: pd.DataFrame, keep_share: float) -> pd.DataFrame:
-    """Training rows of a large book: every default, and the non-defaults whose key hashes below
-    `keep_share` (the same rows on every run), with `weight` 1 ÷ `keep_share` on those and 1 on
-    the defaults, so weighted counts and default rates stay those of the whole book. Rows whose
-    target is not yet known are left out (nothing is trained on them)."""
-    unit = pd.util.hash_pandas_object(frame[["contract_id", "month_idx"]], index=False)
-    drawn = unit.to_numpy() / float(2**64) < keep_share
+    """Training rows of a large book: every default, and the non-defaults whose draw
+    (`ew_features.sample_value`: MD5 of contract id and month index, the same rows on every
+    run and in `feature_statement(…, keep_share)`) is below `keep_share`, with `weight`
+    1 ÷ `keep_share` on those and 1 on the defaults, so weighted counts and default rates stay
+    those of the whole book. Rows whose target is not yet known are left out (nothing is
+    trained on them)."""
+    cut = sample_cut(keep_share)
+    keys = zip(frame["contract_id"], frame["month_idx"], strict=True)
+    drawn = np.fromiter((sample_value(c, int(m)) < cut for c, m in keys), bool, len(frame))
     good = (frame[TARGET] == 0).to_numpy()
-    out = frame[(frame[TARGET] == 1).to_numpy() | (good & drawn)].copy()
+    out = frame[(frame[TARGET] == 1).to_numpy() | (good & drawn)]
+    return _weighted(out, keep_share)
+
+
+def _weighted(frame: pd.DataFrame, keep_share: float) -> pd.DataFrame:
+    """The sampled rows with their `weight`: 1 ÷ `keep_share` on the non-defaults, 1 on the
+    defaults."""
+    out = frame.copy()
     out["weight"] = np.where((out[TARGET] == 0).to_numpy(), 1.0 / keep_share, 1.0)
     return out.reset_index(drop=True)
 

@@ -16,7 +16,14 @@ from queries.execute import fetch_frame
 from tests.early_warning.books import AS_OF, hand_book
 from tests.warehouse.book import build_book, d
 from warehouse.engine import create_warehouse_engine
-from warehouse.marts.ew_features import FEATURES, KEY_COLUMNS, TARGET, feature_statement
+from warehouse.marts.ew_features import (
+    FEATURES,
+    KEY_COLUMNS,
+    TARGET,
+    feature_statement,
+    sample_cut,
+    sample_value,
+)
 from warehouse.months import month_idx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -50,6 +57,35 @@ def test_features_read_month_by_month_equal_one_statement(
         fetched[columns].reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_the_statement_reads_exactly_the_rows_thin_keeps_with_their_weights(db_url: str) -> None:
+    build_book(db_url, hand_book(), AS_OF)
+    first, last = month_idx(d("2024-01-31")), month_idx(d(AS_OF))
+    engine = create_warehouse_engine(db_url)
+    try:
+        whole = data.load_features(engine, first, last)
+        sampled = data.load_features(engine, first, last, keep_share=0.5)
+    finally:
+        engine.dispose()
+    kept = data.thin(whole, 0.5)
+    goods = int((whole[TARGET] == 0).sum())
+    # Some non-defaults drawn, some not: the sample is neither all nor nothing.
+    assert 0 < int((sampled[TARGET] == 0).sum()) < goods
+    assert int((sampled[TARGET] == 1).sum()) == int((whole[TARGET] == 1).sum())
+    columns = [*KEY_COLUMNS, *FEATURES, TARGET, "weight"]
+    pd.testing.assert_frame_equal(
+        sampled[columns].reset_index(drop=True), kept[columns].reset_index(drop=True)
+    )
+
+
+def test_the_draw_is_the_md5_of_contract_and_month() -> None:
+    # md5("CA|24295") = 530e5d1dae62… (coreutils md5sum); 0x530e5d = 5,443,165 of 16⁶.
+    assert sample_value("CA", 24295) == 5_443_165
+    # md5("CB|24290") = 5696e7dc…: 0x5696e7 = 5,674,727.
+    assert sample_value("CB", 24290) == 5_674_727
+    # A share keeps the draws below share × 16,777,216, rounded up.
+    assert (sample_cut(0.5), sample_cut(0.1), sample_cut(0.3)) == (8_388_608, 1_677_722, 5_033_165)
 
 
 def _frame(targets: list[float | None]) -> pd.DataFrame:
@@ -101,9 +137,11 @@ def test_bench_months_and_verdict() -> None:
 
 
 def _three_bins() -> pd.DataFrame:
-    """4,000 contract-months: 3,000 without a high signal (30 defaults, 1%), 600 with one (120,
-    20%), 400 with two (200, 50%); `fin_debt_ratio` missing on every row (no statement)."""
-    counts = ((0.0, 3000, 30), (1.0, 600, 120), (2.0, 400, 200))
+    """40,000 contract-months: 30,000 without a high signal (300 defaults, 1%), 6,000 with one
+    (1,200, 20%), 4,000 with two (2,000, 50%); `fin_debt_ratio` missing on every row (no
+    statement). At half the non-defaults kept, the 50% bin's weighted rate has a standard
+    deviation of about 2,000 × 2 × √(2,000 × ¼) ÷ 4,000² ≈ 0.0056, so 0.02 is over 3.5 of them."""
+    counts = ((0.0, 30000, 300), (1.0, 6000, 1200), (2.0, 4000, 2000))
     frame = pd.concat(
         [
             pd.DataFrame({"signals_high_6m": v, TARGET: [1.0] * b + [0.0] * (n - b)})
@@ -124,7 +162,7 @@ def test_a_thinned_weighted_book_scores_the_whole_books_rates() -> None:
     from early_warning.scorecard import fit_scorecard
 
     thinned = data.thin(_three_bins(), 0.5)
-    assert len(thinned) < 2_300  # 350 defaults + about half of 3,650
+    assert len(thinned) < 23_000  # 3,500 defaults + about half of 36,500
     card = fit_scorecard(thinned, features=("signals_high_6m", "fin_debt_ratio"))
     assert card.features == ["signals_high_6m"]
     probe = pd.DataFrame({"signals_high_6m": [0.0, 1.0, 2.0], "fin_debt_ratio": np.nan})

@@ -15,6 +15,9 @@ nor written off, with DPD ≤ 90.
 
 from __future__ import annotations
 
+import hashlib
+import math
+
 import sqlalchemy as sa
 
 from warehouse import schema
@@ -102,6 +105,8 @@ FEATURES: tuple[str, ...] = (*NUMERIC, *CATEGORICAL)
 TARGET = "default_6m"
 
 _ONE, _ZERO = sa.literal_column("1"), sa.literal_column("0")
+# Hex digits of the MD5 draw that samples training rows (16⁶ levels: shares down to 1e-7).
+SAMPLE_DIGITS = 6
 
 
 def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -117,19 +122,59 @@ def _ratio(num: sa.ColumnElement, den: sa.ColumnElement) -> sa.ColumnElement[flo
     return _f(num) / sa.func.nullif(_f(den), 0.0)
 
 
-def _history(first_idx: int, last_idx: int) -> sa.Subquery:
-    """`contract_month` rows from `HISTORY` − 1 months before `first_idx` to `HORIZON` months
-    after `last_idx`, with the trailing DPD windows and the target."""
+def _sampled_value(contract: sa.ColumnElement, midx: sa.ColumnElement) -> sa.ColumnElement:
+    """The first `SAMPLE_DIGITS` hex digits of MD5(contract id | month index) as an integer
+    (0 … 16⁶ − 1): the same number in DuckDB, PostgreSQL and `sample_value`."""
+    digest = sa.func.md5(sa.func.concat(contract, "|", sa.cast(midx, sa.String)))
+    value: sa.ColumnElement = sa.literal(0)
+    for i in range(SAMPLE_DIGITS):
+        digit = sa.func.strpos("0123456789abcdef", sa.func.substr(digest, i + 1, 1)) - 1
+        value = value * 16 + digit
+    return value
+
+
+def sample_value(contract_id: str, month_idx: int) -> int:
+    """`_sampled_value` in Python: the row's draw, kept when below `sample_cut(share)`."""
+    digest = hashlib.md5(f"{contract_id}|{month_idx}".encode(), usedforsecurity=False).hexdigest()
+    return int(digest[:SAMPLE_DIGITS], 16)
+
+
+def sample_cut(share: float) -> int:
+    """The draws below this are kept when a `share` of the non-defaults is kept."""
+    return math.ceil(share * 16**SAMPLE_DIGITS)
+
+
+def _performing(first_idx: int, last_idx: int, keep_share: float) -> sa.CTE:
+    """The performing contract-months in `first_idx` … `last_idx` with their month-end columns
+    and the target; with `keep_share` < 1 only the defaults and the non-defaults whose draw
+    (`_sampled_value`) is below the share (rows of unknown target are left out)."""
     cm = schema.contract_month
-    per = {"partition_by": cm.c.contract_id, "order_by": cm.c.month_idx}
-    # Rows are consecutive months per contract (start through close), so a ROWS frame is a
-    # month frame.
-    bad = _flag(sa.or_(cm.c.dpd > DEFAULT_DPD, cm.c.written_off))
+    ahead = schema.contract_month.alias("ew_ahead")
+    me = schema.month_ends
+    built_to = sa.select(sa.func.max(me.c.month_idx)).scalar_subquery()
+    # Rows are consecutive months per contract (start through close), so the next HORIZON
+    # month-ends are the month indexes m + 1 … m + HORIZON.
+    bad_ahead = (
+        sa.exists()
+        .where(
+            ahead.c.contract_id == cm.c.contract_id,
+            ahead.c.month_idx > cm.c.month_idx,
+            ahead.c.month_idx <= cm.c.month_idx + HORIZON,
+            ahead.c.month_idx.between(first_idx + 1, last_idx + HORIZON),
+            sa.or_(ahead.c.dpd > DEFAULT_DPD, ahead.c.written_off),
+        )
+        .correlate(cm)
+    )
+    target = sa.case(
+        (bad_ahead, _ONE),
+        (cm.c.month_idx + HORIZON <= built_to, _ZERO),
+        else_=sa.null(),
+    )
     rank = sa.case(
         *((cm.c.risk_class == c, sa.literal(r)) for c, r in schema.RISK_CLASS_RANK.items()),
         else_=sa.literal(0),
     )
-    return (
+    rows = (
         sa.select(
             cm.c.contract_id,
             cm.c.lessee_id,
@@ -137,8 +182,6 @@ def _history(first_idx: int, last_idx: int) -> sa.Subquery:
             cm.c.month_end,
             cm.c.mob,
             cm.c.dpd,
-            cm.c.written_off,
-            cm.c.closed,
             cm.c.product,
             cm.c.lessee_type,
             cm.c.industry,
@@ -147,17 +190,51 @@ def _history(first_idx: int, last_idx: int) -> sa.Subquery:
             rank.label("risk_class_rank"),
             _f(cm.c.outstanding_principal).label("outstanding"),
             _ratio(cm.c.outstanding_principal, cm.c.original_principal).label("outstanding_share"),
-            sa.func.max(cm.c.dpd).over(**per, rows=(-2, 0)).label("dpd_max_3m"),
-            sa.func.max(cm.c.dpd).over(**per, rows=(-5, 0)).label("dpd_max_6m"),
-            sa.func.max(cm.c.dpd).over(**per, rows=(-11, 0)).label("dpd_max_12m"),
-            sa.func.sum(_flag(cm.c.dpd > 0))
-            .over(**per, rows=(-11, 0))
-            .label("months_in_arrears_12m"),
-            sa.func.sum(_flag(cm.c.dpd > 30)).over(**per, rows=(-11, 0)).label("months_30_12m"),
-            sa.func.max(bad).over(**per, rows=(1, HORIZON)).label("bad_ahead"),
+            target.label(TARGET),
         )
-        .where(cm.c.month_idx.between(first_idx - HISTORY + 1, last_idx + HORIZON))
-        .subquery("ew_history")
+        .where(
+            cm.c.month_idx.between(first_idx, last_idx),
+            sa.not_(cm.c.written_off),
+            sa.not_(cm.c.closed),
+            cm.c.dpd <= DEFAULT_DPD,
+        )
+        .subquery("ew_rows")
+    )
+    out = sa.select(rows)
+    if keep_share < 1.0:
+        drawn = _sampled_value(rows.c.contract_id, rows.c.month_idx) < sample_cut(keep_share)
+        out = out.where(sa.or_(rows.c[TARGET] == 1, sa.and_(rows.c[TARGET] == 0, drawn)))
+    return out.cte("ew_performing")
+
+
+def _dpd_windows(p: sa.CTE, first_idx: int, last_idx: int) -> sa.Subquery:
+    """Per row of `p`: the trailing DPD windows over its contract's last 12 month-ends (a join
+    on the month range, grouped: a window function would sort every history row of the book)."""
+    cm = schema.contract_month.alias("ew_past")
+    m = p.c.month_idx
+
+    def within(months: int, value: sa.ColumnElement) -> sa.ColumnElement:
+        return sa.case((cm.c.month_idx > m - months, value))
+
+    on = sa.and_(
+        cm.c.contract_id == p.c.contract_id,
+        cm.c.month_idx <= m,
+        cm.c.month_idx > m - HISTORY,
+        cm.c.month_idx.between(first_idx - HISTORY + 1, last_idx),
+    )
+    return (
+        sa.select(
+            p.c.contract_id,
+            p.c.month_idx,
+            sa.func.max(within(3, cm.c.dpd)).label("dpd_max_3m"),
+            sa.func.max(within(6, cm.c.dpd)).label("dpd_max_6m"),
+            sa.func.max(cm.c.dpd).label("dpd_max_12m"),
+            sa.func.sum(_flag(cm.c.dpd > 0)).label("months_in_arrears_12m"),
+            sa.func.sum(_flag(cm.c.dpd > 30)).label("months_30_12m"),
+        )
+        .select_from(p.join(cm, on))
+        .group_by(p.c.contract_id, p.c.month_idx)
+        .subquery("ew_dpd")
     )
 
 
@@ -185,18 +262,18 @@ def _lessee_month(first_idx: int, last_idx: int) -> sa.Subquery:
     )
 
 
-def _base(h: sa.Subquery, first_idx: int, last_idx: int) -> sa.CTE:
-    """The performing contract-months in `first_idx` … `last_idx`."""
+def _base(first_idx: int, last_idx: int, keep_share: float) -> sa.CTE:
+    """The performing contract-months in `first_idx` … `last_idx` (`_performing`) with their
+    DPD windows."""
+    p = _performing(first_idx, last_idx, keep_share)
+    w = _dpd_windows(p, first_idx, last_idx)
+    on = sa.and_(w.c.contract_id == p.c.contract_id, w.c.month_idx == p.c.month_idx)
+    windows = [c for c in w.c if c.name not in ("contract_id", "month_idx")]
     return (
-        sa.select(h)
-        .where(
-            h.c.month_idx.between(first_idx, last_idx),
-            sa.not_(h.c.written_off),
-            sa.not_(h.c.closed),
-            h.c.dpd <= DEFAULT_DPD,
-        )
+        sa.select(p, *windows)
+        .select_from(p.join(w, on))
         # A CTE: five parts read it, and PostgreSQL materialises a CTE read more than once
-        # instead of running the window functions again for each.
+        # instead of running the joins again for each.
         .cte("ew_base")
     )
 
@@ -513,12 +590,15 @@ def _history_counts(b: sa.CTE) -> sa.Subquery:
     )
 
 
-def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.Select:
+def feature_statement(
+    first_idx: int, last_idx: int, lag_months: int = 0, keep_share: float = 1.0
+) -> sa.Select:
     """One row per performing contract per month-end `first_idx` … `last_idx` (month indexes):
     keys, `FEATURES` and the target `default_6m` (1: DPD > 90 or written off at one of the next
-    `HORIZON` month-ends; 0: not, those month-ends all built; NULL: not yet known)."""
-    h = _history(first_idx, last_idx)
-    b = _base(h, first_idx, last_idx)
+    `HORIZON` month-ends; 0: not, those month-ends all built; NULL: not yet known). With
+    `keep_share` < 1, the training sample: every default and the non-defaults drawn at that
+    share (`sample_value`), no row of unknown target; the rest are never computed."""
+    b = _base(first_idx, last_idx, keep_share)
     # The earliest month a base row's window reaches: older events cannot count.
     lo = first_idx - HISTORY + 1
     cf = _contract_features(b, lo, last_idx)
@@ -527,19 +607,13 @@ def feature_statement(first_idx: int, last_idx: int, lag_months: int = 0) -> sa.
     hc = _history_counts(b)
     lm = _lessee_month(first_idx, last_idx)
     k = schema.contracts
-    me = schema.month_ends
-    built_to = sa.select(sa.func.max(me.c.month_idx)).scalar_subquery()
 
     def z(column: sa.ColumnElement, name: str) -> sa.ColumnElement:
         return sa.func.coalesce(column, 0).label(name)
 
     on_cm = lambda s: sa.and_(s.c.contract_id == b.c.contract_id, s.c.month_idx == b.c.month_idx)  # noqa: E731
     on_lm = lambda s: sa.and_(s.c.lessee_id == b.c.lessee_id, s.c.month_idx == b.c.month_idx)  # noqa: E731
-    target = sa.case(
-        (b.c.bad_ahead == 1, _ONE),
-        (b.c.month_idx + HORIZON <= built_to, _ZERO),
-        else_=sa.null(),
-    )
+    target = b.c[TARGET]
     columns = {
         "dpd": b.c.dpd,
         "dpd_max_3m": b.c.dpd_max_3m,

@@ -12,6 +12,7 @@ that feature's safest bin (the points it loses), largest first.
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,11 @@ class Scorecard:
         lost = self.terms(frame) - pd.Series(self.best)
         return top_keys(lost, frame[lost.columns].isna(), top)
 
+    def reason_columns(self, frame: pd.DataFrame, top: int = TOP_REASONS) -> list[np.ndarray]:
+        """`reasons` as `top` columns of keys, "" where a row has fewer (`top_key_columns`)."""
+        lost = self.terms(frame) - pd.Series(self.best)
+        return top_key_columns(lost, frame[lost.columns].isna(), top)
+
     def table(self) -> pd.DataFrame:
         """Every bin of every feature in the regression: feature, bin, rows, default rate, WoE,
         and its term coef × WoE."""
@@ -106,21 +112,47 @@ def top_keys(lost: pd.DataFrame, missing: pd.DataFrame, top: int) -> list[list[s
     """Per row, the reason keys of the `top` columns of `lost` with the largest positive values,
     largest first (a missing value gives its own words); two features with the same words
     count once."""
-    values = lost.to_numpy()
-    absent = missing.to_numpy()
+    slots = top_key_columns(lost, missing, top)
+    return [[k for k in row if k] for row in zip(*slots, strict=True)]
+
+
+def top_key_columns(lost: pd.DataFrame, missing: pd.DataFrame, top: int) -> list[np.ndarray]:
+    """`top_keys` as `top` columns of keys ("" where a row has fewer reasons), worked out a
+    rank at a time over all rows at once: the largest value left in each row (the first column
+    among equals), as often as `top` keys can need (`top` plus the features that share words
+    with another)."""
+    values = lost.to_numpy(dtype=np.float64, copy=True)
+    absent = missing.to_numpy(dtype=bool)
     names = list(lost.columns)
-    order = np.argsort(-values, axis=1, kind="stable")
-    out = []
-    for i, idx in enumerate(order):
-        keys: list[str] = []
-        for j in idx:
-            if len(keys) == top or values[i, j] <= 1e-9:
-                break
-            key = reason_key_of(names[j], bool(absent[i, j]))
-            if key not in keys:
-                keys.append(key)
-        out.append(keys)
-    return out
+    n, width = values.shape
+    keys = sorted({reason_key_of(f, m) for f in names for m in (False, True)})
+    code = {k: i for i, k in enumerate(keys)}
+    plain = np.array([code[reason_key_of(f, False)] for f in names], dtype=np.int64)
+    gone = np.array([code[reason_key_of(f, True)] for f in names], dtype=np.int64)
+    # Keys that more than one column can give: each extra column may be a rank without a key.
+    given = Counter(k for f in names for k in {reason_key_of(f, False), reason_key_of(f, True)})
+    shared = sum(c - 1 for c in given.values())
+    values[np.isnan(values)] = -np.inf  # a term that cannot be worked out is no reason
+    rows = np.arange(n)
+    seen = np.zeros((n, len(keys)), dtype=bool)
+    chosen = np.full((n, top), -1, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    for _ in range(min(width, top + shared)):
+        j = values.argmax(axis=1) if width else np.zeros(n, dtype=np.int64)
+        best = values[rows, j]
+        values[rows, j] = -np.inf
+        # A row whose largest value left is not above 1e-9 has all its reasons.
+        count[best <= 1e-9] = top
+        take = count < top
+        if not take.any():
+            break
+        c = np.where(absent[rows, j], gone[j], plain[j])
+        new = take & ~seen[rows, c]
+        chosen[new, count[new]] = c[new]
+        seen[rows[new], c[new]] = True
+        count += new
+    words = np.array([*keys, ""], dtype=object)  # -1 picks the last: no reason
+    return [words[chosen[:, i]] for i in range(top)]
 
 
 def fit_binning(feature: str, x: pd.Series, y: np.ndarray, weight: np.ndarray | None = None) -> Any:

@@ -33,10 +33,10 @@ def apply_champion(models: dict[str, Any]) -> ew_scores.Apply:
 
     def apply(frame: pd.DataFrame) -> pd.DataFrame:
         rows = typed(frame)
-        reasons = champion.reasons(rows)
+        reasons = champion.reason_columns(rows, len(ew_scores.REASONS))
         out = pd.DataFrame({"score": champion.predict(rows)}, index=rows.index)
-        for i, name in enumerate(ew_scores.REASONS):
-            out[name] = [r[i] if len(r) > i else "" for r in reasons]
+        for name, keys in zip(ew_scores.REASONS, reasons, strict=True):
+            out[name] = keys
         return out
 
     return apply

@@ -65,6 +65,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "lead_time_facts": ("kind", "level", "lessee_id", *_SEGMENTS, "cohort_month", "contract_id"),
     "lead_time_lessees": ("level", "lessee_id"),
     "signal_scope": ("signal_id", *_SEGMENTS, "cohort_month"),
+    "signal_month": ("month_idx", "source", "severity"),
     "ew_scores": ("month_idx", "contract_id"),
     "ew_score_log": ("run_id",),
 }

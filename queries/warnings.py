@@ -24,17 +24,25 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, where
 from queries.monitoring_scope import (
     LIST_LIMIT,
+    check_months,
     scoped_contracts,
     settings_and_build,
     stored_covers,
     window_start,
 )
-from warehouse.marts.lead_time import LEAD_COLUMNS, LEVELS, lead_rows, stored_firsts
+from warehouse.marts.lead_time import (
+    LEAD_COLUMNS,
+    LEVELS,
+    lead_rows,
+    stored_firsts,
+    stored_signals,
+)
 from warehouse.months import month_end_of, month_index
 from warehouse.schema import (
     SOURCE_TABLES,
     contract_segments,
     lead_time_facts,
+    signal_month,
     signal_scope,
 )
 from warehouse.schema import lead_time_lessees as lead_table
@@ -68,32 +76,31 @@ def signals_in_scope(filters: Filters, *conditions: sa.ColumnElement[bool]) -> s
     return sa.union_all(named, unnamed).subquery("s")
 
 
-def signals_statement(filters: Filters, months: int, stored: bool = False) -> sa.Select:
+def signals_statement(
+    filters: Filters, months: int, stored: bool = False, whole: bool = False
+) -> sa.Select:
     """Per month × source × severity: signals and lessees; `stored` reads `signal_scope`, where a
     signal counts once however many of its groups the filters allow (right only for an as-of
-    the build reached: `monitoring_scope.stored_covers`)."""
-    if stored:
-        ss = signal_scope
-        s = (
-            sa.select(ss.c.signal_id, ss.c.lessee_id, ss.c.signal_date, ss.c.source, ss.c.severity)
-            .where(
-                ss.c.signal_date <= filters.as_of,
-                ss.c.signal_date >= window_start(filters, months),
-                ss.c.cohort_month <= filters.as_of,  # started by the as-of, as `scoped_contracts`
-                *where(filters, ss),
-            )
-            .subquery("s")
+    the build reached: `monitoring_scope.stored_covers`); `whole` the build's `signal_month`
+    (right only where `whole_book` says so)."""
+    if whole:
+        sm = signal_month
+        first = filters.as_of_idx - check_months(months) + 1
+        return (
+            sa.select(sm.c.month_idx, sm.c.source, sm.c.severity, sm.c.signals, sm.c.lessees)
+            .where(sm.c.month_idx >= first, sm.c.month_idx <= filters.as_of_idx)
+            .order_by(sm.c.month_idx, sm.c.source, sm.c.severity)
         )
-        signals = sa.func.count(sa.distinct(s.c.signal_id))
-    else:
-        s = signals_in_scope(filters)
-        signals = sa.func.count()
+    if stored:
+        since = window_start(filters, months)
+        return stored_signals(filters.as_of, since, where(filters, signal_scope))
+    s = signals_in_scope(filters)
     midx = month_index(s.c.signal_date).label("month_idx")
     keys = [midx, s.c.source, s.c.severity]
     return (
         sa.select(
             *keys,
-            signals.label("signals"),
+            sa.func.count().label("signals"),
             sa.func.count(sa.distinct(s.c.lessee_id)).label("lessees"),
         )
         .where(s.c.signal_date >= window_start(filters, months))
@@ -104,15 +111,9 @@ def signals_statement(filters: Filters, months: int, stored: bool = False) -> sa
 
 def signals_over_time(engine: Engine, filters: Filters, months: int = 24) -> pd.DataFrame:
     """Signals per month × source × severity (month_end, source, severity, signals, lessees)."""
-    frame = fetch_frame(engine, signals_statement(filters, months, _stored(engine, filters)))
+    frame = fetch_frame(engine, signals_statement(filters, months, **_route(engine, filters)))
     frame.insert(0, "month_end", [month_end_of(int(i)) for i in frame["month_idx"]])
     return frame.drop(columns=["month_idx"])
-
-
-def _stored(engine: Engine, filters: Filters) -> bool:
-    """Whether the build's `lead_time_facts` and `signal_scope` answer for `filters` (an as-of
-    the build reached)."""
-    return stored_covers(filters, settings_and_build(engine)[1])
 
 
 def _levels(severity: str) -> tuple[str, ...]:

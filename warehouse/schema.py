@@ -683,6 +683,22 @@ signal_scope = sa.Table(
     },
 )
 
+# The whole book's signals and lessees per month × source × severity at the build's as-of
+# (warehouse/marts/lead_time.py): the signal chart with no filter and no branch scope.
+signal_month = sa.Table(
+    "signal_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the signals' month"),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("severity", sa.String, nullable=False),
+    _count("signals", "signals dated in the month"),
+    _count("lessees", "distinct lessees with such a signal"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month × source × severity with a signal, over the whole book",
+    },
+)
+
 # Each lessee's first warning signal and first 90+ per segments × cohort, kept once per build
 # (warehouse/marts/lead_time.py), so the lead-time figures of 预警与租赁物 read a few rows per
 # lessee instead of matching every signal against every contract.

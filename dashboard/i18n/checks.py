@@ -69,6 +69,7 @@ DATASETS: dict[str, Words] = {
     "ew_scores": ("预警评分", "Early-warning scores"),
     "ew_score_log": ("预警评分运行记录", "Early-warning scoring log"),
     "signal_scope": ("预警信号归属", "Warning signals by segment"),
+    "signal_month": ("预警信号月度汇总", "Warning signals by month"),
 }
 
 COLUMNS: dict[str, Words] = {

@@ -24,7 +24,7 @@ from queries import warnings
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.monitoring_books import ENGINES, built_engine
-from warehouse.schema import lead_time_lessees
+from warehouse.schema import lead_time_lessees, signal_month
 
 AS_OF = Filters(as_of=date(2024, 6, 30))
 
@@ -189,3 +189,22 @@ def test_the_whole_book_lead_times_answer_only_unfiltered_at_the_builds_as_of(
     """Any filter, a branch scope or another as-of ranks `lead_time_facts` instead."""
     assert warnings.whole_book(filters, date(2024, 6, 30)) is answers
     assert not warnings.whole_book(AS_OF, None)
+
+
+def test_the_build_keeps_the_whole_books_signals_per_month(engine: Engine) -> None:
+    """`signal_month`: the six signals of the book, one per month × source × severity, each
+    with its one lessee (LC's news signal too: LC holds C)."""
+    t = signal_month
+    stmt = sa.select(t.c.month_idx, t.c.source, t.c.severity, t.c.signals, t.c.lessees)
+    got = {
+        (int(m) - 2024 * 12 + 1, source, severity): (int(n), int(lessees))
+        for m, source, severity, n, lessees in fetch_frame(engine, stmt).itertuples(index=False)
+    }
+    assert got == {
+        (1, "tax", "high"): (1, 1),
+        (2, "iot", "high"): (1, 1),
+        (2, "internal", "medium"): (1, 1),
+        (3, "court", "medium"): (1, 1),
+        (3, "financial", "high"): (1, 1),
+        (5, "news", "low"): (1, 1),
+    }

@@ -84,6 +84,7 @@ MART_TABLES = (
     schema.lead_time_facts,
     schema.lead_time_lessees,
     schema.signal_scope,
+    schema.signal_month,
     schema.device_alert_month,
     schema.inspection_overdue,
     schema.inspection_findings_month,
@@ -215,6 +216,7 @@ def build_mart(
         (lead_time.NAME, lead_time.write_lead_time_facts),
         (lead_time.LESSEES_NAME, lead_time.write_lead_time_lessees),
         (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
+        (lead_time.SIGNAL_MONTHS_NAME, lead_time.write_signal_month),
     )
     total = len(steps) + len(written) + 2
     for n, (name, write) in enumerate(written, start=len(steps) + 1):

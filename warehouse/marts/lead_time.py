@@ -17,7 +17,8 @@ A second step ("lead-time lessees") keeps the result for the whole book at the b
 one row per level × lessee with its dates, lead days and group (`lead_time_lessees`), what the
 three lead-time figures read when nothing is filtered and no branch scope applies, instead of
 ranking `lead_time_facts` three times per page view (`stored_firsts` and `lead_rows` are the
-statements of both).
+statements of both); likewise "signal months" keeps the signal chart's counts of the whole book
+(`signal_month`, from `signal_scope` by `stored_signals`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
-from warehouse.months import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx, month_index
 from warehouse.settings import Settings
 
 NAME = "lead-time firsts"
@@ -284,3 +285,44 @@ def write_lead_time_lessees(conn: Connection, settings: Settings, as_of: date) -
         conn.execute(
             sa.insert(schema.lead_time_lessees).from_select(["level", *LEAD_COLUMNS], stmt)
         )
+
+
+def stored_signals(
+    as_of: date, since: date | None, allowed: Sequence[sa.ColumnElement[bool]]
+) -> sa.Select:
+    """Per month × source × severity: signals and lessees from `signal_scope`, dated from `since`
+    (None: all) to `as_of`, on groups started by `as_of` and `allowed` (clauses over it); a
+    signal counts once however many of its groups are allowed."""
+    ss = schema.signal_scope
+    window = [] if since is None else [ss.c.signal_date >= since]
+    s = (
+        sa.select(ss.c.signal_id, ss.c.lessee_id, ss.c.signal_date, ss.c.source, ss.c.severity)
+        .where(
+            ss.c.signal_date <= as_of,
+            *window,
+            ss.c.cohort_month <= as_of,  # started by the as-of, as the live contracts in scope
+            *allowed,
+        )
+        .subquery("s")
+    )
+    keys = [month_index(s.c.signal_date).label("month_idx"), s.c.source, s.c.severity]
+    return (
+        sa.select(
+            *keys,
+            sa.func.count(sa.distinct(s.c.signal_id)).label("signals"),
+            sa.func.count(sa.distinct(s.c.lessee_id)).label("lessees"),
+        )
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+
+
+SIGNAL_MONTHS_NAME = "signal months"
+
+
+def write_signal_month(conn: Connection, settings: Settings, as_of: date) -> None:
+    """Fill `signal_month`: the whole book's signals and lessees per month × source × severity
+    at `as_of` (no filter, no scope), from `signal_scope` (no setting)."""
+    columns = ["month_idx", "source", "severity", "signals", "lessees"]
+    stmt = stored_signals(as_of, None, ())
+    conn.execute(sa.insert(schema.signal_month).from_select(columns, stmt))

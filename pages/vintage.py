@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.charts import analytics, drill
 from dashboard.charts.topn import latest
 from dashboard.i18n.catalogue import t
+from dashboard.page.matrix_links import drill_matrix
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from queries import vintage
@@ -49,6 +50,16 @@ triangle = grid.reset_index()
 triangle.columns = [str(c) for c in triangle.columns]
 mobs = [c for c in triangle.columns if c != "cohort"]
 chart_section(figure, triangle, "vintage_triangle", lang, rates=mobs)
+drill_matrix(
+    drill.vintage_cells(frame, metric),
+    "cohort",
+    "mob",
+    metric,
+    lang,
+    drill.vintage_cell(ctx.link, GRAINS[grain]),
+    key="vt_cells",
+    corner=f"{t('m.cohort', lang)} ↓ · {t('m.mob', lang)} →",
+)
 
 st.subheader(t("vt.compare", lang))
 by = st.selectbox(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import pandas as pd
+
 from queries.vintage import cohort_months
 from warehouse.months import month_end_of
 
@@ -120,5 +122,32 @@ def month_lists(
         if not isinstance(measure, str) or measure not in lists or not isinstance(month, str):
             return None
         return link(as_of=month, **lists[measure])
+
+    return drill
+
+
+def vintage_cells(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The triangle's cells for a clickable table (`dashboard.page.matrix_links.drill_matrix`):
+    cohort, MOB as text (the table's column names), `metric`, and `contracts` = the cohort's
+    contracts on a mature cell, 0 on an immature one (no list behind an empty cell)."""
+    return pd.DataFrame(
+        {
+            "cohort": list(frame["cohort"]),
+            "mob": [str(m) for m in frame["mob"]],
+            metric: list(frame[metric]),
+            "contracts": [
+                n if mature else 0
+                for n, mature in zip(frame["cohort_contracts"], frame["mature"], strict=True)
+            ],
+        }
+    )
+
+
+def vintage_cell(link: Link, size: int) -> Callable[[str, str], dict | None]:
+    """A triangle cell (cohort row, MOB column as text) -> the list of its curve point."""
+    point = vintage(link, size)
+
+    def drill(cohort: str, mob: str) -> dict | None:
+        return point({"customdata": cohort, "x": int(mob)}) if mob.isdigit() else None
 
     return drill

@@ -144,3 +144,32 @@ def test_a_device_status_bar_lists_the_contracts_with_that_event_in_its_month(
     assert _listed(page) == expected
     assert_no_exception(page)
     shot(page, "device_bar_drill")
+
+
+def test_a_vintage_triangle_cell_lists_the_cohort_at_that_mob(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """The heatmap reports no clicks, so the triangle is also a table whose cells drill: the
+    oldest drawn cohort's MOB 0 cell lists every contract that started in that month."""
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, "vintage")
+    keyed = ".st-key-vt_cells"  # the class may sit on the table or on its container
+    grid = page.locator(f"{keyed}[data-testid='stDataFrame'], {keyed} [data-testid='stDataFrame']")
+    grid.wait_for(timeout=15_000)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first column names the cohorts (no cell of the matrix); the arrow key moves the
+    # selection to the first figure: the first cohort at MOB 0.
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
+    settle(page)
+    assert "/vintage" in page.url
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    cohort, mob = parse_qs(urlparse(page.url).query)["vintage"][0].split(":")
+    assert mob == "0"
+    contracts = SOURCE_TABLES["contracts"]
+    started = _frame(server_warehouse, sa.select(contracts.c.start_date))
+    expected = sum(1 for d in started["start_date"] if f"{d:%Y-%m}" == cohort)
+    assert expected > 0
+    assert _listed(page) == expected
+    assert_no_exception(page)

@@ -130,3 +130,29 @@ def test_a_monitoring_bar_drills_to_its_measures_list_at_its_month() -> None:
         {},
     ]:
         assert to(point) is None
+
+
+def test_a_vintage_triangle_cell_drills_like_its_curve_point() -> None:
+    """Cohort 2024-03 × MOB 2 (mature) -> vintage=2024-03:2 at 2024-05; its immature MOB 3
+    cell holds no list."""
+    frame = pd.DataFrame(
+        {
+            "cohort": ["2024-03", "2024-03", "2024-03"],
+            "mob": [1, 2, 3],
+            "mature": [True, True, False],
+            "cohort_contracts": [4, 4, 4],
+            "ever30_rate": [0.0, 0.25, None],
+        }
+    )
+    cells = drill.vintage_cells(frame, "ever30_rate")
+    assert list(cells["contracts"]) == [4, 4, 0]
+    params = drill.vintage_cell(link, 1)
+    assert cell_params(cells, "cohort", "mob", (0, "2"), params) == {
+        "product": "loan",
+        "lang": "en",
+        "vintage": "2024-03:2",
+        "as_of": "2024-05",
+    }
+    assert cell_params(cells, "cohort", "mob", (0, "3"), params) is None
+    table = matrix_table(cells, "cohort", "mob", "ever30_rate")
+    assert table.values.tolist() == [["2024-03", "0.00%", "25.00%", "—"]]

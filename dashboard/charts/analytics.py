@@ -301,14 +301,17 @@ def vintage_lines(
     )
     for n, (key, part) in enumerate(groups):
         cohort = series == "cohort"
+        ys = _pct(part[metric])
+        # immature MOBs trail each curve: left off, so the axis ends where the data does
+        seen = max((i + 1 for i, y in enumerate(ys) if y is not None), default=0)
         fig.add_scatter(
-            x=list(part["mob"]),
-            y=_pct(part[metric]),
+            x=list(part["mob"])[:seen],
+            y=ys[:seen],
             mode="lines+markers" if cohort else "lines",
             marker={"size": 5},
             line={"color": shades[n]} if cohort else None,
             # the cohort rides along for a click's drill (`drill.vintage`)
-            customdata=[key] * len(part) if cohort else None,
+            customdata=[key] * seen if cohort else None,
             name=label(key, lang, dimension),
             hovertemplate=f"{label(key, lang, dimension)} MOB %{{x}}: %{{y:.2f}}%<extra></extra>",
         )

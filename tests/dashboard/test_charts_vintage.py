@@ -28,3 +28,22 @@ def test_the_latest_twelve_of_fifteen_monthly_cohorts_are_drawn() -> None:
 def test_latest_sorts_quarters_by_time() -> None:
     quarters = ["2024Q2", "2023Q4", "2024Q1", "2023Q3"]
     assert sorted(set(latest(_curves(quarters), "cohort", 2)["cohort"])) == ["2024Q1", "2024Q2"]
+
+
+def test_immature_mobs_are_left_off_and_each_point_carries_its_cohort() -> None:
+    """2024-05 is mature at MOB 0-1 only (None after): its curve is 2 points, each with its
+    cohort for a click's drill, so the axis ends at the data and not at MOB 3."""
+    frame = pd.DataFrame(
+        {
+            "cohort": ["2024-04"] * 4 + ["2024-05"] * 4,
+            "mob": [0, 1, 2, 3] * 2,
+            "ever30_rate": [0, 0.01, 0.02, None, 0, 0.05, None, None],
+        }
+    )
+    older, newer = analytics.vintage_lines(frame, "ever30_rate", "zh").data
+    assert (list(older.x), list(older.y)) == ([0, 1, 2], [0, 1, 2])
+    assert (list(newer.x), list(newer.y), list(newer.customdata)) == (
+        [0, 1],
+        [0, 5],
+        ["2024-05"] * 2,
+    )

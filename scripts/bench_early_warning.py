@@ -6,12 +6,13 @@
 
 each prints one JSON line: {"seconds": …, "detail": …}. `features` reads the features of the last
 `MONTHS` (24) month-ends of the warehouse at `URL` the way training reads them
-(`early_warning.data.load_features`, `CHUNK_MONTHS` month-ends a statement) and writes the training
-rows — those whose 6-month outcome is known, every default and, on a book above
-`MAX_TRAINING_ROWS` such rows, a weighted sample of the non-defaults (docs/early-warning.md) — to
-the Parquet file `FRAME`; `train` fits the scorecard and the LightGBM challenger on them. Each
-step is a fresh process, timed whole (imports included), peak memory its own (`wait4`). Targets at
-1,000,000 contracts: features + training under 10 minutes and 8 GiB, scoring under 60 s.
+(`early_warning.data.load_features`: on a book above `MAX_TRAINING_ROWS` rows whose 6-month
+outcome is known, every default and a weighted sample of the non-defaults drawn inside the
+statement, `SAMPLE_CHUNK_MONTHS` month-ends a statement; docs/early-warning.md) and writes the
+training rows — those whose 6-month outcome is known — to the Parquet file `FRAME`; `train`
+fits the scorecard and the LightGBM challenger on them. Each step is a fresh process, timed
+whole (imports included), peak memory its own (`wait4`). Targets at 1,000,000 contracts:
+features + training under 10 minutes and 8 GiB, scoring under 60 s.
 """
 
 from __future__ import annotations
@@ -220,6 +221,8 @@ def section(ctx: bench.Context) -> bench.Section:
 
 def _body(steps: list, answers: dict[str, dict], months: int, log: Path, size: int) -> str:
     """The section's text and table; the targets are judged only at 1,000,000 contracts."""
+    from early_warning.data import CHUNK_MONTHS, MAX_TRAINING_ROWS, SAMPLE_CHUNK_MONTHS
+
     at_target = size == TARGET_SIZE
     off = f"— (the target is at {TARGET_SIZE:,} contracts)"
     rows = []
@@ -252,10 +255,11 @@ def _body(steps: list, answers: dict[str, dict], months: int, log: Path, size: i
         )
     return (
         "Training reads the features of the last 24 month-ends (`early_warning.data."
-        "load_features`, three month-ends a statement) and fits the scorecard and the LightGBM "
-        "challenger on the rows whose 6-month outcome is known: every default and, above "
-        "1,000,000 such rows, a weighted sample of the non-defaults (docs/early-warning.md, "
-        '"Speed and memory"). Scoring is the build\'s early-warning step '
+        f"load_features`, {CHUNK_MONTHS} month-ends a statement) and fits the scorecard and the "
+        "LightGBM challenger on the rows whose 6-month outcome is known: every default and, "
+        f"above {MAX_TRAINING_ROWS:,} such rows, a weighted sample of the non-defaults drawn "
+        f"inside the statement ({SAMPLE_CHUNK_MONTHS} month-ends a statement; "
+        'docs/early-warning.md, "Speed and memory"). Scoring is the build\'s early-warning step '
         "(`early_warning.scoring.score_build`: the approved version, here the one just trained, "
         "scores the performing contracts of the last `early_warning.score_months` month-ends "
         "into `ew_scores`) on a copy of the warehouse. Each step is a fresh process "

@@ -16,7 +16,7 @@ from early_warning.data import NotEnoughData, require_defaults
 from early_warning.pipeline import evaluate
 from early_warning.reasons import TEXT, reason_key, reason_text
 from early_warning.report import BEGIN, END, write_section
-from early_warning.scorecard import Scorecard, fit_scorecard
+from early_warning.scorecard import Scorecard, fit_scorecard, top_key_columns, top_keys
 from early_warning.train import check_features
 from tests.warehouse.book import Book, build_book, monthly
 from warehouse.engine import create_warehouse_engine
@@ -140,3 +140,28 @@ def test_a_model_using_a_feature_the_warehouse_lost_is_a_message() -> None:
     check_features(
         {"scorecard": old, "challenger": Challenger(None, {}, ("dpd",))}, {*FEATURES, "old_signal"}
     )
+
+
+def test_top_reasons_rank_by_points_lost_share_words_once_and_stop_at_nothing_lost() -> None:
+    lost = pd.DataFrame(
+        {
+            "dpd": [0.5, 0.2, 0.0, 0.3],
+            "fin_debt_ratio": [0.9, 0.2, 0.0, 0.3],
+            "fin_net_margin": [0.8, 0.0, 0.0, 0.3],
+            "refusals_6m": [0.1, 1e-12, -0.4, 0.3],
+            "mob": [0.7, 0.1, 0.0, 0.3],
+        }
+    )
+    missing = pd.DataFrame(False, index=lost.index, columns=lost.columns)
+    missing.loc[0, ["fin_debt_ratio", "fin_net_margin"]] = True
+    keys = top_key_columns(lost, missing, 3)
+    # Row 0: both statements missing (0.9, 0.8) give "no statement" once, then mob 0.7, dpd 0.5.
+    # Row 1: 0.2 ties between dpd and fin_debt_ratio (column order), then mob 0.1; 1e-12 is no
+    # loss. Row 2: nothing above zero. Row 3: all equal: the first three columns.
+    assert [list(k) for k in keys] == [
+        ["ew_reason.no_statement", "ew_reason.dpd", "", "ew_reason.dpd"],
+        ["ew_reason.mob", "ew_reason.fin_debt_ratio", "", "ew_reason.fin_debt_ratio"],
+        ["ew_reason.dpd", "ew_reason.mob", "", "ew_reason.fin_net_margin"],
+    ]
+    assert top_keys(lost, missing, 3)[2] == []
+    assert top_keys(lost, missing, 2)[1] == ["ew_reason.dpd", "ew_reason.fin_debt_ratio"]

@@ -143,3 +143,17 @@ def test_monitoring_sections(engine: Engine) -> None:
     assert list(zip(sg.severity, sg.source, strict=True)) == [("high", "court")]
     big = dossier_monitoring.financials(engine, JUNE, "BIG")
     assert max(big.period_end) == date(2023, 12, 31)
+
+
+def test_the_group_is_named_in_the_header_and_the_group_section(build: Build) -> None:
+    """G9's members carry 华鑫控股集团有限公司: FD's header and each group row name it; D1's
+    lessee has no group, so no name either."""
+    book = dossier_book()
+    for lessee in book.lessees:
+        lessee["group_name"] = "华鑫控股集团有限公司" if lessee["group_id"] == "G9" else None
+    engine = build(book, AS_OF)
+    head = dossier.header(engine, JUNE, "FD")
+    assert (head.group_id.iloc[0], head.group_name.iloc[0]) == ("G9", "华鑫控股集团有限公司")
+    group = dossier.group_exposure(engine, JUNE, "FD")
+    assert list(group.group_name) == ["华鑫控股集团有限公司"] * 2
+    assert dossier.header(engine, JUNE, "D1").group_name.iloc[0] is None

@@ -218,6 +218,9 @@ def cohort_contracts(
     cm = contract_month
     first, last = months
     conds = [
+        # a row at MOB m of a contract started in month s is the month-end of s + m: naming
+        # those month-ends lets PostgreSQL read them by index and DuckDB skip the others
+        cm.c.month_end.in_([month_end_of(s + mob) for s in range(first, last + 1)]),
         cm.c.cohort_month >= month_end_of(first),
         cm.c.cohort_month <= month_end_of(last),
         cm.c.mob == mob,

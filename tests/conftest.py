@@ -44,6 +44,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _built_books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep built hand-made books (`tests.warehouse.built_cache`) in the session's temporary
+    folder; drop them, and their PostgreSQL templates, at the end."""
+    from tests.warehouse import built_cache
+
+    built_cache.folder_root = tmp_path_factory.getbasetemp()
+    yield
+    built_cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many hand-made book builds ran and how many were copies (this process only)."""
+    from tests.warehouse import built_cache
+
+    counts = built_cache.counts
+    if counts["built"] or counts["copied"]:
+        terminalreporter.write_line(
+            f"hand-made books: {counts['built']} built, {counts['copied']} copied"
+        )
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -53,6 +53,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
         "due_idx",
     ),
     "collection_first_month": ("key", "month_idx", "branch", "value", "prev_idx"),
+    "collection_credit_month": ("month_idx", "branch", "channel", "collector"),
     "contract_watch": ("contract_id",),
     "at_risk_rows": ("contract_id",),
     "inspection_month": ("month_idx", *_SEGMENTS, "cohort_month"),

@@ -35,6 +35,7 @@ from warehouse.months import month_end_of
 from warehouse.schema import (
     PREVIOUS_KEYS,
     collection_action_month,
+    collection_credit_month,
     collection_credits,
     collection_facts,
     collection_first_month,
@@ -290,10 +291,26 @@ def contact_rates(
 
 
 def _recovered(filters: Filters, months: int) -> sa.Subquery:
-    """Receipts of the window credited to the latest action within 30 days before them."""
+    """Receipts of the window credited to the latest action within 30 days before them, as rows
+    of month_idx, channel, collector, receipts and amount: from `collection_credit_month` when
+    it answers for the filters (`stored`), else one row per receipt of `collection_credits`."""
+    first, last = _first_month(filters, months), filters.as_of_idx
+    if stored(filters):
+        m = collection_credit_month
+        return (
+            sa.select(m.c.month_idx, m.c.channel, m.c.collector, m.c.receipts, m.c.amount)
+            .where(m.c.month_idx >= first, m.c.month_idx <= last, *where(filters, m, cohort=False))
+            .subquery("credited")
+        )
     c = collection_credits
     return (
-        sa.select(c)
+        sa.select(
+            c.c.month_idx,
+            c.c.channel,
+            c.c.collector,
+            sa.literal(1, sa.Integer).label("receipts"),
+            c.c.amount,
+        )
         .where(
             c.c.received_date >= window_start(filters, months),
             c.c.received_date <= filters.as_of,
@@ -314,7 +331,7 @@ def recoveries(
         raise ValueError("by must be 'month' or 'all'")
     c = _recovered(filters, months)
     sums = [
-        sa.func.count().label("receipts"),
+        _total(c.c.receipts, "receipts"),
         sa.func.coalesce(sa.func.sum(c.c.amount), 0).label("recovered"),
     ]
     if by == "all":

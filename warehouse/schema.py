@@ -514,6 +514,23 @@ collection_action_month = sa.Table(
     },
 )
 
+# Receipts credited to collections per month (warehouse/marts/collection_months.py), read with
+# `collection_action_month` when nothing but the branch is filtered.
+collection_credit_month = sa.Table(
+    "collection_credit_month",
+    metadata,
+    sa.Column("month_idx", sa.Integer, nullable=False, doc="the receipts' month"),
+    sa.Column("branch", sa.String, nullable=False),
+    sa.Column("channel", sa.String, nullable=False, doc="of the action credited"),
+    sa.Column("collector", sa.String, nullable=False, doc="of the action credited"),
+    _count("receipts", "receipts credited"),
+    _money("amount", "their amounts"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month × branch × channel × collector of `collection_credits`",
+    },
+)
+
 # Distinct contracts over a window of months (warehouse/marts/collection_months.py): each
 # contract's first action of a month in a partition, by the month of its previous one there.
 collection_first_month = sa.Table(

@@ -51,6 +51,7 @@ DATASETS: dict[str, Words] = {
     "collection_facts": ("催收汇总", "Collection summary"),
     "collection_credits": ("催收回款归属", "Receipts credited to collections"),
     "collection_action_month": ("催收行动月度汇总", "Collection actions by month"),
+    "collection_credit_month": ("催收回款月度汇总", "Receipts credited to collections by month"),
     "collection_first_month": (
         "催收合同月度首次行动",
         "Contracts' first collection action by month",

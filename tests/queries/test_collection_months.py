@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +19,11 @@ from queries import collections
 from queries.execute import fetch_frame
 from queries.filters import Filters
 from tests.queries.monitoring_books import ENGINES, built_engine
-from warehouse.schema import collection_action_month, collection_first_month
+from warehouse.schema import (
+    collection_action_month,
+    collection_credit_month,
+    collection_first_month,
+)
 
 BASE = 2024 * 12 - 1  # month_idx of December 2023: BASE + 3 is March 2024
 FIRSTS = ("first_any", "first_channel", "first_outcome", "first_channel_outcome")
@@ -145,3 +150,43 @@ def test_the_monthly_tables_answer_only_for_branch_and_scope(
 ) -> None:
     """They keep the branch alone: another segment or a cohort range reads the actions."""
     assert collections.stored(filters) is reads_months
+
+
+def test_credited_receipts_are_summed_per_month_branch_channel_and_collector(
+    engine: Engine,
+) -> None:
+    """B's 1,000 of 03-15 to B3 (visit, wang); A's 2,000 of 04-15 to A4 (sms, li); C's two 500
+    of 04-10 and 04-15 to C4 (phone, li, branch BJ)."""
+    m = collection_credit_month
+    stmt = sa.select(
+        m.c.month_idx, m.c.branch, m.c.channel, m.c.collector, m.c.receipts, m.c.amount
+    )
+    got = {
+        (_month(month), branch, channel, collector): (int(n), Decimal(str(amount)))
+        for month, branch, channel, collector, n, amount in fetch_frame(engine, stmt).itertuples(
+            index=False
+        )
+    }
+    assert got == {
+        (3, "SH", "visit", "wang"): (1, Decimal("1000.00")),
+        (4, "SH", "sms", "li"): (1, Decimal("2000.00")),
+        (4, "BJ", "phone", "li"): (2, Decimal("1000.00")),
+    }
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(as_of=date(2024, 6, 30), scope=("SH",)),
+        Filters(as_of=date(2024, 6, 30), product=("direct_lease",)),
+    ],
+    ids=["scope_from_the_months", "product_from_the_receipts"],
+)
+def test_recoveries_of_a_and_b_either_way(engine: Engine, filters: Filters) -> None:
+    """Scope SH and product direct_lease both leave A and B: 2 receipts, 3,000 recovered (A4
+    2,000 to li, B3 1,000 to wang)."""
+    total = collections.recoveries(engine, filters, by="all").iloc[0]
+    assert (int(total["receipts"]), total["recovered"]) == (2, Decimal("3000.00"))
+    work = collections.collector_workload(engine, filters).set_index("collector")
+    assert work.loc["li", "recovered"] == Decimal("2000.00")
+    assert work.loc["wang", "recovered"] == Decimal("1000.00")

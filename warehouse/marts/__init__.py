@@ -75,6 +75,7 @@ MART_TABLES = (
     schema.collection_credits,
     schema.collection_action_month,
     schema.collection_first_month,
+    schema.collection_credit_month,
     schema.contract_watch,
     schema.at_risk_rows,
     schema.inspection_month,

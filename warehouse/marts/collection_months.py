@@ -14,6 +14,9 @@ workload) summed them again on every view (about 1 s each on PostgreSQL). Kept o
   its previous one there (`prev_idx`, NULL for none): a window from month s counts the rows of
   its months with `prev_idx` before s.
 
+- `collection_credit_month`: `collection_credits` (receipts credited to an action within 30
+  days) summed per month × branch × channel × collector, for the recoveries and the workload.
+
 Only the branch of the segments is kept (the user's scope and the branch filter): with the six
 segments and the cohort the groups are as many as the actions (1.34 million groups for 1.81
 million actions at 1,000,000 contracts), so `queries/collections.py` reads `collection_facts`
@@ -78,8 +81,19 @@ ORDER BY month_idx, branch, value, {prev}
 """
 
 
+CREDIT_MONTHS = """
+INSERT INTO collection_credit_month (month_idx, branch, channel, collector, receipts, amount)
+SELECT month_idx, branch, channel, collector, COUNT(*), SUM(amount)
+FROM collection_credits
+GROUP BY month_idx, branch, channel, collector
+ORDER BY month_idx, branch, channel, collector
+"""
+
+
 def write_collection_months(conn: Connection, settings: Settings, as_of: date) -> None:
-    """Fill `collection_action_month` and `collection_first_month` (no setting)."""
+    """Fill `collection_action_month`, `collection_first_month` and `collection_credit_month`
+    (no setting)."""
     conn.execute(sa.text(ACTION_MONTHS))
     for key, value in WINDOW_KEYS.items():
         conn.execute(sa.text(_first_months(key, value)))
+    conn.execute(sa.text(CREDIT_MONTHS))

@@ -36,6 +36,8 @@ from dashboard.page.registry import page_spec
 from warehouse.portal import sessions, utc_now
 from warehouse.portal import users as accounts
 
+PAGE_KEY = "_postloan_page"  # session state: the page script `guard` last admitted
+
 SESSION_KEY = "postloan.user"
 TIMES_KEY = "postloan.session"
 WEB_KEY = "postloan.web_session"  # id of the web session (cookie) this Streamlit session runs as
@@ -233,4 +235,11 @@ def guard(script: str, *, now: Callable[[], datetime] | None = None) -> User:
         # Fail closed: without the account store nobody is let in.
         st.error(t("auth.store_down", lang, error=type(exc).__name__))
         st.stop()
+    st.session_state[PAGE_KEY] = script  # every page passes here first: what is being run
     return user
+
+
+def page_script() -> str:
+    """The script of the page this session last let its user into (`contracts.py`), '' before
+    any: what downloads and audit rows name as their page."""
+    return str(st.session_state.get(PAGE_KEY, ""))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.access import session_cookie
-from dashboard.access.gate import current_user
+from dashboard.access.gate import current_user, page_script
 from dashboard.access.http_session import alive
 from dashboard.access.user import sees_personal_data
 from dashboard.data import portal_store, source
@@ -49,15 +48,9 @@ MAX_PARAM_TEXT = 200  # longest query-parameter value kept in an audit row
 
 
 def current_page() -> str:
-    """The script name of the page being run (`contracts.py`), or '' when unknown."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return ""
-    page = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
-    script = page.get("script_path")
-    return Path(script).name if script else ""
+    """The script name of the page being run (`contracts.py`), or '' when unknown: the page
+    `guard` admitted the user to at the top of this run (no internal Streamlit API)."""
+    return page_script()
 
 
 def page_params() -> dict[str, list[str]]:

@@ -130,7 +130,8 @@ def _reader_engine(url: str, path: Path) -> Engine:
 
 
 def create_warehouse_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine on the warehouse at `url`; read-only for the dashboard on DuckDB files."""
+    """An engine on the warehouse at `url`; `read_only`: DuckDB opened read-only, PostgreSQL
+    sessions with `default_transaction_read_only` (the dashboard's, the CLI's readers)."""
     url = _resolved(url)
     if is_duckdb(url):
         path = duckdb_path(url)
@@ -138,8 +139,10 @@ def create_warehouse_engine(url: str, *, read_only: bool = False) -> Engine:
             return _reader_engine(url, path)
         return sa.create_engine(url, poolclass=NullPool)
     if make_url(url).get_backend_name() == "postgresql":
-        # JIT compilation costs more than it saves on these analytic queries.
-        return sa.create_engine(url, connect_args={"options": "-c jit=off"}, pool_pre_ping=True)
+        # JIT compilation costs more than it saves on these analytic queries. A reader's session
+        # is read-only at the server too, whatever the role in the URL may do.
+        options = "-c jit=off" + (" -c default_transaction_read_only=on" if read_only else "")
+        return sa.create_engine(url, connect_args={"options": options}, pool_pre_ping=True)
     return sa.create_engine(url)
 
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import AS_OF
-from tests.browser.helpers import assert_no_exception, settle, shot
+from tests.browser.helpers import SHOTS, assert_no_exception, settle, shot
 from tests.signin import TEST_PASSWORD, browser_sign_in
 from warehouse.engine import create_warehouse_engine
 from warehouse.schema import SOURCE_TABLES, contract_month
@@ -78,6 +78,8 @@ def test_a_concentration_bar_lists_the_contracts_of_its_exposure(
     browser_sign_in(page, server_url, USER, TEST_PASSWORD, "overview")
     chart = page.locator(".st-key-chart_concentration .js-plotly-plot")
     chart.wait_for(timeout=15_000)
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=SHOTS / "concentration_chart.png")  # bars named "name (code)"
     _click(page, chart.locator(".barlayer .point path").first)
     page.wait_for_url("**/contracts?**", timeout=15_000)
     settle(page)

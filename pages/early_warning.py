@@ -11,6 +11,7 @@ from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from dashboard.views.monitoring import (
     DEVICE_LISTS,
+    FINDING_LISTS,
     contract_list,
     inspection_settings,
     label_radio,
@@ -47,7 +48,6 @@ devices = ctx.query("leased_assets.device_status", months=months)
 figure = charts.bars_and_rate(
     devices, ["geofence_exits", "abnormal_stops"], "offline_rate", lang, "ch.events"
 )
-# a bar or point opens the contracts with that event in its month (docs/dashboard-links.md)
 to_device = drill.month_lists(ctx.link, DEVICE_LISTS)
 chart_section(figure, devices, "device_status", lang, rates=["offline_rate"], drill=to_device)
 event = label_radio("ew.alerts_month", ALERTS, lang, "ew_event")
@@ -72,7 +72,9 @@ st.subheader(t("ew.h_findings", lang))
 findings = ctx.query("inspections.abnormal_findings", months=months)
 abnormal = findings[findings["asset_status"] != "normal"]
 figure = charts.stacked_months(abnormal, "asset_status", "inspections", lang)
-chart_section(figure, findings, "abnormal_findings", lang, counts=["inspections", "contracts"])
+counts = ["inspections", "contracts"]
+to_found = drill.month_lists(ctx.link, FINDING_LISTS)
+chart_section(figure, findings, "abnormal_findings", lang, counts=counts, drill=to_found)
 kind = label_radio("ew.inspection_list", INSPECTION_LISTS, lang, "ew_inspections")
 listed = ctx.query("inspections.inspection_contracts", kind=kind, months=months)
 contract_list(ctx, listed, f"inspections_{kind}", money=["original_principal"])

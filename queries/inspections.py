@@ -27,6 +27,7 @@ from queries.monitoring_scope import (
     stored_covers,
     window_start,
 )
+from warehouse.extract_spec import ASSET_STATUSES
 from warehouse.marts.inspection import (
     coverage_counts,
     inspection_settings,
@@ -236,6 +237,48 @@ def inspection_contracts(
         sa.select(*cols, total)
         .where(ranked.c.rn == 1)
         .order_by(ranked.c.inspection_date.desc(), ranked.c.contract_id)
+        .limit(cap)
+    )
+    return fetch_frame(engine, stmt)
+
+
+def finding_contracts(
+    engine: Engine, filters: Filters, status: str, limit: int = LIST_LIMIT
+) -> pd.DataFrame:
+    """The contracts behind one bar of the findings chart: those inspected in the as-of month
+    with asset status `status`, with how many such inspections and the last one's date and
+    note; latest first. `total_rows` counts them before the cap."""
+    if status not in ASSET_STATUSES:
+        raise ValueError(f"status must be one of {ASSET_STATUSES}")
+    i, sc = INSPECTIONS, scoped_contracts(filters)
+    cap = max(1, min(int(limit), 1000))
+    latest = sa.func.row_number().over(
+        partition_by=i.c.contract_id, order_by=(i.c.inspection_date.desc(), i.c.inspection_id)
+    )
+    found = (
+        sa.select(
+            i.c.contract_id,
+            sc.c.lessee_id,
+            sc.c.branch,
+            sc.c.asset_category,
+            i.c.inspection_date,
+            i.c.note,
+            sa.func.count().over(partition_by=i.c.contract_id).label("inspections"),
+            latest.label("rn"),
+        )
+        .select_from(i.join(sc, sc.c.contract_id == i.c.contract_id))
+        .where(
+            i.c.asset_status == status,
+            i.c.inspection_date >= window_start(filters, 1),
+            i.c.inspection_date <= filters.as_of,
+        )
+        .subquery("found")
+    )
+    cols = [c for c in found.c if c.name != "rn"]
+    stmt = (
+        sa.select(*cols, sa.func.count().over().label("total_rows"))
+        .where(found.c.rn == 1)
+        .order_by(found.c.inspection_date.desc(), found.c.contract_id)
         .limit(cap)
     )
     return fetch_frame(engine, stmt)

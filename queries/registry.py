@@ -68,6 +68,7 @@ FUNCTIONS: tuple[Query, ...] = (
     inspections.inspection_coverage,
     inspections.abnormal_findings,
     inspections.inspection_contracts,
+    inspections.finding_contracts,
     at_risk.at_risk,
     at_risk.rule_counts,
     at_risk.rules_for,

@@ -58,6 +58,7 @@ def stacked_months(
             y=ys,
             name=name,
             marker_color=PALETTE[n % len(PALETTE)],
+            customdata=[key] * len(part),  # the coloured value, for a click's drill
             hovertemplate=f"%{{x}}<br>{name}: %{{y:,.2f}}{unit}<extra></extra>"
             if money
             else f"%{{x}}<br>{name}: %{{y:,}}<extra></extra>",

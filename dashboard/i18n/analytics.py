@@ -309,6 +309,10 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
             "本月有「{event}」设备事件的合同",
             "Contracts with '{event}' device events in the month",
         ),
+        "ct.finding": (
+            "本月检查发现「{status}」的合同",
+            "Contracts inspected in the month with the finding '{status}'",
+        ),
         "ct.inspection_overdue": (
             "月末租赁物检查逾期的合同",
             "Contracts whose leased-asset inspection is overdue at the month-end",

@@ -17,7 +17,7 @@ from queries.filters import SEGMENTS, Filters
 from queries.leased_assets import ALERTS
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
 from queries.vintage import cohort_months
-from warehouse.extract_spec import RISK_CLASSES
+from warehouse.extract_spec import ASSET_STATUSES, RISK_CLASSES
 from warehouse.schema import DPD_BUCKETS
 
 PAGE_SIZE = 50
@@ -34,6 +34,7 @@ DRILL_KEYS = (
     "exposure",
     "device",
     "inspection",
+    "finding",
     "page",
 )
 KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")  # a lessee or group id as a link may carry it
@@ -143,13 +144,19 @@ def _exposure(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | 
 
 def _monitoring(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
     """`device=<offline|geofence_exit|abnormal_stop>`: contracts with such device events in the
-    as-of month; `inspection=overdue`: contracts whose asset inspection is overdue at the as-of
+    as-of month; `finding=<asset status>`: contracts inspected in the as-of month with that
+    finding; `inspection=overdue`: contracts whose asset inspection is overdue at the as-of
     (the 预警与租赁物 charts' bars and points)."""
     event = _first(params, "device")
     if event in ALERTS:
         text = t("ct.device", lang, event=label(event, lang))
         options = {"event_type": event}
         return Drill("leased_assets.device_alert_contracts", options, (text,), page, paged=False)
+    status = _first(params, "finding")
+    if status in ASSET_STATUSES:
+        text = t("ct.finding", lang, status=label(status, lang))
+        options = {"status": status}
+        return Drill("inspections.finding_contracts", options, (text,), page, paged=False)
     if _first(params, "inspection") == "overdue":
         text = t("ct.inspection_overdue", lang)
         options = {"kind": "overdue"}

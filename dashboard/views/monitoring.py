@@ -20,6 +20,7 @@ from dashboard.page.widgets import download_table
 from dashboard.views.present import MONITORING_CODES, as_text, present, table_roles
 from queries.collections_compliance import FLAGS
 from queries.warnings import GROUPS
+from warehouse.extract_spec import ASSET_STATUSES
 from warehouse.months import month_end_of
 
 DOSSIER = "dossier.py"
@@ -34,6 +35,10 @@ DEVICE_LISTS: dict[str, dict[str, str]] = {
     "geofence_exits": {"device": "geofence_exit"},
     "abnormal_stops": {"device": "abnormal_stop"},
     "offline_rate": {"device": "offline"},
+}
+# The findings chart's asset statuses -> the contracts inspected with it (`finding=` key).
+FINDING_LISTS: dict[str, dict[str, str]] = {
+    status: {"finding": status} for status in ASSET_STATUSES if status != "normal"
 }
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard.charts import drill
 from dashboard.page.matrix_links import cell_params, matrix_table
+from dashboard.views.monitoring import FINDING_LISTS
 
 
 def link(**extra: str) -> dict:
@@ -156,3 +157,9 @@ def test_a_vintage_triangle_cell_drills_like_its_curve_point() -> None:
     assert cell_params(cells, "cohort", "mob", (0, "3"), params) is None
     table = matrix_table(cells, "cohort", "mob", "ever30_rate")
     assert table.values.tolist() == [["2024-03", "0.00%", "25.00%", "—"]]
+
+
+def test_a_findings_bar_drills_to_its_status_at_its_month() -> None:
+    to = drill.month_lists(link, FINDING_LISTS)
+    assert to({"x": "2026-08", "customdata": "missing"})["finding"] == "missing"
+    assert to({"x": "2026-08", "customdata": "normal"}) is None  # not drawn, no list

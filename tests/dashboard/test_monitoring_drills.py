@@ -30,3 +30,12 @@ def test_an_overdue_inspection_bar_lists_the_overdue_contracts(monitoring: str) 
     assert_clean(at)
     assert _ids(at) == ["B", "D"]
     assert any("共 2 份合同" in m.value for m in at.markdown)
+
+
+def test_a_findings_bar_lists_the_contracts_inspected_with_that_finding(monitoring: str) -> None:
+    """June: missing -> E; March: damaged -> B; a forged status lists the open book instead."""
+    at = open_page("contracts", {"finding": "missing"})
+    assert_clean(at)
+    assert _ids(at) == ["E"]
+    assert any("灭失/下落不明" in m.value for m in at.markdown)
+    assert _ids(open_page("contracts", {"finding": "damaged", "as_of": "2024-03"})) == ["B"]

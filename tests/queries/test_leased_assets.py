@@ -150,3 +150,16 @@ def test_overdue_inspection_contracts_on_an_earlier_as_of(engine: Engine) -> Non
     frame = inspections.inspection_contracts(engine, april, "overdue")
     assert list(frame["contract_id"]) == ["A", "D", "E", "G"]
     assert frame["last_inspection"].isna().all()
+
+
+def test_finding_contracts_of_one_status_in_the_as_of_month(engine: Engine) -> None:
+    """June: C idle (06-01), E missing (06-15), nothing damaged; March: B damaged (03-10)."""
+    idle = inspections.finding_contracts(engine, AS_OF, "idle")
+    assert list(idle["contract_id"]) == ["C"] and list(idle["total_rows"]) == [1]
+    assert list(idle["inspection_date"]) == [date(2024, 6, 1)]
+    assert list(inspections.finding_contracts(engine, AS_OF, "missing")["contract_id"]) == ["E"]
+    assert inspections.finding_contracts(engine, AS_OF, "damaged").empty
+    march = Filters(as_of=date(2024, 3, 31))
+    assert list(inspections.finding_contracts(engine, march, "damaged")["contract_id"]) == ["B"]
+    with pytest.raises(ValueError, match="status must be one of"):
+        inspections.finding_contracts(engine, AS_OF, "on fire")

@@ -45,6 +45,17 @@ def _click(page, element) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
+def _latest_drawn_bar(page, key: str):
+    """The last bar of the keyed chart that is tall enough to click."""
+    chart = page.locator(f".st-key-{key} .js-plotly-plot")
+    chart.wait_for(timeout=15_000)
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .point path").all()
+    drawn = [b for b in bars if (b.bounding_box() or {"height": 0})["height"] > 3]
+    assert drawn, f"no bar of {key} is drawn"
+    return drawn[-1]
+
+
 def test_a_vintage_point_at_mob_0_lists_every_contract_the_cohort_started(
     server_url: str, server_warehouse: str, page
 ) -> None:
@@ -122,13 +133,7 @@ def test_a_device_status_bar_lists_the_contracts_with_that_event_in_its_month(
     """The latest drawn bar of 物联网设备状态 (geofence exits or abnormal stops of a month)
     opens the contracts whose devices logged that event in that month."""
     browser_sign_in(page, server_url, "risk", TEST_PASSWORD, "early_warning")
-    chart = page.locator(".st-key-chart_device_status .js-plotly-plot")
-    chart.wait_for(timeout=15_000)
-    chart.scroll_into_view_if_needed()
-    bars = chart.locator(".barlayer .point path")
-    drawn = [b for b in bars.all() if (b.bounding_box() or {"height": 0})["height"] > 3]
-    assert drawn, "no device-status bar is drawn"
-    _click(page, drawn[-1])
+    _click(page, _latest_drawn_bar(page, "chart_device_status"))
     page.wait_for_url("**/contracts?**", timeout=15_000)
     settle(page)
     query = parse_qs(urlparse(page.url).query)
@@ -172,6 +177,30 @@ def test_a_vintage_triangle_cell_lists_the_cohort_at_that_mob(
     contracts = SOURCE_TABLES["contracts"]
     started = _frame(server_warehouse, sa.select(contracts.c.start_date))
     expected = sum(1 for d in started["start_date"] if f"{d:%Y-%m}" == cohort)
+    assert expected > 0
+    assert _listed(page) == expected
+    assert_no_exception(page)
+
+
+def test_a_findings_bar_lists_the_contracts_inspected_with_that_finding(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """A bar of 检查异常发现 (an asset status in a month) opens the contracts inspected in that
+    month with that status, counted from the inspections table."""
+    browser_sign_in(page, server_url, "risk", TEST_PASSWORD, "early_warning")
+    _click(page, _latest_drawn_bar(page, "chart_abnormal_findings"))
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    status, month = query["finding"][0], query.get("as_of", [AS_OF])[0]
+    table = SOURCE_TABLES["inspections"]
+    found = _frame(
+        server_warehouse,
+        sa.select(table.c.contract_id, table.c.inspection_date).where(
+            table.c.asset_status == status
+        ),
+    )
+    expected = found[[f"{d:%Y-%m}" == month for d in found.inspection_date]].contract_id.nunique()
     assert expected > 0
     assert _listed(page) == expected
     assert_no_exception(page)

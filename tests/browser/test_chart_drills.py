@@ -204,3 +204,33 @@ def test_a_findings_bar_lists_the_contracts_inspected_with_that_finding(
     assert expected > 0
     assert _listed(page) == expected
     assert_no_exception(page)
+
+
+def test_an_overdue_inspection_bar_lists_as_many_contracts_as_it_counts(
+    server_url: str, page
+) -> None:
+    """An 逾期 bar of 租赁物检查覆盖率 (assets overdue for inspection at a month-end) opens a list
+    of exactly that many contracts: the chart's count and the list are separate queries."""
+    browser_sign_in(page, server_url, "risk", TEST_PASSWORD, "early_warning")
+    chart = page.locator(".st-key-chart_inspection_coverage .js-plotly-plot")
+    chart.wait_for(timeout=15_000)
+    chart.scroll_into_view_if_needed()
+    # the traces: covered, overdue, not yet due (bars), then the rate (a line)
+    drawn = [
+        b
+        for b in chart.locator(".barlayer .trace").nth(1).locator(".point path").all()
+        if (b.bounding_box() or {"height": 0})["height"] > 3
+    ]
+    assert drawn, "no overdue bar is drawn"
+    data = chart.evaluate("el => ({x: el.data[1].x, y: el.data[1].y, name: el.data[1].customdata})")
+    assert set(data["name"]) == {"overdue"}
+    _click(page, drawn[-1])
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query["inspection"] == ["overdue"]
+    month = query.get("as_of", [AS_OF])[0]
+    expected = dict(zip(data["x"], data["y"], strict=True))[month]
+    assert expected > 0
+    assert _listed(page) == expected
+    assert_no_exception(page)

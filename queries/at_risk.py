@@ -101,13 +101,11 @@ def flagged_statement(
     cm = contract_month
     joined, source = stored_joined(cm) if stored else live_flags(cm, filters.as_of, params, only)
     joined, conditions, ew = with_score(joined, cm, source, cutoff)
-    flags = {
-        **conditions,
-        "watchlist": cm.c.contract_id.in_(watchlist) if watchlist else sa.false(),
-    }
+    listed = [cm.c.contract_id.in_(watchlist)] if watchlist else []
+    flags = {**conditions, "watchlist": listed[0] if listed else sa.false()}
     clauses = [*extra] if only is None else [cm.c.contract_id == only, *extra]
     if met_only and stored:
-        clauses.append(sa.or_(*(c for c in flags.values() if c is not sa.false())))
+        clauses.append(sa.or_(*conditions.values(), *listed))
     return (
         sa.select(
             *(cm.c[c] for c in SHOWN),
@@ -126,7 +124,7 @@ def rows_statement(
 ) -> sa.Subquery:
     """The flagged rows of `flagged_statement(..., stored=True, met_only=True)` from the build's
     `at_risk_rows` (right only for the build's as-of, watch settings and score cut-off: see
-    `rows_apply`), plus the watchlist's contracts the build did not flag, looked up by id."""
+    `_list_route`), plus the watchlist's contracts the build did not flag, looked up by id."""
     r = at_risk_rows
     listed = r.c.contract_id.in_(watchlist) if watchlist else sa.false()
     stored = sa.select(

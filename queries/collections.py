@@ -17,7 +17,10 @@ Definitions (docs/monitoring.md has the reasoning):
   from the spell's month on. Spells too recent to have all 3 month-ends are left out.
 Every function takes the shared `Filters`; actions count in the `months`-month window ending at
 the as-of month-end. The per-action flags and the receipt credits are computed once per load by
-`warehouse/marts/monitoring.py` into `collection_facts` and `collection_credits`.
+`warehouse/marts/monitoring.py` into `collection_facts` and `collection_credits`, and summed per
+month by `warehouse/marts/collection_months.py` (`collection_action_month`,
+`collection_first_month`, `collection_credit_month`): the queries read those sums when nothing
+but the branch (and the user's scope) is filtered (`stored`), the per-action rows otherwise.
 """
 
 from __future__ import annotations
@@ -89,16 +92,13 @@ def stored(filters: Filters) -> bool:
     )
 
 
-# The counts of `_counts`' rows, in `collection_action_month`'s names.
-COUNTS = ("actions", "attempts", "reached", "promises", "due", "kept", "part", "spells", "cured")
-
-
 def _counts(filters: Filters, first: int, last: int) -> sa.Subquery:
     """Actions of months `first`..`last` the filters allow, as rows of counts per month ×
-    channel × outcome × collector: `COUNTS` (`due`, `kept`, `part` only for promises due by the
-    as-of) and `first_<key>`, the contracts whose first action of the month in each
-    `PREVIOUS_KEYS` partition is in the row. Read from `collection_action_month` when it
-    answers for the filters (`stored`), else one row per action of `collection_facts`."""
+    channel × outcome × collector: actions, attempts, reached, promises, due, kept, part (the
+    last three only for promises due by the as-of), spells, cured and `first_<key>`, the
+    contracts whose first action of the month in each `PREVIOUS_KEYS` partition is in the row.
+    Read from `collection_action_month` when it answers for the filters (`stored`), else one
+    row per action of `collection_facts`."""
     keys = ("month_idx", "channel", "outcome", "collector")
     if stored(filters):
         m = collection_action_month

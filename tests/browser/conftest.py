@@ -1,8 +1,10 @@
 """Browser harness: a real `streamlit run` on a demo warehouse, driven by Playwright + Chromium.
 
-The session builds a small demo warehouse (`postloan demo --contracts 300` + `postloan load`) in
-a temporary folder, creates the test accounts in its portal store (`tests.signin`), serves the
-dashboard on a free port, and gives each test a fresh page whose console errors are collected.
+Each session (each xdist worker: `make test` runs these on two) builds a small demo warehouse
+(`postloan demo --contracts 300` + `postloan load`) in a temporary folder, creates the test
+accounts in its portal store (`tests.signin`), serves the dashboard on a free port, and gives each
+test a fresh page whose console errors are collected and which counts its script runs, so
+`tests.browser.helpers.settle` waits for the runs to finish rather than for a fixed time.
 Every page needs a sign-in: `tests.signin.browser_sign_in(page, server_url, user, password, path)`
 with an account of `browser_accounts`. Later page issues add their tests beside these.
 """
@@ -17,9 +19,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
+from tests.browser.helpers import RUN_TRACKER
 from tests.conftest import ROOT, _free_port, in_ci
 from tests.signin import create_browser_accounts
 
@@ -69,14 +73,9 @@ def browser_accounts(server_warehouse: str) -> dict[str, str]:
     return create_browser_accounts(server_warehouse)
 
 
-@pytest.fixture(scope="session")
-def server_url(server_warehouse: str, browser_accounts: dict[str, str]) -> Iterator[str]:
-    """Base URL of a dashboard served on the demo warehouse, with the test accounts created."""
-    url = server_warehouse
-    work = Path(url.removeprefix("duckdb:///")).parent
+def _launch(url: str, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `streamlit run` on a free port: the process and its base URL."""
     port = _free_port()
-    env = {**os.environ, "POSTLOAN_WAREHOUSE_URL": url}
-    log = (work / "server.log").open("wb")
     server = subprocess.Popen(
         [
             str(BIN / "streamlit"),
@@ -88,31 +87,60 @@ def server_url(server_warehouse: str, browser_accounts: dict[str, str]) -> Itera
             "true",
         ],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "POSTLOAN_WAREHOUSE_URL": url},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {work / 'server.log'}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _answers(server: subprocess.Popen[bytes], base: str) -> bool:
+    """True once the server answers its health check; False if it exited first (say, another
+    worker's server took the port in between) or did not answer within two minutes."""
+    deadline = time.monotonic() + 120
+    while server.poll() is None and time.monotonic() < deadline:
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:  # noqa: S310
+                if r.status == 200 and server.poll() is None:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    _stop(server)
+    return False
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url(request: pytest.FixtureRequest, server_warehouse: str) -> Iterator[str]:
+    """Base URL of a dashboard served on the demo warehouse, with the test accounts created
+    (while the server starts: it reads accounts only when someone signs in)."""
+    work = Path(server_warehouse.removeprefix("duckdb:///")).parent
+    with (work / "server.log").open("wb") as log:
+        server, base = _launch(server_warehouse, log)
+        try:
+            request.getfixturevalue("browser_accounts")
+        except BaseException:
+            _stop(server)
+            raise
+        for _ in range(2):
+            if _answers(server, base):
+                break
+            server, base = _launch(server_warehouse, log)
+        else:
+            if not _answers(server, base):
+                pytest.fail(f"streamlit did not start; see {work / 'server.log'}")
+        try:
+            yield base
+        finally:
+            _stop(server)
 
 
 @pytest.fixture(scope="session")
@@ -134,6 +162,7 @@ def browser() -> Iterator[object]:
 def page(browser, tmp_path: Path) -> Iterator[object]:
     """A fresh page; fails the test on any browser console error it logs."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.add_init_script(RUN_TRACKER)  # what `settle` waits on (tests/browser/helpers.py)
     tab = context.new_page()
     errors: list[str] = []
 

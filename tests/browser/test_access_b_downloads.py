@@ -8,7 +8,7 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.helpers import assert_no_exception, settle, shot
+from tests.browser.helpers import assert_no_exception, settle, shot, wait_for_rows
 from tests.file_cells import csv_records
 from tests.signin import TEST_PASSWORD, browser_sign_in
 from warehouse.engine import create_warehouse_engine
@@ -62,8 +62,7 @@ def test_download_is_audited_with_the_hash_of_the_received_file(
     content = download_csv(page)
     settle(page)
     rows = csv_records(content)  # below the file's header block
-    page.wait_for_timeout(500)
-    audited = download_rows(server_warehouse, "exec")[before:]
+    audited = wait_for_rows(page, lambda: download_rows(server_warehouse, "exec")[before:])
     assert len(audited) == 1
     assert audited[0]["target"] == "contracts"
     assert audited[0]["row_count"] == len(rows)

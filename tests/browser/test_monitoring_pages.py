@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.helpers import assert_no_exception, metric_value, settle, shot
+from tests.browser.helpers import assert_no_exception, metric_value, next_paint, settle, shot
 from tests.signin import TEST_PASSWORD, browser_sign_in
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_page_opens_with_charts_and_no_errors(server_url: str, page, path: str, 
     _open(page, server_url, path)
     assert page.locator("h1").first.inner_text() == title
     page.wait_for_selector(".js-plotly-plot", timeout=15_000)
-    page.wait_for_timeout(500)
+    next_paint(page)
     assert_no_exception(page)
     shot(page, path)
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from queries.at_risk import at_risk
 from queries.filters import Filters
-from tests.browser.helpers import assert_no_exception, settle, shot
+from tests.browser.helpers import assert_no_exception, next_paint, settle, shot
 from tests.signin import TEST_PASSWORD, browser_sign_in
 from warehouse.engine import create_warehouse_engine
 from warehouse.portal import portal_engine, portal_url
@@ -52,7 +52,8 @@ def _candidate(url: str) -> str:
 
 def _decisions_tab(page) -> None:
     page.get_by_role("tab", name="委员会决议").click()
-    page.wait_for_timeout(300)
+    page.get_by_role("tab", name="委员会决议", selected=True).wait_for(timeout=30_000)
+    next_paint(page)
 
 
 def test_list_dossier_proposal_approval_and_pack(

@@ -15,6 +15,8 @@ DEMO_ARGS ?=
 PORT ?= 8501
 PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
+# Each browser worker serves its own demo warehouse on its own port with its own Chromium.
+BROWSER_WORKERS ?= 2
 SIZES ?= 100000 1000000
 PG := scripts/pg.sh
 PG_PORT ?= 54329
@@ -88,7 +90,8 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 # One shell: the trap stops the throwaway server however pytest ends. Port 54329 unless taken
 # (say, by another checkout's run), then any free one. Two runs, both always run, and the target
 # fails if either fails: everything but the browser tests on $(TEST_WORKERS) xdist workers, then
-# the browser tests alone (one Streamlit server and Chromium; timing-sensitive under load).
+# the browser tests on $(BROWSER_WORKERS) workers (each with its own demo warehouse, Streamlit
+# server and Chromium; tests wait on conditions, never on time, so load only slows them).
 # --dist loadfile keeps each module, and so its module-scoped warehouse, in one worker; every
 # worker has its own temporary folder and PostgreSQL databases are named t_<uuid>, so workers
 # never share a file or a database. PYTEST_ARGS go to both runs; exit 5 (nothing selected, e.g.
@@ -101,7 +104,8 @@ test: $(STAMP) system-deps lint  ## the whole suite on DuckDB and PostgreSQL (st
 	status=0; \
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" --durations=30 $(PYTEST_ARGS) \
 		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
-	$(BIN)/pytest -m browser --durations=15 $(or $(PYTEST_ARGS),tests/browser) \
+	$(BIN)/pytest -n $(BROWSER_WORKERS) --dist loadfile -m browser --durations=15 \
+		$(or $(PYTEST_ARGS),tests/browser) \
 		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
 	exit $$status
 

@@ -38,7 +38,8 @@ def in_ci() -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test under tests/browser `browser` before `-m` selects: `make test` runs
-    `-m "not browser"` on parallel workers, then `-m browser` alone (one server, one Chromium)."""
+    `-m "not browser"` on parallel workers, then `-m browser` on its own workers (each with its
+    own demo warehouse, Streamlit server and Chromium)."""
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.browser)

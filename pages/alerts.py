@@ -27,6 +27,7 @@ try:
     with reading():  # the alerts live in the portal store
         mine, done = alerts.inbox(user), alerts.resolved(user)
         run = alerts.last_evaluation()
+    names = alerts.subject_names([*mine.get("subject", []), *done.get("subject", [])])
 except StoreUnavailable as exc:
     st.warning(t("al.unavailable", lang, error=exc.detail))
     st.stop()
@@ -34,5 +35,5 @@ last_evaluation(run, lang)
 if mine.empty:
     st.success(t("al.none", lang))
 else:
-    open_list(user, mine, lang)
-resolved_table(done, lang)
+    open_list(user, mine, lang, names)
+resolved_table(done, lang, names)

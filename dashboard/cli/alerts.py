@@ -54,7 +54,7 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
 
     from alerts.run import evaluate
     from alerts.webhook import WebhookConfig
-    from dashboard.delivery.alert_mail import queue_alert_mail
+    from dashboard.delivery.alert_mail import queue_alert_mail, subject_names
     from warehouse.portal import portal_engine, portal_url
     from warehouse.settings import secrets_section
 
@@ -64,7 +64,10 @@ def evaluate_and_report(url: str, settings: Any, as_of: date | None = None) -> i
         portal = portal_engine(portal_url(url))
         try:
             robot = WebhookConfig.from_secrets(secrets_section("webhook")) is not None
-            queued = queue_alert_mail(portal, done.announcements, settings, now, robot=robot)
+            names = subject_names(url, done.announcements)
+            queued = queue_alert_mail(
+                portal, done.announcements, settings, now, robot=robot, names=names
+            )
         finally:
             portal.dispose()
     except (LookupError, ValueError, sa.exc.SQLAlchemyError) as exc:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 import pandas as pd
+import sqlalchemy as sa
 
 from alerts.rules import audience_of, excluded_user
 from alerts.run import last_run
 from alerts.store import acknowledge_alert, open_alerts, resolved_alerts
 from dashboard.access.user import User
-from dashboard.data import portal_store
+from dashboard.data import portal_store, source
+from dashboard.delivery.words import group_ids, named_subjects
+from queries.exposures import group_names
 from warehouse.portal import utc_now
 
 SNOOZE_DAYS = 7
@@ -58,3 +62,18 @@ def acknowledge(user: User, alert_id: int, *, snooze: bool = False) -> None:
         raise ValueError(f"alert {alert_id} is not in {user.username}'s inbox")
     until = utc_now() + timedelta(days=SNOOZE_DAYS) if snooze else None
     acknowledge_alert(portal_store.portal(), alert_id, actor=user.username, until=until)
+
+
+def subject_names(subjects: Iterable[object]) -> dict[str, str]:
+    """What to call the alert subjects that have a name in the warehouse (a group by its name
+    and id); {} when the warehouse is not there to ask."""
+    wanted = group_ids(subjects)
+    if not wanted:
+        return {}
+    state = source.warehouse_state()
+    if state.load is None:
+        return {}
+    try:
+        return named_subjects(group_names(source.warehouse_engine(state.url), wanted))
+    except sa.exc.SQLAlchemyError:
+        return {}  # a name is a courtesy: the alert still reads by its id

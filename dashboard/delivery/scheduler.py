@@ -25,7 +25,7 @@ from alerts.mail import SmtpConfig
 from alerts.outbox import Message, recover
 from alerts.run import evaluate
 from alerts.webhook import WebhookConfig
-from dashboard.delivery.alert_mail import queue_alert_mail
+from dashboard.delivery.alert_mail import queue_alert_mail, subject_names
 from dashboard.delivery.sender import Round, deliver_due
 from dashboard.delivery.subscriptions import attachments, queue_due
 from dashboard.delivery.task_mail import TaskMailState, queue_task_mail
@@ -105,7 +105,8 @@ class Scheduler:
         done = evaluate(self.warehouse_url, settings, now)
         self.last_load, self.last_evaluated = load_id, now
         robot = self.robot() is not None
-        return queue_alert_mail(portal, done.announcements, settings, now, robot=robot)
+        names = subject_names(self.warehouse_url, done.announcements)
+        return queue_alert_mail(portal, done.announcements, settings, now, robot=robot, names=names)
 
     def round(self) -> Round:
         """One round: evaluate the alerts when due, queue them and the subscriptions due, send

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from alerts.rules import MIN_RULES, basis_of, is_event_rule, is_model_rule, metric_of
@@ -25,9 +25,22 @@ def figure_name(rule: str, lang: str) -> str:
     return t("m.ratio", lang) if metric == "ratio" else t(f"m.{metric}", lang)
 
 
-def subject_name(subject: str, lang: str, rule: str = "") -> str:
-    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key; a filing as
-    its report and period, a proposal as its contract."""
+def group_ids(subjects: Iterable[object]) -> list[str]:
+    """The group ids among alert subjects ("group:GRP1" -> "GRP1"), to look their names up."""
+    return sorted({str(s).split(":", 1)[1] for s in subjects if str(s).startswith("group:")})
+
+
+def named_subjects(groups: Mapping[str, str]) -> dict[str, str]:
+    """Alert subject -> what to call it, from group id -> name: "恒泰集团 (GRP1)"."""
+    return {f"group:{key}": f"{name} ({key})" for key, name in groups.items()}
+
+
+def subject_name(
+    subject: str, lang: str, rule: str = "", names: Mapping[str, str] | None = None
+) -> str:
+    """ "book" as 全部资产; "lessee:L1" as the exposure's kind in words and its key (a group by
+    its name and key when `names` has it); a filing as its report and period, a proposal as its
+    contract."""
     if subject == "book":
         return t("al.book", lang)
     if is_model_rule(rule):
@@ -40,6 +53,8 @@ def subject_name(subject: str, lang: str, rule: str = "") -> str:
     if rule.startswith("exposure."):
         return subject
     kind, _, key = subject.partition(":")
+    if names and subject in names:
+        key = names[subject]
     return f"{label(kind, lang)} {key}".strip()
 
 
@@ -56,9 +71,10 @@ def _report_period(subject: str) -> tuple[str, str]:
     return report, period[:7]
 
 
-def detail(row: Mapping[str, object], lang: str) -> str:
-    """Subject, value, line and its basis, and the month-end the alert started (an event rule:
-    the report and period and the working days left, or the blocking failures)."""
+def detail(row: Mapping[str, object], lang: str, names: Mapping[str, str] | None = None) -> str:
+    """Subject (by name where `names` has it), value, line and its basis, and the month-end the
+    alert started (an event rule: the report and period and the working days left, or the
+    blocking failures)."""
     rule, first = str(row["rule"]), row["first_period"]
     if rule.startswith("filing."):
         report, period = _report_period(str(row["subject"]))
@@ -85,7 +101,7 @@ def detail(row: Mapping[str, object], lang: str) -> str:
     return t(
         "al.detail",
         lang,
-        subject=subject_name(str(row["subject"]), lang),
+        subject=subject_name(str(row["subject"]), lang, names=names),
         value=pct(row["value"]),
         line=pct(row["line"]),
         basis=t(f"al.basis.{basis_of(str(row['rule']))}", lang),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -29,15 +31,18 @@ def _act(user: User, alert_id: int, snooze: bool, lang: str) -> None:
     st.session_state["al_message"] = ("success", t("al.done", lang))
 
 
-def open_list(user: User, frame: pd.DataFrame, lang: str) -> None:
-    """One bordered card per open alert: what, how far over, since when, and its actions."""
+def open_list(
+    user: User, frame: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None
+) -> None:
+    """One bordered card per open alert: what, how far over, since when, and its actions
+    (`names`: what to call a subject, e.g. a group by its name)."""
     st.subheader(t("al.open_count", lang, n=len(frame)))
     for row in frame.to_dict("records"):
         alert_id = int(row["alert_id"])
         with st.container(border=True):
             status = t(f"al.status.{row['status']}", lang)
             st.markdown(f"**{headline(row['rule'], lang)}** · {status}")
-            st.caption(detail(row, lang))
+            st.caption(detail(row, lang, names))
             if row["snoozed_until"] is not None:
                 st.caption(t("al.snoozed", lang, until=shown_time_zoned(row["snoozed_until"])))
             ack, snooze, go = st.columns([1, 1, 2])
@@ -62,7 +67,7 @@ def open_list(user: User, frame: pd.DataFrame, lang: str) -> None:
             )
 
 
-def resolved_table(frame: pd.DataFrame, lang: str) -> None:
+def resolved_table(frame: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None) -> None:
     """The recently resolved alerts as a table in words (times in the display zone)."""
     st.subheader(t("al.resolved", lang))
     if frame.empty:
@@ -72,7 +77,7 @@ def resolved_table(frame: pd.DataFrame, lang: str) -> None:
         {
             t("al.col.figure", lang): [figure_name(r, lang) for r in frame["rule"]],
             t("al.col.subject", lang): [
-                subject_name(s, lang, r)
+                subject_name(s, lang, r, names)
                 for s, r in zip(frame["subject"], frame["rule"], strict=True)
             ],
             t("al.col.value", lang): [

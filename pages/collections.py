@@ -5,11 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.access.user import sees_personal_data
+from dashboard.charts import drill
 from dashboard.charts import monitoring as charts
 from dashboard.i18n.catalogue import t
 from dashboard.page.section import chart_section, choice
 from dashboard.page.setup import start
 from dashboard.views.monitoring import (
+    ACTION_LISTS,
+    RATE_LISTS,
+    RECOVERY_LISTS,
     collection_cards,
     contract_list,
     flag_cards,
@@ -35,17 +39,24 @@ st.subheader(t("col.h_activity", lang))
 by = choice("col.colour_by", ["channel", "outcome"], lang, "col_colour", "col.by_{}")
 acts = ctx.query("collections.actions_over_time", months=months, by=by)
 figure = charts.stacked_months(acts, by, "actions", lang)
-chart_section(figure, acts, f"collection_actions_by_{by}", lang, counts=["actions", "contracts"])
+to_actions = drill.month_lists(ctx.link, ACTION_LISTS[by])
+counts = ["actions", "contracts"]
+chart_section(figure, acts, f"collection_actions_by_{by}", lang, counts=counts, drill=to_actions)
 
 st.subheader(t("col.h_rates", lang))
 rates = ctx.query("collections.contact_rates", months=months, by="month")
 figure = charts.rate_lines(rates, RATES, lang)
-chart_section(figure, rates, "collection_rates", lang, rates=RATES, counts=COUNTS)
+to_rates = drill.month_lists(ctx.link, RATE_LISTS)
+chart_section(figure, rates, "collection_rates", lang, rates=RATES, counts=COUNTS, drill=to_rates)
 
 st.subheader(t("col.h_recoveries", lang))
 rec = ctx.query("collections.recoveries", months=months)
 figure = charts.stacked_months(rec, "channel", "recovered", lang, money=True)
-chart_section(figure, rec, "collection_recoveries", lang, money=["recovered"], counts=["receipts"])
+to_credits = drill.month_lists(ctx.link, RECOVERY_LISTS)
+money, counts = ["recovered"], ["receipts"]
+chart_section(
+    figure, rec, "collection_recoveries", lang, money=money, counts=counts, drill=to_credits
+)
 
 st.subheader(t("col.h_cures", lang))
 cures = ctx.query("collections.cure_rates", months=months)

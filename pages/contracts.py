@@ -2,7 +2,9 @@
 
 Params (besides the filters): `segment=<dimension>:<value>`, `bucket=M1`, `threshold=30`,
 `class=substandard`; or `roll=M1:M2` (roll-rate cell); or `migration=<period>:<begin>:<end>`
-(G12 cell); `page=2`. Values outside their allow-lists are dropped.
+(G12 cell); or `vintage`, `exposure`, `device`, `finding`, `inspection`, `action`, `recovery`,
+`signal`, `lead` (a chart's bar or point, docs/dashboard-links.md); `page=2`. Values outside their
+allow-lists are dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ if frame.empty:
     st.info(t("ct.none", lang))
     st.stop()
 money = [c for c in frame.columns if "balance" in c or "principal" in c or "interest" in c]
+money += [c for c in frame.columns if c == "recovered"]  # a recoveries bar's list
 roles = table_roles(money=[*money, "provision"])
 shown = as_text(present(frame.drop(columns=["total_rows"]), lang, roles))
 st.dataframe(shown, hide_index=True, width="stretch")

@@ -15,8 +15,10 @@ from dashboard.views.monitoring import (
     contract_list,
     inspection_settings,
     label_radio,
+    lead_chart,
     lead_time_cards,
     months_picker,
+    signal_chart,
 )
 from queries.inspections import INSPECTION_LISTS
 from queries.leased_assets import ALERTS
@@ -28,17 +30,12 @@ months = months_picker(ctx, "ew_months")
 
 st.subheader(t("ew.h_signals", lang))
 severity = label_radio("ew.severity", ["high", "medium", "low"], lang, "ew_severity")
-signals = ctx.query("warnings.signals_over_time", months=months)
-chosen = signals[signals["severity"] == severity]
-figure = charts.stacked_months(chosen, "source", "signals", lang)
-chart_section(figure, signals, "warning_signals", lang, counts=["signals", "lessees"])
+signal_chart(ctx, ctx.query("warnings.signals_over_time", months=months), severity)
 
 st.subheader(t("ew.h_lead", lang))
 level = choice("ew.lead_severity", ["high", "medium"], lang, "ew_level", "ew.lead_{}")
 lead_time_cards(ctx.query("warnings.lead_time_summary", severity=level), lang)
-bands = ctx.query("warnings.lead_time_distribution", severity=level)
-figure = charts.count_bars(bands, "band", "lessees", lang)
-chart_section(figure, bands, f"lead_time_{level}", lang, counts=["lessees"])
+lead_chart(ctx, ctx.query("warnings.lead_time_distribution", severity=level), level)
 group = label_radio("ew.group", GROUPS, lang, "ew_g")
 lessees = ctx.query("warnings.lead_time_lessees", severity=level, group=group)
 contract_list(ctx, lessees, f"lead_time_{level}_{group}", counts=["lead_days"])

@@ -14,6 +14,7 @@ import pandas as pd
 
 from queries import (
     at_risk,
+    collection_lists,
     collections,
     collections_compliance,
     contract_lists,
@@ -27,6 +28,7 @@ from queries import (
     overdue,
     portfolio,
     search,
+    signal_lists,
     task_steps,
     vintage,
     vintage_compare,
@@ -69,6 +71,10 @@ FUNCTIONS: tuple[Query, ...] = (
     inspections.abnormal_findings,
     inspections.inspection_contracts,
     inspections.finding_contracts,
+    collection_lists.action_contracts,
+    collection_lists.credit_contracts,
+    signal_lists.signal_lessees,
+    signal_lists.band_lessees,
     at_risk.at_risk,
     at_risk.rule_counts,
     at_risk.rules_for,

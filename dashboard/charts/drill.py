@@ -126,6 +126,22 @@ def month_lists(
     return drill
 
 
+def keyed_lists(
+    link: Link, lists: Mapping[str, Mapping[str, str]]
+) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar of a chart over categories, not months (its code as `customdata`) -> the contract
+    list `lists` names for that code (drill keys), at the page's own month; None for a code
+    with no list."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        code = point.get("customdata")
+        if not isinstance(code, str) or code not in lists:
+            return None
+        return link(**lists[code])
+
+    return drill
+
+
 def vintage_cells(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The triangle's cells for a clickable table (`dashboard.page.matrix_links.drill_matrix`):
     cohort, MOB as text (the table's column names), `metric`, and `contracts` = the cohort's

@@ -79,6 +79,7 @@ def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
             y=_pct(frame[rate]),
             mode="lines+markers",
             name=name,
+            customdata=[rate] * len(frame),  # which rate, for a click's drill
             hovertemplate=f"%{{x}}<br>{name}: %{{y:.2f}}%<extra></extra>",
         )
     fig = _layout(fig, "", t("m.rate", lang) + " (%)", t("m.month_end", lang))
@@ -111,6 +112,7 @@ def count_bars(frame: pd.DataFrame, key: str, value: str, lang: str) -> go.Figur
             x=names,
             y=_counts(frame[value]),
             marker_color=PALETTE[0],
+            customdata=list(frame[key]),  # the bar's code, for a click's drill
             hovertemplate=f"%{{x}}<br>{t(f'm.{value}', lang)}: %{{y:,}}<extra></extra>",
         )
     )

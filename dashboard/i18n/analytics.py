@@ -313,6 +313,39 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
             "本月检查发现「{status}」的合同",
             "Contracts inspected in the month with the finding '{status}'",
         ),
+        "ct.action_channel": (
+            "本月有「{value}」渠道催收动作的合同",
+            "Contracts with '{value}' collection actions in the month",
+        ),
+        "ct.action_outcome": (
+            "本月有结果为「{value}」的催收动作的合同",
+            "Contracts with collection actions in the month whose outcome was '{value}'",
+        ),
+        "ct.action_attempt": (
+            "本月有联系尝试的合同（联系率的分母）",
+            "Contracts with contact attempts in the month (the contact rate's denominator)",
+        ),
+        "ct.action_reached": (
+            "本月联系成功的合同（承诺还款率的分母）",
+            "Contracts reached in the month (the promise rate's denominator)",
+        ),
+        "ct.action_promise": (
+            "本月做出还款承诺的合同",
+            "Contracts with a promise to pay made in the month",
+        ),
+        "ct.recovery": (
+            "本月回款计入「{channel}」渠道催收动作（动作后30天内）的合同",
+            "Contracts whose receipts in the month are credited to a '{channel}' action "
+            "(within 30 days after it)",
+        ),
+        "ct.signal": (
+            "本月有「{source}」来源、{severity}等级预警信号的承租人",
+            "Lessees with '{source}' signals of {severity} severity in the month",
+        ),
+        "ct.lead_band": (
+            "预警提前期为「{band}」的承租人（信号等级：{level}）",
+            "Lessees whose lead time is '{band}' (signal level: {level})",
+        ),
         "ct.inspection_overdue": (
             "月末租赁物检查逾期的合同",
             "Contracts whose leased-asset inspection is overdue at the month-end",

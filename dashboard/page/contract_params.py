@@ -12,12 +12,20 @@ from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import md_text
 from dashboard.page.sidebar import filter_pairs, month_words
 from dashboard.views.present import group_words
+from queries.collection_lists import KINDS as ACTION_KINDS
 from queries.exposures import KINDS as EXPOSURE_KINDS
 from queries.filters import SEGMENTS, Filters
 from queries.leased_assets import ALERTS
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS
+from queries.signal_lists import BAND_NAMES
 from queries.vintage import cohort_months
-from warehouse.extract_spec import ASSET_STATUSES, RISK_CLASSES
+from warehouse.extract_spec import (
+    ASSET_STATUSES,
+    CHANNELS,
+    RISK_CLASSES,
+    SEVERITIES,
+    SIGNAL_SOURCES,
+)
 from warehouse.schema import DPD_BUCKETS
 
 PAGE_SIZE = 50
@@ -35,8 +43,13 @@ DRILL_KEYS = (
     "device",
     "inspection",
     "finding",
+    "action",
+    "recovery",
+    "signal",
+    "lead",
     "page",
 )
+LEAD_LEVELS = ("high", "medium")  # the lead-time chart's signal levels
 KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")  # a lessee or group id as a link may carry it
 
 
@@ -92,7 +105,7 @@ def parse_drill(params: Mapping[str, list[str]], lang: str) -> Drill:
             )
             options = {"period": period, "begin_class": src, "end_class": dst}
             return Drill("contract_lists.migration_cell", options, (text,), page)
-    for parse in (_vintage, _exposure, _monitoring):
+    for parse in (_vintage, _exposure, _monitoring, _collections, _signals):
         found = parse(params, lang, page)
         if found is not None:
             return found
@@ -161,6 +174,42 @@ def _monitoring(params: Mapping[str, list[str]], lang: str, page: int) -> Drill 
         text = t("ct.inspection_overdue", lang)
         options = {"kind": "overdue"}
         return Drill("inspections.inspection_contracts", options, (text,), page, paged=False)
+    return None
+
+
+def _collections(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
+    """`action=<channel|outcome|flag>:<value>`: contracts with such collection actions in the
+    as-of month (flag: attempt, reached, promise); `recovery=<channel>`: contracts whose
+    receipts in the as-of month are credited to that channel (the 催收 charts' bars and
+    points)."""
+    kind, _, value = (_first(params, "action") or "").partition(":")
+    if kind in ACTION_KINDS and value in ACTION_KINDS[kind]:
+        key = f"ct.action_{value}" if kind == "flag" else f"ct.action_{kind}"
+        text = t(key, lang, value=label(value, lang))
+        options = {"kind": kind, "value": value}
+        return Drill("collection_lists.action_contracts", options, (text,), page, paged=False)
+    channel = _first(params, "recovery")
+    if channel in CHANNELS:
+        text = t("ct.recovery", lang, channel=label(channel, lang))
+        options = {"channel": channel}
+        return Drill("collection_lists.credit_contracts", options, (text,), page, paged=False)
+    return None
+
+
+def _signals(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
+    """`signal=<source>:<severity>`: lessees with such warning signals in the as-of month;
+    `lead=<high|medium>:<band>`: lessees whose lead time falls in that band (the 预警与租赁物
+    signal and lead-time charts' bars)."""
+    source, _, severity = (_first(params, "signal") or "").partition(":")
+    if source in SIGNAL_SOURCES and severity in SEVERITIES:
+        text = t("ct.signal", lang, source=label(source, lang), severity=label(severity, lang))
+        options = {"source": source, "severity": severity}
+        return Drill("signal_lists.signal_lessees", options, (text,), page, paged=False)
+    level, _, band = (_first(params, "lead") or "").partition(":")
+    if level in LEAD_LEVELS and band in BAND_NAMES:
+        text = t("ct.lead_band", lang, band=label(band, lang), level=t(f"ew.lead_{level}", lang))
+        options = {"severity": level, "band": band}
+        return Drill("signal_lists.band_lessees", options, (text,), page, paged=False)
     return None
 
 

@@ -12,15 +12,20 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import drill
+from dashboard.charts import monitoring as charts
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import amount, count_or_dash, pct, wan_or_dash
 from dashboard.page.registry import PAGES, page_path
+from dashboard.page.section import chart_section
 from dashboard.page.setup import PageContext
 from dashboard.page.widgets import download_table
 from dashboard.views.present import MONITORING_CODES, as_text, present, table_roles
+from queries.collection_lists import KINDS as ACTION_KINDS
 from queries.collections_compliance import FLAGS
+from queries.signal_lists import BAND_NAMES
 from queries.warnings import GROUPS
-from warehouse.extract_spec import ASSET_STATUSES
+from warehouse.extract_spec import ASSET_STATUSES, CHANNELS, SIGNAL_SOURCES
 from warehouse.months import month_end_of
 
 DOSSIER = "dossier.py"
@@ -40,6 +45,48 @@ DEVICE_LISTS: dict[str, dict[str, str]] = {
 FINDING_LISTS: dict[str, dict[str, str]] = {
     status: {"finding": status} for status in ASSET_STATUSES if status != "normal"
 }
+
+# 催收: a bar of the actions chart coloured by channel or outcome -> the contracts with such
+# actions in its month (`action=<by>:<value>`); a point of a rate line -> the contracts of its
+# denominator (attempts, reached) or with promises made that month; a recoveries bar -> the
+# contracts whose receipts were credited to that channel (`recovery=`).
+ACTION_LISTS: dict[str, dict[str, dict[str, str]]] = {
+    by: {value: {"action": f"{by}:{value}"} for value in ACTION_KINDS[by]}
+    for by in ("channel", "outcome")
+}
+RATE_LISTS: dict[str, dict[str, str]] = {
+    "contact_rate": {"action": "flag:attempt"},
+    "promise_rate": {"action": "flag:reached"},
+    "kept_rate": {"action": "flag:promise"},
+}
+RECOVERY_LISTS: dict[str, dict[str, str]] = {c: {"recovery": c} for c in CHANNELS}
+
+
+def signal_lists(severity: str) -> dict[str, dict[str, str]]:
+    """The signal chart's sources at `severity` -> the lessees with such signals (`signal=`)."""
+    return {source: {"signal": f"{source}:{severity}"} for source in SIGNAL_SOURCES}
+
+
+def lead_lists(level: str) -> dict[str, dict[str, str]]:
+    """The lead-time chart's bands at `level` -> the lessees in that band (`lead=`)."""
+    return {band: {"lead": f"{level}:{band}"} for band in BAND_NAMES}
+
+
+def signal_chart(ctx: PageContext, signals: pd.DataFrame, severity: str) -> None:
+    """The signals of `severity` per month × source (`warnings.signals_over_time` rows) with
+    their table; a bar opens the lessees with such signals in its month."""
+    chosen = signals[signals["severity"] == severity]
+    figure = charts.stacked_months(chosen, "source", "signals", ctx.lang)
+    to_signals = drill.month_lists(ctx.link, signal_lists(severity))
+    counts = ["signals", "lessees"]
+    chart_section(figure, signals, "warning_signals", ctx.lang, counts=counts, drill=to_signals)
+
+
+def lead_chart(ctx: PageContext, bands: pd.DataFrame, level: str) -> None:
+    """Lessees per lead-time band at signal `level` with their table; a bar opens them."""
+    figure = charts.count_bars(bands, "band", "lessees", ctx.lang)
+    to_band = drill.keyed_lists(ctx.link, lead_lists(level))
+    chart_section(figure, bands, f"lead_time_{level}", ctx.lang, counts=["lessees"], drill=to_band)
 
 
 def _value_label(column: str, value: object, lang: str) -> str:

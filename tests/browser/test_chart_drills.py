@@ -234,3 +234,55 @@ def test_an_overdue_inspection_bar_lists_as_many_contracts_as_it_counts(
     assert expected > 0
     assert _listed(page) == expected
     assert_no_exception(page)
+
+
+def test_a_collection_actions_bar_lists_the_contracts_with_such_actions_in_its_month(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """The latest drawn bar of 催收行动 (a channel's actions in a month) opens the contracts
+    with actions of that channel in that month, counted from the extract's collections."""
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, "collections")
+    _click(page, _latest_drawn_bar(page, "chart_collection_actions_by_channel"))
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    kind, channel = query["action"][0].split(":")
+    month = query.get("as_of", [AS_OF])[0]
+    assert kind == "channel"
+    table = SOURCE_TABLES["collections"]
+    acted = _frame(
+        server_warehouse,
+        sa.select(table.c.contract_id, table.c.action_time).where(table.c.channel == channel),
+    )
+    expected = acted[[f"{t:%Y-%m}" == month for t in acted.action_time]].contract_id.nunique()
+    assert expected > 0
+    assert _listed(page) == expected
+    assert page.get_by_text("渠道催收动作的合同").count() > 0  # the criteria say which bar
+    assert_no_exception(page)
+
+
+def test_a_warning_signal_bar_lists_the_lessees_with_such_signals_in_its_month(
+    server_url: str, server_warehouse: str, page
+) -> None:
+    """The latest drawn bar of 预警信号 (a source's high signals in a month) opens one row per
+    lessee with such signals in that month, counted from the extract's warning signals."""
+    browser_sign_in(page, server_url, USER, TEST_PASSWORD, "early_warning")
+    _click(page, _latest_drawn_bar(page, "chart_warning_signals"))
+    page.wait_for_url("**/contracts?**", timeout=15_000)
+    settle(page)
+    query = parse_qs(urlparse(page.url).query)
+    source, severity = query["signal"][0].split(":")
+    month = query.get("as_of", [AS_OF])[0]
+    assert severity == "high"  # the radio's first choice
+    table = SOURCE_TABLES["warning_signals"]
+    signals = _frame(
+        server_warehouse,
+        sa.select(table.c.lessee_id, table.c.signal_date).where(
+            table.c.source == source, table.c.severity == severity
+        ),
+    )
+    in_month = signals[[f"{d:%Y-%m}" == month for d in signals.signal_date]]
+    expected = in_month.lessee_id.nunique()
+    assert expected > 0
+    assert _listed(page) == expected
+    assert_no_exception(page)

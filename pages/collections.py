@@ -61,9 +61,9 @@ chart_section(
 st.subheader(t("col.h_cures", lang))
 cures = ctx.query("collections.cure_rates", months=months)
 figure = charts.rate_bars(cures, "first_channel", "cure_rate", "spells", lang)
-chart_section(
-    figure, cures, "collection_cures", lang, rates=["cure_rate"], counts=["spells", "cured"]
-)
+rates, counts = ["cure_rate"], ["spells", "cured"]
+to_spells = drill.cure_bars(ctx.link, months)
+chart_section(figure, cures, "collection_cures", lang, rates=rates, counts=counts, drill=to_spells)
 
 st.subheader(t("col.h_workload", lang))
 st.caption(t("col.workload_note", lang))

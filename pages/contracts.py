@@ -3,8 +3,8 @@
 Params (besides the filters): `segment=<dimension>:<value>`, `bucket=M1`, `threshold=30`,
 `class=substandard`; or `roll=M1:M2` (roll-rate cell); or `migration=<period>:<begin>:<end>`
 (G12 cell); or `vintage`, `exposure`, `device`, `finding`, `inspection`, `action`, `recovery`,
-`signal`, `lead` (a chart's bar or point, docs/dashboard-links.md); `page=2`. Values outside their
-allow-lists are dropped.
+`cure`, `signal`, `lead` (a chart's bar or point, docs/dashboard-links.md); `page=2`. Values
+outside their allow-lists are dropped.
 """
 
 from __future__ import annotations

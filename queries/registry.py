@@ -73,6 +73,7 @@ FUNCTIONS: tuple[Query, ...] = (
     inspections.finding_contracts,
     collection_lists.action_contracts,
     collection_lists.credit_contracts,
+    collection_lists.spell_contracts,
     signal_lists.signal_lessees,
     signal_lists.band_lessees,
     at_risk.at_risk,

@@ -142,6 +142,19 @@ def keyed_lists(
     return drill
 
 
+def cure_bars(link: Link, months: int) -> Callable[[Mapping[str, Any]], dict | None]:
+    """A bar of the cure-rate chart (`monitoring.rate_bars`: [spells, first channel] as
+    `customdata`) -> the contracts of its spells over the page's `months`-month window."""
+
+    def drill(point: Mapping[str, Any]) -> dict | None:
+        data = point.get("customdata")
+        if not isinstance(data, list) or len(data) != 2 or not isinstance(data[1], str):
+            return None
+        return link(cure=f"{data[1]}:{int(months)}")
+
+    return drill
+
+
 def vintage_cells(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The triangle's cells for a clickable table (`dashboard.page.matrix_links.drill_matrix`):
     cohort, MOB as text (the table's column names), `metric`, and `contracts` = the cohort's

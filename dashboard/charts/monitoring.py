@@ -87,17 +87,20 @@ def rate_lines(frame: pd.DataFrame, rates: list[str], lang: str) -> go.Figure:
 
 
 def rate_bars(frame: pd.DataFrame, key: str, rate: str, count: str, lang: str) -> go.Figure:
-    """A bar per value of `key` with `rate` in % and `count` on hover."""
+    """A bar per value of `key` with `rate` in % and `count` on hover (`customdata`: the
+    count, then the bar's code for a click's drill)."""
     names = [label(v, lang) for v in frame[key]]
     fig = go.Figure(
         go.Bar(
             x=names,
             y=_pct(frame[rate]),
-            customdata=_counts(frame[count]),
+            customdata=[
+                [n, code] for n, code in zip(_counts(frame[count]), frame[key], strict=True)
+            ],
             marker_color=PALETTE[0],
             hovertemplate=(
                 f"%{{x}}<br>{t(f'm.{rate}', lang)}: %{{y:.2f}}%<br>"
-                f"{t(f'm.{count}', lang)}: %{{customdata:,}}<extra></extra>"
+                f"{t(f'm.{count}', lang)}: %{{customdata[0]:,}}<extra></extra>"
             ),
         )
     )

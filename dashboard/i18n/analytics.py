@@ -338,6 +338,12 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
             "Contracts whose receipts in the month are credited to a '{channel}' action "
             "(within 30 days after it)",
         ),
+        "ct.cure": (
+            "近 {months} 个月内开始、首次催收渠道为「{channel}」"
+            "且已满 3 个月观察期的催收期所在合同",
+            "Contracts with collection spells started in the last {months} months whose first "
+            "channel was '{channel}', old enough to be judged (3 month-ends)",
+        ),
         "ct.signal": (
             "本月有「{source}」来源、{severity}等级预警信号的承租人",
             "Lessees with '{source}' signals of {severity} severity in the month",

@@ -134,6 +134,7 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         "col.last_action_day": ("本月最近催收日", "Last action"),
         "col.last_received_date": ("最近回款日", "Last receipt"),
         "col.last_signal_date": ("最近信号日期", "Last signal"),
+        "col.first_spell_day": ("首个催收期开始日", "First spell began"),
         "col.first_channel": ("首次催收渠道", "First channel"),
         "col.spells": ("催收期数", "Spells"),
         "col.cured": ("回归正常", "Cured"),

@@ -45,11 +45,13 @@ DRILL_KEYS = (
     "finding",
     "action",
     "recovery",
+    "cure",
     "signal",
     "lead",
     "page",
 )
 LEAD_LEVELS = ("high", "medium")  # the lead-time chart's signal levels
+CURE_MONTHS = ("6", "12", "24", "36")  # the 催收 page's windows
 KEY = re.compile(r"[A-Za-z0-9_.\-]{1,64}")  # a lessee or group id as a link may carry it
 
 
@@ -180,8 +182,8 @@ def _monitoring(params: Mapping[str, list[str]], lang: str, page: int) -> Drill 
 def _collections(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
     """`action=<channel|outcome|flag>:<value>`: contracts with such collection actions in the
     as-of month (flag: attempt, reached, promise); `recovery=<channel>`: contracts whose
-    receipts in the as-of month are credited to that channel (the 催收 charts' bars and
-    points)."""
+    receipts in the as-of month are credited to that channel; `cure=<channel|all>:<months>`:
+    contracts with mature spells so begun in that window (the 催收 charts' bars and points)."""
     kind, _, value = (_first(params, "action") or "").partition(":")
     if kind in ACTION_KINDS and value in ACTION_KINDS[kind]:
         key = f"ct.action_{value}" if kind == "flag" else f"ct.action_{kind}"
@@ -193,6 +195,11 @@ def _collections(params: Mapping[str, list[str]], lang: str, page: int) -> Drill
         text = t("ct.recovery", lang, channel=label(channel, lang))
         options = {"channel": channel}
         return Drill("collection_lists.credit_contracts", options, (text,), page, paged=False)
+    first, _, months = (_first(params, "cure") or "").partition(":")
+    if (first == "all" or first in CHANNELS) and months in CURE_MONTHS:
+        text = t("ct.cure", lang, channel=label(first, lang), months=months)
+        spells = {"channel": first, "months": int(months)}
+        return Drill("collection_lists.spell_contracts", spells, (text,), page, paged=False)
     return None
 
 

@@ -51,6 +51,25 @@ def test_collection_bars_and_points_drill_to_their_lists_at_their_month() -> Non
     assert credits({"x": "2024-04", "customdata": ["sms"]}) is None
 
 
+def test_a_cure_bar_drills_to_its_first_channel_over_the_pages_window() -> None:
+    """The cure chart's bars carry [spells, first channel]: phone over a 24-month window ->
+    cure=phone:24 (no month: the list covers the window); the 合计 bar -> cure=all:24."""
+    cures = pd.DataFrame(
+        {"first_channel": ["phone", "all"], "spells": [2, 3], "cure_rate": [1.0, 0.5]}
+    )
+    figure = charts.rate_bars(cures, "first_channel", "cure_rate", "spells", "zh")
+    assert [list(d) for d in figure.data[0].customdata] == [[2, "phone"], [3, "all"]]
+    to = drill.cure_bars(link, 24)
+    assert to({"x": "电话", "customdata": [2, "phone"]}) == {
+        "lang": "zh",
+        "product": "direct_lease",
+        "cure": "phone:24",
+    }
+    assert to({"customdata": [3, "all"]})["cure"] == "all:24"
+    for point in ({"customdata": 2}, {"customdata": [2, 5]}, {}):
+        assert to(point) is None
+
+
 def test_signal_and_lead_bars_drill_with_the_chosen_severity() -> None:
     """A tax bar at severity high -> signal=tax:high at its month; a lead band at level
     medium -> lead=medium:d31_90 at the page's own month; other codes drill nowhere."""
@@ -93,12 +112,14 @@ def test_the_new_keys_parse_into_capped_lists_and_forged_values_are_dropped() ->
         "recovery": (["sms"], "collection_lists.credit_contracts"),
         "signal": (["tax:high"], "signal_lists.signal_lessees"),
         "lead": (["medium:d31_90"], "signal_lists.band_lessees"),
+        "cure": (["all:12"], "collection_lists.spell_contracts"),
     }
     options = {
         "action": {"kind": "channel", "value": "phone"},
         "recovery": {"channel": "sms"},
         "signal": {"source": "tax", "severity": "high"},
         "lead": {"severity": "medium", "band": "d31_90"},
+        "cure": {"channel": "all", "months": 12},
     }
     for key, (value, query) in cases.items():
         parsed = parse_drill({key: value}, "zh")
@@ -120,6 +141,10 @@ def test_the_new_keys_parse_into_capped_lists_and_forged_values_are_dropped() ->
         {"lead": ["low:le_0"]},
         {"lead": ["high:d0_1"]},
         {"lead": ["high"]},
+        {"cure": ["phone"]},
+        {"cure": ["phone:7"]},
+        {"cure": ["fax:12"]},
+        {"cure": ["phone:١٢"]},
     ]
     for params in forged:
         assert parse_drill(params, "zh").query == "overdue.contracts_behind", params
@@ -174,3 +199,13 @@ def test_a_lead_band_bar_lists_the_lessees_in_that_band(monitoring: str) -> None
     assert_clean(at)
     assert _ids(at) == ["B"]
     assert _ids(open_page("contracts", {"lead": "medium:d31_90"})) == ["E"]
+
+
+def test_a_cure_bar_lists_the_contracts_of_its_spells(monitoring: str) -> None:
+    """12 months to June, spells judged by April: phone began A's and C's (both cured); all
+    channels add B (sms, not cured)."""
+    at = open_page("contracts", {"cure": "phone:12"})
+    assert_clean(at)
+    assert _ids(at) == ["A", "C"]
+    assert any("首次催收渠道为「电话」" in m.value for m in at.markdown)
+    assert _ids(open_page("contracts", {"cure": "all:12"})) == ["A", "B", "C"]

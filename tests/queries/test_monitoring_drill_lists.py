@@ -82,6 +82,20 @@ def test_credit_lists_name_the_contracts_each_channel_recovered(engine: Engine) 
     assert _rows(visit, "contract_id", "receipts") == [("B", 1)]
 
 
+def test_cure_bars_list_the_contracts_of_their_mature_spells(engine: Engine) -> None:
+    """Over 12 months to June, spells judged by April: A (phone, 03-12, cured), B (sms, 02-20,
+    not cured), C (phone, 03-18, cured); C's June spell (C5) is too recent. Over 3 months
+    (April–June, judged by April) there is none: B's April actions continue its spell."""
+    phone = collection_lists.spell_contracts(engine, AS_OF, channel="phone")
+    assert _rows(phone, "contract_id", "spells", "cured", "first_spell_day") == [
+        ("C", 1, 1, date(2024, 3, 18)),
+        ("A", 1, 1, date(2024, 3, 12)),
+    ]
+    every = collection_lists.spell_contracts(engine, AS_OF, channel="all")
+    assert sorted(_rows(every, "contract_id", "cured")) == [("A", 1), ("B", 0), ("C", 1)]
+    assert collection_lists.spell_contracts(engine, AS_OF, channel="all", months=3).empty
+
+
 def test_collection_lists_refuse_values_outside_their_lists(engine: Engine) -> None:
     """A forged channel, outcome or flag is refused before any statement runs."""
     with pytest.raises(ValueError):
@@ -90,6 +104,10 @@ def test_collection_lists_refuse_values_outside_their_lists(engine: Engine) -> N
         collection_lists.action_contracts(engine, MARCH, kind="flag", value="kept")
     with pytest.raises(ValueError):
         collection_lists.credit_contracts(engine, MARCH, channel="'; drop table x")
+    with pytest.raises(ValueError):
+        collection_lists.spell_contracts(engine, MARCH, channel="fax")
+    with pytest.raises(ValueError):
+        collection_lists.spell_contracts(engine, MARCH, channel="all", months=0)
 
 
 def test_a_lessee_wide_signal_lists_its_lessee_with_a_contract_to_open(engine: Engine) -> None:

@@ -38,7 +38,7 @@ st.markdown(f"**{t('ct.criteria', lang)}**: {criteria(drill, ctx.filters, lang)}
 total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
 listed = total if drill.paged else min(total, FETCH_SIZE)  # an unpaged list: its first rows
 pages = max(1, math.ceil(listed / PAGE_SIZE))
-st.markdown(t("ct.count", lang, n=f"{total:,}"))
+st.markdown(t(drill.count, lang, n=f"{total:,}"))
 if listed < total:
     st.caption(t("ct.capped", lang, n=f"{listed:,}"))
 if frame.empty:

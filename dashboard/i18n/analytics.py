@@ -292,6 +292,7 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ct.title": ("合同列表", "Contract list"),
         "ct.criteria": ("筛选依据", "Criteria"),
         "ct.count": ("共 {n} 份合同", "{n} contracts"),
+        "ct.count_lessees": ("共 {n} 位承租人", "{n} lessees"),
         "ct.page": ("页码", "Page"),
         "ct.none": ("没有符合条件的合同。", "No contract matches."),
         "ct.roll": ("滚动：{src} → {dst}", "Roll: {src} → {dst}"),

@@ -66,6 +66,7 @@ class Drill:
     # False: the query takes no offset and gives its first `FETCH_SIZE` rows at most (the
     # monitoring lists); the page cuts its screens from them
     paged: bool = True
+    count: str = "ct.count"  # the count line's catalogue key: contracts, or lessees (a row each)
 
     @property
     def description(self) -> str:
@@ -211,12 +212,14 @@ def _signals(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | N
     if source in SIGNAL_SOURCES and severity in SEVERITIES:
         text = t("ct.signal", lang, source=label(source, lang), severity=label(severity, lang))
         options = {"source": source, "severity": severity}
-        return Drill("signal_lists.signal_lessees", options, (text,), page, paged=False)
+        return Drill(
+            "signal_lists.signal_lessees", options, (text,), page, False, "ct.count_lessees"
+        )
     level, _, band = (_first(params, "lead") or "").partition(":")
     if level in LEAD_LEVELS and band in BAND_NAMES:
         text = t("ct.lead_band", lang, band=label(band, lang), level=t(f"ew.lead_{level}", lang))
         options = {"severity": level, "band": band}
-        return Drill("signal_lists.band_lessees", options, (text,), page, paged=False)
+        return Drill("signal_lists.band_lessees", options, (text,), page, False, "ct.count_lessees")
     return None
 
 

@@ -124,6 +124,8 @@ def test_the_new_keys_parse_into_capped_lists_and_forged_values_are_dropped() ->
     for key, (value, query) in cases.items():
         parsed = parse_drill({key: value}, "zh")
         assert (parsed.query, parsed.options, parsed.paged) == (query, options[key], False)
+        lessees = key in ("signal", "lead")
+        assert parsed.count == ("ct.count_lessees" if lessees else "ct.count")
     flag = parse_drill({"action": ["flag:attempt"]}, "en")
     assert flag.options == {"kind": "flag", "value": "attempt"}
     assert flag.parts == (
@@ -191,6 +193,7 @@ def test_a_signal_bar_lists_its_lessees_with_a_contract_to_open(monitoring: str)
     assert_clean(at)
     assert _ids(at) == ["B"]
     assert any("「税务」来源、高等级预警信号" in m.value for m in at.markdown)
+    assert any("共 1 位承租人" in m.value for m in at.markdown)  # a row per lessee
 
 
 def test_a_lead_band_bar_lists_the_lessees_in_that_band(monitoring: str) -> None:

@@ -212,3 +212,21 @@ def test_a_cure_bar_lists_the_contracts_of_its_spells(monitoring: str) -> None:
     assert _ids(at) == ["A", "C"]
     assert any("首次催收渠道为「电话」" in m.value for m in at.markdown)
     assert _ids(open_page("contracts", {"cure": "all:12"})) == ["A", "B", "C"]
+
+
+def test_the_lists_keep_the_users_branch_scope_and_speak_english(monitoring: str) -> None:
+    """A Shanghai-only user's March phone list drops C (Beijing); in English the criteria
+    name the outcome clicked and a signal list counts lessees."""
+    scoped = open_page(
+        "contracts", {"action": "channel:phone", "as_of": "2024-03"}, branches=("SH",)
+    )
+    assert_clean(scoped)
+    assert _ids(scoped) == ["A"]
+    english = {"action": "outcome:promise_to_pay", "as_of": "2024-03", "lang": "en"}
+    at = open_page("contracts", english)
+    assert_clean(at)
+    assert sorted(at.dataframe[0].value["Contract"]) == ["A", "B", "C"]
+    words = "Contracts with collection actions in the month whose outcome was 'Promise to pay'"
+    assert any(words in m.value for m in at.markdown)
+    lessees = open_page("contracts", {"lead": "high:le_0", "lang": "en"})
+    assert any("1 lessees" in m.value for m in lessees.markdown)

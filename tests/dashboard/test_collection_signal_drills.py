@@ -230,3 +230,16 @@ def test_the_lists_keep_the_users_branch_scope_and_speak_english(monitoring: str
     assert any(words in m.value for m in at.markdown)
     lessees = open_page("contracts", {"lead": "high:le_0", "lang": "en"})
     assert any("1 lessees" in m.value for m in lessees.markdown)
+
+
+def test_a_signal_list_masks_an_individual_lessees_name_for_an_executive(monitoring: str) -> None:
+    """February iot high is LA's (an individual): an executive sees no name; the risk committee
+    (personal data allowed) sees "name LA". January's LB is corporate: named for both."""
+    params = {"signal": "iot:high", "as_of": "2024-02"}
+    executive = open_page("contracts", params)
+    assert_clean(executive)
+    assert "name LA" not in list(executive.dataframe[0].value["承租人名称"])
+    committee = open_page("contracts", params, roles=("risk_committee",))
+    assert list(committee.dataframe[0].value["承租人名称"]) == ["name LA"]
+    corporate = open_page("contracts", {"signal": "tax:high", "as_of": "2024-01"})
+    assert list(corporate.dataframe[0].value["承租人名称"]) == ["name LB"]

@@ -345,6 +345,11 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
             "Contracts with collection spells started in the last {months} months whose first "
             "channel was '{channel}', old enough to be judged (3 month-ends)",
         ),
+        "ct.cure_all": (
+            "近 {months} 个月内开始（任一首次催收渠道）且已满 3 个月观察期的催收期所在合同",
+            "Contracts with collection spells started in the last {months} months (any first "
+            "channel), old enough to be judged (3 month-ends)",
+        ),
         "ct.signal": (
             "本月有「{source}」来源、{severity}等级预警信号的承租人",
             "Lessees with '{source}' signals of {severity} severity in the month",

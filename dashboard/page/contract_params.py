@@ -198,7 +198,8 @@ def _collections(params: Mapping[str, list[str]], lang: str, page: int) -> Drill
         return Drill("collection_lists.credit_contracts", options, (text,), page, paged=False)
     first, _, months = (_first(params, "cure") or "").partition(":")
     if (first == "all" or first in CHANNELS) and months in CURE_MONTHS:
-        text = t("ct.cure", lang, channel=label(first, lang), months=months)
+        key = "ct.cure_all" if first == "all" else "ct.cure"
+        text = t(key, lang, channel=label(first, lang), months=months)
         spells = {"channel": first, "months": int(months)}
         return Drill("collection_lists.spell_contracts", spells, (text,), page, paged=False)
     return None

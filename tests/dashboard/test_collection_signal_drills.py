@@ -211,7 +211,9 @@ def test_a_cure_bar_lists_the_contracts_of_its_spells(monitoring: str) -> None:
     assert_clean(at)
     assert _ids(at) == ["A", "C"]
     assert any("首次催收渠道为「电话」" in m.value for m in at.markdown)
-    assert _ids(open_page("contracts", {"cure": "all:12"})) == ["A", "B", "C"]
+    every = open_page("contracts", {"cure": "all:12"})
+    assert _ids(every) == ["A", "B", "C"]
+    assert any("（任一首次催收渠道）" in m.value for m in every.markdown)
 
 
 def test_the_lists_keep_the_users_branch_scope_and_speak_english(monitoring: str) -> None:

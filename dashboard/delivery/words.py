@@ -8,6 +8,7 @@ from datetime import date
 from alerts.rules import MIN_RULES, basis_of, is_event_rule, is_model_rule, metric_of
 from dashboard.i18n.catalogue import label, t
 from dashboard.page.format import amount, pct
+from regulatory.registry import report_spec
 
 
 def figure_text(rule: str, value: object) -> str:
@@ -47,7 +48,7 @@ def subject_name(
         return subject
     if rule.startswith("filing."):
         report, period = _report_period(subject)
-        return f"{report} {period}"
+        return f"{report_name(report, lang)} {period}"
     if rule.startswith("committee."):
         return subject.split(":", 2)[2]
     if rule.startswith("exposure."):
@@ -66,6 +67,17 @@ def headline(rule: str, lang: str) -> str:
     return t("al.headline", lang, figure=figure_name(rule, lang), side=side)
 
 
+def report_name(code: str, lang: str) -> str:
+    """A report as a filer calls it: its title, after its code when that is a supervisory form
+    number (G11 资产质量五级分类情况表; 合同明细, not DETAIL); an unknown code as given."""
+    try:
+        spec = report_spec(code)
+    except ValueError:
+        return code
+    title = spec.title_en if lang == "en" else spec.title_zh
+    return f"{spec.code} {title}" if spec.code.startswith("G") else title
+
+
 def _report_period(subject: str) -> tuple[str, str]:
     report, _, period = subject.partition(":")
     return report, period[:7]
@@ -79,7 +91,13 @@ def detail(row: Mapping[str, object], lang: str, names: Mapping[str, str] | None
     if rule.startswith("filing."):
         report, period = _report_period(str(row["subject"]))
         key = "al.detail.missed" if rule == "filing.missed" else "al.detail.filing"
-        return t(key, lang, report=report, period=period, days=int(str(row["value"] or 0)))
+        return t(
+            key,
+            lang,
+            report=report_name(report, lang),
+            period=period,
+            days=int(str(row["value"] or 0)),
+        )
     if rule.startswith("checks."):
         return t("al.detail.checks", lang, n=int(str(row["value"] or 0)))
     if rule.startswith("exposure."):

@@ -60,3 +60,22 @@ def test_an_unnamed_group_alert_reads_by_its_code(build: Build) -> None:
     assert subject_names(url, [SAID]) == {}
     _, body = compose(SAID, "https://postloan.example", {})
     assert "单一集团 G1：" in body
+
+
+def test_a_filing_alert_names_the_report_as_a_filer_does() -> None:
+    """Supervisory form numbers stay before their title; our own codes give way to the title."""
+    missed = {
+        "rule": "filing.missed",
+        "subject": "DETAIL:2026-10-31",
+        "value": 0,
+        "first_period": None,
+    }
+    assert (
+        detail(missed, "en")
+        == "Loan-level detail for 2026-10 is past its deadline and not submitted"
+    )
+    assert subject_name("G11:2026-10-31", "zh", "filing.t5") == "G11 资产质量五级分类情况表 2026-10"
+    assert (
+        subject_name("CONC:2026-10-31", "en", "filing.t1")
+        == "Concentration and prudential ratios 2026-10"
+    )

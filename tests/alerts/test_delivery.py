@@ -91,7 +91,7 @@ def test_each_alert_reaches_its_audience_once(portal: Engine) -> None:
     assert sorted(got) == ["boss@example.com", "carol@example.com"]
     assert len(got["boss@example.com"]) == 5  # the five figure alerts, no filing
     assert len(got["carol@example.com"]) == 4  # NPL, PAR30, PAR90 and the missed filing
-    missed = "[Postloan 预警] 报送已逾期：DETAIL（2024-05 期）已过报送截止日，尚未报送"
+    missed = "[Postloan 预警] 报送已逾期：合同明细（2024-05 期）已过报送截止日，尚未报送"
     assert missed in got["carol@example.com"]
     assert (
         "[Postloan 预警] 不良率高于预警线：100.00%（线 5.00%）· 2024-06" in got["carol@example.com"]

@@ -85,7 +85,7 @@ def test_compliance_gets_the_missed_filing_but_not_the_migration_alerts(inbox: s
     assert len(_cards(at)) == 4
     assert not any("迁徙率" in c for c in _cards(at))
     assert "**报送已逾期** · 待处理" in _cards(at)
-    assert "DETAIL（2024-05 期）已过报送截止日，尚未报送" in [c.value for c in at.caption]
+    assert "合同明细（2024-05 期）已过报送截止日，尚未报送" in [c.value for c in at.caption]
     links = [
         (el.proto.page.rsplit("/", 1)[-1], el.proto.query_string) for el in at.main.get("page_link")
     ]

@@ -321,6 +321,13 @@ def early_warning_section(ctx: Context) -> Section:
     return section(ctx)
 
 
+def pages_section(ctx: Context) -> Section:
+    """合同列表, 模型监控, 审计日志, 监管报送, 数据质量 and home (scripts/bench_pages.py)."""
+    from bench_pages import section
+
+    return section(ctx)
+
+
 # The registry: name -> function. Add a section by adding an entry.
 SECTIONS: dict[str, Callable[[Context], Section]] = {
     "load": load_section,
@@ -331,6 +338,7 @@ SECTIONS: dict[str, Callable[[Context], Section]] = {
     "alerts": alerts_section,
     "early_warning": early_warning_section,
     "tasks": tasks_section,
+    "pages": pages_section,
 }
 
 

@@ -1,6 +1,6 @@
 """Browser harness: a real `streamlit run` on a demo warehouse, driven by Playwright + Chromium.
 
-Each session (each xdist worker: `make test` runs these on two) builds a small demo warehouse
+Each session (each xdist worker with BROWSER_WORKERS > 1) builds a small demo warehouse
 (`postloan demo --contracts 300` + `postloan load`) in a temporary folder, creates the test
 accounts in its portal store (`tests.signin`), serves the dashboard on a free port, and gives each
 test a fresh page whose console errors are collected and which counts its script runs, so

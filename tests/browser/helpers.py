@@ -96,10 +96,11 @@ def settle(page, timeout: float = 30_000) -> None:
         )
         page.wait_for_timeout(300)
         return
+    # The old fixed pauses stay until test_an_idle_tab_clears_itself_without_a_click is
+    # understood: twice, in full runs on two workers at load 10, the overview just after its
+    # sign-in had no metrics yet even with the run-count wait below (it passes alone).
+    page.wait_for_timeout(400)
     page.wait_for_function(_RUN_DONE, timeout=timeout)
-    # Once, under load 10 on two workers, the overview just after a sign-in (a form POST and a
-    # reconnecting session) passed the wait above without its metrics: a run the page did not
-    # ask for can still follow. Look again after a short pause, so such a run is waited for too.
     page.wait_for_timeout(300)
     page.wait_for_function(_RUN_DONE, timeout=timeout)
     next_paint(page)

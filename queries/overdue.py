@@ -149,25 +149,28 @@ def contracts_behind(
     """Open contracts at the as-of behind a figure, largest outstanding first (one page of them).
 
     `segment` = (dimension, value); `bucket` a DPD bucket; `threshold` keeps DPD > X. The column
-    `total_rows` holds how many contracts match before paging.
+    `total_rows` holds how many contracts match before paging: a scalar count of its own, not
+    `count(*) OVER ()`, which makes PostgreSQL hold every matching row (spilled to disk at 1M
+    contracts) before keeping the page's.
     """
-    cm = contract_month
-    conds = [
-        cm.c.month_end == filters.as_of,
-        is_open(cm),
-        *where(filters, cm),
-    ]
-    if segment is not None:
-        conds.append(dimension(cm, segment[0]) == segment[1])
-    if bucket is not None:
-        conds.append(cm.c.dpd_bucket == bucket)
-    if threshold is not None:
-        conds.append(cm.c.dpd > threshold)
-    if risk_class is not None:
-        conds.append(cm.c.risk_class == risk_class)
+
+    def matching(cm: sa.Table | sa.Alias) -> list[sa.ColumnElement[bool]]:
+        conds = [cm.c.month_end == filters.as_of, is_open(cm), *where(filters, cm)]
+        if segment is not None:
+            conds.append(dimension(cm, segment[0]) == segment[1])
+        if bucket is not None:
+            conds.append(cm.c.dpd_bucket == bucket)
+        if threshold is not None:
+            conds.append(cm.c.dpd > threshold)
+        if risk_class is not None:
+            conds.append(cm.c.risk_class == risk_class)
+        return conds
+
+    cm, counted = contract_month, contract_month.alias("counted")
+    total = sa.select(sa.func.count()).select_from(counted).where(*matching(counted))
     stmt = (
-        sa.select(*(cm.c[c] for c in LIST_COLUMNS), sa.func.count().over().label("total_rows"))
-        .where(*conds)
+        sa.select(*(cm.c[c] for c in LIST_COLUMNS), total.scalar_subquery().label("total_rows"))
+        .where(*matching(cm))
         .order_by(cm.c.outstanding_principal.desc(), cm.c.contract_id)
         .limit(min(max(limit, 1), 1000))
         .offset(max(offset, 0))

@@ -73,7 +73,7 @@ def test_segment_rates_over_months(build: Build) -> None:
 
 def test_contracts_behind_a_figure(build: Build) -> None:
     """May, DPD > 90: only B. All open in May: B (12,000) before A (5,000); a page of one
-    still reports 2 matching rows. March, product sale_leaseback: C."""
+    still reports 2 matching rows, a May M3 page 1 (A). March, product sale_leaseback: C."""
     engine = build(portfolio_book(), "2024-06-30")
     assert list(overdue.contracts_behind(engine, MAY, threshold=90)["contract_id"]) == ["B"]
     everyone = overdue.contracts_behind(engine, MAY)
@@ -84,6 +84,11 @@ def test_contracts_behind_a_figure(build: Build) -> None:
     hit = overdue.contracts_behind(engine, march, segment=("product", "sale_leaseback"))
     assert list(hit["contract_id"]) == ["C"]
     assert list(overdue.contracts_behind(engine, MAY, bucket="M3")["contract_id"]) == ["A"]
+    # The total counts the figure's rows, not the month's: May M3 is A alone, even on a page
+    # past the end of the list (no rows, so no total either).
+    m3 = overdue.contracts_behind(engine, MAY, bucket="M3", limit=1)
+    assert int(m3["total_rows"].iloc[0]) == 1
+    assert overdue.contracts_behind(engine, MAY, bucket="M3", offset=1).empty
     assert list(overdue.contracts_behind(engine, MAY, risk_class="substandard")["contract_id"]) == [
         "B"
     ]

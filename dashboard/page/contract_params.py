@@ -43,7 +43,7 @@ DRILL_KEYS = (
     "device",
     "inspection",
     "finding",
-    "action",
+    "collection",
     "recovery",
     "cure",
     "signal",
@@ -181,11 +181,11 @@ def _monitoring(params: Mapping[str, list[str]], lang: str, page: int) -> Drill 
 
 
 def _collections(params: Mapping[str, list[str]], lang: str, page: int) -> Drill | None:
-    """`action=<channel|outcome|flag>:<value>`: contracts with such collection actions in the
+    """`collection=<channel|outcome|flag>:<value>`: contracts with such collection actions in the
     as-of month (flag: attempt, reached, promise); `recovery=<channel>`: contracts whose
     receipts in the as-of month are credited to that channel; `cure=<channel|all>:<months>`:
     contracts with mature spells so begun in that window (the 催收 charts' bars and points)."""
-    kind, _, value = (_first(params, "action") or "").partition(":")
+    kind, _, value = (_first(params, "collection") or "").partition(":")
     if kind in ACTION_KINDS and value in ACTION_KINDS[kind]:
         key = f"ct.action_{value}" if kind == "flag" else f"ct.action_{kind}"
         text = t(key, lang, value=label(value, lang))

@@ -51,13 +51,13 @@ FINDING_LISTS: dict[str, dict[str, str]] = {
 # denominator (attempts, reached) or with promises made that month; a recoveries bar -> the
 # contracts whose receipts were credited to that channel (`recovery=`).
 ACTION_LISTS: dict[str, dict[str, dict[str, str]]] = {
-    by: {value: {"action": f"{by}:{value}"} for value in ACTION_KINDS[by]}
+    by: {value: {"collection": f"{by}:{value}"} for value in ACTION_KINDS[by]}
     for by in ("channel", "outcome")
 }
 RATE_LISTS: dict[str, dict[str, str]] = {
-    "contact_rate": {"action": "flag:attempt"},
-    "promise_rate": {"action": "flag:reached"},
-    "kept_rate": {"action": "flag:promise"},
+    "contact_rate": {"collection": "flag:attempt"},
+    "promise_rate": {"collection": "flag:reached"},
+    "kept_rate": {"collection": "flag:promise"},
 }
 RECOVERY_LISTS: dict[str, dict[str, str]] = {c: {"recovery": c} for c in CHANNELS}
 

@@ -246,7 +246,7 @@ def test_a_collection_actions_bar_lists_the_contracts_with_such_actions_in_its_m
     page.wait_for_url("**/contracts?**", timeout=15_000)
     settle(page)
     query = parse_qs(urlparse(page.url).query)
-    kind, channel = query["action"][0].split(":")
+    kind, channel = query["collection"][0].split(":")
     month = query.get("as_of", [AS_OF])[0]
     assert kind == "channel"
     table = SOURCE_TABLES["collections"]

@@ -1,5 +1,5 @@
 """The 催收 and 预警 chart drills: a clicked bar or point -> the contract list's keys
-(`action=`, `recovery=`, `signal=`, `lead=`), their parse against allow-lists, and 合同列表
+(`collection=`, `recovery=`, `signal=`, `lead=`), their parse against allow-lists, and 合同列表
 opened with each key on the monitoring book (tests/queries/monitoring_books.py): March phone
 actions are on A and C; April's sms-credited receipt is A's 2,000; January's tax high signal is
 LB's, lessee-wide (contract B); LB's high lead time, 132 days, is in band 91–180."""
@@ -30,22 +30,22 @@ def link(**extra: str) -> dict:
 
 
 def test_collection_bars_and_points_drill_to_their_lists_at_their_month() -> None:
-    """A phone bar of 2024-03 -> action=channel:phone; an outcome bar -> action=outcome:…; a
+    """A phone bar of 2024-03 -> collection=channel:phone; an outcome bar -> collection=outcome:…; a
     contact-rate point -> the month's attempts; a recoveries bar -> recovery=<channel>."""
     by_channel = drill.month_lists(link, ACTION_LISTS["channel"])
     assert by_channel({"x": "2024-03", "customdata": "phone"}) == {
         "lang": "zh",
         "product": "direct_lease",
         "as_of": "2024-03",
-        "action": "channel:phone",
+        "collection": "channel:phone",
     }
     by_outcome = drill.month_lists(link, ACTION_LISTS["outcome"])
-    assert by_outcome({"x": "2024-03", "customdata": "refused"})["action"] == "outcome:refused"
+    assert by_outcome({"x": "2024-03", "customdata": "refused"})["collection"] == "outcome:refused"
     assert by_outcome({"x": "2024-03", "customdata": "phone"}) is None  # not an outcome
     rates = drill.month_lists(link, RATE_LISTS)
-    assert rates({"x": "2024-05", "customdata": "contact_rate"})["action"] == "flag:attempt"
-    assert rates({"x": "2024-05", "customdata": "promise_rate"})["action"] == "flag:reached"
-    assert rates({"x": "2024-05", "customdata": "kept_rate"})["action"] == "flag:promise"
+    assert rates({"x": "2024-05", "customdata": "contact_rate"})["collection"] == "flag:attempt"
+    assert rates({"x": "2024-05", "customdata": "promise_rate"})["collection"] == "flag:reached"
+    assert rates({"x": "2024-05", "customdata": "kept_rate"})["collection"] == "flag:promise"
     credits = drill.month_lists(link, RECOVERY_LISTS)
     assert credits({"x": "2024-04", "customdata": "sms"})["recovery"] == "sms"
     assert credits({"x": "2024-04", "customdata": ["sms"]}) is None
@@ -108,14 +108,14 @@ def test_the_new_keys_parse_into_capped_lists_and_forged_values_are_dropped() ->
     """Each key names its query and options (an unpaged list asked for its first 1,000 rows);
     values outside the allow-lists fall back to the open book."""
     cases = {
-        "action": (["channel:phone"], "collection_lists.action_contracts"),
+        "collection": (["channel:phone"], "collection_lists.action_contracts"),
         "recovery": (["sms"], "collection_lists.credit_contracts"),
         "signal": (["tax:high"], "signal_lists.signal_lessees"),
         "lead": (["medium:d31_90"], "signal_lists.band_lessees"),
         "cure": (["all:12"], "collection_lists.spell_contracts"),
     }
     options = {
-        "action": {"kind": "channel", "value": "phone"},
+        "collection": {"kind": "channel", "value": "phone"},
         "recovery": {"channel": "sms"},
         "signal": {"source": "tax", "severity": "high"},
         "lead": {"severity": "medium", "band": "d31_90"},
@@ -126,16 +126,16 @@ def test_the_new_keys_parse_into_capped_lists_and_forged_values_are_dropped() ->
         assert (parsed.query, parsed.options, parsed.paged) == (query, options[key], False)
         lessees = key in ("signal", "lead")
         assert parsed.count == ("ct.count_lessees" if lessees else "ct.count")
-    flag = parse_drill({"action": ["flag:attempt"]}, "en")
+    flag = parse_drill({"collection": ["flag:attempt"]}, "en")
     assert flag.options == {"kind": "flag", "value": "attempt"}
     assert flag.parts == (
         "Contracts with contact attempts in the month (the contact rate's denominator)",
     )
     forged = [
-        {"action": ["channel:fax"]},
-        {"action": ["flag:kept"]},
-        {"action": ["phone"]},
-        {"action": ["collector:wang"]},
+        {"collection": ["channel:fax"]},
+        {"collection": ["flag:kept"]},
+        {"collection": ["phone"]},
+        {"collection": ["collector:wang"]},
         {"recovery": ["phone'--"]},
         {"signal": ["tax"]},
         {"signal": ["tax:urgent"]},
@@ -171,12 +171,12 @@ def test_an_action_bar_lists_the_contracts_with_such_actions_in_its_month(
 ) -> None:
     """March phone: A (A1–A3) and C (C1, C4); the criteria name the channel; April's
     attempts are B's alone."""
-    at = open_page("contracts", {"action": "channel:phone", "as_of": "2024-03"})
+    at = open_page("contracts", {"collection": "channel:phone", "as_of": "2024-03"})
     assert_clean(at)
     assert _ids(at) == ["A", "C"]
     assert any("「电话」渠道催收动作" in m.value for m in at.markdown)
     assert any("共 2 份合同" in m.value for m in at.markdown)
-    assert _ids(open_page("contracts", {"action": "flag:attempt", "as_of": "2024-04"})) == ["B"]
+    assert _ids(open_page("contracts", {"collection": "flag:attempt", "as_of": "2024-04"})) == ["B"]
 
 
 def test_a_recoveries_bar_lists_the_contracts_credited_to_its_channel(monitoring: str) -> None:
@@ -220,11 +220,11 @@ def test_the_lists_keep_the_users_branch_scope_and_speak_english(monitoring: str
     """A Shanghai-only user's March phone list drops C (Beijing); in English the criteria
     name the outcome clicked and a signal list counts lessees."""
     scoped = open_page(
-        "contracts", {"action": "channel:phone", "as_of": "2024-03"}, branches=("SH",)
+        "contracts", {"collection": "channel:phone", "as_of": "2024-03"}, branches=("SH",)
     )
     assert_clean(scoped)
     assert _ids(scoped) == ["A"]
-    english = {"action": "outcome:promise_to_pay", "as_of": "2024-03", "lang": "en"}
+    english = {"collection": "outcome:promise_to_pay", "as_of": "2024-03", "lang": "en"}
     at = open_page("contracts", english)
     assert_clean(at)
     assert sorted(at.dataframe[0].value["Contract"]) == ["A", "B", "C"]

@@ -15,20 +15,18 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.execute import fetch_frame
 from queries.filters import Filters
 from queries.monitoring_scope import (
     LIST_LIMIT,
-    scoped_contracts,
     settings_and_build,
     stored_covers,
     window_start,
 )
 from queries.warnings import (
     BANDS,
-    LESSEES,
     SEVERITY_LEVELS,
     lead_times,
+    named_lessees,
     signals_in_scope,
     whole_book,
 )
@@ -40,35 +38,6 @@ BAND_NAMES: tuple[str, ...] = tuple(b[0] for b in BANDS)
 
 def _cap(limit: int) -> int:
     return max(1, min(int(limit), CAP))
-
-
-def _named(engine: Engine, filters: Filters, page: sa.CTE, order: list) -> pd.DataFrame:
-    """`page` (lessee_id, contract_id or NULL, …, total_rows) with each lessee's type and name
-    and, where no contract is named, the lessee's first contract the filters allow."""
-    le, sc = LESSEES, scoped_contracts(filters)
-    any_contract = (
-        sa.select(sc.c.lessee_id, sa.func.min(sc.c.contract_id).label("contract_id"))
-        .where(sc.c.lessee_id.in_(sa.select(page.c.lessee_id)))
-        .group_by(sc.c.lessee_id)
-        .subquery("any_contract")
-    )
-    columns = [
-        page.c.lessee_id,
-        le.c.lessee_type,
-        le.c.name.label("lessee_name"),
-        sa.func.coalesce(page.c.contract_id, any_contract.c.contract_id).label("contract_id"),
-        *(c for c in page.c if c.key not in ("lessee_id", "contract_id")),
-    ]
-    stmt = (
-        sa.select(*columns)
-        .select_from(
-            page.join(le, le.c.lessee_id == page.c.lessee_id).outerjoin(
-                any_contract, any_contract.c.lessee_id == page.c.lessee_id
-            )
-        )
-        .order_by(*order)
-    )
-    return fetch_frame(engine, stmt)
 
 
 def signal_lessees(
@@ -103,7 +72,7 @@ def signal_lessees(
         .limit(_cap(limit))
         .cte("page")
     )
-    return _named(engine, filters, page, [page.c.last_signal_date.desc(), page.c.lessee_id])
+    return named_lessees(engine, filters, page, [page.c.last_signal_date.desc(), page.c.lessee_id])
 
 
 def band_lessees(
@@ -142,4 +111,4 @@ def band_lessees(
         .limit(_cap(limit))
         .cte("page")
     )
-    return _named(engine, filters, page, [page.c.lead_days.desc(), page.c.lessee_id])
+    return named_lessees(engine, filters, page, [page.c.lead_days.desc(), page.c.lessee_id])

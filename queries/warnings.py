@@ -256,7 +256,7 @@ def lead_time_lessees(
         raise ValueError(f"group must be one of {GROUPS}")
     route = _route(engine, filters)
     lt = lead_times(filters, severity, **route)
-    le, sc = LESSEES, scoped_contracts(filters)
+    le = LESSEES
     # Every lead row has its lessee (`lessees` is the parent of contracts and signals), so the
     # names are joined to the page's rows only, after the cut, not to the whole group.
     page = (
@@ -286,8 +286,17 @@ def lead_time_lessees(
             .order_by(page.c.lead_days.desc().nulls_last(), page.c.lessee_id)
         )
         return fetch_frame(engine, stmt)
-    # A lessee-wide signal names no contract: open the lessee's first contract instead, looked
-    # up for the page's lessees only (not grouped over the whole book).
+    # A lessee-wide signal names no contract: open the lessee's first contract instead.
+    return named_lessees(
+        engine, filters, page, [page.c.lead_days.desc().nulls_last(), page.c.lessee_id]
+    )
+
+
+def named_lessees(engine: Engine, filters: Filters, page: sa.CTE, order: list) -> pd.DataFrame:
+    """`page` (lessee_id, contract_id or NULL, …, total_rows) with each lessee's type and name
+    and, where no contract is named, the lessee's first contract the filters allow — looked up
+    for the page's lessees only, not grouped over the whole book; ordered by `order`."""
+    le, sc = LESSEES, scoped_contracts(filters)
     any_contract = (
         sa.select(sc.c.lessee_id, sa.func.min(sc.c.contract_id).label("contract_id"))
         .where(sc.c.lessee_id.in_(sa.select(page.c.lessee_id)))
@@ -308,6 +317,6 @@ def lead_time_lessees(
                 any_contract, any_contract.c.lessee_id == page.c.lessee_id
             )
         )
-        .order_by(page.c.lead_days.desc().nulls_last(), page.c.lessee_id)
+        .order_by(*order)
     )
     return fetch_frame(engine, stmt)

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from dashboard.access.user import User
 from dashboard.delivery.packs import at_risk_sections
-from early_warning.scoring import score_build
 from queries.filters import Filters
-from tests.conftest import engine_params, module_db_urls
-from tests.early_warning.score_book import AS_OF, approved, fitted_models, overrides, score_book
-from tests.warehouse.book import build_book
-from warehouse.engine import create_warehouse_engine
+from tests.conftest import engine_params
+from tests.early_warning.score_book import scored_engines
 
 MEMBER = User("m", "m", frozenset({"risk_committee"}))
 MADE = datetime(2025, 1, 6, 0, 0, tzinfo=UTC)
@@ -34,13 +30,7 @@ def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """The score book built with an approved model and the cut-off 0.10."""
-    root = tmp_path_factory.mktemp("models") / "registry"
-    approved(root, fitted_models())
-    for url in module_db_urls(request, tmp_path_factory, "at_risk_pack"):
-        build_book(url, score_book(), AS_OF, score_build, **overrides(Path(root), "0.10"))
-        eng = create_warehouse_engine(url)
-        yield eng
-        eng.dispose()
+    yield from scored_engines(request, tmp_path_factory, "at_risk_pack")
 
 
 def _contracts(engine: Engine, as_of: date) -> list[str]:

@@ -20,10 +20,13 @@ K0 7; 2024-11 K1 1, K2 4, K0 7; 2024-10 K1 1, K2 3, K0 6, K9 8.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
 
 from early_warning.challenger import fit_challenger
 from early_warning.registry import Registry
@@ -116,3 +119,22 @@ def overrides(root: Path, cutoff: str = "0.10") -> dict[str, Any]:
         "early_warning.score_months": SCORE_MONTHS,
         "early_warning.score_cutoff": cutoff,
     }
+
+
+def scored_engines(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, folder: str
+) -> Iterator[Engine]:
+    """The score book built with an approved hand-made model and the cut-off 0.10, on the
+    fixture's engine (module-scoped fixtures `yield from` this)."""
+    from early_warning.scoring import score_build
+    from tests.conftest import module_db_urls
+    from tests.warehouse.book import build_book
+    from warehouse.engine import create_warehouse_engine
+
+    root = tmp_path_factory.mktemp("models") / "registry"
+    approved(root, fitted_models())
+    for url in module_db_urls(request, tmp_path_factory, folder):
+        build_book(url, score_book(), AS_OF, score_build, **overrides(Path(root), "0.10"))
+        eng = create_warehouse_engine(url)
+        yield eng
+        eng.dispose()

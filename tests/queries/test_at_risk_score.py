@@ -11,19 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from early_warning.scoring import score_build
 from queries.at_risk import at_risk, rule_counts, rules_for, score_cutoff, split_counts
 from queries.at_risk_rules import score_status
 from queries.filters import Filters
-from tests.conftest import engine_params, module_db_urls
-from tests.early_warning.score_book import AS_OF, approved, fitted_models, overrides, score_book
-from tests.warehouse.book import build_book
-from warehouse.engine import create_warehouse_engine
+from tests.conftest import engine_params
+from tests.early_warning.score_book import scored_engines
 
 FILTERS = Filters(as_of=date(2024, 12, 31))
 
@@ -33,13 +29,7 @@ def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
     """The score book built with an approved model and the cut-off 0.10."""
-    root = tmp_path_factory.mktemp("models") / "registry"
-    approved(root, fitted_models())
-    for url in module_db_urls(request, tmp_path_factory, "at_risk_score"):
-        build_book(url, score_book(), AS_OF, score_build, **overrides(Path(root), "0.10"))
-        eng = create_warehouse_engine(url)
-        yield eng
-        eng.dispose()
+    yield from scored_engines(request, tmp_path_factory, "at_risk_score")
 
 
 def _ids(frame) -> list[str]:

@@ -2,9 +2,10 @@
 
 The figures come from `queries.model_monitoring` (aggregated in the database); stability is PSI
 against the training reference the card keeps (`early_warning.reference`): of the score at every
-scored month-end, and of each feature at one month-end (its feature statement, counted in one
-pass). A card written before references were stored has none: stability is then said to be
-unavailable, in words, and the other figures are shown. No Streamlit here.
+scored month-end, and of each feature at one month-end (counted by the build while scoring, in
+`ew_feature_bins`, or offline from the month-end's feature statement). A card written before
+references were stored has none: stability is then said to be unavailable, in words, and the
+other figures are shown. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from sqlalchemy.engine import Engine
 from early_warning.reference import CATEGORICAL, NUMERIC, of_card, psi_from_counts
 from early_warning.registry import Registry, RegistryError
 from queries.filters import Filters
-from queries.model_monitoring import FeatureBins, feature_bins, performance, score_bins
+from queries.model_monitoring import (
+    FeatureBins,
+    computed_feature_bins,
+    performance,
+    score_bins,
+)
 
 # The usual reading of a PSI: below 0.1 stable, 0.1–0.25 watch, above 0.25 shifted.
 PSI_WATCH, PSI_SHIFT = 0.10, 0.25
@@ -94,7 +100,7 @@ def psi_by_month(counted: pd.DataFrame, ref: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def feature_spec(reference: Mapping[str, Any]) -> FeatureBins:
-    """The reference's features as `queries.model_monitoring.feature_bins` takes them."""
+    """The reference's features as `queries.model_monitoring.computed_feature_bins` takes them."""
     spec = []
     for name, ref in sorted(reference["features"].items()):
         if ref["kind"] == NUMERIC:
@@ -137,9 +143,10 @@ def _nones(frame: pd.DataFrame) -> pd.DataFrame:
 def feature_stability(
     engine: Engine, filters: Filters, reference: Mapping[str, Any]
 ) -> pd.DataFrame:
-    """PSI of each feature at the filters' month-end against its training bins (one pass over
-    that month-end's feature statement: the cost of scoring one month-end)."""
-    counted = feature_bins(engine, filters, features=feature_spec(reference))
+    """PSI of each feature at the filters' month-end against its training bins, computed from
+    that month-end's feature statement (the cost of scoring one month-end): for a month-end the
+    build did not score; the page reads the build's counts (`ew_feature_bins`)."""
+    counted = computed_feature_bins(engine, filters, features=feature_spec(reference))
     return feature_stability_from(counted, reference)
 
 

@@ -103,3 +103,56 @@ def of_card(card: Mapping[str, Any]) -> dict[str, Any] | None:
     """The card's reference, or None for a card written before references were stored."""
     ref = card.get("reference")
     return ref if isinstance(ref, dict) and "score" in ref else None
+
+
+FEATURE_BIN_COLUMNS: tuple[str, ...] = ("month_idx", "feature", "bin", "rows")
+
+
+def bin_codes(values: pd.Series, ref: Mapping[str, Any]) -> np.ndarray:
+    """Each row's bin in the feature reference `ref`, -1 for none. Numeric: 0 … len(edges) closed
+    on the right at the edges, a missing value len(edges) + 1. Categorical: the position of the
+    value (compared as text) in the reference's values, any other non-null value len(values), a
+    missing value -1 (counted in no bin). The rule of `queries.model_monitoring._feature_counts`."""
+    if ref["kind"] == CATEGORICAL:
+        listed = [str(v) for v in ref["values"]]
+        position = {v: i for i, v in reversed(list(enumerate(listed)))}
+        present = values.notna().to_numpy()
+        codes = np.full(len(values), -1, dtype=np.int64)
+        found = values[present].astype(str).map(position)
+        codes[present] = found.fillna(len(listed)).to_numpy(dtype=np.int64)
+        return codes
+    edges = np.asarray([float(e) for e in ref["edges"]], dtype=np.float64)
+    x = pd.Series(values, dtype="float64", copy=False).to_numpy()
+    codes = np.searchsorted(edges, x, side="left").astype(np.int64)
+    return np.where(np.isnan(x), len(edges) + 1, codes)
+
+
+def feature_bin_rows(
+    frame: pd.DataFrame, features: Mapping[str, Mapping[str, Any]]
+) -> pd.DataFrame:
+    """Rows of `frame` (a feature frame with `month_idx`) per month-end, feature of the reference's
+    `features` and bin (`bin_codes`), every bin listed (0 rows included); a feature the frame does
+    not have is left out."""
+    months, month_pos = np.unique(frame["month_idx"].to_numpy(dtype=np.int64), return_inverse=True)
+    parts = []
+    for name, ref in sorted(features.items()):
+        if name not in frame.columns:
+            continue
+        size = len(ref["values"]) + 1 if ref["kind"] == CATEGORICAL else len(ref["edges"]) + 2
+        codes = bin_codes(frame[name], ref)
+        counted = codes >= 0
+        key = month_pos[counted] * size + codes[counted]
+        rows = np.bincount(key, minlength=len(months) * size)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "month_idx": np.repeat(months, size),
+                    "feature": name,
+                    "bin": np.tile(np.arange(size, dtype=np.int64), len(months)),
+                    "rows": rows.astype(np.int64),
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in FEATURE_BIN_COLUMNS})
+    return pd.concat(parts, ignore_index=True)[list(FEATURE_BIN_COLUMNS)]

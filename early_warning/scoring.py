@@ -5,9 +5,11 @@ hand to the build. It finds the version in force in the registry of the `early_w
 setting, loads it (its file checked against the card's SHA-256), checks that the warehouse still
 computes every feature it uses, and scores the last `early_warning.score_months` month-ends with
 the champion (the scorecard) and its three reasons — the same `predict` and `reasons` that
-`postloan model score` applies (`early_warning.train.score`). No approved version, a file that
-fails its check or cannot be read, or a feature the warehouse lost: nothing is written, one line
-says why, and the registry is left as it was (the approved version stays the one in force).
+`postloan model score` applies (`early_warning.train.score`) — counting the same feature rows per
+bin of the card's training reference (`early_warning.reference.feature_bin_rows`) for 模型监控.
+No approved version, a file that fails its check or cannot be read, or a feature the warehouse
+lost: nothing is written, one line says why, and the registry is left as it was (the approved
+version stays the one in force).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from early_warning.data import NotEnoughData, typed
+from early_warning.reference import feature_bin_rows, of_card
 from early_warning.registry import Registry, RegistryError, registry_root
 from early_warning.train import check_features
 from warehouse.marts import ew_scores
@@ -42,6 +45,16 @@ def apply_champion(models: dict[str, Any]) -> ew_scores.Apply:
     return apply
 
 
+def bin_counter(card: dict[str, Any]) -> ew_scores.CountBins | None:
+    """The function that counts a feature frame per bin of the card's training reference (None:
+    a card written before references were kept)."""
+    reference = of_card(card)
+    features = (reference or {}).get("features")
+    if not features:
+        return None
+    return lambda frame: feature_bin_rows(frame, features)
+
+
 def _refused(version: str | None, why: str) -> ew_scores.Scoring:
     return ew_scores.Scoring(ew_scores.REFUSED, version, detail=why)
 
@@ -60,6 +73,7 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
     keep = f"; {version} stays the approved version, the scores are empty until it is fixed"
     try:
         models = registry.load(version)
+        counter = bin_counter(registry.card(version))
     except Exception as exc:  # any unreadable model file is refused, never fatal
         return _refused(version, f"{exc}{keep}")
     try:
@@ -70,7 +84,7 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
         return _refused(version, f"{version} is not a model this build can use ({exc!r}){keep}")
     first, last = ew_scores.months_to_score(conn, settings, as_of)
     try:
-        rows = ew_scores.write_scores(conn, first, last, version, apply_champion(models))
+        rows = ew_scores.write_scores(conn, first, last, version, apply_champion(models), counter)
     except ew_scores.ModelFailed as exc:
         return _refused(version, f"{version} could not score ({exc}){keep}")
     return ew_scores.scored(version, first, last, rows, time.perf_counter() - began)

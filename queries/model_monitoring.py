@@ -315,10 +315,13 @@ def _feature_counts(
     return [*parts, n(x.is_(None), str(len(edges) + 1))]
 
 
-def feature_bins(engine: Engine, filters: Filters, *, features: FeatureBins) -> pd.DataFrame:
+def computed_feature_bins(
+    engine: Engine, filters: Filters, *, features: FeatureBins
+) -> pd.DataFrame:
     """Performing contracts at the as-of month-end per feature and bin of its training reference
     (numeric: bins closed on the right at the edges, then missing; segment: each value, then the
-    rest): one pass over the month-end's feature statement, counted in the database."""
+    rest): one pass over the month-end's feature statement, counted in the database — the rule
+    the build applies in `early_warning.reference.bin_codes` (for month-ends it did not score)."""
     columns = ["feature", "bin", "rows"]
     if filters.scope is not None or not features:
         return _empty(columns)
@@ -337,3 +340,22 @@ def feature_bins(engine: Engine, filters: Filters, *, features: FeatureBins) -> 
         name, _, bin_ = str(label).rpartition("|")
         records.append((name, int(bin_), 0 if value is None or pd.isna(value) else int(value)))
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def feature_bins(engine: Engine, filters: Filters, *, version: str) -> pd.DataFrame:
+    """Each feature's performing contracts per bin of `version`'s training reference at the as-of
+    month-end, as the build counted them while scoring (`ew_feature_bins`); empty when the build
+    did not score that month-end with `version` (or the card keeps no reference)."""
+    columns = ["feature", "bin", "rows"]
+    if filters.scope is not None:
+        return _empty(columns)
+    b = schema.ew_feature_bins
+    stmt = (
+        sa.select(b.c.feature, b.c.bin, b.c.rows)
+        .where(b.c.model_version == version, b.c.month_idx == filters.as_of_idx)
+        .order_by(b.c.feature, b.c.bin)
+    )
+    frame = fetch_frame(engine, stmt)
+    if frame.empty:
+        return _empty(columns)
+    return frame.astype({"bin": int, "rows": int})

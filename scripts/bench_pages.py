@@ -15,9 +15,8 @@ call) directly, without Streamlit's cache:
   default list (every contract at the as-of), then one drill list of each family it serves
   (`dashboard/page/contract_params.py`); an unpaged list fetches its first 1,000 rows and cuts
   the page from them, as the page does. Personal data masked as for an executive.
-- `model_monitoring`: performance, calibration and score PSI of the model version in force;
-  `model_features`: the per-feature PSI behind the page's toggle, timed apart (cancelled at `PG_CAP`
-  seconds on PostgreSQL; its bins cut once per run and shared through `POSTLOAN_BENCH_SPEC`).
+- `model_monitoring`: performance, calibration, score PSI and each feature's PSI (the build's
+  stored bins of the as-of month-end, `ew_feature_bins`) of the model version in force.
 - `audit`: 审计日志 with no filter (actors, the first page of 50, the total); `audit_chain`: the
   admin's chain check (the whole trail walked).
 - `filing`: 监管报送 on open: the period list, the period's catalogue and the twelve-month
@@ -47,7 +46,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
 from bench_timing import TARGET_TEXT, met, time_set  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
@@ -64,8 +62,6 @@ if TYPE_CHECKING:
 SCRIPT = [sys.executable, str(Path(__file__).resolve())]
 PAGE_SIZE, FETCH_SIZE = 50, 1000  # dashboard.page.contract_params (imports Streamlit)
 SLOW = 20.0  # seconds: a warm-up slower than this is the warm figure (40× the target already)
-PG_CAP = 180  # seconds: the feature PSI statement is cancelled there on PostgreSQL
-CANCELLED: list[int] = []
 AUDIT_EVENTS = 20_000  # the scratch trail: a year of a busy institution's portal
 SPLIT: dict[str, list[float]] = {}
 """Seconds of each named part of a set, run after run, for the breakdown in the table."""
@@ -220,68 +216,10 @@ def _model() -> tuple[str, dict[str, Any] | None, str]:
     return model.version, model.reference, f"model {model.version}"
 
 
-def _reference_spec(url: str, as_of: date) -> tuple[Any, str]:
-    """The feature bins of the model's reference; without a model, each feature cut at the
-    deciles of its values twelve months before the as-of (`early_warning.reference`, as
-    training cuts them), so the statement the toggle runs is timed with the same shape."""
-    from early_warning.monitoring import feature_spec
-    from early_warning.reference import categorical_reference, numeric_reference
-    from queries.execute import fetch_frame
-    from warehouse.marts.ew_features import CATEGORICAL, NUMERIC, feature_statement
-    from warehouse.months import month_idx
-
-    _, reference, what = _model()
-    if reference is not None:
-        return feature_spec(reference), what
-    what += "; bins from 50,000 rows of as-of − 12"
-    saved = (
-        Path(os.environ.get("POSTLOAN_BENCH_SPEC", ""))
-        if "POSTLOAN_BENCH_SPEC" in os.environ
-        else None
-    )
-    if saved is not None and saved.exists():  # cut once (on the first engine), for every run
-        return tuple((n, k, tuple(c)) for n, k, c in json.loads(saved.read_text())), what
-    engine = create_warehouse_engine(url, read_only=True)
-    try:
-        month = month_idx(as_of) - 12
-        stmt = feature_statement(month, month).subquery("ref")
-
-        frame = fetch_frame(engine, sa.select(stmt).limit(50_000))
-    finally:
-        engine.dispose()
-    features = {n: numeric_reference(frame[n]) for n in NUMERIC if n in frame}
-    features.update({n: categorical_reference(frame[n]) for n in CATEGORICAL if n in frame})
-    spec = feature_spec({"features": features})
-    if saved is not None:
-        saved.write_text(json.dumps(spec))
-    return spec, what
-
-
-def _statement_timeout(dbapi_connection: Any, _record: object) -> None:
-    dbapi_connection.execute(f"SET statement_timeout = '{PG_CAP}s'")
-    dbapi_connection.commit()
-
-
 def _model_set(url: str, page: str) -> tuple[Engine, Callable[[], list[pd.DataFrame]], str]:
     as_of = _as_of(url)
     filters = Filters(as_of=as_of)
     version, reference, what = _model()
-    if page == "model_features":
-        spec, what = _reference_spec(url, as_of)
-        engine = create_warehouse_engine(url, read_only=True)
-        if url.startswith("postgresql"):  # far over target: stop the statement at PG_CAP
-            sa.event.listen(engine, "connect", _statement_timeout)
-
-        def features() -> list[pd.DataFrame]:
-            q = QUERIES["model_monitoring.feature_bins"]
-            try:
-                return [_timed("features", lambda: q(engine, filters, features=spec))]
-            except sa.exc.OperationalError:  # the statement timeout: say so, time the cap
-                SPLIT.setdefault("features", []).append(float(PG_CAP))
-                CANCELLED.append(PG_CAP)
-                return []
-
-        return engine, features, f"{what}; {len(spec)} features"
     edges = (
         tuple(float(e) for e in reference["score"]["edges"])
         if reference is not None
@@ -307,6 +245,10 @@ def _model_set(url: str, page: str) -> tuple[Engine, Callable[[], list[pd.DataFr
                 lambda: q["model_monitoring.score_bins"](
                     engine, filters, version=version, edges=edges
                 ),
+            ),
+            _timed(
+                "feature_bins",
+                lambda: q["model_monitoring.feature_bins"](engine, filters, version=version),
             ),
         ]
 
@@ -433,7 +375,6 @@ PAGES: dict[str, SetUp] = {
     "home": _home_set,
     **dict.fromkeys(LISTS, _list_set),
     "model_monitoring": _model_set,
-    "model_features": _model_set,
     "audit": _audit_set,
     "audit_chain": _audit_set,
     "filing": _filing_set,
@@ -451,8 +392,6 @@ def run(url: str, page: str, mode: str) -> dict[str, object]:
         run_set()
         first = time.perf_counter() - began
         if first > SLOW:
-            if CANCELLED:
-                what += f"; cancelled by statement_timeout at {PG_CAP} s"
             done = f"{what}; warm-up only ({first:.0f} s > {SLOW:.0f} s), not run three times more"
             return {"seconds": first, "rows": 0, "detail": done}
         times = []
@@ -466,8 +405,6 @@ def run(url: str, page: str, mode: str) -> dict[str, object]:
         f"{name} {statistics.median(times[:1] if mode == 'cold' else times[-3:]):.2f}"
         for name, times in SPLIT.items()
     ]
-    if CANCELLED:
-        what += f"; cancelled by statement_timeout at {PG_CAP} s"
     return {**got, "detail": f"{what}; s: {', '.join(parts)}"}
 
 
@@ -516,7 +453,6 @@ def section(ctx: bench.Context) -> bench.Section:
         leftover.unlink()
     before = os.environ.get("POSTLOAN_PORTAL_URL")
     os.environ["POSTLOAN_PORTAL_URL"] = f"sqlite:///{store}"
-    os.environ["POSTLOAN_BENCH_SPEC"] = str(ctx.workdir / "bench-pages-features.json")
     try:
         out = ctx.workdir / "bench-pages-seed.json"
         log = ctx.workdir / "bench-pages-seed.log"
@@ -546,15 +482,11 @@ def section(ctx: bench.Context) -> bench.Section:
         "what the page shell reads (latest load, layout check and, behind the sidebar, the month "
         "list and segment values). 合同列表: the default list and one drill list of each family, "
         "first screen page of 50 with its total (an unpaged list: its first 1,000 rows). "
-        "模型监控: performance, calibration, score PSI; `model_features` is the per-feature PSI "
-        "behind the toggle, timed apart. **The 1M warehouses' `ew_scores` is empty and no model "
-        "version is approved in the registry**: the page itself would show 'no model' and stop; "
-        "its three statements are timed here as they are, over no score rows, so the numbers "
-        "say nothing yet about a scored book. The feature PSI reads the as-of month-end's "
-        "feature statement whatever the scores, its bins cut at deciles of 50,000 feature rows "
-        "of twelve months earlier (the way training cuts a reference; cut once, on DuckDB, "
-        f"and used on both engines); on PostgreSQL it is cancelled at {PG_CAP} s "
-        "(`statement_timeout`), so its figure there is a floor. 审计日志 and 监管报送 "
+        "模型监控: performance, calibration, score PSI and each feature's PSI, the last read "
+        "from the bins the build counted while scoring (`ew_feature_bins`, one month-end of one "
+        "version: a key lookup). With no model version approved in the registry the statements "
+        "are timed for the version name `none`, over no score rows, and say nothing about a "
+        "scored book (the detail column names the version). 审计日志 and 监管报送 "
         "read a scratch SQLite portal store (never a real one) whose trail is seeded with "
         f"{AUDIT_EVENTS:,} chained events (seeding took {got['seconds']:.0f} s); the filing set "
         "compiles the first report due at the latest month-end. 数据质量: no check run is stored "

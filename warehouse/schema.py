@@ -861,6 +861,35 @@ sa.Index("ix_ew_scores_month", ew_scores.c.month_idx, ew_scores.c.contract_id).d
     dialect="postgresql"
 )
 
+# Each feature's performing contracts per bin of the approved version's training reference at each
+# scored month-end, counted while scoring (warehouse/marts/ew_scores.py): 模型监控's feature PSI
+# reads one month-end's rows. Emptied and filled with `ew_scores`; empty when the version's card
+# keeps no reference.
+ew_feature_bins = sa.Table(
+    "ew_feature_bins",
+    metadata,
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version scored with"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("feature", sa.String, nullable=False, doc="a feature of the card's reference"),
+    sa.Column(
+        "bin",
+        sa.SmallInteger,
+        nullable=False,
+        doc="numeric: 0 … len(edges) closed on the right, len(edges) + 1 missing; "
+        "segment: the reference's value at that position, len(values) any other value",
+    ),
+    sa.Column("rows", sa.BigInteger, nullable=False, doc="contracts scored in that bin"),
+    info={
+        "layer": "mart",
+        "grain": "one row per model version, scored month-end, reference feature and bin "
+        "(bins with no contract included)",
+    },
+)
+sa.Index(
+    "ix_ew_feature_bins_month", ew_feature_bins.c.model_version, ew_feature_bins.c.month_idx
+).ddl_if(dialect="postgresql")
+
 # What each build did about the early-warning score, kept across loads like `loads`: the version it
 # scored with, or why it scored nothing (no approved version, a model refused).
 ew_score_log = sa.Table(

@@ -92,10 +92,16 @@ MODEL_MONITORING: dict[str, dict[str, str]] = zh_en(
             "no PSI can be measured; a newly trained and approved version shows it.",
         ),
         "mm.h_features": ("各特征 PSI", "PSI of each feature"),
-        "mm.features_toggle": (
-            "计算 {month} 各特征的 PSI（读取该月末的特征，约为一次评分的耗时）",
-            "Compute each feature's PSI at {month} (reads that month-end's features: about "
-            "the time of one scoring)",
+        "mm.features_note": (
+            "{month} 月末各特征的 PSI：构建评分时按训练分布的分箱统计的合同数。",
+            "Each feature's PSI at {month}: the contracts the build counted per training bin "
+            "while scoring.",
+        ),
+        "mm.features_not_stored": (
+            "本次构建未以 {version} 对 {month} 月末评分，无该月末的特征分布；"
+            "请选择已评分的月末，或重新构建。",
+            "The build did not score the {month} month-end with {version}, so that month-end's "
+            "feature distribution is not stored; choose a scored month-end or rebuild.",
         ),
         "mm.outcome_unknown": ("结果尚未可知", "outcome not yet known"),
         "mm.outcome_known": ("已知", "known"),

@@ -20,7 +20,6 @@ from dashboard.page.widgets import chart_with_table, download_table
 from dashboard.views.present import as_text, present, table_roles
 from early_warning.monitoring import (
     ModelInForce,
-    feature_spec,
     feature_stability_from,
     latest_known,
     model_in_force,
@@ -241,14 +240,17 @@ def stability_rows(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def feature_stability(query: Query, model: ModelInForce, month: date, lang: str) -> None:
-    """Each feature's PSI at `month`, computed only when asked (one month-end's features)."""
+    """Each feature's PSI at `month` from the rows the build counted per bin while scoring; a
+    month-end the build did not score with this version is said in words."""
     reference = model.reference
     if reference is None:
         return
     st.subheader(t("mm.h_features", lang))
-    if not st.toggle(t("mm.features_toggle", lang, month=f"{month:%Y-%m}"), key="mm_features"):
+    counted = query("model_monitoring.feature_bins", version=model.version)
+    if counted.empty:
+        st.info(t("mm.features_not_stored", lang, month=f"{month:%Y-%m}", version=model.version))
         return
-    counted = query("model_monitoring.feature_bins", features=feature_spec(reference))
+    st.caption(t("mm.features_note", lang, month=f"{month:%Y-%m}"))
     table = stability_rows(feature_stability_from(counted, reference), lang)
     show = shown(lang, ("psi",), counts=["rows"])
     st.dataframe(as_text(show(table)), hide_index=True, width="stretch")

@@ -6,10 +6,15 @@ at 2024-03 A 0.5, C 0.2. Outcomes from the book (tests/queries/books.py `portfol
 112 DPD in June and B 101 in May — both over 90 within the 6 months after 2023-12, which ends at
 the as-of (known); C and X (no rows) are not. 2024-03 + 6 is after June: not yet known.
 AUC at 2023-12: A beats C and X, B loses to C and beats X — 3 of 4 pairs = 0.75.
+Feature bins written by hand into `ew_feature_bins` for 2024-03 only (the page shows what the
+build stored): both contracts scored there at DPD ≤ 10, none above, none missing — PSI against
+the reference's half and half, the empty bin at the floor share f = 0.0001:
+(1 − ½) ln 2 + (f − ½) ln(2f) = 4.6043.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -60,10 +65,23 @@ def _build(url: str) -> None:
         for m, scored in SCORES.items()
         for n, (c, s) in enumerate(scored)
     ]
+    march = date(2024, 3, 31)
+    bins = [
+        {
+            "model_version": VERSION,
+            "month_idx": month_idx(march),
+            "month_end": march,
+            "feature": "dpd",
+            "bin": b,
+            "rows": n,
+        }
+        for b, n in enumerate((2, 0, 0))
+    ]
     engine = create_warehouse_engine(url)
     try:
         with engine.begin() as conn:
             conn.execute(schema.ew_scores.insert(), rows)
+            conn.execute(schema.ew_feature_bins.insert(), bins)
     finally:
         engine.dispose()
 
@@ -116,17 +134,23 @@ def test_the_committee_reads_the_card_and_every_scored_month(
     assert list(performance["6-month outcome"]) == ["known", "outcome not yet known"]
 
 
-def test_each_features_psi_is_computed_only_when_asked(
+def test_each_features_psi_is_read_from_the_builds_counts_of_that_month_end(
     app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _point_registry(monkeypatch, _registry(tmp_path, approve=True))
-    at = open_page("model_monitoring", {"lang": "en"}, roles=("executive",))
-    before = len(at.dataframe)
-    at = at.toggle(key="mm_features").set_value(True).run()
+    at = open_page("model_monitoring", {"lang": "en", "as_of": "2024-03"}, roles=("executive",))
     assert_clean(at)
-    features = at.dataframe[before].value
-    # June 2024: A is 112 DPD, B written off, C closed in April — none performing, so no PSI.
-    assert list(features["Feature"]) == ["days past due now"] and list(features["PSI"]) == ["—"]
+    features = at.dataframe[-1].value
+    assert list(features["Feature"]) == ["days past due now"]
+    floor = 0.0001
+    psi = 0.5 * math.log(2) + (floor - 0.5) * math.log(2 * floor)
+    assert list(features["PSI"]) == [f"{psi:.4f}"] == ["4.6043"]
+    assert list(features["Contracts scored"]) == ["2"]
+    # June 2024 (the build's as-of) was not scored: said in words, no table.
+    june = open_page("model_monitoring", {"lang": "en"}, roles=("executive",))
+    assert_clean(june)
+    assert any("did not score the 2024-06 month-end with ew-0001" in i.value for i in june.info)
+    assert len(june.dataframe) == len(at.dataframe) - 1 == 3  # performance, calibration, score
 
 
 def test_every_table_file_is_its_screen_table(
@@ -134,13 +158,12 @@ def test_every_table_file_is_its_screen_table(
 ) -> None:
     _point_registry(monkeypatch, _registry(tmp_path, approve=True))
     served = capture_served(monkeypatch)
-    at = open_page("model_monitoring", roles=("risk_committee",))
-    at = at.toggle(key="mm_features").set_value(True).run()
+    at = open_page("model_monitoring", {"as_of": "2024-03"}, roles=("risk_committee",))
     assert_clean(at)
     screens = [frame.value for frame in at.dataframe]
     keys = [b.id.split("-", 2)[-1] for b in at.get("download_button")]
     keys = [k for k in keys if k.startswith("dl_xlsx_")]
-    # performance, calibration of 2023-12, the score's PSI, each feature's PSI
+    # performance, calibration of 2023-12, the score's PSI, each feature's PSI (at 2024-03)
     assert len(keys) == 4, keys
     for key in keys:
         _, data = download(at, served, key)

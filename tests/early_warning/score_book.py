@@ -103,10 +103,13 @@ def lost_feature_models() -> dict[str, Any]:
     return {**models, "scorecard": old}
 
 
-def approved(root: Path, models: dict[str, Any]) -> str:
-    """Store `models` as a version trained by alice and approved by bob; returns the version."""
+def approved(root: Path, models: dict[str, Any], reference: dict[str, Any] | None = None) -> str:
+    """Store `models` as a version trained by alice and approved by bob (its card keeping the
+    training `reference`, if given); returns the version."""
     registry = Registry(root)
-    card = {"purpose": "test", "features": [FEATURE], "data": {}}
+    card: dict[str, Any] = {"purpose": "test", "features": [FEATURE], "data": {}}
+    if reference is not None:
+        card["reference"] = reference
     version = registry.propose(models, card, "alice")
     registry.approve(version, "bob")
     return version

@@ -15,9 +15,12 @@ import sqlalchemy as sa
 
 from dashboard.cli.main import main
 from early_warning.data import load_features
+from early_warning.monitoring import feature_spec, feature_stability, feature_stability_from
 from early_warning.registry import MODELS, Registry
 from early_warning.scorecard import Scorecard
 from early_warning.scoring import score_build
+from queries.filters import Filters
+from queries.model_monitoring import computed_feature_bins, feature_bins
 from tests.early_warning.score_book import (
     AS_OF,
     FEATURE,
@@ -109,6 +112,83 @@ def test_the_build_scores_each_performing_contract_at_each_scored_month_end(
     log = _table(db_url, schema.ew_score_log)
     assert list(log.outcome) == ["scored"] and list(log.model_version) == [version]
     assert list(log.scores) == [10] and list(log.month_ends) == [3] and log.message[0] == said[0]
+    assert _table(db_url, schema.ew_feature_bins).empty  # the card keeps no reference
+
+
+# A training reference by hand: signals cut at 0 and 1 (each edge value in the bin it closes),
+# DPD at 30, months since inspection at 0.5, lessee type "individual" then any other.
+REFERENCE = {
+    "rows": 4,
+    "score": {"kind": "numeric", "edges": [0.1], "shares": [0.5, 0.5], "missing": 0.0},
+    "features": {
+        FEATURE: {"kind": "numeric", "edges": [0.0, 1.0], "shares": [0.6, 0.3, 0.1], "missing": 0},
+        "dpd": {"kind": "numeric", "edges": [30.0], "shares": [0.9, 0.1], "missing": 0.0},
+        "months_since_inspection": {
+            "kind": "numeric",
+            "edges": [0.5],
+            "shares": [0.5, 0.5],
+            "missing": 0.0,
+        },
+        "lessee_type": {
+            "kind": "categorical",
+            "values": ["individual"],
+            "shares": [1.0],
+            "other": 0,
+        },
+    },
+}
+# Per month-end, each feature's rows per bin (numeric bins then missing; values then other):
+# signals as SIGNALS; K9 82 DPD in October; nobody inspected (all missing); LK2 a company.
+FEATURE_BINS = {
+    OCT: {FEATURE: [2, 2, 0, 0], "dpd": [3, 1, 0], "months_since_inspection": [0, 0, 4],
+          "lessee_type": [3, 1]},
+    NOV: {FEATURE: [1, 2, 0, 0], "dpd": [3, 0, 0], "months_since_inspection": [0, 0, 3],
+          "lessee_type": [2, 1]},
+    DEC: {FEATURE: [1, 1, 1, 0], "dpd": [3, 0, 0], "months_since_inspection": [0, 0, 3],
+          "lessee_type": [2, 1]},
+}  # fmt: skip
+
+
+def test_the_build_counts_each_features_rows_per_reference_bin_as_the_statement_does(
+    db_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "models"
+    version = approved(root, fitted_models(), REFERENCE)
+    book = score_book()
+    for lessee in book.lessees:
+        if lessee["lessee_id"] == "LK2":
+            lessee["lessee_type"] = "company"
+    build_book(db_url, book, AS_OF, score_build, **overrides(root))
+    stored = _table(db_url, schema.ew_feature_bins)
+    assert set(stored.model_version) == {version}
+    got: dict[int, dict[str, list[int]]] = {}
+    for r in stored.sort_values(["month_idx", "feature", "bin"]).itertuples():
+        got.setdefault(int(r.month_idx), {}).setdefault(r.feature, []).append(int(r.rows))
+        ends = {OCT: date(2024, 10, 31), NOV: date(2024, 11, 30), DEC: date(2024, 12, 31)}
+        assert pd.Timestamp(r.month_end).date() == ends[int(r.month_idx)]
+    assert got == FEATURE_BINS
+    engine = create_warehouse_engine(db_url)
+    try:
+        for month_end in ("2024-10-31", "2024-11-30", "2024-12-31"):
+            filters = Filters(as_of=date.fromisoformat(month_end))
+            read = feature_bins(engine, filters, version=version)
+            # The statement's SQL counting (offline reports) gives the same rows per bin ...
+            spec = feature_spec(REFERENCE)
+            computed = computed_feature_bins(engine, filters, features=spec)
+            key = ["feature", "bin"]
+            pd.testing.assert_frame_equal(
+                read.sort_values(key).reset_index(drop=True),
+                computed.sort_values(key).reset_index(drop=True),
+                check_dtype=False,
+            )
+            # ... so the same PSI per feature.
+            assert feature_stability_from(read, REFERENCE).equals(
+                feature_stability(engine, filters, REFERENCE)
+            )
+        assert feature_bins(engine, Filters(as_of=date(2024, 9, 30)), version=version).empty
+        assert feature_bins(engine, Filters(as_of=date(2024, 12, 31)), version="ew-9999").empty
+    finally:
+        engine.dispose()
 
 
 def test_without_an_approved_version_the_table_is_empty_and_the_build_says_so(
@@ -215,4 +295,5 @@ def test_a_model_that_fails_while_scoring_writes_nothing_and_the_build_goes_on(
     assert len(said) == 1
     assert said[0].startswith(f"early-warning scores: none written — {version} could not score (")
     assert list(_table(duckdb_url, schema.ew_score_log).outcome) == ["refused"]
+    assert _table(duckdb_url, schema.ew_feature_bins).empty
     assert not _table(duckdb_url, schema.contract_month).empty

@@ -4,15 +4,18 @@ hand, and PSI against it equal to PSI against the training rows themselves."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from early_warning import metrics
 from early_warning.reference import (
+    bin_codes,
     bin_counts,
     build_reference,
     categorical_reference,
+    feature_bin_rows,
     numeric_reference,
     of_card,
     psi_from_counts,
@@ -54,3 +57,45 @@ def test_a_card_keeps_the_scores_and_every_feature_and_old_cards_have_none() -> 
     assert ref["features"]["product"]["values"] == ["x", "y"]
     assert of_card({"reference": ref}) is ref
     assert of_card({"version": "ew-0001"}) is None
+
+
+NUMERIC_REF = {"kind": "numeric", "edges": [1.0, 2.5], "shares": [0.3, 0.3, 0.4], "missing": 0.0}
+SEGMENT_REF = {"kind": "categorical", "values": ["lease", "loan"], "shares": [0.6, 0.4], "other": 0}
+
+
+def test_numeric_bins_are_closed_on_the_right_and_missing_is_the_last_bin() -> None:
+    # edges 1.0 and 2.5: ≤ 1.0 → 0 (1.0 itself), (1.0, 2.5] → 1 (2.5 itself), above → 2,
+    # missing → 3; Decimal values (PostgreSQL's numeric) as their float.
+    values = pd.Series([-5, 1.0, 1.0000001, 2.5, 2.6, None, Decimal("2.5"), Decimal("0.1")])
+    assert list(bin_codes(values, NUMERIC_REF)) == [0, 0, 1, 1, 2, 3, 1, 0]
+    no_edges = {"kind": "numeric", "edges": [], "shares": [1.0], "missing": 0.0}
+    assert list(bin_codes(pd.Series([3.0, None]), no_edges)) == [0, 1]
+
+
+def test_segment_bins_are_the_listed_values_then_any_other_and_missing_in_none() -> None:
+    values = pd.Series(["loan", "lease", "LEASE", "factoring", None, "loan"], dtype=object)
+    # "LEASE" is not "lease" (compared as text): other, with factoring; None: no bin (-1).
+    assert list(bin_codes(values, SEGMENT_REF)) == [1, 0, 2, 2, -1, 1]
+
+
+def test_feature_rows_per_month_end_and_bin_list_every_bin() -> None:
+    frame = pd.DataFrame(
+        {
+            "month_idx": [300, 300, 300, 301, 301],
+            "dpd": [0.0, 2.5, None, 3.0, 1.0],
+            "product": ["lease", None, "other", "loan", "loan"],
+        }
+    )
+    refs = {"dpd": NUMERIC_REF, "product": SEGMENT_REF, "gone": NUMERIC_REF}
+    counted = feature_bin_rows(frame, refs)
+    cells = {(r.month_idx, r.feature, r.bin): r.rows for r in counted.itertuples()}
+    # month 300: dpd 0.0 → 0, 2.5 → 1, None → 3; product lease → 0, None → none, other → 2.
+    # month 301: dpd 3.0 → 2, 1.0 → 0; product loan twice → 1.
+    assert cells == {
+        (300, "dpd", 0): 1, (300, "dpd", 1): 1, (300, "dpd", 2): 0, (300, "dpd", 3): 1,
+        (301, "dpd", 0): 1, (301, "dpd", 1): 0, (301, "dpd", 2): 1, (301, "dpd", 3): 0,
+        (300, "product", 0): 1, (300, "product", 1): 0, (300, "product", 2): 1,
+        (301, "product", 0): 0, (301, "product", 1): 2, (301, "product", 2): 0,
+    }  # fmt: skip
+    assert "gone" not in set(counted["feature"])  # a feature the frame lacks is left out
+    assert feature_bin_rows(frame, {}).empty

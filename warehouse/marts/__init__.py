@@ -90,6 +90,7 @@ MART_TABLES = (
     schema.inspection_overdue,
     schema.inspection_findings_month,
     schema.ew_scores,
+    schema.ew_feature_bins,
 )
 
 

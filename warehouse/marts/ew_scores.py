@@ -6,7 +6,9 @@ live a layer above the warehouse). The scorer finds the approved version in the 
 it, and calls `write_scores` with a function that turns a feature frame into scores and reasons;
 this module reads the features of the last `early_warning.score_months` month-ends up to the
 as-of (`warehouse.marts.ew_features`, a few month-ends per statement), ranks each month-end
-into deciles and writes `ew_scores` in bulk (Arrow on DuckDB, COPY on PostgreSQL). Whatever
+into deciles and writes `ew_scores` in bulk (Arrow on DuckDB, COPY on PostgreSQL), and with the
+same feature rows counts each feature's contracts per bin of the version's training reference
+into `ew_feature_bins` (模型监控's feature PSI, read without re-running the features). Whatever
 the outcome, one line says it, in the build's output and in `ew_score_log`. A model that cannot
 be used leaves `ew_scores` empty; it never fails the build.
 """
@@ -45,6 +47,8 @@ class ModelFailed(ValueError):
 
 # Features in, one row per feature row out: `score` and `reason_1` … `reason_3` (keys or "").
 Apply = Callable[[pd.DataFrame], pd.DataFrame]
+# Features in, their rows per month_idx, feature and bin out (`early_warning.reference`).
+CountBins = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -136,16 +140,15 @@ def deciles(month: pd.Series, score: np.ndarray, contract: pd.Series) -> np.ndar
     return out
 
 
-def _insert(conn: Connection, rows: pd.DataFrame) -> None:
-    """Append `rows` (the columns of `ew_scores`) in bulk."""
-    table = schema.ew_scores
+def _insert(conn: Connection, rows: pd.DataFrame, table: sa.Table = schema.ew_scores) -> None:
+    """Append `rows` (the columns of `table`) in bulk."""
     names = [c.name for c in table.columns]
     if conn.dialect.name == "duckdb":
         raw = conn.connection.driver_connection
         raw.register("_ew_rows", rows[names])
         try:
             cols = ", ".join(names)
-            raw.execute(f"INSERT INTO ew_scores ({cols}) SELECT {cols} FROM _ew_rows")
+            raw.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _ew_rows")
         finally:
             raw.unregister("_ew_rows")
         return
@@ -157,7 +160,7 @@ def _insert(conn: Connection, rows: pd.DataFrame) -> None:
         raw = conn.connection.driver_connection
         with (
             raw.cursor() as cur,
-            cur.copy(f"COPY ew_scores ({', '.join(names)}) FROM STDIN (FORMAT csv)") as copy,
+            cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT csv)") as copy,
         ):
             copy.write(buffer.getvalue())
         return
@@ -165,14 +168,38 @@ def _insert(conn: Connection, rows: pd.DataFrame) -> None:
     conn.execute(table.insert(), records)
 
 
+def _bin_rows(frame: pd.DataFrame, version: str, count_bins: CountBins) -> pd.DataFrame:
+    """The `ew_feature_bins` rows of one chunk of feature rows."""
+    counted = count_bins(frame)
+    idx = counted["month_idx"].astype(np.int64)
+    return pd.DataFrame(
+        {
+            "model_version": version,
+            "month_idx": idx.to_numpy(),
+            "month_end": [month_end_of(int(i)) for i in idx],
+            "feature": counted["feature"].astype(str).to_numpy(),
+            "bin": counted["bin"].astype(np.int16).to_numpy(),
+            "rows": counted["rows"].astype(np.int64).to_numpy(),
+        }
+    )
+
+
 def write_scores(
-    conn: Connection, first_idx: int, last_idx: int, version: str, apply: Apply
+    conn: Connection,
+    first_idx: int,
+    last_idx: int,
+    version: str,
+    apply: Apply,
+    count_bins: CountBins | None = None,
 ) -> int:
     """Score month-ends `first_idx` … `last_idx` with `apply` into the empty `ew_scores`, a few
-    whole month-ends per statement; returns the rows written. If `apply` raises (`ModelFailed`)
-    the rows written so far are deleted first: the table is whole or empty."""
+    whole month-ends per statement, and (`count_bins` given) their feature rows per bin into the
+    empty `ew_feature_bins`; returns the score rows written. If `apply` or `count_bins` raises
+    (`ModelFailed`) the rows written so far are deleted first: both tables whole or empty."""
     per_month = max(_performing(conn, last_idx), 1)
     step = max(CHUNK_ROWS // per_month, 1)
+    if count_bins is not None:  # a warehouse built before the table (the build creates it)
+        schema.ew_feature_bins.create(conn, checkfirst=True)
     written = 0
     try:
         for lo in range(first_idx, last_idx + 1, step):
@@ -182,7 +209,8 @@ def write_scores(
                 continue
             try:
                 scored = apply(frame)
-            except Exception as exc:  # the model's failure, never the build's
+                bins = None if count_bins is None else _bin_rows(frame, version, count_bins)
+            except Exception as exc:  # the model's (or its card's) failure, never the build's
                 raise ModelFailed(f"{type(exc).__name__}: {exc}") from exc
             rows = pd.DataFrame(
                 {
@@ -199,9 +227,12 @@ def write_scores(
             for name in REASONS:
                 rows[name] = [k if k else None for k in scored[name]]
             _insert(conn, rows)
+            if bins is not None and not bins.empty:
+                _insert(conn, bins, schema.ew_feature_bins)
             written += len(rows)
     except ModelFailed:
         conn.execute(schema.ew_scores.delete())
+        conn.execute(schema.ew_feature_bins.delete())
         raise
     return written
 

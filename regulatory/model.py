@@ -96,6 +96,12 @@ class ReportSpec:
     basis: str = ""  # what the report covers and our reading of the rule behind it
     summary: bool = True  # False: the loan-level detail, written by its own streaming writer
 
+    def filer_name(self, lang: str) -> str:
+        """The report as a filer names it: its title after its code when that is a supervisory
+        form number (G11 资产质量五级分类情况表), else its title alone (合同明细, not DETAIL)."""
+        title = self.title_en if lang == "en" else self.title_zh
+        return f"{self.code} {title}" if self.code.startswith("G") else title
+
     def deadline(self, period: date) -> date:
         """The filing deadline of the period ending at the month-end `period`."""
         return period + timedelta(days=self.deadline_days)

@@ -71,11 +71,9 @@ def report_name(code: str, lang: str) -> str:
     """A report as a filer calls it: its title, after its code when that is a supervisory form
     number (G11 资产质量五级分类情况表; 合同明细, not DETAIL); an unknown code as given."""
     try:
-        spec = report_spec(code)
+        return report_spec(code).filer_name(lang)
     except ValueError:
         return code
-    title = spec.title_en if lang == "en" else spec.title_zh
-    return f"{spec.code} {title}" if spec.code.startswith("G") else title
 
 
 def _report_period(subject: str) -> tuple[str, str]:

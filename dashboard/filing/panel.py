@@ -41,6 +41,7 @@ from regulatory.filing_store import (
     get_version,
     latest_validation,
 )
+from regulatory.registry import report_spec
 
 FLASH = "postloan.filing.flash"
 DETAIL_KEY = "postloan.filing.detail"
@@ -118,7 +119,8 @@ def _validate(d: Filing, v: FilingVersion, user: User, lang: str) -> None:
     bar = st.progress(0.0, text=t("fl.validating", lang))
     findings = d.validate(
         lambda n, total, code: bar.progress(
-            n / (total + 1), text=t("fl.compiling", lang, code=code, n=n, total=total)
+            n / (total + 1),
+            text=t("fl.compiling", lang, code=report_spec(code).filer_name(lang), n=n, total=total),
         )
     )
     bar.progress(1.0, text=t("fl.checking", lang))

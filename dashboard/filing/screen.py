@@ -62,9 +62,10 @@ def catalogue(period: dt.date, due: list[ReportSpec], lang: str) -> None:
 
 
 def choose_report(due: list[ReportSpec], code: str, lang: str) -> str:
-    """The report picked among those due (code and title), written back to the URL."""
+    """The report picked among those due (named as a filer names it), its code written back to
+    the URL."""
     codes = [s.code for s in due]
-    titles = {s.code: f"{s.code} · {s.title_zh if lang == 'zh' else s.title_en}" for s in due}
+    titles = {s.code: s.filer_name(lang) for s in due}
     chosen = st.radio(
         t("fl.report", lang),
         codes,

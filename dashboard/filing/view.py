@@ -112,12 +112,12 @@ def coloured(frame: pd.DataFrame, lang: str) -> Styler:
 
 
 def catalogue_frame(entries: Iterable[CalendarEntry], lang: str) -> pd.DataFrame:
-    """The calendar as a display table: report, title, period, deadline, status light."""
-    titles = {s.code: s.title_zh if lang == "zh" else s.title_en for s in REPORTS}
+    """The calendar as a display table: the report as a filer names it (G11 资产质量五级分类情况表,
+    合同明细), period, deadline, status light."""
+    names = {s.code: s.filer_name(lang) for s in REPORTS}
     rows = [
         {
-            t("fl.col.report", lang): e.report_code,
-            t("fl.col.title", lang): titles.get(e.report_code, e.report_code),
+            t("fl.col.report", lang): names.get(e.report_code, e.report_code),
             t("fl.col.period", lang): e.period.isoformat(),
             t("fl.col.deadline", lang): e.deadline.isoformat(),
             t("fl.col.status", lang): state_text(e.status, lang)

@@ -47,7 +47,7 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
         "audit.action": ("操作类型", "Action"),
         "audit.text": ("对象或详情包含", "Target or details contain"),
         "audit.all": ("全部", "All"),
-        "audit.count": ("共 {n} 条记录", "{n} records"),
+        "audit.count": ("共 {n} 条记录", "{n} {n:record|records}"),
         "audit.page": ("页码", "Page"),
         "audit.none": ("没有符合条件的记录。", "No records match."),
         "audit.own_only": (
@@ -56,12 +56,12 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
         ),
         "audit.chain_ok": (
             "审计链完整：已验证至第 {n} 条记录（共 {rows} 条）。",
-            "Audit chain intact: verified up to row {n} ({rows} rows).",
+            "Audit chain intact: verified up to row {n} ({rows} {rows:row|rows}).",
         ),
         "audit.chain_empty": (
             "审计链尚未开始：{rows} 条记录由旧版本写入，下一条记录将其封存。",
-            "The audit chain has not started: {rows} rows were written by an older version; "
-            "the next row seals them.",
+            "The audit chain has not started: {rows} {rows:row was|rows were} written by an "
+            "older version; the next row seals them.",
         ),
         "audit.chain_broken": (
             "审计链在第 {n} 条记录处断开（{why}），已验证至第 {upto} 条。"
@@ -75,7 +75,7 @@ ACCESS: dict[str, dict[str, str]] = zh_en(
         ),
         "audit.export_cap": (
             "导出最多包含最新的 {n} 条记录。",
-            "An export holds the newest {n} records at most.",
+            "An export holds the newest {n} {n:record|records} at most.",
         ),
         "audit.unavailable": (
             "暂时无法读取审计日志（{error}）。请联系管理员。",

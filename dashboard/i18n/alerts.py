@@ -31,7 +31,7 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
             "These figures had no value this time (e.g. no NPL to cover, no net assets), so "
             "their alerts could not be judged: {names}",
         ),
-        "al.open_count": ("待处理预警 {n} 条", "{n} open alerts"),
+        "al.open_count": ("待处理预警 {n} 条", "{n} open {n:alert|alerts}"),
         "al.resolved": ("最近解除的预警", "Recently resolved"),
         "al.none_resolved": ("暂无已解除的预警。", "No alert has resolved yet."),
         "al.status.firing": ("待处理", "Firing"),
@@ -52,6 +52,20 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "al.snooze": ("暂缓7天", "Snooze 7 days"),
         "al.open": ("查看指标", "Open the figure"),
         "al.done": ("已记录。", "Recorded."),
+        "al.group.count": (
+            "{n} 条（待处理 {firing} 条）",
+            "{n} {n:alert|alerts} ({firing} firing)",
+        ),
+        "al.group.first": ("最需关注：{detail}", "First to look at: {detail}"),
+        "al.group.ack": ("全部确认（{n} 条待处理）", "Acknowledge all ({n} firing)"),
+        "al.group.each": ("逐条查看（{n} 条）", "One by one ({n})"),
+        "al.group.item": ("{status} · {detail}", "{status} · {detail}"),
+        "al.done_group": ("已确认 {n} 条预警。", "{n} {n:alert|alerts} acknowledged."),
+        "al.refused_group": (
+            "未确认：其中有预警已不在您的收件箱中（可能已解除），请刷新后重试。",
+            "Nothing acknowledged: one of those alerts is no longer in your inbox (it may have "
+            "resolved); reload and try again.",
+        ),
         "al.refused": ("该预警不在您的收件箱中。", "That alert is not in your inbox."),
         "al.unavailable": (
             "暂时无法读取预警（{error}）。请稍后重试。",
@@ -61,6 +75,7 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "al.mail.refired": ("预警（暂缓到期）", "Alert (snooze over)"),
         "al.mail.resolved": ("已解除", "Resolved"),
         "al.mail.open": ("查看", "Open"),
+        "al.mail.count": ("{n} 条", "{n} {n:alert|alerts}"),
         "sub.pack.executive_weekly": ("管理层周报", "Executive weekly pack"),
         "sub.pack.at_risk": ("风险合同清单", "At-risk contracts"),
         "sub.pack.compliance_calendar": ("报送日历", "Filing calendar"),
@@ -147,7 +162,8 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "sub.log": ("投递记录", "Delivery log"),
         "sub.failed": (
             "{n} 条投递已多次失败，需检查邮件服务器设置或收件地址。",
-            "{n} deliveries failed for good: check the mail server settings or the address.",
+            "{n} {n:delivery|deliveries} failed for good: check the mail server settings or the "
+            "address.",
         ),
         "sub.col.time": ("时间", "Time"),
         "sub.col.kind": ("类型", "Kind"),
@@ -185,7 +201,8 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         "al.rule.filing.missed": ("报送已逾期", "Filing deadline missed"),
         "al.detail.filing": (
             "{report}（{period} 期）尚未报送，距截止还有 {days} 个工作日",
-            "{report} for {period} not yet submitted: {days} working day(s) to its deadline",
+            "{report} for {period} not yet submitted: {days} working {days:day|days} to its "
+            "deadline",
         ),
         "al.detail.missed": (
             "{report}（{period} 期）已过报送截止日，尚未报送",
@@ -206,7 +223,7 @@ ALERTS: dict[str, dict[str, str]] = zh_en(
         ),
         "al.detail.checks": (
             "最近一次数据检查有 {n} 项阻断性问题，须在报送前解决",
-            "The latest data-check run has {n} blocking failures to fix before filing",
+            "The latest data-check run has {n} blocking {n:failure|failures} to fix before filing",
         ),
         "al.col.figure": ("指标", "Figure"),
         "al.col.subject": ("对象", "Subject"),

@@ -217,7 +217,7 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ov.trends": ("近24个月趋势", "24-month trends"),
         "ov.breakdown": ("结构分布", "Breakdown"),
         "ov.concentration": ("集中度与监管限额", "Concentration vs limits"),
-        "ov.breach_count": ("超限项 {n} 个", "{n} limit breach(es)"),
+        "ov.breach_count": ("超限项 {n} 个", "{n} limit {n:breach|breaches}"),
         "ov.entity_wide": (
             "监管限额按全公司口径计算，不受维度筛选影响；基数为净资产或资本净额。",
             "Limits are entity-wide (segment filters do not apply); base = net assets or capital.",
@@ -256,10 +256,11 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "vt.month": ("月", "Month"),
         "vt.quarter": ("季", "Quarter"),
         "vt.curves": ("账龄曲线", "Vintage curves"),
-        "vt.all_cohorts": ("显示全部 {n} 个批次", "Show all {n} cohorts"),
+        "vt.all_cohorts": ("显示全部 {n} 个批次", "Show all {n} {n:cohort|cohorts}"),
         "vt.shown": (
             "图中为最近 {n} 个批次（共 {total} 个）；下表含全部批次。",
-            "The latest {n} of {total} cohorts are drawn; the table holds them all.",
+            "The latest {n} of {total} {total:cohort|cohorts} {n:is|are} drawn; the table holds "
+            "them all.",
         ),
         "vt.triangle": ("批次 × MOB 三角", "Cohort × MOB triangle"),
         "vt.compare": ("分维度对比（全部批次合计）", "Segment comparison (all cohorts)"),
@@ -291,8 +292,8 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         # contracts
         "ct.title": ("合同列表", "Contract list"),
         "ct.criteria": ("筛选依据", "Criteria"),
-        "ct.count": ("共 {n} 份合同", "{n} contracts"),
-        "ct.count_lessees": ("共 {n} 位承租人", "{n} lessees"),
+        "ct.count": ("共 {n} 份合同", "{n} {n:contract|contracts}"),
+        "ct.count_lessees": ("共 {n} 位承租人", "{n} {n:lessee|lessees}"),
         "ct.page": ("页码", "Page"),
         "ct.none": ("没有符合条件的合同。", "No contract matches."),
         "ct.roll": ("滚动：{src} → {dst}", "Roll: {src} → {dst}"),
@@ -342,13 +343,13 @@ ANALYTICS: dict[str, dict[str, str]] = zh_en(
         "ct.cure": (
             "近 {months} 个月内开始、首次催收渠道为「{channel}」"
             "且已满 3 个月观察期的催收期所在合同",
-            "Contracts with collection spells started in the last {months} months whose first "
-            "channel was '{channel}', old enough to be judged (3 month-ends)",
+            "Contracts with collection spells started in the last {months} {months:month|months} "
+            "whose first channel was '{channel}', old enough to be judged (3 month-ends)",
         ),
         "ct.cure_all": (
             "近 {months} 个月内开始（任一首次催收渠道）且已满 3 个月观察期的催收期所在合同",
-            "Contracts with collection spells started in the last {months} months (any first "
-            "channel), old enough to be judged (3 month-ends)",
+            "Contracts with collection spells started in the last {months} {months:month|months} "
+            "(any first channel), old enough to be judged (3 month-ends)",
         ),
         "ct.signal": (
             "本月有「{source}」来源、{severity}等级预警信号的承租人",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
 import pandas as pd
 
 from dashboard.i18n.access import ACCESS
@@ -85,12 +89,43 @@ def normalise_lang(value: object) -> str:
     return value if isinstance(value, str) and value in LANGS else DEFAULT_LANG
 
 
+def is_one(value: object) -> bool:
+    """True when a count reads as exactly one (1, "1", Decimal 1; not True, not "1.5")."""
+    if isinstance(value, bool):
+        return False
+    try:
+        return Decimal(str(value).replace(",", "").strip()) == 1
+    except InvalidOperation:
+        return False
+
+
+class _Plurals(string.Formatter):
+    """`str.format` with one more field form for English counts: `{n:contract|contracts}` is
+    the word before the bar when `n` is one, the word after it otherwise. Chinese has one form
+    and never needs it; any other format spec (`{n:,}`) works as usual."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if is_one(value) else other
+        return super().format_field(value, format_spec)
+
+
+_FORMAT = _Plurals()
+
+
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """`text` with its placeholders filled from `values`, English counts' nouns agreeing."""
+    return _FORMAT.vformat(text, (), values)
+
+
 def t(key: str, lang: str, **values: object) -> str:
-    """The label `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    """The label `key` in `lang`, with `{name}` placeholders filled from `values` (an English
+    count's noun as `{n:contract|contracts}`, singular for one: "1 contract", "2 contracts")."""
     text = CATALOGUE[key][normalise_lang(lang)]
     if "{zone}" in text and "zone" not in values:  # a time's label names the display zone
         values = {**values, "zone": zone_name()}
-    return text.format(**values) if values else text
+    return fill(text, values) if values else text
 
 
 def label(value: object, lang: str, column: str | None = None) -> str:

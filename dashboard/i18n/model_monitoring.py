@@ -43,8 +43,8 @@ MODEL_MONITORING: dict[str, dict[str, str]] = zh_en(
         "mm.data_text": (
             "月末 {first} 至 {last}，{rows} 个合同月，违约 {defaults} 个；构建截至 {built}；"
             "数据指纹 {fingerprint}",
-            "month-ends {first} to {last}, {rows} contract-months, {defaults} defaults; built "
-            "to {built}; fingerprint {fingerprint}",
+            "month-ends {first} to {last}, {rows} {rows:contract-month|contract-months}, "
+            "{defaults} {defaults:default|defaults}; built to {built}; fingerprint {fingerprint}",
         ),
         "mm.limits": ("局限", "Limits"),
         "mm.backtest": (

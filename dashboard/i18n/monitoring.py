@@ -32,7 +32,7 @@ MONITORING: dict[str, dict[str, str]] = zh_en(
         ),
         "mon.list_count": (
             "共 {n} 份合同，显示前 {shown} 份。",
-            "{n} contracts; the first {shown} are shown.",
+            "{n} {n:contract|contracts}; the first {shown} {shown:is|are} shown.",
         ),
         "mon.none": ("没有符合条件的合同。", "No contract matches."),
         "mon.masked": (

@@ -42,13 +42,14 @@ RECTIFICATION: dict[str, dict[str, str]] = zh_en(
         "rc.synced": (
             "已同步：新增 {created} 项，发现消失 {gone} 项，"
             "发现重现 {back} 项，新逾期 {overdue} 项。",
-            "Synced: {created} new, {gone} finding gone, {back} finding back, {overdue} overdue.",
+            "Synced: {created} new, {gone} {gone:finding|findings} gone, {back} "
+            "{back:finding|findings} back, {overdue} overdue.",
         ),
         "rc.none": ("没有符合条件的整改事项。", "No rectification item matches."),
         "rc.filter.status": ("状态", "Status"),
         "rc.filter.source": ("来源", "Source"),
         "rc.filter.overdue": ("仅看逾期", "Overdue only"),
-        "rc.count": ("整改事项 {n} 项", "{n} rectification items"),
+        "rc.count": ("整改事项 {n} 项", "{n} rectification {n:item|items}"),
         "rc.pick": ("选择事项", "Item"),
         "rc.item": ("事项 #{id}：{title}", "Item #{id}: {title}"),
         "rc.gone": (
@@ -107,7 +108,10 @@ RECTIFICATION: dict[str, dict[str, str]] = zh_en(
             "Only the owner of item #{item} ({owner}) may do this.",
         ),
         "rc.err.no_evidence": ("请填写说明。", "Write a note."),
-        "rc.err.long_evidence": ("说明最多 {n} 个字符。", "A note has at most {n} characters."),
+        "rc.err.long_evidence": (
+            "说明最多 {n} 个字符。",
+            "A note has at most {n} {n:character|characters}.",
+        ),
         "rc.err.same_person": (
             "提交人不能复核自己提交的事项，须由另一人复核。",
             "The person who submitted an item cannot sign it off: a second person does.",

@@ -32,7 +32,6 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "fl.catalogue": ("本期报送目录", "Reports due for this period"),
         "fl.calendar": ("报送日历（近 12 个月）", "Filing calendar (last 12 months)"),
         "fl.col.report": ("报表", "Report"),
-        "fl.col.title": ("名称", "Title"),
         "fl.col.period": ("报告期", "Period"),
         "fl.col.deadline": ("报送截止日", "Deadline"),
         "fl.col.status": ("状态", "Status"),
@@ -76,7 +75,8 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "fl.checking": ("执行表内、表间校验", "Running within- and cross-table checks"),
         "fl.validated_at": (
             "最近校验：{at}（{actor}）· 阻断 {blocking} 项 · 提示 {warnings} 项",
-            "Last validation: {at} ({actor}) · {blocking} blocking · {warnings} warnings",
+            "Last validation: {at} ({actor}) · {blocking} blocking · {warnings} "
+            "{warnings:warning|warnings}",
         ),
         "fl.not_validated": ("尚未校验。", "Not validated yet."),
         "fl.no_findings": ("校验通过，无问题。", "Validation passed: no findings."),
@@ -159,7 +159,8 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "dq.running": ("正在运行数据检查…", "Running the data checks…"),
         "dq.run_done": (
             "检查完成：运行 #{run} · 阻断 {blocking} 项 · 提示 {warnings} 项",
-            "Checks done: run #{run} · {blocking} blocking · {warnings} warnings",
+            "Checks done: run #{run} · {blocking} blocking · {warnings} "
+            "{warnings:warning|warnings}",
         ),
         "dq.no_runs": (
             "还没有数据检查记录。请点击上方按钮运行数据检查。",
@@ -169,7 +170,7 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "dq.run_pick": ("查看运行", "Show run"),
         "dq.run_label": (
             "#{run} · {at} · 阻断 {blocking} · 提示 {warnings}",
-            "#{run} · {at} · {blocking} blocking · {warnings} warnings",
+            "#{run} · {at} · {blocking} blocking · {warnings} {warnings:warning|warnings}",
         ),
         "dq.summary": ("按数据集与严重程度", "By dataset and severity"),
         "dq.results": ("检查结果", "Check results"),
@@ -198,7 +199,7 @@ REGULATORY: dict[str, dict[str, str]] = zh_en(
         "dq.status.skipped": ("跳过", "Skipped"),
         "dq.examples": (
             "前 {n} 个问题行（共 {total} 行）",
-            "First {n} offending rows (of {total})",
+            "First {n} offending {n:row|rows} (of {total})",
         ),
         "dq.store_down": (
             "暂时无法读取检查记录（{error}）。",

@@ -114,14 +114,15 @@ RISK: dict[str, dict[str, str]] = zh_en(
             "规则参数：预警信号 {signal} 天；物联网 {iot} 天；承诺还款 {promise} 天；"
             "检查间隔 {interval} 天（本金 > {min_value} 万元）；资产负债率 > {debt}；"
             "收入同比降幅 > {drop}。",
-            "Settings in force: signals {signal} days; IoT {iot} days; promises {promise} days; "
-            "inspections every {interval} days (principal > {min_value} 10k yuan); debt ratio "
-            "> {debt}; revenue fall > {drop}.",
+            "Settings in force: signals {signal} {signal:day|days}; IoT {iot} {iot:day|days}; "
+            "promises {promise} {promise:day|days}; inspections every {interval} "
+            "{interval:day|days} (principal > {min_value} 10k yuan); debt ratio > {debt}; "
+            "revenue fall > {drop}.",
         ),
         "rk.counts": ("各规则命中情况", "Contracts per rule"),
         "rk.total": (
             "风险合同 {n} 份，未偿本金 {amount} 万元",
-            "{n} at-risk contracts, {amount} 10k yuan",
+            "{n} at-risk {n:contract|contracts}, {amount} 10k yuan",
         ),
         "rk.filter_rules": ("按规则筛选（任一）", "Filter by rule (any of)"),
         "rk.sort": ("排序", "Sort by"),
@@ -177,7 +178,7 @@ RISK: dict[str, dict[str, str]] = zh_en(
         "rk.pack.no": ("否", "No"),
         "rk.pack.cut": (
             "仅列出前 {shown:,} 行（共 {rows:,} 行），完整数据见 Excel 版。",
-            "The first {shown:,} of {rows:,} rows; the .xlsx pack has them all.",
+            "The first {shown:,} of {rows:,} {rows:row|rows}; the .xlsx pack has them all.",
         ),
         # committee pack sheet titles
         "rk.pack.dossier.guarantors": ("担保人", "Guarantors"),
@@ -299,7 +300,10 @@ RISK: dict[str, dict[str, str]] = zh_en(
             "Type a contract number or a corporate lessee's name.",
         ),
         "rk.search.none": ("未找到匹配的合同。", "No matching contract."),
-        "rk.search.short": ("请至少输入 {n} 个字符。", "Type at least {n} characters."),
+        "rk.search.short": (
+            "请至少输入 {n} 个字符。",
+            "Type at least {n} {n:character|characters}.",
+        ),
         "rk.search.more": ("仅显示前 {n} 条，请输入更多字符。", "First {n} shown: type more."),
         "rk.on_watchlist": ("在委员会关注名单中", "On the committee watchlist"),
         # the early-warning score on the at-risk list and in the dossier
@@ -313,7 +317,7 @@ RISK: dict[str, dict[str, str]] = zh_en(
             "预警评分：模型 {version} 未对 {month} 评分（仅评分最近 {months} 个月末），"
             "该规则本月不命中。",
             "Early-warning score: model {version} did not score {month} (only the last {months} "
-            "month-ends are scored), so the rule meets nothing for it.",
+            "{months:month-end is|month-ends are} scored), so the rule meets nothing for it.",
         ),
         "rk.score.none": (
             "尚无已批准的预警模型：“预警评分≥阈值”不命中任何合同，列表按未偿本金排列。",

@@ -29,11 +29,12 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         ),
         "auth.expired_idle": (
             "您已超过 {minutes} 分钟无操作，已自动退出，请重新登录。",
-            "You were signed out after {minutes} minutes without activity. Sign in again.",
+            "You were signed out after {minutes} {minutes:minute|minutes} without activity. "
+            "Sign in again.",
         ),
         "auth.expired_absolute": (
             "登录已超过 {hours} 小时，已自动退出，请重新登录。",
-            "You were signed out {hours} hours after signing in. Sign in again.",
+            "You were signed out {hours} {hours:hour|hours} after signing in. Sign in again.",
         ),
         "auth.revoked": (
             "您的账户已被更改、停用、锁定或删除，已退出登录，请重新登录。",
@@ -83,7 +84,10 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
             "Branches (comma-separated, empty = all)",
         ),
         "users.no_branches": ("不授予任何分支机构", "Grant no branch at all"),
-        "users.password": ("初始密码（至少 {n} 位）", "Initial password ({n} characters or more)"),
+        "users.password": (
+            "初始密码（至少 {n} 位）",
+            "Initial password ({n} {n:character|characters} or more)",
+        ),
         "users.password_help": (
             "不能为空白，不能包含用户名，不能是重复或连续的字符（如 aaaa、abcd、1234），"
             "也不能是常见或已泄露的密码。",
@@ -96,7 +100,10 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         "users.pick": ("选择账户", "Account"),
         "users.disable": ("停用", "Disable"),
         "users.enable": ("启用（并解除锁定）", "Enable (and unlock)"),
-        "users.new_password": ("新密码（至少 {n} 位）", "New password ({n} characters or more)"),
+        "users.new_password": (
+            "新密码（至少 {n} 位）",
+            "New password ({n} {n:character|characters} or more)",
+        ),
         "users.reset": ("重置密码", "Reset password"),
         "users.done": ("已更新账户 {name}。", "Account {name} updated."),
         "users.self": ("不能停用自己的账户。", "You cannot disable your own account."),
@@ -108,7 +115,7 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         "users.err.no_role": ("请至少选择一个角色。", "Choose at least one role."),
         "users.err.short_password": (
             "密码至少需要 {n} 位。",
-            "A password needs at least {n} characters.",
+            "A password needs at least {n} {n:character|characters}.",
         ),
         "users.err.blank_password": (
             "密码不能为空白或只有空格。",
@@ -116,7 +123,7 @@ SIGNIN: dict[str, dict[str, str]] = zh_en(
         ),
         "users.err.long_password": (
             "密码最多 {n} 位。",
-            "A password has at most {n} characters.",
+            "A password has at most {n} {n:character|characters}.",
         ),
         "users.err.password_has_username": (
             "密码不能包含用户名（不区分大小写、忽略空格）。",

@@ -85,7 +85,7 @@ TASK_MEASURES: dict[str, dict[str, str]] = zh_en(
         "tm.which.missed": ("未按时", "Missed"),
         "tm.listed": (
             "共 {total} 条，显示 {shown} 条；下载包含显示的全部行。",
-            "{total} rows, {shown} shown; the download holds every row shown.",
+            "{total} {total:row|rows}, {shown} shown; the download holds every row shown.",
         ),
         "tm.none": ("没有任务。", "No tasks."),
         "tm.all": ("合计", "Total"),

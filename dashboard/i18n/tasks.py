@@ -129,7 +129,10 @@ _ERRORS = {
     "started": ("该任务已在处理中。", "That task is in progress already."),
     "no_outcome": ("请先记录处理结果，再标记完成。", "Record an outcome before marking it done."),
     "missing": ("请填写「{field}」。", "Fill in “{field}”."),
-    "too_long": ("「{field}」超过 {n} 个字符。", "“{field}” is longer than {n} characters."),
+    "too_long": (
+        "「{field}」超过 {n} 个字符。",
+        "“{field}” is longer than {n} {n:character|characters}.",
+    ),
     "control": ("「{field}」含有控制字符。", "“{field}” holds control characters."),
     "choice": ("「{field}」的取值无效。", "“{field}” has a value that is not allowed."),
     "date": ("「{field}」不是有效的日期或时间。", "“{field}” is not a valid date or time."),

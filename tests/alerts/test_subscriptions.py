@@ -264,10 +264,10 @@ def test_the_other_packs_hold_what_their_pages_show(book) -> None:
         calendar = _sheet(files["compliance_calendar-2024-06.xlsx"], "报送日历")
     finally:
         engine.dispose()
-    rows = {(r[0], r[2]): r for r in calendar[1:]}
-    assert rows["DETAIL", "2026-10-31"][3] == "2026-11-15"
-    assert rows["DETAIL", "2026-10-31"][4].endswith("逾期")
-    assert rows["DETAIL", "2026-11-30"][4].endswith("未开始")
+    rows = {(r[0], r[1]): r for r in calendar[1:]}
+    assert rows["合同明细", "2026-10-31"][2] == "2026-11-15"
+    assert rows["合同明细", "2026-10-31"][3].endswith("逾期")
+    assert rows["合同明细", "2026-11-30"][3].endswith("未开始")
 
 
 @pytest.mark.parametrize(

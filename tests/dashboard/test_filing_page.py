@@ -92,11 +92,39 @@ def test_catalogue_lists_the_reports_due_with_deadlines(store: sa.Engine) -> Non
     at = _open("alice", period="2024-06")
     _clean(at)
     catalogue = at.dataframe[0].value
-    assert list(catalogue["报表"]) == ["G11", "G12", "OVERDUE", "TOP10", "CONC", "DETAIL"]
+    assert list(catalogue["报表"]) == [
+        "G11 资产质量五级分类情况表",
+        "G12 贷款质量迁徙情况表",
+        "逾期情况统计表",
+        "最大十家客户情况表",
+        "集中度与监管指标表",
+        "合同明细",
+    ]
     assert list(catalogue["报送截止日"]) == ["2024-07-13"] * 5 + ["2024-07-15"]
     assert set(catalogue["状态"]) == {"● 已逾期"}
     may = _open("alice", period="2024-05")
-    assert list(may.dataframe[0].value["报表"]) == ["DETAIL"]
+    assert list(may.dataframe[0].value["报表"]) == ["合同明细"]
+
+
+def test_reports_are_named_as_a_filer_names_them_not_by_their_codes(store: sa.Engine) -> None:
+    """The report picker reads "合同明细", not "DETAIL · 合同明细"; a supervisory form keeps its
+    form number ("G11 资产质量五级分类情况表"); the link still carries the code."""
+    at = _open("alice", period="2024-06", report="DETAIL")
+    _clean(at)
+    radio = at.main.radio[0]
+    assert radio.value == "DETAIL"
+    assert list(radio.options) == [
+        "G11 资产质量五级分类情况表",
+        "G12 贷款质量迁徙情况表",
+        "逾期情况统计表",
+        "最大十家客户情况表",
+        "集中度与监管指标表",
+        "合同明细",
+    ]
+    assert at.query_params["report"] == "DETAIL"
+    english = _open("alice", period="2024-06", report="DETAIL", lang="en")
+    assert english.main.radio[0].options[0] == "G11 Asset quality by five-tier class"
+    assert english.main.radio[0].options[-1] == "Loan-level detail"
 
 
 def test_deep_link_opens_the_report_and_bad_links_fall_back(store: sa.Engine) -> None:
@@ -229,14 +257,8 @@ def test_the_page_speaks_english_on_request(store: sa.Engine) -> None:
     at = _open("alice", period="2024-06", report="G11", lang="en")
     _clean(at)
     assert at.title[0].value == "Regulatory filing"
-    assert list(at.dataframe[0].value.columns) == [
-        "Report",
-        "Title",
-        "Period",
-        "Deadline",
-        "Status",
-    ]
-    assert at.dataframe[0].value["Title"].iloc[0] == "Asset quality by five-tier class"
+    assert list(at.dataframe[0].value.columns) == ["Report", "Period", "Deadline", "Status"]
+    assert at.dataframe[0].value["Report"].iloc[0] == "G11 Asset quality by five-tier class"
     assert [b.label for b in at.button if b.key == "fl_new"] == ["Create draft"]
 
 

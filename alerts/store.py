@@ -183,6 +183,25 @@ def apply_observations(
     return told
 
 
+def _acknowledge(conn: Connection, row: sa.Row, actor: str, until: datetime | None) -> bool:
+    """Acknowledge (or snooze) one open alert inside `conn`'s transaction, with its event and
+    audit row; False when it was acknowledged already (a second click records nothing)."""
+    if row.status == ACKNOWLEDGED and until is None and row.snoozed_until is None:
+        return False
+    after = acknowledge(_state(row), until)
+    conn.execute(
+        alerts.update()
+        .where(alerts.c.alert_id == row.alert_id)
+        .values(status=after.status, snoozed_until=until)
+    )
+    _event(conn, row.alert_id, "snoozed" if until else "acknowledged", actor, after)
+    details = {"event": "snoozed" if until else "acknowledged"}
+    if until:
+        details["until"] = until.isoformat()
+    record(conn, actor=actor, action="alert", target=str(row.alert_id), details=details)
+    return True
+
+
 def acknowledge_alert(
     engine: Engine, alert_id: int, *, actor: str, until: datetime | None = None
 ) -> None:
@@ -191,19 +210,23 @@ def acknowledge_alert(
         row = conn.execute(sa.select(alerts).where(alerts.c.alert_id == alert_id)).first()
         if row is None or row.status not in (FIRING, ACKNOWLEDGED):
             raise ValueError(f"alert {alert_id} is not firing")
-        if row.status == ACKNOWLEDGED and until is None and row.snoozed_until is None:
-            return  # already acknowledged: a second click records nothing
-        after = acknowledge(_state(row), until)
-        conn.execute(
-            alerts.update()
-            .where(alerts.c.alert_id == alert_id)
-            .values(status=after.status, snoozed_until=until)
-        )
-        _event(conn, alert_id, "snoozed" if until else "acknowledged", actor, after)
-        details = {"event": "snoozed" if until else "acknowledged"}
-        if until:
-            details["until"] = until.isoformat()
-        record(conn, actor=actor, action="alert", target=str(alert_id), details=details)
+        _acknowledge(conn, row, actor, until)
+
+
+def acknowledge_alerts(engine: Engine, alert_ids: Iterable[int], *, actor: str) -> int:
+    """Acknowledge every alert of `alert_ids` in one transaction, each with its own event and
+    audit row; how many changed (those acknowledged already are left as they are). Nothing is
+    written when one of them is not open (resolved since, or unknown)."""
+    wanted = sorted({int(a) for a in alert_ids})
+    with engine.begin() as conn:
+        rows = conn.execute(
+            sa.select(alerts).where(alerts.c.alert_id.in_(wanted)).order_by(alerts.c.alert_id)
+        ).all()
+        open_ids = {r.alert_id for r in rows if r.status in (FIRING, ACKNOWLEDGED)}
+        shut = [a for a in wanted if a not in open_ids]
+        if shut:
+            raise ValueError(f"alerts {shut} are not firing")
+        return sum(_acknowledge(conn, row, actor, None) for row in rows)
 
 
 def open_alerts(engine: Engine) -> pd.DataFrame:

@@ -1,6 +1,7 @@
-"""预警: the signed-in user's open alerts (acknowledge, snooze, open the figure) and the ones that
-resolved last. Roles executive, risk_committee, compliance; alerts are on whole-book figures, so a
-branch-scoped user is told why there are none. Rules and states: docs/alerts.md."""
+"""预警: the signed-in user's open alerts (acknowledge, snooze, open the figure; many of one rule
+as one card, acknowledged together or one by one) and the ones that resolved last. Roles
+executive, risk_committee, compliance; alerts are on whole-book figures, so a branch-scoped user
+is told why there are none. Rules and states: docs/alerts.md."""
 
 from __future__ import annotations
 

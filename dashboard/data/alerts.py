@@ -8,9 +8,10 @@ from datetime import timedelta
 import pandas as pd
 import sqlalchemy as sa
 
+from alerts.groups import grouped, severity
 from alerts.rules import audience_of, excluded_user
 from alerts.run import last_run
-from alerts.store import acknowledge_alert, open_alerts, resolved_alerts
+from alerts.store import acknowledge_alert, acknowledge_alerts, open_alerts, resolved_alerts
 from dashboard.access.user import User
 from dashboard.data import portal_store, source
 from dashboard.delivery.words import group_ids, named_subjects
@@ -62,6 +63,37 @@ def acknowledge(user: User, alert_id: int, *, snooze: bool = False) -> None:
         raise ValueError(f"alert {alert_id} is not in {user.username}'s inbox")
     until = utc_now() + timedelta(days=SNOOZE_DAYS) if snooze else None
     acknowledge_alert(portal_store.portal(), alert_id, actor=user.username, until=until)
+
+
+def acknowledge_group(user: User, alert_ids: Iterable[int]) -> int:
+    """Acknowledge every alert of `alert_ids` at once (each audited), all or none: every one
+    must be in the user's own inbox (a forged id refuses the lot); how many changed."""
+    wanted = {int(a) for a in alert_ids}
+    mine = inbox(user)
+    held = set() if mine.empty else {int(a) for a in mine["alert_id"]}
+    if not wanted or not wanted <= held:
+        raise ValueError(f"alerts {sorted(wanted - held)} are not in {user.username}'s inbox")
+    return acknowledge_alerts(portal_store.portal(), wanted, actor=user.username)
+
+
+def _rank(row: dict) -> tuple:
+    newest = -row["fired_at"].timestamp() if row.get("fired_at") is not None else 0.0
+    return (
+        row["status"] != "firing",
+        -severity(str(row["rule"]), row["value"], row["line"]),
+        newest,
+        -int(row["alert_id"]),
+    )
+
+
+def inbox_groups(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """The inbox as groups of one rule (`alerts.groups`): firing first, worst, newest; the
+    groups in inbox order."""
+    if frame.empty:
+        return []
+    rows = frame.to_dict("records")
+    groups = grouped(rows, lambda r: str(r["rule"]), _rank)
+    return [pd.DataFrame(members, columns=frame.columns, dtype=object) for members in groups]
 
 
 def subject_names(subjects: Iterable[object]) -> dict[str, str]:

@@ -1,7 +1,9 @@
-"""The e-mails of alert events: one per event and recipient, in Chinese then English."""
+"""The e-mails of alert events, in Chinese then English: one per event and recipient, or, for
+several events of one rule told at once, one per rule and recipient listing them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from urllib.parse import urlencode
@@ -9,6 +11,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from alerts.groups import grouped, severity
 from alerts.outbox import ROBOT, Message, enqueue
 from alerts.rules import is_event_rule
 from alerts.state import CLEARED
@@ -67,6 +70,68 @@ def compose(
     return subject, "\n\n".join(parts) + "\n"
 
 
+def _worst_first(said: Announcement) -> tuple:
+    return (-severity(said.rule, said.value, said.line), said.alert_id)
+
+
+def compose_group(
+    told: list[Announcement], base_url: str, names: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """(subject, body) of several events of one rule told at once (e.g. 44 large exposures
+    with a signal): one message naming the rule and how many, then each alert worst first with
+    its own link; Chinese first, English below."""
+    first = told[0]
+    event = "resolved" if first.event == CLEARED else first.event
+    count = t("al.mail.count", "zh", n=len(told))
+    subject = f"[Postloan {t(f'al.mail.{event}', 'zh')}] {headline(first.rule, 'zh')}：{count}"
+    parts = []
+    for lang in ("zh", "en"):
+        lines = [
+            f"{t(f'al.mail.{event}', lang)}: {headline(first.rule, lang)} · "
+            f"{t('al.mail.count', lang, n=len(told))}"
+        ]
+        for said in told:
+            row = {
+                "rule": said.rule,
+                "subject": said.subject,
+                "value": said.value,
+                "line": said.line,
+                "first_period": said.period,
+            }
+            lines.append(f"- {detail(row, lang, names)}")
+            lines.append(f"  {t('al.mail.open', lang)}: {link(base_url, said, lang)}")
+        parts.append("\n".join(lines))
+    return subject, "\n\n".join(parts) + "\n"
+
+
+def _group_key(told: list[Announcement], recipient: str) -> str:
+    """The idempotency key of one grouped message: the rule, event, month, how many and which
+    alerts (a digest of their ids), and the recipient."""
+    first = told[0]
+    ids = ",".join(str(a) for a in sorted(said.alert_id for said in told))
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
+    return f"alert:{first.rule}:{first.event}:{first.period:%Y-%m}:{len(told)}x{digest}:{recipient}"
+
+
+def _message(
+    told: list[Announcement],
+    recipient: str,
+    address: str,
+    base_url: str,
+    names: Mapping[str, str] | None,
+) -> Message:
+    if len(told) == 1:
+        said = told[0]
+        subject, body = compose(said, base_url, names)
+        key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{recipient}"
+    else:
+        subject, body = compose_group(told, base_url, names)
+        key = _group_key(told, recipient)
+    if recipient == ROBOT:
+        body = f"{subject}\n\n{body}"
+    return Message(key, "alert", recipient, address, subject, body)
+
+
 def queue_alert_mail(
     portal: Engine,
     announcements: Iterable[Announcement],
@@ -76,20 +141,28 @@ def queue_alert_mail(
     robot: bool = False,
     names: Mapping[str, str] | None = None,
 ) -> int:
-    """Queue one e-mail per alert event and recipient, and with `robot` one chat-robot message
-    per event (idempotent); the number queued. `names`: what to call a subject (`subject_names`)."""
+    """Queue the e-mails of alert events and, with `robot`, the chat-robot messages
+    (idempotent); the number queued. Events of one rule told at once (same event and month)
+    go to each recipient as one message listing them, worst first (`compose_group`); a single
+    event as its own message (`compose`). `names`: what to call a subject (`subject_names`)."""
     domains = allowed_domains(str(settings["delivery.allowed_domains"]))
+    base_url = str(settings["delivery.base_url"])
+    told = [
+        said
+        for said in announcements
+        if not (said.event == CLEARED and said.rule in SILENT_WHEN_RESOLVED)
+    ]  # a submitted filing resolves its stages too: one message is enough
+    batches = grouped(told, lambda a: f"{a.rule}|{a.event}|{a.period:%Y-%m}", _worst_first)
     messages = []
-    for said in announcements:
-        if said.event == CLEARED and said.rule in SILENT_WHEN_RESOLVED:
-            continue  # a submitted filing resolves its stages too: one message is enough
-        subject, body = compose(said, str(settings["delivery.base_url"]), names)
-        for username, address in alert_recipients(portal, said.rule, domains, said.subject):
-            key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{username}"
-            messages.append(Message(key, "alert", username, address, subject, body))
+    for batch in batches:
+        mine: dict[tuple[str, str], list[Announcement]] = {}
+        for said in batch:
+            for username, address in alert_recipients(portal, said.rule, domains, said.subject):
+                mine.setdefault((username, address), []).append(said)
+        for (username, address), theirs in mine.items():
+            messages.append(_message(theirs, username, address, base_url, names))
         if robot:
-            key = f"alert:{said.alert_id}:{said.event}:{said.period:%Y-%m}:{ROBOT}"
-            messages.append(Message(key, "alert", ROBOT, ROBOT, subject, f"{subject}\n\n{body}"))
+            messages.append(_message(batch, ROBOT, ROBOT, base_url, names))
     return enqueue(portal, messages, now)
 
 

@@ -1,8 +1,10 @@
-"""The alert inbox: each open alert with its figure, line and month, acknowledge, snooze, open."""
+"""The alert inbox: each open alert with its figure, line and month, acknowledge, snooze, open;
+many alerts of one rule as one card (docs/alerts.md, "Where people see them")."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -31,40 +33,98 @@ def _act(user: User, alert_id: int, snooze: bool, lang: str) -> None:
     st.session_state["al_message"] = ("success", t("al.done", lang))
 
 
+def _act_on_group(user: User, alert_ids: tuple[int, ...], lang: str) -> None:
+    try:
+        n = data.acknowledge_group(user, alert_ids)
+    except ValueError:
+        st.session_state["al_message"] = ("error", t("al.refused_group", lang))
+        return
+    st.session_state["al_message"] = ("success", t("al.done_group", lang, n=n))
+
+
+def _actions(user: User, row: Mapping[str, Any], lang: str) -> None:
+    """One alert's acknowledge, snooze and link to the page that shows its figure."""
+    alert_id = int(row["alert_id"])
+    ack, snooze, go = st.columns([1, 1, 2])
+    ack.button(
+        t("al.ack", lang),
+        key=f"al_ack_{alert_id}",
+        disabled=row["status"] == "acknowledged" and row["snoozed_until"] is None,
+        on_click=_act,
+        args=(user, alert_id, False, lang),
+    )
+    snooze.button(
+        t("al.snooze", lang),
+        key=f"al_snooze_{alert_id}",
+        on_click=_act,
+        args=(user, alert_id, True, lang),
+    )
+    go.page_link(
+        page_path(row["page"]),
+        label=t("al.open", lang),
+        icon=":material/open_in_new:",
+        query_params=link_params(row["rule"], row["subject"], row["last_period"], lang),
+    )
+
+
+def _card(user: User, row: Mapping[str, Any], lang: str, names: Mapping[str, str] | None) -> None:
+    """One alert in a bordered card: what, how far over, since when, its actions."""
+    with st.container(border=True):
+        status = t(f"al.status.{row['status']}", lang)
+        st.markdown(f"**{headline(row['rule'], lang)}** · {status}")
+        _body(user, row, lang, names)
+
+
+def _body(
+    user: User,
+    row: Mapping[str, Any],
+    lang: str,
+    names: Mapping[str, str] | None,
+    status: str | None = None,
+) -> None:
+    said = detail(row, lang, names)
+    st.caption(said if status is None else t("al.group.item", lang, status=status, detail=said))
+    if row["snoozed_until"] is not None:
+        st.caption(t("al.snoozed", lang, until=shown_time_zoned(row["snoozed_until"])))
+    _actions(user, row, lang)
+
+
+def _group_card(
+    user: User, group: pd.DataFrame, lang: str, names: Mapping[str, str] | None
+) -> None:
+    """Many alerts of one rule in one card: the rule and how many, the first to look at (firing,
+    worst, newest), acknowledge the lot, and each alert with its own actions behind a click."""
+    rows = group.to_dict("records")
+    rule = str(rows[0]["rule"])
+    firing = [int(r["alert_id"]) for r in rows if r["status"] == "firing"]
+    with st.container(border=True):
+        count = t("al.group.count", lang, n=len(rows), firing=len(firing))
+        st.markdown(f"**{headline(rule, lang)}** · {count}")
+        st.caption(t("al.group.first", lang, detail=detail(rows[0], lang, names)))
+        st.button(
+            t("al.group.ack", lang, n=len(firing)),
+            key=f"al_ack_group_{rule}",
+            disabled=not firing,
+            on_click=_act_on_group,
+            args=(user, tuple(firing), lang),
+        )
+        with st.expander(t("al.group.each", lang, n=len(rows))):
+            for row in rows:
+                _body(user, row, lang, names, t(f"al.status.{row['status']}", lang))
+
+
 def open_list(
     user: User, frame: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None
 ) -> None:
-    """One bordered card per open alert: what, how far over, since when, and its actions
+    """The open alerts, one bordered card per rule: a rule with one alert open shows it with
+    its actions; a rule with many (e.g. one per large exposure) shows them as one group
     (`names`: what to call a subject, e.g. a group by its name)."""
     st.subheader(t("al.open_count", lang, n=len(frame)))
-    for row in frame.to_dict("records"):
-        alert_id = int(row["alert_id"])
-        with st.container(border=True):
-            status = t(f"al.status.{row['status']}", lang)
-            st.markdown(f"**{headline(row['rule'], lang)}** · {status}")
-            st.caption(detail(row, lang, names))
-            if row["snoozed_until"] is not None:
-                st.caption(t("al.snoozed", lang, until=shown_time_zoned(row["snoozed_until"])))
-            ack, snooze, go = st.columns([1, 1, 2])
-            ack.button(
-                t("al.ack", lang),
-                key=f"al_ack_{alert_id}",
-                disabled=row["status"] == "acknowledged" and row["snoozed_until"] is None,
-                on_click=_act,
-                args=(user, alert_id, False, lang),
-            )
-            snooze.button(
-                t("al.snooze", lang),
-                key=f"al_snooze_{alert_id}",
-                on_click=_act,
-                args=(user, alert_id, True, lang),
-            )
-            go.page_link(
-                page_path(row["page"]),
-                label=t("al.open", lang),
-                icon=":material/open_in_new:",
-                query_params=link_params(row["rule"], row["subject"], row["last_period"], lang),
-            )
+    for group in data.inbox_groups(frame):
+        if len(group) == 1:
+            _card(user, group.to_dict("records")[0], lang, names)
+        else:
+            _group_card(user, group, lang, names)
 
 
 def resolved_table(frame: pd.DataFrame, lang: str, names: Mapping[str, str] | None = None) -> None:

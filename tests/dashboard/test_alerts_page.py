@@ -12,12 +12,15 @@ missed-filing alert for compliance only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from alerts.run import evaluate
+from alerts.state import Observation
+from alerts.store import apply_observations
 from dashboard.access.user import User
 from dashboard.data.alerts import acknowledge
 from tests.dashboard.analytics_app import assert_clean, build_analytics_warehouse, open_page
@@ -180,3 +183,118 @@ def test_the_inbox_says_when_the_rules_ran_and_which_figures_had_no_value(inbox:
     warning = at.warning[0].value
     for name in ("正常类迁徙率", "次级类迁徙率", "可疑类迁徙率"):
         assert name in warning
+
+
+# Three large exposures with a high-severity signal beside the five figure alerts (line 1,000
+# 万元): C-SMALL 12,000,000, C-BIG 35,000,000, C-MID 20,000,000 yuan; worst first: C-BIG, C-MID,
+# C-SMALL. One card for the three, not three cards.
+EXPOSURES = {"C-SMALL": 12_000_000, "C-BIG": 35_000_000, "C-MID": 20_000_000}
+GROUP = "**大额合同出现高等级预警信号** · 3 条（待处理 {firing} 条）"
+
+
+@pytest.fixture
+def crowded(fresh: str) -> str:
+    """The fresh book's alerts and three large exposures' signal alerts."""
+    june, line = date(2024, 6, 30), Decimal(10_000_000)
+    seen = [
+        Observation("exposure.signal", key, june, Decimal(v), line, True, False)
+        for key, v in EXPOSURES.items()
+    ]
+    engine = portal_engine(portal_url(fresh))
+    try:
+        apply_observations(engine, seen, {"exposure.signal": "dossier.py"}, 1, EVALUATED)
+    finally:
+        engine.dispose()
+    return fresh
+
+
+def _signal_ids(url: str) -> dict[str, int]:
+    engine = portal_engine(portal_url(url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(alerts_table.c.subject, alerts_table.c.alert_id).where(
+                    alerts_table.c.rule == "exposure.signal"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return dict(rows)
+
+
+def test_many_alerts_of_one_rule_read_as_one_card_worst_first(crowded: str) -> None:
+    at = open_page("alerts")
+    assert_clean(at)
+    assert at.subheader[0].value == "待处理预警 8 条"
+    cards = _cards(at)
+    assert len(cards) == 6  # the five figure alerts and one for the three exposures
+    assert GROUP.format(firing=3) in cards
+    captions = [c.value for c in at.caption]
+    assert "最需关注：合同 C-BIG（未偿本金 3,500.00 万元）：高等级预警信号或物联网告警" in captions
+    (each,) = [e for e in at.expander if e.label == "逐条查看（3 条）"]
+    inside = [c.value for c in each.caption]
+    assert [next(k for k in EXPOSURES if f"合同 {k}（" in c) for c in inside] == [
+        "C-BIG",
+        "C-MID",
+        "C-SMALL",
+    ]
+    assert inside[0] == "待处理 · 合同 C-BIG（未偿本金 3,500.00 万元）：高等级预警信号或物联网告警"
+    links = sorted(el.proto.query_string for el in each.get("page_link"))
+    assert links == [f"contract={k}&lang=zh" for k in ("C-BIG", "C-MID", "C-SMALL")]
+
+
+def test_acknowledge_all_takes_the_whole_group_and_audits_each(crowded: str) -> None:
+    at = open_page("alerts")
+    at.button(key="al_ack_group_exposure.signal").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "已确认 3 条预警。"
+    assert GROUP.format(firing=0) in _cards(at)
+    assert at.button(key="al_ack_group_exposure.signal").disabled
+    engine = portal_engine(portal_url(crowded))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(alerts_table.c.rule, alerts_table.c.status, alerts_table.c.alert_id)
+            ).all()
+            audited = conn.execute(
+                sa.select(audit_events.c.target).where(audit_events.c.action == "alert")
+            ).all()
+    finally:
+        engine.dispose()
+    signals = {a for rule, status, a in rows if rule == "exposure.signal"}
+    assert {s for rule, s, _ in rows if rule == "exposure.signal"} == {"acknowledged"}
+    assert {s for rule, s, _ in rows if rule != "exposure.signal"} == {"firing"}
+    assert sorted(int(t) for (t,) in audited) == sorted(signals)
+
+
+def test_one_alert_of_a_group_keeps_its_own_acknowledge(crowded: str) -> None:
+    mid = _signal_ids(crowded)["C-MID"]
+    at = open_page("alerts")
+    at.button(key=f"al_ack_{mid}").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "已记录。"
+    assert GROUP.format(firing=2) in _cards(at)
+    assert at.button(key=f"al_ack_{mid}").disabled
+    engine = portal_engine(portal_url(crowded))
+    try:
+        with engine.connect() as conn:
+            by_subject = dict(
+                conn.execute(
+                    sa.select(alerts_table.c.subject, alerts_table.c.status).where(
+                        alerts_table.c.rule == "exposure.signal"
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert by_subject == {"C-SMALL": "firing", "C-BIG": "firing", "C-MID": "acknowledged"}
+
+
+def test_a_group_reads_in_english(crowded: str) -> None:
+    at = open_page("alerts", {"lang": "en"})
+    assert_clean(at)
+    assert at.subheader[0].value == "8 open alerts"
+    assert "**A large exposure has a high-severity signal** · 3 alerts (3 firing)" in _cards(at)
+    assert [b.label for b in at.button if b.key == "al_ack_group_exposure.signal"] == [
+        "Acknowledge all (3 firing)"
+    ]

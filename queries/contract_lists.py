@@ -7,7 +7,8 @@
   open at the beginning in `begin_class` that are open at the end in `end_class`, or, with
   `end_class="reduced"`, no longer open at the end; `begin_class="new_business"` gives contracts
   open at the end that were not open at the beginning — as `queries.migration.migration_matrix`.
-Each row carries both month-ends' bucket/class and balance; `total_rows` counts before paging.
+Each row carries both month-ends' bucket/class and balance; `total_rows` counts before paging
+(`queries.paging`: a count of its own, not `count(*) OVER ()`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from queries.execute import fetch_frame
 from queries.filters import Filters, is_open, where
 from queries.migration import NEW_BUSINESS, PERIODS, ROLL_TARGETS, period_begin, was_open_at
 from queries.overdue import IDENTITY_COLUMNS
+from queries.paging import page_with_total
 from warehouse.extract_spec import RISK_CLASSES
 from warehouse.months import month_end_of
 from warehouse.schema import DPD_BUCKETS, contract_month
@@ -28,7 +30,7 @@ MAX_PAGE = 1000
 
 
 def _page(stmt: sa.Select, order: list, limit: int, offset: int) -> sa.Select:
-    return stmt.order_by(*order).limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0))
+    return page_with_total(stmt, order, limit, offset, cap=MAX_PAGE)
 
 
 def _pair(filters: Filters, begin_idx: int) -> tuple[sa.Alias, sa.Alias, sa.Join]:
@@ -47,7 +49,6 @@ def _columns(b: sa.Alias, e: sa.Alias, begin: str) -> list:
         e.c.dpd_bucket.label("end_dpd_bucket"),
         e.c.risk_class.label("end_risk_class"),
         sa.case((is_open(e), e.c.outstanding_principal), else_=0).label("end_balance"),
-        sa.func.count().over().label("total_rows"),
     ]
 
 
@@ -58,12 +59,14 @@ def roll_cell_statement(
     if from_bucket not in DPD_BUCKETS or to_bucket not in ROLL_TARGETS:
         raise ValueError(f"unknown roll cell {from_bucket!r} → {to_bucket!r}")
     b, e, joined = _pair(filters, filters.as_of_idx - 1)
-    target = sa.case(
-        (e.c.contract_id.is_(None), "closed"),
-        (e.c.written_off, "written_off"),
-        (e.c.closed, "closed"),
-        else_=e.c.dpd_bucket,
-    )
+    # The state at t as plain conditions, not a CASE compared with the target: PostgreSQL can
+    # then estimate them and read a big cell's first page in order instead of joining it whole.
+    if to_bucket == "closed":  # closed at t, or no row at t
+        landed = sa.or_(e.c.contract_id.is_(None), sa.and_(~e.c.written_off, e.c.closed))
+    elif to_bucket == "written_off":
+        landed = sa.and_(e.c.contract_id.is_not(None), e.c.written_off)
+    else:
+        landed = sa.and_(e.c.contract_id.is_not(None), is_open(e), e.c.dpd_bucket == to_bucket)
     stmt = (
         sa.select(*_columns(b, e, "dpd_bucket"))
         .select_from(joined)
@@ -71,7 +74,7 @@ def roll_cell_statement(
             b.c.month_end == month_end_of(filters.as_of_idx - 1),
             is_open(b),
             b.c.dpd_bucket == from_bucket,
-            target == to_bucket,
+            landed,
             *where(filters, b),
         )
     )
@@ -100,7 +103,6 @@ def _new_business_statement(filters: Filters, begin_idx: int, end_class: str) ->
         e.c.dpd_bucket.label("end_dpd_bucket"),
         e.c.risk_class.label("end_risk_class"),
         e.c.outstanding_principal.label("end_balance"),
-        sa.func.count().over().label("total_rows"),
     ).where(
         e.c.month_end == filters.as_of,
         is_open(e),

@@ -173,7 +173,8 @@ def calendar_sections(
     engine: Engine, filters: Filters, user: User, lang: str, at: datetime
 ) -> Sections:
     """The filing calendar of the last three months and the next one as the filing page shows
-    it on the day the pack is made (display zone): report, title, period, deadline, status."""
+    it on the day the pack is made (display zone): the report as a filer names it, period,
+    deadline, status."""
     from dashboard.filing.view import catalogue_frame
 
     today = at.replace(tzinfo=UTC).astimezone(zone()).date()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from early_warning import metrics
 from early_warning.challenger import fit_challenger
-from early_warning.data import require_defaults
+from early_warning.data import require_defaults, weights
 from early_warning.scorecard import fit_scorecard
 from warehouse.marts.ew_features import FEATURES, HORIZON, TARGET
 
@@ -46,7 +46,8 @@ def window(built_to: int) -> Window:
 
 @dataclass
 class Scores:
-    """One model's measures on one set of rows."""
+    """One model's measures on one set of rows (weighted when the rows are a sample: `rows` and
+    `defaults` are then sums of weight, the book's own counts up to sampling)."""
 
     rows: int
     defaults: int
@@ -59,18 +60,31 @@ class Scores:
     deciles: pd.DataFrame
 
     @classmethod
-    def of(cls, y: np.ndarray, p: np.ndarray) -> Scores:
-        """The measures of probabilities `p` against outcomes `y`."""
+    def of(cls, y: np.ndarray, p: np.ndarray, w: np.ndarray | None = None) -> Scores:
+        """The measures of probabilities `p` against outcomes `y` (rows weighted by `w`)."""
+        if w is None:
+            return cls(
+                rows=len(y),
+                defaults=int(y.sum()),
+                auc=metrics.auc(y, p),
+                ks=metrics.ks(y, p),
+                gini=metrics.gini(y, p),
+                brier=metrics.brier(y, p),
+                mean_predicted=float(np.mean(p)) if len(p) else math.nan,
+                top_capture=metrics.top_capture(y, p),
+                deciles=metrics.deciles(y, p),
+            )
+        total = float(w.sum())
         return cls(
-            rows=len(y),
-            defaults=int(y.sum()),
-            auc=metrics.auc(y, p),
-            ks=metrics.ks(y, p),
-            gini=metrics.gini(y, p),
-            brier=metrics.brier(y, p),
-            mean_predicted=float(np.mean(p)) if len(p) else math.nan,
-            top_capture=metrics.top_capture(y, p),
-            deciles=metrics.deciles(y, p),
+            rows=round(total),
+            defaults=round(float((w * y).sum())),
+            auc=metrics.auc(y, p, w),
+            ks=metrics.ks(y, p, w),
+            gini=metrics.gini(y, p, w),
+            brier=metrics.brier(y, p, w),
+            mean_predicted=float((w * p).sum() / total) if total > 0 else math.nan,
+            top_capture=metrics.top_capture(y, p, w=w),
+            deciles=metrics.deciles(y, p, w=w),
         )
 
 
@@ -101,6 +115,10 @@ class Backtest:
     cutoffs: dict[str, float] = field(default_factory=dict)  # name -> training top-decile score
     lead: pd.DataFrame = field(default_factory=pd.DataFrame)  # `early_warning.leadtime` summary
     notes: list[str] = field(default_factory=list)
+    # What was read (`early_warning.data.TrainingRead`, set by `pipeline.evaluate_with_frame`);
+    # None: every built month-end, whole.
+    read: Any = None
+    train_sample_rows: int = 0  # the training rows read (= train_rows unless sampled)
 
 
 def split(frame: pd.DataFrame, w: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,6 +138,7 @@ def run(frame: pd.DataFrame, built_to: int) -> Backtest:
     require_defaults(test, "test month-ends", minimum=1)
     y_train = train[TARGET].to_numpy()
     y_test = test[TARGET].to_numpy()
+    w_train, w_test = weights(train), weights(test)
     dpd0 = (test.dpd == 0).to_numpy()
     runs = []
     table = pd.DataFrame()
@@ -132,35 +151,56 @@ def run(frame: pd.DataFrame, built_to: int) -> Backtest:
         p_train = model.predict(train)
         p_test = model.predict(test)
         fitted[name] = model
-        cutoffs[name] = float(np.quantile(p_train, 1 - TOP_SHARE))
-        by_month = {
-            int(m): metrics.psi(p_train, p_test[(test.month_idx == m).to_numpy()])
-            for m in sorted(test.month_idx.unique())
-        }
+        cutoffs[name] = top_cutoff(p_train, w_train)
+        by_month = {}
+        for m in sorted(test.month_idx.unique()):
+            at = (test.month_idx == m).to_numpy()
+            if w_test is None:
+                by_month[int(m)] = metrics.psi(p_train, p_test[at])
+            else:
+                by_month[int(m)] = metrics.psi(p_train, p_test[at], 10, w_train, w_test[at])
         first = pd.Series([r[0] if r else "" for r in model.reasons(test)])
+        if w_test is None:
+            reasons = first.value_counts()
+        else:
+            weighted = pd.Series(w_test).groupby(first.to_numpy()).sum()
+            reasons = weighted.round().astype(np.int64).sort_values(ascending=False)
         runs.append(
             ModelRun(
                 name=name,
                 seconds=seconds,
-                test=Scores.of(y_test, p_test),
-                dpd0=Scores.of(y_test[dpd0], p_test[dpd0]),
-                train=Scores.of(y_train, p_train),
+                test=Scores.of(y_test, p_test, w_test),
+                dpd0=Scores.of(
+                    y_test[dpd0], p_test[dpd0], None if w_test is None else w_test[dpd0]
+                ),
+                train=Scores.of(y_train, p_train, w_train),
                 score_psi=by_month,
-                reasons=first.value_counts(),
+                reasons=reasons,
             )
         )
         if name == "scorecard":
             table = model.table()
-    psi = pd.Series({f: metrics.psi(train[f], test[f]) for f in FEATURES}).sort_values(
-        ascending=False
-    )
+    if w_train is None:
+        psi = pd.Series({f: metrics.psi(train[f], test[f]) for f in FEATURES})
+    else:
+        psi = pd.Series({f: metrics.psi(train[f], test[f], 10, w_train, w_test) for f in FEATURES})
+    psi = psi.sort_values(ascending=False)
     return Backtest(
         window=w,
-        train_rows=len(train),
+        train_rows=len(train) if w_train is None else round(float(w_train.sum())),
         train_defaults=int(y_train.sum()),
         runs=runs,
         feature_psi=psi,
         scorecard_table=table,
         fitted=fitted,
         cutoffs=cutoffs,
+        train_sample_rows=len(train),
     )
+
+
+def top_cutoff(p: np.ndarray, w: np.ndarray | None = None) -> float:
+    """The score from which a row is in the riskiest `TOP_SHARE` of `p` (weighted: of the
+    weight, `metrics.weighted_quantile`)."""
+    if w is None:
+        return float(np.quantile(p, 1 - TOP_SHARE))
+    return float(metrics.weighted_quantile(p, w, 1 - TOP_SHARE))

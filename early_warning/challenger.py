@@ -46,11 +46,14 @@ class Challenger:
     features: tuple[str, ...]
 
     def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The model's input: features in order, segments as categories of the training set."""
+        """The model's input: features in order, segments as categories of the training set (a
+        value training never saw is missing, as LightGBM treats it)."""
         out = frame[list(self.features)].copy()
         for name in CATEGORICAL:
             if name in out:
-                out[name] = pd.Categorical(out[name].astype(str), categories=self.categories[name])
+                known = self.categories[name]
+                values = out[name].astype(str)
+                out[name] = pd.Categorical(values.where(values.isin(known)), categories=known)
         return out
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:

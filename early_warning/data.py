@@ -6,6 +6,8 @@ runs it, as it runs every page's statement.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
@@ -16,11 +18,14 @@ from warehouse import schema
 from warehouse.marts.ew_features import (
     CATEGORICAL,
     DEFAULT_DPD,
+    HORIZON,
     NUMERIC,
     TARGET,
+    ContractSample,
     feature_statement,
     sample_cut,
     sample_value,
+    stratum_counts_statement,
 )
 from warehouse.months import month_end_of
 
@@ -34,6 +39,12 @@ SAMPLE_CHUNK_MONTHS = 6
 # Above this many training rows the non-defaults are sampled (docs/early-warning.md, "Speed and
 # memory": every default is kept, so the sample's precision is bounded by the defaults).
 MAX_TRAINING_ROWS = 500_000
+# Month-ends a large book's training reads (setting `early_warning.train_months`): the backtest
+# needs TEST_MONTHS + HORIZON + 1 = 19 of them, and six more give its fit six month-ends.
+TRAIN_MONTHS = 24
+# A large book's contract sample keeps at least this share of the cap's rows from the contracts
+# without a default, however many rows the defaulting contracts (kept whole) already hold.
+MIN_SAMPLED_SHARE_OF_CAP = 0.25
 
 
 class NotEnoughData(ValueError):
@@ -72,6 +83,7 @@ def load_features(
     last_idx: int,
     lag_months: int = 0,
     keep_share: float = 1.0,
+    contracts: ContractSample | None = None,
 ) -> pd.DataFrame:
     """The performing contract-months `first_idx` … `last_idx` with features and target.
 
@@ -79,17 +91,87 @@ def load_features(
     chunk reads it), so the database never holds the whole range's rows at once. With
     `keep_share` < 1 every default is kept and the non-defaults are thinned to that share in the
     statement itself (the rows `thin` keeps: the others are never computed; no row of unknown
-    target), `SAMPLE_CHUNK_MONTHS` month-ends at a time; the frame then has a `weight` column."""
-    sampled = keep_share < 1.0
+    target), `SAMPLE_CHUNK_MONTHS` month-ends at a time; the frame then has a `weight` column.
+    With `contracts` (a `ContractSample` over `first_idx` … `last_idx`), the whole rows of the
+    contracts it keeps, `SAMPLE_CHUNK_MONTHS` at a time, with `weight` 1 on a contract with a
+    default in the range and 1 ÷ its share on the others (`contract_weights`)."""
+    sampled = keep_share < 1.0 or contracts is not None
     step = SAMPLE_CHUNK_MONTHS if sampled else CHUNK_MONTHS
     frames = []
     for lo in range(first_idx, last_idx + 1, step):
         hi = min(lo + step - 1, last_idx)
-        frame = typed(_fetch(engine, feature_statement(lo, hi, lag_months, keep_share)))
-        frames.append(_weighted(frame, keep_share) if sampled else frame)
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True)
+        statement = feature_statement(lo, hi, lag_months, keep_share, contracts)
+        frame = typed(_fetch(engine, statement))
+        frames.append(_weighted(frame, keep_share) if keep_share < 1.0 else frame)
+    out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if contracts is not None:
+        out["weight"] = contract_weights(out, contracts.share)
+    return out
+
+
+def contract_weights(frame: pd.DataFrame, share: float) -> np.ndarray:
+    """Each row's weight in a whole-contract sample drawn at `share`: 1 when its contract has a
+    default (target 1) at one of the frame's month-ends (every such contract is kept), else
+    1 ÷ `share` (it stands for that many contracts of the book)."""
+    defaults = frame[TARGET].eq(1).to_numpy()
+    whole = frame["contract_id"].isin(frame.loc[defaults, "contract_id"].unique()).to_numpy()
+    return np.where(whole, 1.0, 1.0 / share)
+
+
+@dataclass(frozen=True)
+class TrainingRead:
+    """What training reads: month-ends `first_idx` … `last_idx`, whole (`sample` None) or a
+    whole-contract sample; `known_rows` performing contract-months whose outcome is known
+    (month-ends up to the last but `HORIZON`) there, `defaulting_rows` those of contracts with
+    a default (kept whole), and `large` whether the book's known rows exceeded `cap`."""
+
+    first_idx: int
+    last_idx: int
+    known_rows: int
+    defaulting_rows: int
+    large: bool
+    sample: ContractSample | None
+    cap: int = MAX_TRAINING_ROWS
+
+    @property
+    def share(self) -> float:
+        """The share of the contracts without a default that is read (1.0: all)."""
+        return 1.0 if self.sample is None else self.sample.share
+
+
+def contract_share(known: int, defaulting: int, cap: int = MAX_TRAINING_ROWS) -> float:
+    """The share of the contracts without a default to keep so about `cap` known rows remain
+    once the defaulting contracts' `defaulting` rows are counted, at least
+    `MIN_SAMPLED_SHARE_OF_CAP` × `cap` rows from them; 1.0 when `known` ≤ `cap`."""
+    others = known - defaulting
+    if known <= cap or others <= 0:
+        return 1.0
+    wanted = max(cap - defaulting, MIN_SAMPLED_SHARE_OF_CAP * cap)
+    return min(1.0, wanted / others)
+
+
+def training_read(
+    engine: Engine,
+    built_from_idx: int,
+    built_to_idx: int,
+    train_months: int = TRAIN_MONTHS,
+    cap: int = MAX_TRAINING_ROWS,
+) -> TrainingRead:
+    """What training reads from a book built `built_from_idx` … `built_to_idx`: every built
+    month-end whole when its performing contract-months with a known outcome are at most
+    `cap` (as always); otherwise the last `train_months` month-ends, as a whole-contract
+    sample sized by `contract_share` (whole when that share is 1)."""
+    known_last = built_to_idx - HORIZON
+    known = performing_rows(engine, built_from_idx, known_last)
+    if known <= cap:
+        return TrainingRead(built_from_idx, built_to_idx, known, 0, False, None, cap)
+    first = max(built_from_idx, built_to_idx - train_months + 1)
+    row = fetch_one(engine, stratum_counts_statement(first, built_to_idx, known_last))
+    rows = 0 if row is None else int(row["rows"])
+    defaulting = 0 if row is None else int(row["defaulting_rows"])
+    share = contract_share(rows, defaulting, cap)
+    sample = ContractSample(first, built_to_idx, share) if share < 1.0 else None
+    return TrainingRead(first, built_to_idx, rows, defaulting, True, sample, cap)
 
 
 def _fetch(engine: Engine, statement: sa.Select) -> pd.DataFrame:

@@ -8,6 +8,11 @@ it was flagged while performing, 0 when it was not. The watch rules are those of
 worse than normal, an observation period (from the features) and the source-table rules
 (`warehouse.marts.watch_rules.source_flags_statement`); the committee's watchlist is not
 historical and is left out.
+
+On a whole-contract sample (a frame with `weight`, `early_warning.data.ContractSample`) each
+contract keeps its month-by-month rows, so its lead time is its own; the events counted are
+those of the sampled contracts, each weighted by its contract's weight, and the flag rates and
+the "as many as the watch rules" cut-off are shares of weight.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from early_warning import metrics
 from early_warning.backtest import Backtest
+from early_warning.data import weights
 from queries.execute import fetch_frame
 from warehouse.marts.ew_features import first_over_statement
 from warehouse.marts.watch_rules import WatchParams, source_flags_statement
@@ -74,33 +81,76 @@ def compare(engine: Engine, bt: Backtest, frame: pd.DataFrame) -> pd.DataFrame:
     watch rules, for first 30+ and first 90+, over the month-ends from the test period's first
     to the one before the last built."""
     first_idx, last_idx = bt.window.test_first, bt.window.built_to - 1
-    scored = frame[(frame.month_idx >= first_idx) & (frame.month_idx <= last_idx)]
+    in_range = ((frame.month_idx >= first_idx) & (frame.month_idx <= last_idx)).to_numpy()
+    scored = frame[in_range]
+    w_all = weights(frame)
+    w = None if w_all is None else w_all[in_range]
     watch = watch_flag(scored, source_flags(engine, sorted(scored.month_idx.unique())))
     flags: dict[str, np.ndarray] = {}
     for name, model in bt.fitted.items():
         p = model.predict(scored)
         flags[name] = p >= bt.cutoffs[name]
         # The same model flagging as many rows as the watch rules do, for a like-for-like lead.
-        flags[f"{name}{AS_MANY}"] = p >= np.quantile(p, 1 - watch.mean())
+        if w is None:
+            flags[f"{name}{AS_MANY}"] = p >= np.quantile(p, 1 - watch.mean())
+        else:
+            as_many = metrics.weighted_quantile(p, w, 1 - _rate(watch, w))
+            flags[f"{name}{AS_MANY}"] = p >= as_many
     flags["watch rules"] = watch
     firsts = first_over(engine).set_index("contract_id")
+    per_contract = None
+    if w_all is not None:
+        # Only the sampled contracts' events count, each for as many contracts as it stands for.
+        per_contract = pd.Series(w_all, index=frame.contract_id.to_numpy()).groupby(level=0).max()
+        firsts = firsts[firsts.index.isin(per_contract.index)]
     rows = []
     for event, column in (("30+", "first_30_idx"), ("90+", "first_90_idx")):
         first = pd.to_numeric(firsts[column], errors="coerce")
         for name, flagged in flags.items():
             lead = lead_times(scored, flagged, first, first_idx, last_idx)
-            rows.append({"event": event, "flagger": name, **summary(lead, float(flagged.mean()))})
+            lw = None if per_contract is None else per_contract.reindex(lead.index).to_numpy()
+            rate = float(flagged.mean()) if w is None else _rate(flagged, w)
+            rows.append({"event": event, "flagger": name, **summary(lead, rate, lw)})
     return pd.DataFrame(rows)
 
 
-def summary(lead: pd.Series, flag_rate: float) -> dict[str, float]:
+def _rate(flagged: np.ndarray, w: np.ndarray) -> float:
+    """The share of the weight of the rows `flagged`."""
+    total = float(w.sum())
+    return float(w[flagged].sum() / total) if total > 0 else float("nan")
+
+
+def summary(lead: pd.Series, flag_rate: float, w: np.ndarray | None = None) -> dict[str, float]:
     """Events, the share flagged before them, the median lead (0 when not flagged) and the
-    share flagged 3 months or more ahead, with the share of scored rows flagged."""
+    share flagged 3 months or more ahead, with the share of scored rows flagged. With `w` (each
+    event's contract weight) events are a sum of weight, the shares shares of weight and the
+    median the smallest lead with half the weight at or below it."""
+    if w is not None:
+        return _weighted_summary(lead.to_numpy(dtype=np.float64), flag_rate, np.asarray(w))
     n = len(lead)
     return {
         "events": n,
         "flagged": float((lead > 0).mean()) if n else np.nan,
         "median_lead": float(lead.median()) if n else np.nan,
         "lead_3": float((lead >= 3).mean()) if n else np.nan,
+        "flag_rate": flag_rate,
+    }
+
+
+def _weighted_summary(lead: np.ndarray, flag_rate: float, w: np.ndarray) -> dict[str, float]:
+    total = float(w.sum())
+    if not len(lead) or total <= 0:
+        return {
+            "events": 0,
+            "flagged": np.nan,
+            "median_lead": np.nan,
+            "lead_3": np.nan,
+            "flag_rate": flag_rate,
+        }
+    return {
+        "events": round(total),
+        "flagged": float(w[lead > 0].sum() / total),
+        "median_lead": float(metrics.weighted_quantile(lead, w, 0.5)),
+        "lead_3": float(w[lead >= 3].sum() / total),
         "flag_rate": flag_rate,
     }

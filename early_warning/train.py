@@ -19,8 +19,16 @@ from sqlalchemy.engine import Engine
 
 from early_warning.backtest import Backtest
 from early_warning.challenger import fit_challenger
-from early_warning.data import NotEnoughData, built_to, load_features, require_defaults
-from early_warning.pipeline import evaluate_with_frame
+from early_warning.data import (
+    MAX_TRAINING_ROWS,
+    TRAIN_MONTHS,
+    NotEnoughData,
+    built_to,
+    load_features,
+    require_defaults,
+    weights,
+)
+from early_warning.pipeline import evaluate_with_frame, read_words
 from early_warning.reference import build_reference
 from early_warning.scorecard import fit_scorecard
 from warehouse.marts.ew_features import (
@@ -47,12 +55,16 @@ LIMITS = (
 )
 
 
-def fingerprint(frame: pd.DataFrame) -> str:
-    """SHA-256 over the training rows' keys, features and target (order-independent)."""
+def fingerprint(frame: pd.DataFrame, as_text: bool = True) -> str:
+    """SHA-256 over the training rows' keys, features and target (order-independent). Each value
+    is hashed as its text, or with `as_text` False (a large book: writing a million rows of
+    sixty numbers as text takes minutes) as the value itself, with the row's weight."""
     cols = [*KEY_COLUMNS, *FEATURES, TARGET]
-    rows = frame[cols].sort_values(["month_idx", "contract_id"]).astype(str)
-    hashed = pd.util.hash_pandas_object(rows, index=False).to_numpy()
-    return hashlib.sha256(hashed.tobytes()).hexdigest()
+    if not as_text:
+        cols += [c for c in ("weight",) if c in frame.columns]
+    rows = frame[cols].sort_values(["month_idx", "contract_id"])
+    hashed = pd.util.hash_pandas_object(rows.astype(str) if as_text else rows, index=False)
+    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()
 
 
 def _num(x: float) -> float | None:
@@ -77,10 +89,23 @@ def _measures(bt: Backtest) -> dict[str, Any]:
     }
 
 
-def train(engine: Engine, lag_months: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Backtest, then fit both models on every month-end with a known outcome; returns the
+def data_weight(rows: pd.DataFrame) -> float:
+    """The contract-months of the book `rows` stand for: their weights' sum (their count when
+    unweighted)."""
+    w = weights(rows)
+    return float(len(rows)) if w is None else float(w.sum())
+
+
+def train(
+    engine: Engine,
+    lag_months: int = 0,
+    train_months: int = TRAIN_MONTHS,
+    cap: int = MAX_TRAINING_ROWS,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Backtest, then fit both models on every month-end with a known outcome (on a book above
+    `cap` such rows: of the last `train_months`, a weighted whole-contract sample); returns the
     models and the card (`NotEnoughData` in words when the book cannot support it)."""
-    bt, frame = evaluate_with_frame(engine, lag_months)
+    bt, frame = evaluate_with_frame(engine, lag_months, train_months, cap)
     last = bt.window.built_to
     # Only month-ends whose whole 6 months are built: later ones know their defaults already but
     # not their non-defaults, and would inflate the default rate.
@@ -89,21 +114,39 @@ def train(engine: Engine, lag_months: int = 0) -> tuple[dict[str, Any], dict[str
     scorecard = fit_scorecard(rows)
     challenger = fit_challenger(rows)
     table = scorecard.table()
+    data: dict[str, Any] = {
+        "built_to": f"{month_end_of(last):%Y-%m-%d}",
+        "month_ends": [
+            f"{month_end_of(int(rows.month_idx.min())):%Y-%m}",
+            f"{month_end_of(int(rows.month_idx.max())):%Y-%m}",
+        ],
+        "rows": len(rows),
+        "defaults": int(rows[TARGET].sum()),
+        "fingerprint": fingerprint(rows, as_text=bt.read is None or not bt.read.large),
+        "statement_lag_months": lag_months,
+    }
+    read = bt.read
+    if read is not None and read.large:
+        data["sample"] = {
+            "month_ends_read": [
+                f"{month_end_of(read.first_idx):%Y-%m}",
+                f"{month_end_of(read.last_idx):%Y-%m}",
+            ],
+            "known_rows": read.known_rows,
+            "defaulting_rows": read.defaulting_rows,
+            "share": read.share,
+            "rows_read": len(frame),
+            "weighted_rows": round(data_weight(rows), 1),
+            "text": (
+                f"{read_words(read, len(frame))} The models were fitted on {len(rows):,} of "
+                f"those contract-months, standing for {data_weight(rows):,.0f} of the book."
+            ),
+        }
     card = {
         "purpose": PURPOSE,
         "limits": LIMITS,
         "champion": "scorecard",
-        "data": {
-            "built_to": f"{month_end_of(last):%Y-%m-%d}",
-            "month_ends": [
-                f"{month_end_of(int(rows.month_idx.min())):%Y-%m}",
-                f"{month_end_of(int(rows.month_idx.max())):%Y-%m}",
-            ],
-            "rows": len(rows),
-            "defaults": int(rows[TARGET].sum()),
-            "fingerprint": fingerprint(rows),
-            "statement_lag_months": lag_months,
-        },
+        "data": data,
         "features": list(FEATURES),
         "scorecard": {
             "intercept": scorecard.intercept,

@@ -146,6 +146,12 @@ SETTINGS: tuple[Setting, ...] = (
         "approved model",
     ),
     Setting(
+        "early_warning.train_months",
+        24,
+        "docs/early-warning.md: month-ends a book above 500,000 training rows is trained on "
+        "(at least 19: the backtest's)",
+    ),
+    Setting(
         "early_warning.score_cutoff",
         "0.10",
         "docs/risk-committee.md: early-warning score (a probability) from which a contract is "

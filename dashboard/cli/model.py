@@ -68,7 +68,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     engine = create_warehouse_engine(url, read_only=True)
     try:
-        models, card = train(engine, lag_months=args.lag_months)
+        from dashboard.cli.common import settings_file
+
+        months = int(settings_file()["early_warning.train_months"])
+        models, card = train(engine, lag_months=args.lag_months, train_months=months)
     except NotEnoughData as exc:
         print(f"postloan model train: {exc}; nothing stored", file=sys.stderr)
         return EXIT_NOT_ENOUGH
@@ -82,6 +85,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"scorecard out-of-time AUC {test['auc']} KS {test['ks']}; "
         "a second person approves it with `postloan model promote`"
     )
+    sample = card["data"].get("sample")
+    if sample:
+        print(sample["text"])
     return 0
 
 
@@ -224,7 +230,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     engine = create_warehouse_engine(url, read_only=True)
     try:
-        backtest = evaluate(engine, lag_months=args.lag_months)
+        from dashboard.cli.common import settings_file
+
+        months = int(settings_file()["early_warning.train_months"])
+        backtest = evaluate(engine, lag_months=args.lag_months, train_months=months)
     except NotEnoughData as exc:
         print(f"postloan model evaluate: {exc}; nothing written", file=sys.stderr)
         return EXIT_NOT_ENOUGH

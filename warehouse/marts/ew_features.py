@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -125,7 +126,17 @@ def _ratio(num: sa.ColumnElement, den: sa.ColumnElement) -> sa.ColumnElement[flo
 def _sampled_value(contract: sa.ColumnElement, midx: sa.ColumnElement) -> sa.ColumnElement:
     """The first `SAMPLE_DIGITS` hex digits of MD5(contract id | month index) as an integer
     (0 … 16⁶ − 1): the same number in DuckDB, PostgreSQL and `sample_value`."""
-    digest = sa.func.md5(sa.func.concat(contract, "|", sa.cast(midx, sa.String)))
+    return _hex_value(sa.func.md5(sa.func.concat(contract, "|", sa.cast(midx, sa.String))))
+
+
+def _contract_value(contract: sa.ColumnElement) -> sa.ColumnElement:
+    """The first `SAMPLE_DIGITS` hex digits of MD5(contract id) as an integer: one draw per
+    contract, the same in DuckDB, PostgreSQL and `contract_value`."""
+    return _hex_value(sa.func.md5(contract))
+
+
+def _hex_value(digest: sa.ColumnElement) -> sa.ColumnElement:
+    """The first `SAMPLE_DIGITS` hex digits of the MD5 text `digest` as an integer."""
     value: sa.ColumnElement = sa.literal(0)
     for i in range(SAMPLE_DIGITS):
         digit = sa.func.strpos("0123456789abcdef", sa.func.substr(digest, i + 1, 1)) - 1
@@ -139,15 +150,81 @@ def sample_value(contract_id: str, month_idx: int) -> int:
     return int(digest[:SAMPLE_DIGITS], 16)
 
 
+def contract_value(contract_id: str) -> int:
+    """`_contract_value` in Python: the contract's draw, kept when below `sample_cut(share)`."""
+    digest = hashlib.md5(contract_id.encode(), usedforsecurity=False).hexdigest()
+    return int(digest[:SAMPLE_DIGITS], 16)
+
+
+@dataclass(frozen=True)
+class ContractSample:
+    """A training sample of whole contracts over the month-ends `first_idx` … `last_idx`:
+    every contract with a default (target 1) at one of them, and the others whose draw
+    (`contract_value`) is below `share`; each kept contract with every one of its rows there."""
+
+    first_idx: int
+    last_idx: int
+    share: float
+
+
+def _performing_where(cm: sa.Table | sa.Alias) -> list[sa.ColumnElement[bool]]:
+    """A performing contract-month: open, not written off, DPD ≤ 90."""
+    return [sa.not_(cm.c.written_off), sa.not_(cm.c.closed), cm.c.dpd <= DEFAULT_DPD]
+
+
+def defaulting_contracts(first_idx: int, last_idx: int) -> sa.Select:
+    """The contracts with a default (target 1) at one of the month-ends `first_idx` …
+    `last_idx`: performing there, DPD > 90 or written off at one of the next `HORIZON`
+    month-ends (a join of the performing rows to the few bad rows, not the target of every
+    row)."""
+    p = schema.contract_month.alias("ew_d_row")
+    bad = schema.contract_month.alias("ew_d_bad")
+    on = sa.and_(
+        bad.c.contract_id == p.c.contract_id,
+        bad.c.month_idx > p.c.month_idx,
+        bad.c.month_idx <= p.c.month_idx + HORIZON,
+    )
+    return (
+        sa.select(p.c.contract_id)
+        .select_from(p.join(bad, on))
+        .where(
+            p.c.month_idx.between(first_idx, last_idx),
+            *_performing_where(p),
+            bad.c.month_idx.between(first_idx + 1, last_idx + HORIZON),
+            sa.or_(bad.c.dpd > DEFAULT_DPD, bad.c.written_off),
+        )
+        .distinct()
+    )
+
+
+def stratum_counts_statement(first_idx: int, last_idx: int, known_last: int) -> sa.Select:
+    """The performing contract-months at month-ends `first_idx` … `known_last` (`rows`), and
+    those of the contracts with a default at one of `first_idx` … `last_idx` (`defaulting_rows`):
+    what a `ContractSample` over `first_idx` … `last_idx` keeps whole whatever its share."""
+    cm = schema.contract_month
+    d = defaulting_contracts(first_idx, last_idx).subquery("ew_defaulting")
+    return (
+        sa.select(
+            sa.func.count().label("rows"),
+            sa.func.count(d.c.contract_id).label("defaulting_rows"),
+        )
+        .select_from(cm.outerjoin(d, d.c.contract_id == cm.c.contract_id))
+        .where(cm.c.month_idx.between(first_idx, known_last), *_performing_where(cm))
+    )
+
+
 def sample_cut(share: float) -> int:
     """The draws below this are kept when a `share` of the non-defaults is kept."""
     return math.ceil(share * 16**SAMPLE_DIGITS)
 
 
-def _performing(first_idx: int, last_idx: int, keep_share: float) -> sa.CTE:
+def _performing(
+    first_idx: int, last_idx: int, keep_share: float, contracts: ContractSample | None = None
+) -> sa.CTE:
     """The performing contract-months in `first_idx` … `last_idx` with their month-end columns
     and the target; with `keep_share` < 1 only the defaults and the non-defaults whose draw
-    (`_sampled_value`) is below the share (rows of unknown target are left out)."""
+    (`_sampled_value`) is below the share (rows of unknown target are left out); with
+    `contracts`, only the rows of the contracts that sample keeps (every row of them)."""
     cm = schema.contract_month
     ahead = schema.contract_month.alias("ew_ahead")
     me = schema.month_ends
@@ -201,6 +278,10 @@ def _performing(first_idx: int, last_idx: int, keep_share: float) -> sa.CTE:
         .subquery("ew_rows")
     )
     out = sa.select(rows)
+    if contracts is not None:
+        whole = defaulting_contracts(contracts.first_idx, contracts.last_idx)
+        drawn = _contract_value(rows.c.contract_id) < sample_cut(contracts.share)
+        out = out.where(sa.or_(rows.c.contract_id.in_(whole), drawn))
     if keep_share < 1.0:
         drawn = _sampled_value(rows.c.contract_id, rows.c.month_idx) < sample_cut(keep_share)
         out = out.where(sa.or_(rows.c[TARGET] == 1, sa.and_(rows.c[TARGET] == 0, drawn)))
@@ -262,10 +343,12 @@ def _lessee_month(first_idx: int, last_idx: int) -> sa.Subquery:
     )
 
 
-def _base(first_idx: int, last_idx: int, keep_share: float) -> sa.CTE:
+def _base(
+    first_idx: int, last_idx: int, keep_share: float, contracts: ContractSample | None = None
+) -> sa.CTE:
     """The performing contract-months in `first_idx` … `last_idx` (`_performing`) with their
     DPD windows."""
-    p = _performing(first_idx, last_idx, keep_share)
+    p = _performing(first_idx, last_idx, keep_share, contracts)
     w = _dpd_windows(p, first_idx, last_idx)
     on = sa.and_(w.c.contract_id == p.c.contract_id, w.c.month_idx == p.c.month_idx)
     windows = [c for c in w.c if c.name not in ("contract_id", "month_idx")]
@@ -591,14 +674,20 @@ def _history_counts(b: sa.CTE) -> sa.Subquery:
 
 
 def feature_statement(
-    first_idx: int, last_idx: int, lag_months: int = 0, keep_share: float = 1.0
+    first_idx: int,
+    last_idx: int,
+    lag_months: int = 0,
+    keep_share: float = 1.0,
+    contracts: ContractSample | None = None,
 ) -> sa.Select:
     """One row per performing contract per month-end `first_idx` … `last_idx` (month indexes):
     keys, `FEATURES` and the target `default_6m` (1: DPD > 90 or written off at one of the next
     `HORIZON` month-ends; 0: not, those month-ends all built; NULL: not yet known). With
     `keep_share` < 1, the training sample: every default and the non-defaults drawn at that
-    share (`sample_value`), no row of unknown target; the rest are never computed."""
-    b = _base(first_idx, last_idx, keep_share)
+    share (`sample_value`), no row of unknown target; the rest are never computed. With
+    `contracts`, the rows of the contracts that `ContractSample` keeps (every row of them,
+    unknown targets included: a whole-contract sample for the backtest and its lead times)."""
+    b = _base(first_idx, last_idx, keep_share, contracts)
     # The earliest month a base row's window reaches: older events cannot count.
     lo = first_idx - HISTORY + 1
     cf = _contract_features(b, lo, last_idx)

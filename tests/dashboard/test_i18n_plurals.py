@@ -20,6 +20,8 @@ COUNTS = frozenset(
     {"n", "rows", "total", "shown", "days", "months", "hours", "minutes", "warnings"}
     | {"blocking", "defaults", "created", "gone", "back", "overdue", "soon", "late"}
     | {"signal", "iot", "promise", "interval"}
+    # names a new count is likely to take, so a string added with one is walked too
+    | {"count", "contracts", "lessees", "alerts", "tasks", "items", "runs", "weeks", "years"}
 )
 # Words ending in "s" that are not plurals, and plural verbs.
 NOT_PLURAL = frozenset({"is", "was", "has", "as", "its", "this", "his", "plus", "status"})

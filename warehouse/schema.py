@@ -454,6 +454,13 @@ collection_facts = sa.Table(
         "grain": "one row per collection action, with its contract's segments and its flags",
     },
 )
+# 催收's cure-spell list reads the spells started in a window of months: on PostgreSQL a scan of
+# every action otherwise (2.0 s at 1,000,000 contracts, 1.5 s with it); DuckDB skips by zone maps.
+sa.Index(
+    "ix_collection_facts_spells",
+    collection_facts.c.month_idx,
+    postgresql_where=collection_facts.c.spell_start == 1,
+).ddl_if(dialect="postgresql")
 
 collection_credits = sa.Table(
     "collection_credits",

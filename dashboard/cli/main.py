@@ -207,6 +207,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_NO_WAREHOUSE
     from sqlalchemy.exc import SQLAlchemyError
 
+    from dashboard.i18n.catalogue import fill
     from data_checks.runner import run_checks
     from data_checks.store import save_run
     from warehouse.engine import create_warehouse_engine
@@ -226,8 +227,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     run_id = save_run(url, run)
     load = "no load" if run.load_id is None else f"load {run.load_id} ({run.sha256})"
     print(
-        f"run {run_id} on {load}: {len(run.results)} checks, {run.blocking_failures} blocking "
-        f"failures, {run.warnings} warnings, {run.seconds:.1f} s"
+        fill(
+            "run {run} on {load}: {c} {c:check|checks}, {b} blocking {b:failure|failures}, "
+            "{w} {w:warning|warnings}, {s:.1f} s",
+            {
+                "run": run_id,
+                "load": load,
+                "c": len(run.results),
+                "b": run.blocking_failures,
+                "w": run.warnings,
+                "s": run.seconds,
+            },
+        )
     )
     details = {
         "blocking_failures": run.blocking_failures,

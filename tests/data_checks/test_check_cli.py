@@ -40,7 +40,7 @@ def test_check_exit_codes_and_stored_runs(db_url: str) -> None:
     execute(db_url, schema.receipts.insert().values(**receipt, amount=500000))
     warned = _check("--warehouse", db_url)
     assert warned.returncode == 0, warned.stderr  # a failed warning does not block
-    assert "receipts.within_ever_due" in warned.stdout and "1 warnings" in warned.stdout
+    assert "receipts.within_ever_due" in warned.stdout and "1 warning," in warned.stdout
 
     cm = schema.contract_month
     execute(db_url, cm.update().where(cm.c.contract_id == "C2").values(dpd_bucket="M9"))

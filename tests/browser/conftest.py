@@ -143,9 +143,26 @@ def server_url(request: pytest.FixtureRequest, server_warehouse: str) -> Iterato
             _stop(server)
 
 
+class TrackedBrowser:
+    """Chromium whose every new context counts its pages' script runs (`RUN_TRACKER`), so that
+    `tests.browser.helpers.settle` can wait on them in any page a test opens."""
+
+    def __init__(self, chromium: object) -> None:
+        self._chromium = chromium
+
+    def new_context(self, **options: object) -> object:
+        """A new browser context (Playwright's options) with the run tracker installed."""
+        context = self._chromium.new_context(**options)  # type: ignore[attr-defined]
+        context.add_init_script(RUN_TRACKER)
+        return context
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium under Playwright (no browser download)."""
+def browser() -> Iterator[TrackedBrowser]:
+    """Debian's Chromium under Playwright (no browser download); its contexts track runs."""
     try:
         from playwright import sync_api
     except ImportError:
@@ -154,15 +171,14 @@ def browser() -> Iterator[object]:
         _unavailable("/usr/bin/chromium (make system-deps installs it)")
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
+        yield TrackedBrowser(chromium)
         chromium.close()
 
 
 @pytest.fixture
-def page(browser, tmp_path: Path) -> Iterator[object]:
+def page(browser: TrackedBrowser, tmp_path: Path) -> Iterator[object]:
     """A fresh page; fails the test on any browser console error it logs."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.add_init_script(RUN_TRACKER)  # what `settle` waits on (tests/browser/helpers.py)
     tab = context.new_page()
     errors: list[str] = []
 

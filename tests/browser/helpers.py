@@ -38,7 +38,7 @@ RUN_TRACKER = """
       const tag = varint(), wire = tag % 8;
       let value = null;
       if (wire === 0) value = varint();
-      else if (wire === 2) i += varint();
+      else if (wire === 2) { const length = varint(); i += length; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
       else break;
@@ -70,14 +70,18 @@ RUN_TRACKER = """
 """
 
 # Every run asked for has finished, Streamlit has drawn the result (its app element says
-# notRunning) and the running indicator is gone.
+# notRunning), the running indicator is gone, and no element is still a skeleton: Streamlit loads
+# the code of most elements (metrics, charts, tables, downloads...) on first use, and until that
+# code has arrived and run, the element is a `stSkeleton` placeholder. On a loaded machine that can
+# outlast the run by seconds: the page says notRunning while its metrics are not in the DOM yet.
 _RUN_DONE = """() => {
   const runs = window.__postloanRuns;
   const app = document.querySelector('[data-testid="stApp"]');
   return !!runs && !runs.pending && runs.finished > 0 && !!app
     && app.dataset.testScriptState === 'notRunning'
     && app.dataset.testConnectionState === 'CONNECTED'
-    && !document.querySelector('[data-testid="stStatusWidget"]');
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
 
 # Two animation frames: React commits what the last messages scheduled before the next paint.
@@ -89,19 +93,10 @@ def settle(page, timeout: float = 30_000) -> None:
     """Wait until the app has rendered and every script run the page asked for has finished."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
     if not page.evaluate("() => !!window.__postloanRuns"):
-        # A page opened outside the `page` fixture's context has no run tracker.
-        page.wait_for_timeout(400)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        raise AssertionError(
+            "this page has no run tracker: open pages in a context of the `page` fixture or of "
+            "the `browser` fixture's new_context (tests/browser/conftest.py)"
         )
-        page.wait_for_timeout(300)
-        return
-    # The old fixed pauses stay until test_an_idle_tab_clears_itself_without_a_click is
-    # understood: twice, in full runs on two workers at load 10, the overview just after its
-    # sign-in had no metrics yet even with the run-count wait below (it passes alone).
-    page.wait_for_timeout(400)
-    page.wait_for_function(_RUN_DONE, timeout=timeout)
-    page.wait_for_timeout(300)
     page.wait_for_function(_RUN_DONE, timeout=timeout)
     next_paint(page)
 

@@ -69,6 +69,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "signal_month": ("month_idx", "source", "severity"),
     "ew_scores": ("month_idx", "contract_id"),
     "ew_feature_bins": ("model_version", "month_idx", "feature", "bin"),
+    "ew_score_months": ("model_version", "month_idx"),
     "ew_score_log": ("run_id",),
 }
 

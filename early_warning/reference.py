@@ -116,11 +116,10 @@ def bin_codes(values: pd.Series, ref: Mapping[str, Any]) -> np.ndarray:
     if ref["kind"] == CATEGORICAL:
         listed = [str(v) for v in ref["values"]]
         position = {v: i for i, v in reversed(list(enumerate(listed)))}
-        present = values.notna().to_numpy()
-        codes = np.full(len(values), -1, dtype=np.int64)
-        found = values[present].astype(str).map(position)
-        codes[present] = found.fillna(len(listed)).to_numpy(dtype=np.int64)
-        return codes
+        # Each distinct value looked up once; a missing value is factorized to -1 → no bin.
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        lookup = [position.get(str(v), len(listed)) for v in distinct]
+        return np.asarray([*lookup, -1], dtype=np.int64)[codes]
     edges = np.asarray([float(e) for e in ref["edges"]], dtype=np.float64)
     x = pd.Series(values, dtype="float64", copy=False).to_numpy()
     codes = np.searchsorted(edges, x, side="left").astype(np.int64)

@@ -15,6 +15,7 @@ version stays the one in force).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from early_warning.data import NotEnoughData, typed
-from early_warning.reference import feature_bin_rows, of_card
+from early_warning.reference import CATEGORICAL, feature_bin_rows, of_card
 from early_warning.registry import Registry, RegistryError, registry_root
 from early_warning.train import check_features
 from warehouse.marts import ew_scores
@@ -30,12 +31,29 @@ from warehouse.marts.ew_features import FEATURES, KEY_COLUMNS
 from warehouse.settings import Settings
 
 
-def apply_champion(models: dict[str, Any]) -> ew_scores.Apply:
+class Prepared:
+    """The typed rows (`early_warning.data.typed`) of the chunk last seen: the champion and the
+    bin counter read the same chunk of features, converted once."""
+
+    def __init__(self) -> None:
+        self._raw: pd.DataFrame | None = None
+        self._rows: pd.DataFrame | None = None
+
+    def __call__(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The typed rows of `frame`."""
+        if frame is not self._raw or self._rows is None:
+            self._raw, self._rows = frame, typed(frame)
+        return self._rows
+
+
+def apply_champion(
+    models: dict[str, Any], prepare: Callable[[pd.DataFrame], pd.DataFrame] = typed
+) -> ew_scores.Apply:
     """The function that turns a feature frame into the champion's score and three reasons."""
     champion = models["scorecard"]
 
     def apply(frame: pd.DataFrame) -> pd.DataFrame:
-        rows = typed(frame)
+        rows = prepare(frame)
         reasons = champion.reason_columns(rows, len(ew_scores.REASONS))
         out = pd.DataFrame({"score": champion.predict(rows)}, index=rows.index)
         for name, keys in zip(ew_scores.REASONS, reasons, strict=True):
@@ -45,14 +63,27 @@ def apply_champion(models: dict[str, Any]) -> ew_scores.Apply:
     return apply
 
 
-def bin_counter(card: dict[str, Any]) -> ew_scores.CountBins | None:
+def bin_counter(
+    card: dict[str, Any], prepare: Callable[[pd.DataFrame], pd.DataFrame] = typed
+) -> ew_scores.CountBins | None:
     """The function that counts a feature frame per bin of the card's training reference (None:
-    a card written before references were kept)."""
+    a card written before references were kept): numbers as the typed rows hold them (float64,
+    as SQL's cast to double), segments as read (a missing segment stays missing, in no bin)."""
     reference = of_card(card)
     features = (reference or {}).get("features")
     if not features:
         return None
-    return lambda frame: feature_bin_rows(frame, features)
+
+    def count(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = prepare(frame)
+        columns = {"month_idx": rows["month_idx"]}
+        for name, ref in features.items():
+            source = frame if ref["kind"] == CATEGORICAL else rows
+            if name in source.columns:
+                columns[name] = source[name]
+        return feature_bin_rows(pd.DataFrame(columns, copy=False), features)
+
+    return count
 
 
 def _refused(version: str | None, why: str) -> ew_scores.Scoring:
@@ -73,7 +104,8 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
     keep = f"; {version} stays the approved version, the scores are empty until it is fixed"
     try:
         models = registry.load(version)
-        counter = bin_counter(registry.card(version))
+        prepare = Prepared()
+        counter = bin_counter(registry.card(version), prepare)
     except Exception as exc:  # any unreadable model file is refused, never fatal
         return _refused(version, f"{exc}{keep}")
     try:
@@ -84,7 +116,10 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
         return _refused(version, f"{version} is not a model this build can use ({exc!r}){keep}")
     first, last = ew_scores.months_to_score(conn, settings, as_of)
     try:
-        rows = ew_scores.write_scores(conn, first, last, version, apply_champion(models), counter)
+        done, rows, kept, kept_rows = ew_scores.score_months(
+            conn, first, last, version, apply_champion(models, prepare), counter
+        )
     except ew_scores.ModelFailed as exc:
         return _refused(version, f"{version} could not score ({exc}){keep}")
-    return ew_scores.scored(version, first, last, rows, time.perf_counter() - began)
+    seconds = time.perf_counter() - began
+    return ew_scores.scored(version, done, rows, seconds, kept, kept_rows)

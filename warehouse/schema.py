@@ -830,8 +830,9 @@ at_risk_rows = sa.Table(
 
 # The early-warning score of each performing contract at the scored month-ends, with the model
 # version approved when the build ran (warehouse/marts/ew_scores.py); empty when no version is
-# approved or scoring was refused. Read by 风险合同, the dossier and 模型监控
-# (docs/early-warning.md, "In the product").
+# approved or scoring was refused. The build does not empty it: its scoring step carries over the
+# month-ends whose inputs did not change (`ew_score_months`) and replaces the others. Read by
+# 风险合同, the dossier and 模型监控 (docs/early-warning.md, "In the product").
 ew_scores = sa.Table(
     "ew_scores",
     metadata,
@@ -870,8 +871,8 @@ sa.Index("ix_ew_scores_month", ew_scores.c.month_idx, ew_scores.c.contract_id).d
 
 # Each feature's performing contracts per bin of the approved version's training reference at each
 # scored month-end, counted while scoring (warehouse/marts/ew_scores.py): 模型监控's feature PSI
-# reads one month-end's rows. Emptied and filled with `ew_scores`; empty when the version's card
-# keeps no reference.
+# reads one month-end's rows. Kept, carried over and replaced with `ew_scores`; empty when the
+# version's card keeps no reference.
 ew_feature_bins = sa.Table(
     "ew_feature_bins",
     metadata,
@@ -896,6 +897,29 @@ ew_feature_bins = sa.Table(
 sa.Index(
     "ix_ew_feature_bins_month", ew_feature_bins.c.model_version, ew_feature_bins.c.month_idx
 ).ddl_if(dialect="postgresql")
+
+# Per scored month-end, the fingerprint of everything its features read when the build scored it
+# (warehouse/marts/ew_scores.py `input_fingerprints`): the next build carries the month-end's
+# scores and feature bins over when it finds the same fingerprint with the same version. Kept with
+# `ew_scores`; empty when it is.
+ew_score_months = sa.Table(
+    "ew_score_months",
+    metadata,
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version scored with"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column(
+        "fingerprint",
+        sa.String(64),
+        nullable=False,
+        doc="SHA-256 of the month-end's inputs, the feature code and the version",
+    ),
+    sa.Column("rows", sa.BigInteger, nullable=False, doc="rows of ew_scores at that month-end"),
+    info={
+        "layer": "mart",
+        "grain": "one row per month-end scored (or carried over) by the build, with the version",
+    },
+)
 
 # What each build did about the early-warning score, kept across loads like `loads`: the version it
 # scored with, or why it scored nothing (no approved version, a model refused).

@@ -107,7 +107,8 @@ def test_the_build_scores_each_performing_contract_at_each_scored_month_end(
     said = [line for line in lines if line.startswith("early-warning scores: ")]
     assert said == [
         f"early-warning scores: {version} scored 10 performing contract-months at 3 "
-        f"month-end(s) (2024-10 … 2024-12) in {said[0].rsplit(' in ', 1)[1]}"
+        "month-end(s) (2024-10 … 2024-12), carried over 0 month-end(s) unchanged since the "
+        f"previous build, in {said[0].rsplit(' in ', 1)[1]}"
     ]
     log = _table(db_url, schema.ew_score_log)
     assert list(log.outcome) == ["scored"] and list(log.model_version) == [version]

@@ -91,6 +91,7 @@ MART_TABLES = (
     schema.inspection_findings_month,
     schema.ew_scores,
     schema.ew_feature_bins,
+    schema.ew_score_months,
 )
 
 
@@ -154,7 +155,8 @@ def build_mart(
     timings: dict[str, float] = {}
     _drop_scratch(conn)
     for table in MART_TABLES:
-        empty_table(conn, table)
+        if table not in ew_scores.KEPT_TABLES:  # the scoring step carries over or replaces them
+            empty_table(conn, table)
 
     first = conn.execute(sa.select(sa.func.min(schema.contracts.c.start_date))).scalar()
     start = month_idx(min(first, as_of)) if first else month_idx(as_of)

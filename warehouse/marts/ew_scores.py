@@ -11,26 +11,42 @@ same feature rows counts each feature's contracts per bin of the version's train
 into `ew_feature_bins` (模型监控's feature PSI, read without re-running the features). Whatever
 the outcome, one line says it, in the build's output and in `ew_score_log`. A model that cannot
 be used leaves `ew_scores` empty; it never fails the build.
+
+A monthly rebuild does not score again what it scored before: each scored month-end keeps in
+`ew_score_months` a fingerprint of everything its features read (`input_fingerprints`: per
+source table the count and the sum of 64-bit hashes of the columns the feature statement reads,
+of every row dated on or before the month-end, with a hash of the feature statement's text and
+the model version). A month-end whose fingerprint equals the previous build's, with the same
+version, keeps its scores and feature bins (carried over); the others are scored. The previous
+rows are those of the same database (PostgreSQL builds in one transaction, a DuckDB rebuild works
+on a copy) or, when the DuckDB load writes a new file, those of the file it replaces, attached
+read-only (`atomic_write` names it); a file that is missing, unreadable or of an older layout
+means every month-end is scored.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import visitors
 
 from warehouse import schema
 from warehouse.marts.ew_features import DEFAULT_DPD, feature_statement
-from warehouse.months import month_end_of, month_idx
+from warehouse.months import month_end_of, month_idx, month_index
 from warehouse.settings import Settings
+from warehouse.table_reset import empty_table
 
 NAME = "early-warning scores"
 SCORED, NO_MODEL, REFUSED, SKIPPED = "scored", "no_model", "refused", "skipped"
@@ -39,6 +55,44 @@ REASONS: tuple[str, ...] = ("reason_1", "reason_2", "reason_3")
 DECILES = 10
 # Feature rows read by one statement at most (whole month-ends): bounds the memory of a big book.
 CHUNK_ROWS = 1_000_000
+# Kept from one build to the next (the build does not empty them): the step keeps the rows of
+# the month-ends it carries over and replaces the others.
+KEPT_TABLES: tuple[sa.Table, ...] = (
+    schema.ew_scores,
+    schema.ew_feature_bins,
+    schema.ew_score_months,
+)
+PREVIOUS = "ew_prev"  # the schema name of the replaced DuckDB file, attached read-only
+HASH_MOD = 2**64
+
+
+def _override_month(table: sa.Table) -> sa.ColumnElement[int]:
+    em = table.c.effective_month  # 'YYYY-MM'
+    return (
+        sa.cast(sa.func.substr(em, 1, 4), sa.Integer) * 12
+        + sa.cast(sa.func.substr(em, 6, 2), sa.Integer)
+        - 1
+    )
+
+
+# The month from which a row of each table the features read can change them
+# (docs/early-warning.md, "Features": each source row counts by its own date, a contract from its
+# start): a row reaches the features of that month-end and later ones only. A table the feature
+# statement reads that is not listed here is fingerprinted whole (a change rescores everything).
+INPUT_MONTHS: dict[str, Callable[[sa.Table], sa.ColumnElement]] = {
+    "contract_month": lambda t: t.c.month_idx,
+    "month_ends": lambda t: t.c.month_idx,
+    "contracts": lambda t: month_index(t.c.start_date),
+    "receipts": lambda t: month_index(t.c.received_date),
+    "schedule": lambda t: month_index(t.c.due_date),
+    "device_events": lambda t: month_index(t.c.event_time),
+    "inspections": lambda t: month_index(t.c.inspection_date),
+    "collections": lambda t: month_index(t.c.action_time),
+    "warning_signals": lambda t: month_index(t.c.signal_date),
+    "lessee_financials": lambda t: month_index(t.c.period_end),
+    "restructurings": lambda t: month_index(t.c.effective_date),
+    "classification_overrides": _override_month,
+}
 
 
 class ModelFailed(ValueError):
@@ -63,21 +117,31 @@ class Scoring:
     detail: str = ""
     first: date | None = None
     last: date | None = None
+    carried: tuple[int, ...] = ()  # month indexes carried over from the previous build
+    carried_rows: int = 0
 
     @property
     def line(self) -> str:
         """The one line the build prints and logs."""
         if self.outcome == SCORED:
-            span = (
-                f"{self.first:%Y-%m}"
-                if self.first == self.last
-                else (f"{self.first:%Y-%m} … {self.last:%Y-%m}")
-            )
+            kept = ""
+            if self.carried:
+                kept = (
+                    f" ({_span(month_end_of(min(self.carried)), month_end_of(max(self.carried)))},"
+                    f" {self.carried_rows:,} rows)"
+                )
             return (
                 f"{NAME}: {self.version} scored {self.scores:,} performing contract-months at "
-                f"{self.month_ends} month-end(s) ({span}) in {self.seconds:.1f} s"
+                f"{self.month_ends} month-end(s)"
+                + (f" ({_span(self.first, self.last)})" if self.month_ends else "")
+                + f", carried over {len(self.carried)} month-end(s){kept} unchanged since the "
+                f"previous build, in {self.seconds:.1f} s"
             )
         return f"{NAME}: none written — {self.detail}"
+
+
+def _span(first: date | None, last: date | None) -> str:
+    return f"{first:%Y-%m}" if first == last else f"{first:%Y-%m} … {last:%Y-%m}"
 
 
 # The step given to the build: (connection, settings, as-of) → what it did.
@@ -231,23 +295,281 @@ def write_scores(
                 _insert(conn, bins, schema.ew_feature_bins)
             written += len(rows)
     except ModelFailed:
-        conn.execute(schema.ew_scores.delete())
-        conn.execute(schema.ew_feature_bins.delete())
+        for table in KEPT_TABLES:
+            conn.execute(table.delete())
         raise
     return written
 
 
-def scored(version: str, first_idx: int, last_idx: int, rows: int, seconds: float) -> Scoring:
-    """The outcome of a build that scored."""
+def scored(
+    version: str,
+    months: Iterable[int],
+    rows: int,
+    seconds: float,
+    carried: Iterable[int] = (),
+    carried_rows: int = 0,
+) -> Scoring:
+    """The outcome of a build that scored `months` (and carried `carried` over)."""
+    done = sorted(months)
     return Scoring(
         SCORED,
         version,
-        last_idx - first_idx + 1,
+        len(done),
         rows,
         seconds,
-        first=month_end_of(first_idx),
-        last=month_end_of(last_idx),
+        first=month_end_of(done[0]) if done else None,
+        last=month_end_of(done[-1]) if done else None,
+        carried=tuple(sorted(carried)),
+        carried_rows=carried_rows,
     )
+
+
+def _read_columns() -> dict[str, list[sa.Column]]:
+    """The columns of each table the feature statement reads, by table name."""
+    found: dict[str, dict[str, sa.Column]] = {}
+    for element in visitors.iterate(feature_statement(0, 0)):
+        table = getattr(element, "table", None)
+        while table is not None and not isinstance(table, sa.Table):  # an alias of a table
+            table = getattr(table, "element", None)
+        if isinstance(element, sa.Column) and isinstance(table, sa.Table):
+            found.setdefault(table.name, {})[element.name] = table.c[element.name]
+        elif isinstance(element, sa.Table):
+            found.setdefault(element.name, {})
+    return {
+        name: [cols[c] for c in sorted(cols)] or list(schema.metadata.tables[name].columns)
+        for name, cols in sorted(found.items())
+    }
+
+
+def feature_code(conn: Connection) -> str:
+    """A hash of the feature statement as this database runs it (its text and constants): new
+    feature code rescores every month-end."""
+    compiled = feature_statement(0, 0).compile(dialect=conn.dialect)
+    params = sorted((k, repr(v)) for k, v in compiled.params.items())
+    return hashlib.sha256(f"{compiled}|{params}".encode()).hexdigest()
+
+
+def _row_hash(conn: Connection, columns: list[sa.Column]) -> sa.ColumnElement | None:
+    """A 64-bit hash of a row's `columns` in this database; None where there is none."""
+    if conn.dialect.name == "duckdb":
+        return sa.func.hash(*columns)
+    if conn.dialect.name == "postgresql":
+        return sa.func.hashtextextended(sa.cast(sa.func.row(*columns), sa.Text), 0)
+    return None
+
+
+def input_fingerprints(
+    conn: Connection, months: Iterable[int], version: str
+) -> dict[int, str] | None:
+    """Per month index: a fingerprint of every row the features of that month-end can read (per
+    table, the count and the sum of the hashes of the read columns of the rows dated on or
+    before it, `INPUT_MONTHS`; an undated table whole), the feature code and `version`; None
+    on a database without a row hash (every month-end is then scored)."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return {}
+    parts: dict[int, list[str]] = {m: [version, feature_code(conn)] for m in wanted}
+    for name, columns in _read_columns().items():
+        table = schema.metadata.tables[name]
+        row_hash = _row_hash(conn, columns)
+        if row_hash is None:
+            return None
+        dated = INPUT_MONTHS.get(name)
+        n_h = (sa.func.count().label("n"), sa.func.sum(row_hash).label("h"))
+        if dated is None:  # every row counts at every month-end
+            got = [(None, *conn.execute(sa.select(*n_h).select_from(table)).all()[0])]
+        else:
+            month = dated(table)
+            stmt = (
+                sa.select(month.label("m"), *n_h)
+                .where(sa.or_(month.is_(None), month <= wanted[-1]))
+                .group_by(month)
+            )
+            got = conn.execute(stmt).all()
+        per_month = sorted(
+            ((None if m is None else int(m), int(n), int(h or 0)) for m, n, h in got),
+            key=lambda r: -(2**62) if r[0] is None else r[0],
+        )
+        n = h = i = 0
+        for m in wanted:
+            while i < len(per_month) and (per_month[i][0] is None or per_month[i][0] <= m):
+                n, h, i = n + per_month[i][1], (h + per_month[i][2]) % HASH_MOD, i + 1
+            parts[m].append(f"{name}:{n}:{h}")
+    return {m: hashlib.sha256("|".join(p).encode()).hexdigest() for m, p in parts.items()}
+
+
+def _columns(conn: Connection, name: str, database: str | None = None) -> list[str]:
+    """The columns of table `name` in order (none: no such table); on DuckDB in `database`
+    (default the build's own)."""
+    if conn.dialect.name == "duckdb":
+        rows = conn.exec_driver_sql(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = "
+            "'main' AND database_name = coalesce(?, current_database()) ORDER BY column_index",
+            (name, database),
+        ).all()
+        return [r[0] for r in rows]
+    inspector = sa.inspect(conn)
+    if not inspector.has_table(name):
+        return []
+    return [c["name"] for c in inspector.get_columns(name)]
+
+
+def keep_tables(conn: Connection) -> None:
+    """Make the kept tables exist in their current layout, keeping their rows when they have it
+    (a warehouse from before one of them, or of an older layout: that table empty)."""
+    for table in KEPT_TABLES:
+        if _columns(conn, table.name) != [c.name for c in table.columns]:
+            empty_table(conn, table)
+
+
+def _previous_file(conn: Connection) -> Path | None:
+    """The DuckDB file this build replaces (`atomic_write` names it), if it exists."""
+    path = conn.info.get("replaces") if conn.dialect.name == "duckdb" else None
+    return path if isinstance(path, Path) and path.exists() else None
+
+
+def _stored(
+    conn: Connection, version: str, table: sa.Table = schema.ew_score_months
+) -> dict[int, str]:
+    """The previous build's fingerprints of `version` per month index (in `table`)."""
+    stmt = sa.select(table.c.month_idx, table.c.fingerprint).where(table.c.model_version == version)
+    return {int(m): str(f) for m, f in conn.execute(stmt).all()}
+
+
+def _previous(table: sa.Table) -> sa.Table:
+    """`table` in the attached previous DuckDB file."""
+    return table.to_metadata(sa.MetaData(), schema=PREVIOUS)
+
+
+def carry_over(
+    conn: Connection, version: str, fingerprints: dict[int, str]
+) -> tuple[list[int], int]:
+    """Keep the scores and feature bins of the month-ends whose fingerprint equals the previous
+    build's for `version` (in this database, or copied from the DuckDB file this build replaces);
+    remove every other previous row. Returns the month indexes kept and their score rows."""
+    same_db = _stored(conn, version)
+    keep = sorted(m for m, f in fingerprints.items() if same_db.get(m) == f)
+    data = (schema.ew_scores, schema.ew_feature_bins)
+    if same_db:
+        for table in data:
+            gone = sa.or_(table.c.model_version != version, table.c.month_idx.not_in(keep))
+            conn.execute(table.delete().where(gone) if keep else table.delete())
+    else:
+        for table in KEPT_TABLES:
+            conn.execute(table.delete())
+        keep = _copy_previous(conn, version, fingerprints)
+    conn.execute(schema.ew_score_months.delete())
+    if not keep:
+        return [], 0
+    s = schema.ew_scores
+    rows = conn.execute(
+        sa.select(sa.func.count()).select_from(s).where(s.c.month_idx.in_(keep))
+    ).all()[0][0]
+    return keep, int(rows or 0)
+
+
+def _probe(path: Path, version: str) -> dict[int, str] | None:
+    """The fingerprints of `version` in the DuckDB file at `path`, read on a connection of its
+    own (a file that cannot be opened must not abort the build's transaction); None when it
+    cannot be read or its kept tables are not of the current layout."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except Exception:  # not a DuckDB file, locked, another version's: score everything
+        return None
+    try:
+        for table in KEPT_TABLES:
+            got = con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = "
+                "'main' AND database_name = current_database() ORDER BY column_index",
+                [table.name],
+            ).fetchall()
+            if [r[0] for r in got] != [c.name for c in table.columns]:
+                return None
+        rows = con.execute(
+            "SELECT month_idx, fingerprint FROM ew_score_months WHERE model_version = ?",
+            [version],
+        ).fetchall()
+        return {int(m): str(f) for m, f in rows}
+    except Exception:  # an unreadable old file: score everything
+        return None
+    finally:
+        con.close()
+
+
+def _copy_previous(conn: Connection, version: str, fingerprints: dict[int, str]) -> list[int]:
+    """Copy the carried-over rows from the DuckDB file this build replaces (checked on a
+    connection of its own, then attached read-only until the build's connection closes: DuckDB
+    detaches nothing a transaction has read); nothing (every month-end scored) when there is
+    none or it cannot be read as a warehouse of this layout."""
+    path = _previous_file(conn)
+    before = None if path is None else _probe(path, version)
+    keep = sorted(m for m, f in fingerprints.items() if (before or {}).get(m) == f)
+    if path is None or not keep:
+        return []
+    quoted = path.as_posix().replace("'", "''")
+    conn.exec_driver_sql(f"ATTACH '{quoted}' AS {PREVIOUS} (READ_ONLY)")
+    for table in (schema.ew_scores, schema.ew_feature_bins):
+        old = _previous(table)
+        rows = sa.select(*old.c).where(old.c.model_version == version, old.c.month_idx.in_(keep))
+        conn.execute(table.insert().from_select([c.name for c in table.columns], rows))
+    return keep
+
+
+def _runs(months: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive month indexes as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for m in sorted(months):
+        if runs and runs[-1][1] == m - 1:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return runs
+
+
+def score_months(
+    conn: Connection,
+    first_idx: int,
+    last_idx: int,
+    version: str,
+    apply: Apply,
+    count_bins: CountBins | None = None,
+) -> tuple[list[int], int, list[int], int]:
+    """Score month-ends `first_idx` … `last_idx` with `version`, carrying over those whose inputs
+    did not change since the previous build; record every month-end's fingerprint. Returns the
+    month indexes scored and their rows, and those carried over and theirs."""
+    keep_tables(conn)  # a warehouse from before them (the build has made them already)
+    wanted = list(range(first_idx, last_idx + 1))
+    fingerprints = input_fingerprints(conn, wanted, version)
+    if fingerprints is None:
+        for table in KEPT_TABLES:
+            conn.execute(table.delete())
+        keep, kept_rows = [], 0
+    else:
+        keep, kept_rows = carry_over(conn, version, fingerprints)
+    todo = [m for m in wanted if m not in set(keep)]
+    written = 0
+    for lo, hi in _runs(todo):
+        written += write_scores(conn, lo, hi, version, apply, count_bins)
+    if fingerprints is not None:
+        s = schema.ew_scores
+        counts = dict(
+            conn.execute(
+                sa.select(s.c.month_idx, sa.func.count())
+                .where(s.c.model_version == version)
+                .group_by(s.c.month_idx)
+            ).all()
+        )
+        rows = pd.DataFrame(
+            {
+                "model_version": version,
+                "month_idx": wanted,
+                "month_end": [month_end_of(m) for m in wanted],
+                "fingerprint": [fingerprints[m] for m in wanted],
+                "rows": [int(counts.get(m, 0)) for m in wanted],
+            }
+        )
+        _insert(conn, rows, schema.ew_score_months)
+    return todo, written, keep, kept_rows
 
 
 def _log(conn: Connection, as_of: date, outcome: Scoring) -> None:
@@ -277,13 +599,17 @@ def write_ew_scores(
     say: Callable[[str], None],
 ) -> Scoring:
     """Run the early-warning step of the build (none given: say so), then print and log its
-    line; `ew_scores` has been emptied by the build and stays empty unless it scored."""
+    line; the kept tables (`KEPT_TABLES`) hold the previous build's rows until the step carries
+    them over or replaces them, and are empty unless it scored."""
     began = time.perf_counter()
+    keep_tables(conn)
     if scorer is None:
         outcome = Scoring(SKIPPED, detail="this build was run without the early-warning step")
     else:
         outcome = scorer(conn, settings, as_of)
     if outcome.outcome != SCORED:
+        for table in KEPT_TABLES:
+            conn.execute(table.delete())
         outcome = Scoring(
             outcome.outcome,
             outcome.version,

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 from tests.warehouse.book import Book, build_book, d, monthly
-from warehouse.engine import create_warehouse_engine
+from warehouse.engine import create_warehouse_engine, is_duckdb
 
 Build = Callable[[Book, str], Engine]
 
@@ -29,9 +31,17 @@ def _set(book: Book, **values: object) -> None:
             lessee[key] = value
 
 
-def built(url: str, book: Book, as_of: str) -> Engine:
-    """Build `book` at `as_of` into the empty warehouse at `url`; an engine on it."""
+def built(url: str, book: Book, as_of: str, *, keep_open: bool = False) -> Engine:
+    """Build `book` at `as_of` into the empty warehouse at `url`; an engine on it.
+
+    `keep_open`: on DuckDB the engine keeps its connection open between queries instead of
+    opening the file again for each (as the dashboard's reader does); for tests that run hundreds
+    of queries and open the file no other way while the engine lives (DuckDB refuses a second
+    attach of an open file in the same process).
+    """
     build_book(url, book, as_of)
+    if keep_open and is_duckdb(url):
+        return sa.create_engine(url, poolclass=QueuePool, pool_size=1, max_overflow=4)
     return create_warehouse_engine(url)
 
 

@@ -34,6 +34,13 @@ from warehouse.schema import (
 MARCH = date(2024, 3, 31)
 
 
+@pytest.fixture
+def build(build_kept_open: Build) -> Build:
+    """Every test here runs tens to hundreds of queries on one book: on DuckDB, one connection
+    kept open instead of the file opened again for each query."""
+    return build_kept_open
+
+
 def _branch_book() -> Book:
     """migration_book with P2 (900, normal at 2023-12-31, special mention at 2024-03-31) in BJ;
     every other contract stays in SH."""

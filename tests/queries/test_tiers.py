@@ -16,6 +16,13 @@ from warehouse.months import month_end_of, month_idx
 from warehouse.schema import portfolio_month, portfolio_segment_month, portfolio_total_month
 
 
+@pytest.fixture
+def build(build_kept_open: Build) -> Build:
+    """Every test here runs tens to hundreds of queries on one book: on DuckDB, one connection
+    kept open instead of the file opened again for each query."""
+    return build_kept_open
+
+
 def _answers(engine: Engine, f: Filters) -> dict[str, pd.DataFrame]:
     out = {
         "trend": portfolio.trend(engine, f, months=6),

@@ -15,10 +15,10 @@ DEMO_ARGS ?=
 PORT ?= 8501
 PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
-# Each browser worker serves its own demo warehouse on its own port with its own Chromium. One
-# by default: on two, test_an_idle_tab_clears_itself_without_a_click failed twice in two full
-# runs at load 10 (it passes alone). Two workers ran 53 browser tests in 7.3-7.8 min at load 6-12.
-BROWSER_WORKERS ?= 1
+# Each browser worker serves its own demo warehouse on its own port with its own Chromium. Two
+# by default since settle() waits for lazily loaded elements (stSkeleton) and counts runs right
+# (the idle test's missing metrics on two workers): 53 passed twice on two workers at load 10-15.
+BROWSER_WORKERS ?= 2
 SIZES ?= 100000 1000000
 PG := scripts/pg.sh
 PG_PORT ?= 54329

@@ -70,6 +70,8 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "ew_scores": ("month_idx", "contract_id"),
     "ew_feature_bins": ("model_version", "month_idx", "feature", "bin"),
     "ew_score_months": ("model_version", "month_idx"),
+    "ew_performance_months": ("model_version", "month_idx"),
+    "ew_calibration_months": ("model_version", "month_idx", "score_decile"),
     "ew_score_log": ("run_id",),
 }
 

@@ -26,6 +26,8 @@ from early_warning.data import NotEnoughData, typed
 from early_warning.reference import CATEGORICAL, feature_bin_rows, of_card
 from early_warning.registry import Registry, RegistryError, registry_root
 from early_warning.train import check_features
+from queries import model_monitoring
+from queries.filters import Filters
 from warehouse.marts import ew_scores
 from warehouse.marts.ew_features import FEATURES, KEY_COLUMNS
 from warehouse.settings import Settings
@@ -90,6 +92,16 @@ def _refused(version: str | None, why: str) -> ew_scores.Scoring:
     return ew_scores.Scoring(ew_scores.REFUSED, version, detail=why)
 
 
+def store_monitoring(conn: Connection, version: str, as_of: date) -> None:
+    """Replace 模型监控's stored figures with `version`'s at the build's as-of, every scored and
+    carried-over month-end (`queries.model_monitoring.store_figures`, run in the database)."""
+    for table in model_monitoring.FIGURE_TABLES:
+        table.create(conn, checkfirst=True)  # a warehouse built before them
+        conn.execute(table.delete())
+    for stmt in model_monitoring.store_figures(Filters(as_of=as_of), version):
+        conn.execute(stmt)
+
+
 def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.Scoring:
     """Score the build in `conn` with the approved version, or say in words why not."""
     began = time.perf_counter()
@@ -121,5 +133,6 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
         )
     except ew_scores.ModelFailed as exc:
         return _refused(version, f"{version} could not score ({exc}){keep}")
+    store_monitoring(conn, version, as_of)
     seconds = time.perf_counter() - began
     return ew_scores.scored(version, done, rows, seconds, kept, kept_rows)

@@ -11,6 +11,13 @@ average ranks of the scores (ties count one half), KS the largest gap between th
 shares of defaults and non-defaults over the scores, riskiest first: the definitions of
 `early_warning.metrics`. The figures are on the whole book: with a branch scope they are empty
 (a model is judged on every contract it scores, not on a branch's).
+
+`performance` and `calibration` read the figures the build stored with these statements at its
+own as-of (`ew_performance_months`, `ew_calibration_months`, filled by `store_figures`): a known
+outcome does not depend on the as-of (its bad month-ends are all on or before it), so at an
+earlier as-of they show the stored month-ends up to it with the outcome blanked where it was not
+yet known, exactly what the statements give there. A warehouse built before those tables (or
+without figures for the version) is read with the statements.
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from queries.execute import fetch_frame
+from queries.execute import fetch_frame, table_exists
 from queries.filters import Filters
 from warehouse import schema
+from warehouse.marts import ew_scores
 from warehouse.marts.ew_features import DEFAULT_DPD, HORIZON, feature_statement
 
 ONE, ZERO = sa.literal_column("1"), sa.literal_column("0")
@@ -190,7 +198,15 @@ def performance(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
     (AUC and KS empty without both defaults and non-defaults)."""
     if filters.scope is not None:
         return _empty(PERFORMANCE_COLUMNS)
-    raw = fetch_frame(engine, performance_statement(filters, version))
+    raw = _stored(
+        engine,
+        filters,
+        version,
+        schema.ew_performance_months,
+        ("n", "n1", "rank_sum", "brier", "ks"),
+    )
+    if raw is None:
+        raw = fetch_frame(engine, performance_statement(filters, version))
     if raw.empty:
         return _empty(PERFORMANCE_COLUMNS)
     known = raw["n"].notna()
@@ -210,10 +226,10 @@ def performance(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
         int(d) / int(n) if k else None
         for d, n, k in zip(raw["n1"].fillna(0), raw["n"].fillna(0), known, strict=True)
     ]
-    out["auc"] = [
-        _auc(n, d, r) for n, d, r in zip(raw["n"], raw["n1"], raw["rank_sum"], strict=True)
-    ]
-    has_both = [a is not None for a in out["auc"]]
+    auc = [_auc(n, d, r) for n, d, r in zip(raw["n"], raw["n1"], raw["rank_sum"], strict=True)]
+    out["auc"] = auc
+    # From the list, not the column: a column of floats and None holds NaN, which is not None.
+    has_both = [a is not None for a in auc]
     out["ks"] = [float(v) if b else None for v, b in zip(raw["ks"], has_both, strict=True)]
     out["brier"] = [float(v) if k else None for v, k in zip(raw["brier"], known, strict=True)]
     return out.astype(object).where(out.notna(), None)
@@ -229,15 +245,14 @@ CALIBRATION_COLUMNS: tuple[str, ...] = (
 )
 
 
-def calibration(engine: Engine, filters: Filters, *, version: str) -> pd.DataFrame:
-    """Per scored month-end and score decile (1 = riskiest tenth): rows, mean predicted
-    probability, and with a known outcome the defaults and the observed rate."""
-    if filters.scope is not None:
-        return _empty(CALIBRATION_COLUMNS)
+def calibration_statement(filters: Filters, version: str) -> sa.Select:
+    """Per scored month-end and score decile: rows, mean score, and with a known outcome the
+    defaults and the observed rate (NULL when the outcome is not yet known)."""
     lab = labelled(filters, version)
     defaults = sa.func.sum(lab.c.y)
-    stmt = (
+    return (
         sa.select(
+            lab.c.month_idx,
             lab.c.month_end,
             lab.c.score_decile,
             sa.func.count().label("rows"),
@@ -248,13 +263,71 @@ def calibration(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
         .group_by(lab.c.month_idx, lab.c.month_end, lab.c.score_decile)
         .order_by(lab.c.month_idx, lab.c.score_decile)
     )
-    frame = fetch_frame(engine, stmt)
+
+
+def calibration(engine: Engine, filters: Filters, *, version: str) -> pd.DataFrame:
+    """Per scored month-end and score decile (1 = riskiest tenth): rows, mean predicted
+    probability, and with a known outcome the defaults and the observed rate."""
+    if filters.scope is not None:
+        return _empty(CALIBRATION_COLUMNS)
+    frame = _stored(
+        engine, filters, version, schema.ew_calibration_months, ("defaults", "observed")
+    )
+    if frame is None:
+        frame = fetch_frame(engine, calibration_statement(filters, version))
     if frame.empty:
         return _empty(CALIBRATION_COLUMNS)
+    frame = frame[list(CALIBRATION_COLUMNS)].copy()
     frame["rows"] = frame["rows"].astype(int)
     frame["score_decile"] = frame["score_decile"].astype(int)
     frame["predicted"] = frame["predicted"].astype(float)
     return frame.astype(object).where(frame.notna(), None)
+
+
+FIGURE_TABLES: tuple[sa.Table, ...] = ew_scores.FIGURE_TABLES
+
+
+def store_figures(filters: Filters, version: str) -> tuple[sa.Insert, sa.Insert]:
+    """The statements that fill `ew_performance_months` and `ew_calibration_months` with
+    `version`'s figures at the filters' as-of (the build's), in the database: the rows of
+    `performance_statement` and `calibration_statement` as they are."""
+    out = []
+    for table, stmt in (
+        (schema.ew_performance_months, performance_statement(filters, version)),
+        (schema.ew_calibration_months, calibration_statement(filters, version)),
+    ):
+        sub = stmt.subquery("mm_figures")
+        names = [c.name for c in table.columns if c.name != "model_version"]
+        rows = sa.select(
+            sa.literal(version, sa.String).label("model_version"), *(sub.c[n] for n in names)
+        )
+        out.append(table.insert().from_select(["model_version", *names], rows))
+    return out[0], out[1]
+
+
+def _stored(
+    engine: Engine,
+    filters: Filters,
+    version: str,
+    table: sa.Table,
+    outcome: tuple[str, ...],
+) -> pd.DataFrame | None:
+    """`version`'s figures the build stored in `table`, month-ends up to the as-of, the
+    `outcome` columns blanked where the 6th month-end after is after the as-of (not yet known
+    then); None when the build stored none for `version` (a warehouse built before the table)."""
+    if not table_exists(engine, table.name):
+        return None
+    order = [c for c in table.c if c.name in ("month_idx", "score_decile")]
+    frame = fetch_frame(
+        engine, sa.select(table).where(table.c.model_version == version).order_by(*order)
+    )
+    if frame.empty:
+        return None
+    frame = frame[frame["month_idx"].astype(int) <= filters.as_of_idx].reset_index(drop=True)
+    unknown = frame["month_idx"].astype(int) + HORIZON > filters.as_of_idx
+    for name in outcome:
+        frame[name] = frame[name].astype(object).where(~unknown, None)
+    return frame
 
 
 def _bin_of(value: sa.ColumnElement, edges: tuple[float, ...]) -> sa.ColumnElement[int]:

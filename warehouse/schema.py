@@ -898,6 +898,49 @@ sa.Index(
     "ix_ew_feature_bins_month", ew_feature_bins.c.model_version, ew_feature_bins.c.month_idx
 ).ddl_if(dialect="postgresql")
 
+# 模型监控's figures of the approved version per scored month-end, worked out at the end of the
+# build's early-warning step at the build's as-of by the page's own statements
+# (`queries.model_monitoring.performance_statement` / `calibration_statement`, early_warning/
+# scoring.py): a row whose 6-month outcome is known there has the same outcome at any earlier
+# as-of that knows it, so the page reads these rows and blanks the outcome of the month-ends whose
+# 6th month-end is after its as-of. Never carried over (carried-over scores gain outcomes as
+# months pass): emptied by every build and filled again when it scores.
+ew_performance_months = sa.Table(
+    "ew_performance_months",
+    metadata,
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version scored with"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("rows", sa.BigInteger, nullable=False, doc="contracts scored at the month-end"),
+    sa.Column("predicted", sa.Double, nullable=False, doc="their mean score"),
+    sa.Column("n", sa.BigInteger, nullable=True, doc="rows with a known outcome (NULL: unknown)"),
+    sa.Column("n1", sa.BigInteger, nullable=True, doc="of them, defaults"),
+    sa.Column("rank_sum", sa.Double, nullable=True, doc="sum of the defaults' average ranks"),
+    sa.Column("brier", sa.Double, nullable=True, doc="mean squared error of the score"),
+    sa.Column("ks", sa.Double, nullable=True, doc="largest gap of the cumulative shares"),
+    info={
+        "layer": "mart",
+        "grain": "one row per model version and scored month-end, at the build's as-of",
+    },
+)
+ew_calibration_months = sa.Table(
+    "ew_calibration_months",
+    metadata,
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version scored with"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column("score_decile", sa.SmallInteger, nullable=False, doc="1 = the riskiest tenth"),
+    sa.Column("rows", sa.BigInteger, nullable=False, doc="contracts scored in the decile"),
+    sa.Column("predicted", sa.Double, nullable=False, doc="their mean score"),
+    sa.Column("defaults", sa.BigInteger, nullable=True, doc="defaults (NULL: outcome unknown)"),
+    sa.Column("observed", sa.Double, nullable=True, doc="defaults ÷ rows with a known outcome"),
+    info={
+        "layer": "mart",
+        "grain": "one row per model version, scored month-end and score decile, at the build's "
+        "as-of",
+    },
+)
+
 # Per scored month-end, the fingerprint of everything its features read when the build scored it
 # (warehouse/marts/ew_scores.py `input_fingerprints`): the next build carries the month-end's
 # scores and feature bins over when it finds the same fingerprint with the same version. Kept with

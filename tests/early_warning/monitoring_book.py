@@ -106,8 +106,12 @@ def _score_row(
     }
 
 
-def write_monitoring_book(url: str) -> None:
-    """Create `contract_month` and `ew_scores` at `url` and write the rows above."""
+def write_monitoring_book(url: str, *, store: bool = True) -> None:
+    """Create `contract_month` and `ew_scores` at `url` and write the rows above; with `store`,
+    then store 模型监控's figures of VERSION at AS_OF as the build's scoring step ends
+    (`early_warning.scoring.store_monitoring`), else leave a warehouse from before them."""
+    from early_warning.scoring import store_monitoring
+
     engine = create_warehouse_engine(url)
     try:
         schema.metadata.create_all(engine, tables=[schema.contract_month, schema.ew_scores])
@@ -118,5 +122,7 @@ def write_monitoring_book(url: str) -> None:
         with engine.begin() as conn:
             conn.execute(schema.contract_month.insert(), [_month_row(*m) for m in MONTHS])
             conn.execute(schema.ew_scores.insert(), scores)
+            if store:
+                store_monitoring(conn, VERSION, AS_OF)
     finally:
         engine.dispose()

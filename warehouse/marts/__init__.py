@@ -92,6 +92,8 @@ MART_TABLES = (
     schema.ew_scores,
     schema.ew_feature_bins,
     schema.ew_score_months,
+    schema.ew_performance_months,
+    schema.ew_calibration_months,
 )
 
 

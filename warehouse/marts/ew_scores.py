@@ -62,6 +62,9 @@ KEPT_TABLES: tuple[sa.Table, ...] = (
     schema.ew_feature_bins,
     schema.ew_score_months,
 )
+# 模型监控's figures, stored at the end of the step by the scorer (early_warning/scoring.py) and
+# never carried over: empty unless the step scored.
+FIGURE_TABLES: tuple[sa.Table, ...] = (schema.ew_performance_months, schema.ew_calibration_months)
 PREVIOUS = "ew_prev"  # the schema name of the replaced DuckDB file, attached read-only
 HASH_MOD = 2**64
 
@@ -609,6 +612,9 @@ def write_ew_scores(
         outcome = scorer(conn, settings, as_of)
     if outcome.outcome != SCORED:
         for table in KEPT_TABLES:
+            conn.execute(table.delete())
+        for table in FIGURE_TABLES:  # 模型监控's figures of the scores (none now)
+            table.create(conn, checkfirst=True)
             conn.execute(table.delete())
         outcome = Scoring(
             outcome.outcome,

@@ -72,6 +72,7 @@ DATASET_KEYS: dict[str, tuple[str, ...]] = {
     "ew_score_months": ("model_version", "month_idx"),
     "ew_performance_months": ("model_version", "month_idx"),
     "ew_calibration_months": ("model_version", "month_idx", "score_decile"),
+    "ew_score_bins": ("model_version", "month_idx", "bin"),
     "ew_score_log": ("run_id",),
 }
 

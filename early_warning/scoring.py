@@ -92,13 +92,18 @@ def _refused(version: str | None, why: str) -> ew_scores.Scoring:
     return ew_scores.Scoring(ew_scores.REFUSED, version, detail=why)
 
 
-def store_monitoring(conn: Connection, version: str, as_of: date) -> None:
+def store_monitoring(
+    conn: Connection, version: str, as_of: date, card: dict[str, Any] | None = None
+) -> None:
     """Replace 模型监控's stored figures with `version`'s at the build's as-of, every scored and
-    carried-over month-end (`queries.model_monitoring.store_figures`, run in the database)."""
+    carried-over month-end (`queries.model_monitoring.store_figures`, run in the database); the
+    score's bins only when `card` keeps a training reference."""
     for table in model_monitoring.FIGURE_TABLES:
         table.create(conn, checkfirst=True)  # a warehouse built before them
         conn.execute(table.delete())
-    for stmt in model_monitoring.store_figures(Filters(as_of=as_of), version):
+    reference = of_card(card) if card is not None else None
+    edges = None if reference is None else tuple(float(e) for e in reference["score"]["edges"])
+    for stmt in model_monitoring.store_figures(Filters(as_of=as_of), version, edges):
         conn.execute(stmt)
 
 
@@ -117,7 +122,8 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
     try:
         models = registry.load(version)
         prepare = Prepared()
-        counter = bin_counter(registry.card(version), prepare)
+        card = registry.card(version)
+        counter = bin_counter(card, prepare)
     except Exception as exc:  # any unreadable model file is refused, never fatal
         return _refused(version, f"{exc}{keep}")
     try:
@@ -133,6 +139,6 @@ def score_build(conn: Connection, settings: Settings, as_of: date) -> ew_scores.
         )
     except ew_scores.ModelFailed as exc:
         return _refused(version, f"{version} could not score ({exc}){keep}")
-    store_monitoring(conn, version, as_of)
+    store_monitoring(conn, version, as_of, card)
     seconds = time.perf_counter() - began
     return ew_scores.scored(version, done, rows, seconds, kept, kept_rows)

@@ -16,8 +16,9 @@ shares of defaults and non-defaults over the scores, riskiest first: the definit
 own as-of (`ew_performance_months`, `ew_calibration_months`, filled by `store_figures`): a known
 outcome does not depend on the as-of (its bad month-ends are all on or before it), so at an
 earlier as-of they show the stored month-ends up to it with the outcome blanked where it was not
-yet known, exactly what the statements give there. A warehouse built before those tables (or
-without figures for the version) is read with the statements.
+yet known, exactly what the statements give there; `score_bins` reads `ew_score_bins`, counted
+by the build at the card's score edges. A warehouse built before those tables (or without
+figures for the version, or bins at other edges) is read with the statements.
 """
 
 from __future__ import annotations
@@ -287,22 +288,29 @@ def calibration(engine: Engine, filters: Filters, *, version: str) -> pd.DataFra
 FIGURE_TABLES: tuple[sa.Table, ...] = ew_scores.FIGURE_TABLES
 
 
-def store_figures(filters: Filters, version: str) -> tuple[sa.Insert, sa.Insert]:
-    """The statements that fill `ew_performance_months` and `ew_calibration_months` with
-    `version`'s figures at the filters' as-of (the build's), in the database: the rows of
-    `performance_statement` and `calibration_statement` as they are."""
+def store_figures(
+    filters: Filters, version: str, score_edges: tuple[float, ...] | None = None
+) -> list[sa.Insert]:
+    """The statements that fill `ew_performance_months` and `ew_calibration_months` (and, with
+    the card's `score_edges`, `ew_score_bins`) with `version`'s figures at the filters' as-of
+    (the build's), in the database: the rows of the page's statements as they are."""
+    parts: list[tuple[sa.Table, sa.Select, dict[str, str]]] = [
+        (schema.ew_performance_months, performance_statement(filters, version), {}),
+        (schema.ew_calibration_months, calibration_statement(filters, version), {}),
+    ]
+    if score_edges is not None:
+        stmt = score_bins_statement(filters, version, score_edges)
+        parts.append((schema.ew_score_bins, stmt, {"edges": edges_key(score_edges)}))
     out = []
-    for table, stmt in (
-        (schema.ew_performance_months, performance_statement(filters, version)),
-        (schema.ew_calibration_months, calibration_statement(filters, version)),
-    ):
+    for table, stmt, constants in parts:
         sub = stmt.subquery("mm_figures")
-        names = [c.name for c in table.columns if c.name != "model_version"]
+        fixed = {"model_version": version, **constants}
+        names = [c.name for c in table.columns]
         rows = sa.select(
-            sa.literal(version, sa.String).label("model_version"), *(sub.c[n] for n in names)
+            *(sa.literal(fixed[n], sa.String).label(n) if n in fixed else sub.c[n] for n in names)
         )
-        out.append(table.insert().from_select(["model_version", *names], rows))
-    return out[0], out[1]
+        out.append(table.insert().from_select(names, rows))
+    return out
 
 
 def _stored(
@@ -311,15 +319,16 @@ def _stored(
     version: str,
     table: sa.Table,
     outcome: tuple[str, ...],
+    where: tuple[sa.ColumnElement[bool], ...] = (),
 ) -> pd.DataFrame | None:
     """`version`'s figures the build stored in `table`, month-ends up to the as-of, the
     `outcome` columns blanked where the 6th month-end after is after the as-of (not yet known
     then); None when the build stored none for `version` (a warehouse built before the table)."""
     if not table_exists(engine, table.name):
         return None
-    order = [c for c in table.c if c.name in ("month_idx", "score_decile")]
+    order = [c for c in table.c if c.name in ("month_idx", "score_decile", "bin")]
     frame = fetch_frame(
-        engine, sa.select(table).where(table.c.model_version == version).order_by(*order)
+        engine, sa.select(table).where(table.c.model_version == version, *where).order_by(*order)
     )
     if frame.empty:
         return None
@@ -339,21 +348,36 @@ def _bin_of(value: sa.ColumnElement, edges: tuple[float, ...]) -> sa.ColumnEleme
     )
 
 
+def edges_key(edges: tuple[float, ...]) -> str:
+    """The text `ew_score_bins` keeps of the score edges its bins are cut at."""
+    return ",".join(repr(float(e)) for e in edges)
+
+
+def score_bins_statement(filters: Filters, version: str, edges: tuple[float, ...]) -> sa.Select:
+    """Rows per scored month-end and bin of the score cut at `edges`."""
+    s = _scores(filters, version).subquery("mm_scores")
+    bin_ = _bin_of(s.c.score, edges)
+    return (
+        sa.select(s.c.month_idx, s.c.month_end, bin_.label("bin"), sa.func.count().label("rows"))
+        .group_by(s.c.month_idx, s.c.month_end, bin_)
+        .order_by(s.c.month_idx, bin_)
+    )
+
+
 def score_bins(
     engine: Engine, filters: Filters, *, version: str, edges: tuple[float, ...]
 ) -> pd.DataFrame:
     """Rows per scored month-end and bin of the score cut at `edges` (the training deciles of the
-    card's reference; bin 0 … len(edges), closed on the right)."""
+    card's reference; bin 0 … len(edges), closed on the right): the build's counts
+    (`ew_score_bins`) when it stored them at these edges, else counted from `ew_scores`."""
+    columns = ["month_end", "bin", "rows"]
     if filters.scope is not None:
-        return _empty(["month_end", "bin", "rows"])
-    s = _scores(filters, version).subquery("mm_scores")
-    bin_ = _bin_of(s.c.score, edges)
-    stmt = (
-        sa.select(s.c.month_end, bin_.label("bin"), sa.func.count().label("rows"))
-        .group_by(s.c.month_idx, s.c.month_end, bin_)
-        .order_by(s.c.month_idx, bin_)
-    )
-    frame = fetch_frame(engine, stmt)
+        return _empty(columns)
+    table = schema.ew_score_bins
+    frame = _stored(engine, filters, version, table, (), (table.c.edges == edges_key(edges),))
+    if frame is None:
+        frame = fetch_frame(engine, score_bins_statement(filters, version, edges))
+    frame = frame[columns].copy()
     return frame.astype({"bin": int, "rows": int}) if not frame.empty else frame
 
 

@@ -904,7 +904,8 @@ sa.Index(
 # scoring.py): a row whose 6-month outcome is known there has the same outcome at any earlier
 # as-of that knows it, so the page reads these rows and blanks the outcome of the month-ends whose
 # 6th month-end is after its as-of. Never carried over (carried-over scores gain outcomes as
-# months pass): emptied by every build and filled again when it scores.
+# months pass): emptied by every build and filled again when it scores. `ew_score_bins` counts
+# the scores per bin of the card's training deciles (the score's PSI; none without a reference).
 ew_performance_months = sa.Table(
     "ew_performance_months",
     metadata,
@@ -938,6 +939,27 @@ ew_calibration_months = sa.Table(
         "layer": "mart",
         "grain": "one row per model version, scored month-end and score decile, at the build's "
         "as-of",
+    },
+)
+
+ew_score_bins = sa.Table(
+    "ew_score_bins",
+    metadata,
+    sa.Column("model_version", sa.String, nullable=False, doc="the registry version scored with"),
+    sa.Column("month_idx", sa.Integer, nullable=False),
+    sa.Column("month_end", sa.Date, nullable=False),
+    sa.Column(
+        "edges",
+        sa.String,
+        nullable=False,
+        doc="the card's score edges the bins are cut at (`queries.model_monitoring.edges_key`)",
+    ),
+    sa.Column("bin", sa.SmallInteger, nullable=False, doc="0 … len(edges), closed on the right"),
+    sa.Column("rows", sa.BigInteger, nullable=False, doc="contracts scored in that bin"),
+    info={
+        "layer": "mart",
+        "grain": "one row per model version, scored month-end and bin of the score at the "
+        "card's training deciles (bins with a contract)",
     },
 )
 

@@ -18,22 +18,31 @@ import sqlalchemy as sa
 
 from early_warning.scoring import score_build
 from queries.filters import Filters
-from queries.model_monitoring import calibration, performance
+from queries.model_monitoring import calibration, performance, score_bins
 from tests.early_warning.score_book import approved, fitted_models, overrides, score_book
 from tests.warehouse.book import build_book
 from warehouse import schema
 from warehouse.engine import create_warehouse_engine
 
 AS_OFS = (date(2024, 5, 31), date(2024, 8, 31), date(2024, 11, 30), date(2024, 12, 31))
+# A card's training reference by hand: the score cut at 0.05 and 0.3 (1 %, 20 %, 50 % fall in
+# bins 0, 1, 2); no feature.
+EDGES = (0.05, 0.3)
+REFERENCE = {
+    "rows": 3,
+    "score": {"kind": "numeric", "edges": list(EDGES), "shares": [0.4, 0.3, 0.3], "missing": 0.0},
+    "features": {},
+}
 
 
-def _figures(url: str, version: str) -> dict[date, tuple[pd.DataFrame, pd.DataFrame]]:
+def _figures(url: str, version: str) -> dict[date, tuple[pd.DataFrame, ...]]:
     engine = create_warehouse_engine(url)
     try:
         return {
             a: (
                 performance(engine, Filters(as_of=a), version=version),
                 calibration(engine, Filters(as_of=a), version=version),
+                score_bins(engine, Filters(as_of=a), version=version, edges=EDGES),
             )
             for a in AS_OFS
         }
@@ -54,18 +63,19 @@ def test_stored_figures_at_an_earlier_as_of_equal_the_statements_there(
     db_url: str, tmp_path: Path
 ) -> None:
     root = tmp_path / "registry"
-    version = approved(root, fitted_models())
+    version = approved(root, fitted_models(), REFERENCE)
     settings = {**overrides(root), "early_warning.score_months": 12}
     build_book(db_url, score_book(), "2024-12-31", score_build, **settings)
     # Stored by the build: one row per scored month-end, ten deciles at most per month-end.
     assert _count(db_url, schema.ew_performance_months) == 12
     assert _count(db_url, schema.ew_calibration_months) > 12
+    assert _count(db_url, schema.ew_score_bins) > 12
     stored = _figures(db_url, version)
 
     engine = create_warehouse_engine(db_url)
     try:
         with engine.begin() as conn:
-            for table in (schema.ew_performance_months, schema.ew_calibration_months):
+            for table in schema_figures():
                 conn.execute(table.delete())
     finally:
         engine.dispose()
@@ -85,6 +95,15 @@ def test_stored_figures_at_an_earlier_as_of_equal_the_statements_there(
     assert (may["outcome_known"], may["defaults"], may["rows"]) == (True, 1, 4)
     assert (june["outcome_known"], june["defaults"], june["auc"]) == (False, None, None)
     assert stored[date(2024, 12, 31)][0].iloc[months.index("2024-06-30")]["defaults"] == 1
+    # December's scores: K0 1 % (bin 0), K1 20 % (bin 1), K2 50 % (bin 2), one contract each.
+    bins = stored[date(2024, 12, 31)][2]
+    december = bins[[str(m)[:10] == "2024-12-31" for m in bins["month_end"]]]
+    assert list(zip(december["bin"], december["rows"], strict=True)) == [(0, 1), (1, 1), (2, 1)]
+
+
+def schema_figures() -> tuple[sa.Table, ...]:
+    """The tables of 模型监控's stored figures."""
+    return (schema.ew_performance_months, schema.ew_calibration_months, schema.ew_score_bins)
 
 
 def test_a_warehouse_without_stored_figures_reads_the_statements(db_url: str) -> None:

@@ -94,6 +94,7 @@ MART_TABLES = (
     schema.ew_score_months,
     schema.ew_performance_months,
     schema.ew_calibration_months,
+    schema.ew_score_bins,
 )
 
 

@@ -64,7 +64,11 @@ KEPT_TABLES: tuple[sa.Table, ...] = (
 )
 # 模型监控's figures, stored at the end of the step by the scorer (early_warning/scoring.py) and
 # never carried over: empty unless the step scored.
-FIGURE_TABLES: tuple[sa.Table, ...] = (schema.ew_performance_months, schema.ew_calibration_months)
+FIGURE_TABLES: tuple[sa.Table, ...] = (
+    schema.ew_performance_months,
+    schema.ew_calibration_months,
+    schema.ew_score_bins,
+)
 PREVIOUS = "ew_prev"  # the schema name of the replaced DuckDB file, attached read-only
 HASH_MOD = 2**64
 

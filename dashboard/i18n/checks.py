@@ -69,6 +69,11 @@ DATASETS: dict[str, Words] = {
     "lead_time_lessees": ("承租人预警提前期", "Warning lead times by lessee"),
     "ew_scores": ("预警评分", "Early-warning scores"),
     "ew_score_log": ("预警评分运行记录", "Early-warning scoring log"),
+    "ew_feature_bins": ("预警特征分箱计数", "Early-warning feature counts by bin"),
+    "ew_score_months": ("预警评分月份与输入指纹", "Early-warning scored month-ends"),
+    "ew_performance_months": ("预警模型月度表现", "Early-warning model performance by month"),
+    "ew_calibration_months": ("预警模型分十组校准", "Early-warning calibration by decile"),
+    "ew_score_bins": ("预警评分分箱计数", "Early-warning scores by bin"),
     "signal_scope": ("预警信号归属", "Warning signals by segment"),
     "signal_month": ("预警信号月度汇总", "Warning signals by month"),
 }

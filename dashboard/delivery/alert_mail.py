@@ -41,19 +41,29 @@ def link(base_url: str, said: Announcement, lang: str) -> str:
     return f"{base_url.rstrip('/')}/{name}?{query}"
 
 
-def compose(
-    said: Announcement, base_url: str, names: Mapping[str, str] | None = None
-) -> tuple[str, str]:
-    """(subject, body) of one alert event: the figure, its value against its line, the month,
-    the link; Chinese first, English below (`names`: what to call a subject, e.g. a group)."""
-    row = {
+def _row(said: Announcement) -> dict[str, object]:
+    """The alert row `detail` words, from one announced event."""
+    return {
         "rule": said.rule,
         "subject": said.subject,
         "value": said.value,
         "line": said.line,
         "first_period": said.period,
     }
-    event = "resolved" if said.event == CLEARED else said.event
+
+
+def _event(said: Announcement) -> str:
+    """The catalogue's word for the event (a cleared alert is told as resolved)."""
+    return "resolved" if said.event == CLEARED else said.event
+
+
+def compose(
+    said: Announcement, base_url: str, names: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """(subject, body) of one alert event: the figure, its value against its line, the month,
+    the link; Chinese first, English below (`names`: what to call a subject, e.g. a group)."""
+    row = _row(said)
+    event = _event(said)
     if is_event_rule(said.rule):
         figure = detail(row, "zh", names)
     else:
@@ -81,7 +91,7 @@ def compose_group(
     with a signal): one message naming the rule and how many, then each alert worst first with
     its own link; Chinese first, English below."""
     first = told[0]
-    event = "resolved" if first.event == CLEARED else first.event
+    event = _event(first)
     count = t("al.mail.count", "zh", n=len(told))
     subject = f"[Postloan {t(f'al.mail.{event}', 'zh')}] {headline(first.rule, 'zh')}：{count}"
     parts = []
@@ -91,14 +101,7 @@ def compose_group(
             f"{t('al.mail.count', lang, n=len(told))}"
         ]
         for said in told:
-            row = {
-                "rule": said.rule,
-                "subject": said.subject,
-                "value": said.value,
-                "line": said.line,
-                "first_period": said.period,
-            }
-            lines.append(f"- {detail(row, lang, names)}")
+            lines.append(f"- {detail(_row(said), lang, names)}")
             lines.append(f"  {t('al.mail.open', lang)}: {link(base_url, said, lang)}")
         parts.append("\n".join(lines))
     return subject, "\n\n".join(parts) + "\n"

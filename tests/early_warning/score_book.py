@@ -26,12 +26,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from early_warning.challenger import fit_challenger
 from early_warning.registry import Registry
 from early_warning.scorecard import Scorecard, fit_scorecard
 from tests.warehouse.book import Book, d, monthly
+from warehouse.engine import create_warehouse_engine
 from warehouse.marts.ew_features import TARGET
 
 AS_OF = "2024-12-31"
@@ -141,3 +143,14 @@ def scored_engines(
         eng = create_warehouse_engine(url)
         yield eng
         eng.dispose()
+
+
+def table_rows(url: str, table: sa.Table) -> pd.DataFrame:
+    """Every row of `table` in the warehouse at `url`, as read back after a build."""
+    engine = create_warehouse_engine(url)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(sa.select(table))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    finally:
+        engine.dispose()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from dashboard.cli.main import main
 from early_warning.data import load_features
@@ -30,6 +29,7 @@ from tests.early_warning.score_book import (
     lost_feature_models,
     overrides,
     score_book,
+    table_rows,
 )
 from tests.warehouse.book import build_book
 from warehouse import schema
@@ -52,16 +52,6 @@ DECILES |= {("K1", NOV): 1, ("K2", NOV): 4, ("K0", NOV): 7}
 DECILES |= {("K1", OCT): 1, ("K2", OCT): 3, ("K0", OCT): 6, ("K9", OCT): 8}
 
 
-def _table(url: str, table: sa.Table) -> pd.DataFrame:
-    engine = create_warehouse_engine(url)
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(sa.select(table))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    finally:
-        engine.dispose()
-
-
 def _build(url: str, root: Path, lines: list[str]) -> None:
     """Build the score book with the early-warning step, its output lines into `lines`."""
     build_book(url, score_book(), AS_OF, score_build, lines.append, **overrides(root))
@@ -75,7 +65,7 @@ def test_the_build_scores_each_performing_contract_at_each_scored_month_end(
     version = approved(root, models)
     lines: list[str] = []
     _build(db_url, root, lines)
-    scores = _table(db_url, schema.ew_scores)
+    scores = table_rows(db_url, schema.ew_scores)
     keys = {(r.contract_id, int(r.month_idx)) for r in scores.itertuples()}
     assert keys == set(SIGNALS) and len(scores) == 10  # K9 after October and KC never
     assert set(scores.model_version) == {version}
@@ -110,10 +100,10 @@ def test_the_build_scores_each_performing_contract_at_each_scored_month_end(
         "month-end(s) (2024-10 … 2024-12), carried over 0 month-end(s) unchanged since the "
         f"previous build, in {said[0].rsplit(' in ', 1)[1]}"
     ]
-    log = _table(db_url, schema.ew_score_log)
+    log = table_rows(db_url, schema.ew_score_log)
     assert list(log.outcome) == ["scored"] and list(log.model_version) == [version]
     assert list(log.scores) == [10] and list(log.month_ends) == [3] and log.message[0] == said[0]
-    assert _table(db_url, schema.ew_feature_bins).empty  # the card keeps no reference
+    assert table_rows(db_url, schema.ew_feature_bins).empty  # the card keeps no reference
 
 
 # A training reference by hand: signals cut at 0 and 1 (each edge value in the bin it closes),
@@ -160,7 +150,7 @@ def test_the_build_counts_each_features_rows_per_reference_bin_as_the_statement_
         if lessee["lessee_id"] == "LK2":
             lessee["lessee_type"] = "company"
     build_book(db_url, book, AS_OF, score_build, **overrides(root))
-    stored = _table(db_url, schema.ew_feature_bins)
+    stored = table_rows(db_url, schema.ew_feature_bins)
     assert set(stored.model_version) == {version}
     got: dict[int, dict[str, list[int]]] = {}
     for r in stored.sort_values(["month_idx", "feature", "bin"]).itertuples():
@@ -199,12 +189,12 @@ def test_without_an_approved_version_the_table_is_empty_and_the_build_says_so(
     Registry(root).propose(fitted_models(), {"purpose": "test"}, "alice")  # proposed only
     lines: list[str] = []
     _build(db_url, root, lines)
-    assert _table(db_url, schema.ew_scores).empty
+    assert table_rows(db_url, schema.ew_scores).empty
     said = [line for line in lines if line.startswith("early-warning scores: ")]
     assert said == [f"early-warning scores: none written — no approved model version in {root}"]
-    log = _table(db_url, schema.ew_score_log)
+    log = table_rows(db_url, schema.ew_score_log)
     assert list(log.outcome) == ["no_model"] and log.model_version.isna().all()
-    assert not _table(db_url, schema.contract_month).empty  # the rest of the build is there
+    assert not table_rows(db_url, schema.contract_month).empty  # the rest of the build is there
 
 
 def test_a_model_using_a_feature_the_warehouse_lost_is_refused_and_stays_approved(
@@ -214,7 +204,7 @@ def test_a_model_using_a_feature_the_warehouse_lost_is_refused_and_stays_approve
     version = approved(root, lost_feature_models())
     lines: list[str] = []
     _build(db_url, root, lines)
-    assert _table(db_url, schema.ew_scores).empty
+    assert table_rows(db_url, schema.ew_scores).empty
     said = [line for line in lines if line.startswith("early-warning scores: ")]
     assert len(said) == 1
     assert said[0].startswith(
@@ -223,7 +213,7 @@ def test_a_model_using_a_feature_the_warehouse_lost_is_refused_and_stays_approve
     )
     assert f"{version} stays the approved version" in said[0]
     assert Registry(root).in_force() == version  # the registry is left as it was
-    log = _table(db_url, schema.ew_score_log)
+    log = table_rows(db_url, schema.ew_score_log)
     assert list(log.outcome) == ["refused"] and list(log.model_version) == [version]
 
 
@@ -234,7 +224,7 @@ def test_a_model_file_that_fails_its_check_is_refused(duckdb_url: str, tmp_path:
     path.write_bytes(path.read_bytes() + b"tampered")
     lines: list[str] = []
     _build(duckdb_url, root, lines)
-    assert _table(duckdb_url, schema.ew_scores).empty
+    assert table_rows(duckdb_url, schema.ew_scores).empty
     said = [line for line in lines if line.startswith("early-warning scores: ")]
     assert said == [
         f"early-warning scores: none written — {version}: {MODELS} does not match its card; "
@@ -245,8 +235,8 @@ def test_a_model_file_that_fails_its_check_is_refused(duckdb_url: str, tmp_path:
 
 def test_a_build_without_the_early_warning_step_leaves_the_table_empty(duckdb_url: str) -> None:
     build_book(duckdb_url, score_book(), AS_OF)
-    assert _table(duckdb_url, schema.ew_scores).empty
-    log = _table(duckdb_url, schema.ew_score_log)
+    assert table_rows(duckdb_url, schema.ew_scores).empty
+    log = table_rows(duckdb_url, schema.ew_score_log)
     assert list(log.outcome) == ["skipped"]
 
 
@@ -291,10 +281,10 @@ def test_a_model_that_fails_while_scoring_writes_nothing_and_the_build_goes_on(
     version = approved(root, {**fitted_models(), "scorecard": broken})
     lines: list[str] = []
     _build(duckdb_url, root, lines)
-    assert _table(duckdb_url, schema.ew_scores).empty
+    assert table_rows(duckdb_url, schema.ew_scores).empty
     said = [line for line in lines if line.startswith("early-warning scores: ")]
     assert len(said) == 1
     assert said[0].startswith(f"early-warning scores: none written — {version} could not score (")
-    assert list(_table(duckdb_url, schema.ew_score_log).outcome) == ["refused"]
-    assert _table(duckdb_url, schema.ew_feature_bins).empty
-    assert not _table(duckdb_url, schema.contract_month).empty
+    assert list(table_rows(duckdb_url, schema.ew_score_log).outcome) == ["refused"]
+    assert table_rows(duckdb_url, schema.ew_feature_bins).empty
+    assert not table_rows(duckdb_url, schema.contract_month).empty

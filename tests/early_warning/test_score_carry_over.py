@@ -31,6 +31,7 @@ from tests.early_warning.score_book import (
     fitted_models,
     overrides,
     score_book,
+    table_rows,
 )
 from tests.early_warning.test_build_scores import REFERENCE
 from tests.warehouse.book import Book, build_book, d
@@ -49,16 +50,6 @@ def _scores(url: str) -> pd.DataFrame:
         with engine.connect() as conn:
             s = schema.ew_scores
             result = conn.execute(sa.select(s).order_by(s.c.month_idx, s.c.contract_id))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    finally:
-        engine.dispose()
-
-
-def _rows(url: str, table: sa.Table) -> pd.DataFrame:
-    engine = create_warehouse_engine(url)
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(sa.select(table))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     finally:
         engine.dispose()
@@ -108,8 +99,8 @@ def test_a_rebuild_carries_unchanged_month_ends_over_and_rescores_corrected_ones
         "(2024-10 … 2024-12), carried over 0 month-end(s) unchanged since the previous build"
     )
     first = _by_key(_scores(db_url))
-    first_bins = _rows(db_url, schema.ew_feature_bins)
-    months = _rows(db_url, schema.ew_score_months)
+    first_bins = table_rows(db_url, schema.ew_feature_bins)
+    months = table_rows(db_url, schema.ew_score_months)
     assert sorted(zip(months.month_idx, months.rows, strict=True)) == [(OCT, 4), (NOV, 3), (DEC, 3)]
 
     # Nothing changed, same version: nothing scored, every score and bin kept as it was.
@@ -123,7 +114,7 @@ def test_a_rebuild_carries_unchanged_month_ends_over_and_rescores_corrected_ones
     assert _by_key(_scores(db_url)) == first
     key = ["month_idx", "feature", "bin"]
     pd.testing.assert_frame_equal(
-        _rows(db_url, schema.ew_feature_bins).sort_values(key).reset_index(drop=True),
+        table_rows(db_url, schema.ew_feature_bins).sort_values(key).reset_index(drop=True),
         first_bins.sort_values(key).reset_index(drop=True),
     )
 
@@ -146,7 +137,7 @@ def test_a_rebuild_carries_unchanged_month_ends_over_and_rescores_corrected_ones
         ("K0", NOV): 1, ("K1", NOV): 4, ("K2", NOV): 7,
         ("K2", DEC): 1, ("K0", DEC): 4, ("K1", DEC): 7,
     }  # fmt: skip
-    bins = _rows(db_url, schema.ew_feature_bins)
+    bins = table_rows(db_url, schema.ew_feature_bins)
     signals = bins[(bins.feature == "signals_high_6m") & (bins.month_idx == NOV)]
     assert list(signals.sort_values("bin").rows) == [0, 3, 0, 0]  # all three have one signal
 
@@ -159,7 +150,7 @@ def test_a_rebuild_carries_unchanged_month_ends_over_and_rescores_corrected_ones
         "(2024-10 … 2024-12), carried over 0 month-end(s) unchanged since the previous build"
     )
     assert set(_scores(db_url).model_version) == {newer}
-    assert set(_rows(db_url, schema.ew_feature_bins).model_version) == {newer}
+    assert set(table_rows(db_url, schema.ew_feature_bins).model_version) == {newer}
 
 
 def _load(url: str, book: Book, root: Path, lines: list[str]) -> None:
@@ -192,7 +183,7 @@ def test_a_duckdb_load_reads_the_previous_scores_from_the_file_it_replaces(
         "build"
     )
     assert _by_key(_scores(duckdb_url)) == first
-    assert len(_rows(duckdb_url, schema.ew_feature_bins)) > 0
+    assert len(table_rows(duckdb_url, schema.ew_feature_bins)) > 0
 
     # A replaced file of an older layout (no ew_score_months): everything scored.
     engine = create_warehouse_engine(duckdb_url)

@@ -7,6 +7,12 @@ inner deciles, bins closed on the right, missing values a bin of their own); a s
 share of each training value (at most `MAX_VALUES`, the rest pooled as "other"). PSI against a
 reference is then Σ (a − e) × ln(a / e) over those bins, shares floored at `metrics.PSI_FLOOR`:
 the same number `metrics.psi(training, actual)` gives.
+
+A large book trains on a weighted sample (every contract with a default, a share of the others,
+each standing for 1 ÷ share contracts: `early_warning.data.contract_weights`). Its reference is
+then weighted too, so that it describes the book the scores are later counted on, not the
+sample: edges at the weighted deciles (`metrics.weighted_quantile`: the smallest value with at
+least each tenth of the weight at or below it) and shares of weight.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from early_warning.metrics import PSI_FLOOR
+from early_warning.metrics import PSI_FLOOR, weighted_quantile
 
 BINS = 10
 MAX_VALUES = 100  # segment values kept one by one; the rest share one bin
@@ -29,17 +35,23 @@ def _r(x: float) -> float:
     return float(round(float(x), 12))
 
 
-def numeric_reference(values: Sequence[float] | pd.Series, bins: int = BINS) -> dict[str, Any]:
-    """Decile edges of `values` and the share of them in each bin, then the missing share."""
+def numeric_reference(
+    values: Sequence[float] | pd.Series, bins: int = BINS, weight: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Decile edges of `values` and the share of them in each bin, then the missing share (of
+    rows, or of `weight` when the rows are a weighted sample)."""
     v = pd.Series(values, dtype="float64")
-    present = v.dropna().to_numpy()
-    edges = (
-        np.unique(np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1]))
-        if len(present)
-        else np.array([])
-    )
-    counts = bin_counts(v, edges)
-    total = max(len(v), 1)
+    present = v.notna().to_numpy()
+    probs = np.linspace(0, 1, bins + 1)[1:-1]
+    if not present.any():
+        edges = np.array([])
+    elif weight is None:
+        edges = np.unique(np.quantile(v.to_numpy()[present], probs))
+    else:
+        edges = np.unique(weighted_quantile(v.to_numpy(), weight, probs))
+    counts = bin_counts(v, edges, weight)
+    total = counts.sum() if weight is not None else len(v)
+    total = total if total > 0 else 1
     return {
         "kind": NUMERIC,
         "edges": [float(e) for e in edges],
@@ -48,18 +60,29 @@ def numeric_reference(values: Sequence[float] | pd.Series, bins: int = BINS) -> 
     }
 
 
-def bin_counts(values: pd.Series, edges: Sequence[float]) -> np.ndarray:
-    """Rows per bin (right-closed at `edges`), then the missing rows."""
+def bin_counts(
+    values: pd.Series, edges: Sequence[float], weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows (or their `weight`) per bin (right-closed at `edges`), then the missing rows."""
     v = pd.Series(values, dtype="float64")
     idx = np.searchsorted(np.asarray(edges, dtype=np.float64), v.to_numpy(), side="left")
     idx = np.where(v.isna().to_numpy(), len(edges) + 1, idx)
-    return np.bincount(idx, minlength=len(edges) + 2)
+    return np.bincount(idx, weights=weight, minlength=len(edges) + 2)
 
 
-def categorical_reference(values: Sequence[object] | pd.Series) -> dict[str, Any]:
-    """The share of each value (most frequent first, at most `MAX_VALUES`) and of the rest."""
+def categorical_reference(
+    values: Sequence[object] | pd.Series, weight: np.ndarray | None = None
+) -> dict[str, Any]:
+    """The share of each value (most frequent first, at most `MAX_VALUES`) and of the rest (of
+    rows, or of `weight`)."""
     v = pd.Series(values).astype(str)
-    shares = v.value_counts(normalize=True, sort=True)
+    if weight is None:
+        shares = v.value_counts(normalize=True, sort=True)
+    else:
+        w = pd.Series(np.asarray(weight, dtype=np.float64), index=v.index)
+        shares = w.groupby(v.to_numpy(), sort=True).sum()
+        # Most weight first, equal weights in value order (value_counts' order is its own).
+        shares = (shares / shares.sum()).sort_values(ascending=False, kind="stable")
     kept = shares.iloc[:MAX_VALUES]
     return {
         "kind": CATEGORICAL,
@@ -74,11 +97,22 @@ def build_reference(
     frame: pd.DataFrame,
     numeric: Sequence[str],
     categorical: Sequence[str],
+    weight: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """The card's `reference`: the training scores' decile bins and each feature's bins."""
-    features: dict[str, Any] = {name: numeric_reference(frame[name]) for name in numeric}
-    features.update({name: categorical_reference(frame[name]) for name in categorical})
-    return {"rows": len(frame), "score": numeric_reference(scores), "features": features}
+    """The card's `reference`: the training scores' decile bins and each feature's bins (of the
+    book the rows stand for when `weight` is given)."""
+    features: dict[str, Any] = {
+        name: numeric_reference(frame[name], weight=weight) for name in numeric
+    }
+    features.update({name: categorical_reference(frame[name], weight) for name in categorical})
+    out = {
+        "rows": len(frame),
+        "score": numeric_reference(scores, weight=weight),
+        "features": features,
+    }
+    if weight is not None:
+        out["weighted_rows"] = _r(float(np.sum(weight)))
+    return out
 
 
 def expected_shares(ref: Mapping[str, Any]) -> np.ndarray:

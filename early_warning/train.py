@@ -164,7 +164,9 @@ def train(
         },
         # The champion's training scores and every feature, binned: the line monitoring
         # measures stability against (early_warning.reference), without the training rows.
-        "reference": build_reference(scorecard.predict(rows), rows, NUMERIC, CATEGORICAL),
+        "reference": build_reference(
+            scorecard.predict(rows), rows, NUMERIC, CATEGORICAL, weights(rows)
+        ),
     }
     return {"scorecard": scorecard, "challenger": challenger}, card
 

@@ -102,6 +102,17 @@ def test_a_large_book_backtests_and_trains_on_whole_contracts_of_its_last_month_
     fitted = frame[(frame.month_idx <= last - HORIZON) & frame[TARGET].notna()]
     assert card["data"]["rows"] == len(fitted)
     assert sample["weighted_rows"] == pytest.approx(fitted.weight.sum(), abs=0.1)
+    # The monitoring reference describes the book the sample stands for, not the sample: its
+    # weight is the sample's, and each product's share is the whole book's up to sampling noise.
+    ref = card["reference"]
+    assert ref["rows"] == len(fitted)
+    assert ref["weighted_rows"] == pytest.approx(fitted.weight.sum(), abs=0.1)
+    book = known[known[TARGET].notna()]["product"].astype(str).value_counts(normalize=True)
+    product = ref["features"]["product"]
+    for value, share_of_book in book.items():
+        assert product["shares"][product["values"].index(value)] == pytest.approx(
+            share_of_book, abs=0.03
+        )
     assert f"{share:.2%} of the others" in sample["text"]
     assert card["data"]["defaults"] == int(known[TARGET].sum())
     assert len(card["data"]["fingerprint"]) == 64

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -99,3 +100,21 @@ def test_feature_rows_per_month_end_and_bin_list_every_bin() -> None:
     }  # fmt: skip
     assert "gone" not in set(counted["feature"])  # a feature the frame lacks is left out
     assert feature_bin_rows(frame, {}).empty
+
+
+def test_a_weighted_sample_is_binned_as_the_book_it_stands_for() -> None:
+    # 1 2 3 4 weighing 3 1 1 1 and a missing value weighing 2 (8 in all): half the present
+    # weight (3 of 6) is at 1, so the weighted median is 1; shares of weight 3/8 3/8, 2/8 missing.
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, None])
+    ref = numeric_reference(values, bins=2, weight=np.array([3.0, 1.0, 1.0, 1.0, 2.0]))
+    assert ref["edges"] == [1.0]
+    assert ref["shares"] == [0.375, 0.375] and ref["missing"] == 0.25
+    # Segments: a weighs 4 of 6, b 2 of 6 though b is the more frequent row.
+    seg = categorical_reference(["a", "b", "b"], np.array([4.0, 1.0, 1.0]))
+    assert seg["values"] == ["a", "b"]
+    assert seg["shares"] == pytest.approx([2 / 3, 1 / 3]) and seg["other"] == 0.0
+    frame = pd.DataFrame({"dpd": [0.0, 5.0], "product": ["x", "y"]})
+    card = build_reference([0.1, 0.9], frame, ["dpd"], ["product"], np.array([1.0, 9.0]))
+    assert card["rows"] == 2 and card["weighted_rows"] == 10.0
+    assert card["features"]["product"]["values"] == ["y", "x"]
+    assert card["features"]["product"]["shares"] == [0.9, 0.1]

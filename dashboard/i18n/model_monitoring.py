@@ -46,6 +46,20 @@ MODEL_MONITORING: dict[str, dict[str, str]] = zh_en(
             "month-ends {first} to {last}, {rows} {rows:contract-month|contract-months}, "
             "{defaults} {defaults:default|defaults}; built to {built}; fingerprint {fingerprint}",
         ),
+        "mm.sample": ("训练样本", "Training sample"),
+        "mm.sample_text": (
+            "大型账簿：只读取月末 {first} 至 {last}（其中结果已知的履约合同月 {known} 个）；"
+            "有违约的合同全部保留（{defaulting} 个合同月），其余合同按合同抽取 {share}，"
+            "每份代表 {per} 份合同；共读取 {read} 个合同月。模型在其中 {rows} 个合同月上拟合，"
+            "代表账簿的 {weighted} 个合同月；回测指标、提前期与拟合均按此权重计算。",
+            "A large book: only the month-ends {first} to {last} were read ({known} performing "
+            "{known:contract-month|contract-months} with a known outcome); every contract with a "
+            "default was kept ({defaulting} {defaulting:contract-month|contract-months}) and "
+            "{share} of the others, drawn by contract, each standing for {per} contracts; "
+            "{read} {read:contract-month|contract-months} read. The models were fitted on {rows} "
+            "of them, standing for {weighted} contract-months of the book; the backtest's "
+            "measures, the lead times and the fits are weighted accordingly.",
+        ),
         "mm.limits": ("局限", "Limits"),
         "mm.backtest": (
             "样本外回测（{first} 至 {last}）：AUC {auc}，KS {ks}，Brier {brier}",

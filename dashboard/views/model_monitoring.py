@@ -122,6 +122,9 @@ def model_card(model: ModelInForce, lang: str) -> None:
             fingerprint=str(data.get("fingerprint", "—"))[:16],
         )
         rows.append((t("mm.data", lang), text))
+    sample = data.get("sample")
+    if isinstance(sample, dict) and sample.get("share"):
+        rows.append((t("mm.sample", lang), sample_text(data, sample, lang)))
     rows.append((t("mm.limits", lang), card.get("limits") or "—"))
     for title, text in rows:
         # Card text is the registry's own, shown as plain text (never as markdown or HTML).
@@ -130,6 +133,25 @@ def model_card(model: ModelInForce, lang: str) -> None:
     backtest = backtest_line(card, lang)
     if backtest:
         st.caption(backtest)
+
+
+def sample_text(data: dict[str, Any], sample: dict[str, Any], lang: str) -> str:
+    """What a large book's training read and fitted, from the card's numbers, in words."""
+    read = sample.get("month_ends_read") or ["—", "—"]
+    share = float(sample["share"])
+    return t(
+        "mm.sample_text",
+        lang,
+        first=read[0],
+        last=read[-1],
+        known=count(int(sample.get("known_rows", 0))),
+        defaulting=count(int(sample.get("defaulting_rows", 0))),
+        share=f"{share:.2%}",
+        per=f"{1 / share:,.1f}",
+        read=count(int(sample.get("rows_read", 0))),
+        rows=count(int(data.get("rows", 0))),
+        weighted=count(round(float(sample.get("weighted_rows", 0)))),
+    )
 
 
 def backtest_line(card: dict[str, Any], lang: str) -> str | None:

@@ -91,9 +91,11 @@ def scored_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return built_duckdb(tmp_path_factory, "model_monitoring", _build)
 
 
-def _registry(tmp_path: Path, approve: bool) -> Path:
+def _registry(tmp_path: Path, approve: bool, data: dict | None = None) -> Path:
     reg = Registry(tmp_path / "models")
     card = {"purpose": "测试用途 <b>not html</b>", "limits": "hand-made", "reference": REFERENCE}
+    if data is not None:
+        card["data"] = data
     version = reg.propose({}, card, "alice")
     if approve:
         reg.approve(version, "bob")
@@ -132,6 +134,57 @@ def test_the_committee_reads_the_card_and_every_scored_month(
     assert list(performance["Month-end"].astype(str).str[:7]) == ["2023-12", "2024-03"]
     assert list(performance["AUC"]) == ["0.7500", "—"]
     assert list(performance["6-month outcome"]) == ["known", "outcome not yet known"]
+
+
+# A large book's card: 8 month-ends read, 1,200 known contract-months, the 300 of the defaulting
+# contracts kept and 12.5 % of the others (each standing for 8), 450 read, 400 fitted standing
+# for 300 + 100 × 8 = 1,100 contract-months.
+SAMPLED = {
+    "month_ends": ["2023-06", "2023-12"],
+    "rows": 400,
+    "defaults": 30,
+    "built_to": "2024-06-30",
+    "fingerprint": "f" * 64,
+    "sample": {
+        "month_ends_read": ["2023-06", "2024-01"],
+        "known_rows": 1200,
+        "defaulting_rows": 300,
+        "share": 0.125,
+        "rows_read": 450,
+        "weighted_rows": 1100.0,
+        "text": "the trainer's own English sentence",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "zh",
+            "大型账簿：只读取月末 2023-06 至 2024-01（其中结果已知的履约合同月 1,200 个）；"
+            "有违约的合同全部保留（300 个合同月），其余合同按合同抽取 12.50%，每份代表 8.0 份合同；"
+            "共读取 450 个合同月。模型在其中 400 个合同月上拟合，代表账簿的 1,100 个合同月；",
+        ),
+        (
+            "en",
+            "A large book: only the month-ends 2023-06 to 2024-01 were read (1,200 performing "
+            "contract-months with a known outcome); every contract with a default was kept (300 "
+            "contract-months) and 12.50% of the others, drawn by contract, each standing for 8.0 "
+            "contracts; 450 contract-months read. The models were fitted on 400 of them, standing "
+            "for 1,100 contract-months of the book;",
+        ),
+    ],
+)
+def test_a_large_books_card_says_what_its_sample_read_and_stands_for(
+    app: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    _point_registry(monkeypatch, _registry(tmp_path, approve=True, data=SAMPLED))
+    at = open_page("model_monitoring", {"lang": lang}, roles=("risk_committee",))
+    assert_clean(at)
+    texts = [x.value for x in at.text]
+    assert any(x.startswith(words) for x in texts), texts
+    assert not any("the trainer's own English sentence" in x for x in texts)
 
 
 def test_each_features_psi_is_read_from_the_builds_counts_of_that_month_end(

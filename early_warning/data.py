@@ -176,14 +176,22 @@ def training_read(
 
 def _fetch(engine: Engine, statement: sa.Select) -> pd.DataFrame:
     """The statement's rows as a frame: on DuckDB through Arrow (a million rows of ninety
-    columns as Python tuples would cost gigabytes), elsewhere `fetch_frame`'s one fetch."""
+    columns as Python tuples would cost gigabytes), its DECIMAL columns (sums of counts) as
+    float64 there rather than as Python Decimals `typed` would convert one by one (4.8 of 7.2 s
+    per month-end at a million contracts); elsewhere `fetch_frame`'s one fetch."""
     if engine.dialect.name != "duckdb":
         return fetch_frame(engine, statement)
+    import pyarrow as pa
+
     with engine.connect() as conn:
         compiled = statement.compile(dialect=conn.dialect)
         params = [compiled.params[k] for k in compiled.positiontup or ()]
         raw = conn.connection.driver_connection
-        return raw.sql(str(compiled), params=params).to_arrow_table().to_pandas()
+        table = raw.sql(str(compiled), params=params).to_arrow_table()
+    floats = pa.schema(
+        [f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in table.schema]
+    )
+    return table.cast(floats).to_pandas()
 
 
 def thin(frame: pd.DataFrame, keep_share: float) -> pd.DataFrame:

@@ -111,8 +111,9 @@ test: $(STAMP) system-deps lint  ## the whole suite on DuckDB and PostgreSQL (st
 		|| { rc=$$?; [ $$rc = 5 ] || status=$$rc; }; \
 	exit $$status
 
-bench: $(STAMP)  ## time demo + load + build (SIZES="100000 1000000"), write docs/benchmarks.md
-	$(BIN)/python scripts/bench.py $(SIZES)
+bench: $(STAMP)  ## time DuckDB and a PostgreSQL it starts (SIZES="100000 1000000", PG_BENCH=0 DuckDB only, PG_URL= a loaded one), write docs/benchmarks.md
+	$(BIN)/python scripts/bench.py $(SIZES) $(if $(filter 0,$(PG_BENCH)),--no-pg) \
+		$(if $(PG_URL),--pg-url '$(PG_URL)')
 
 constraints: $(STAMP)  ## re-pin constraints.txt from the current .venv
 	$(BIN)/pip freeze --exclude-editable --exclude postloan > constraints.txt

@@ -1,7 +1,17 @@
 """Benchmarks, not tests: time the warehouse pipeline per book size and write docs/benchmarks.md.
 
 Usage: python scripts/bench.py [SIZE ...] [--sections load,queries] [--warehouse URL]
-                               [--pg-url URL] [--output FILE]
+                               [--pg-url URL | --no-pg] [--pg-port N] [--output FILE]
+
+Both engines by default: when a chosen section measures PostgreSQL (`PG_SECTIONS`), the run
+starts its own throwaway server with scripts/pg.sh (port `--pg-port`, or a free one when that is
+taken; data under /tmp/postloan-bench-pg-<port>), creates the database `bench`, loads the
+largest size's demo extract into it as a timed step (`postloan load`: a row of the load section,
+or before the first section when the run has no load section), and stops and removes the server
+at the end, on failure and on Ctrl-C or SIGTERM too. `--pg-url` measures an already loaded
+PostgreSQL warehouse instead (no load, no server started: `make bench PG_URL=…`); `--no-pg`
+measures DuckDB only (`make bench PG_BENCH=0`).
+
 Each section is a function in `SECTIONS`; later work adds its own (workbook export …) by
 registering another function that returns a `Section`.
 """
@@ -9,17 +19,22 @@ registering another function that returns a `Section`.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import math
 import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +46,11 @@ DEFAULT_SIZES = (100_000, 1_000_000)
 TARGET_SIZE = 1_000_000
 TARGET_SECONDS = 600
 TARGET_BYTES = 8 * GIB
+PG_SCRIPT = ROOT / "scripts" / "pg.sh"
+PG_PORT = 54339  # the bench's own server; scripts/pg.sh's default 54329 is the tests'
+PG_DATABASE = "bench"
+# The sections with a PostgreSQL half (they read `Context.pg_url`); load loads it.
+PG_SECTIONS = frozenset({"load", "queries", "monitoring", "risk", "pages"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,17 @@ class Section:
     steps: list[Step] = field(default_factory=list)
 
 
+@dataclass
+class OwnPg:
+    """The PostgreSQL server this run started: its port, its warehouse URL, its load once run."""
+
+    port: int
+    url: str
+    load: Step | None = None
+    build: float | None = None
+    months: int | None = None
+
+
 @dataclass(frozen=True)
 class Context:
     """What every section receives: the sizes, a scratch directory, optional warehouses."""
@@ -61,7 +92,8 @@ class Context:
     sizes: tuple[int, ...]
     workdir: Path
     warehouse: str | None = None  # an already built DuckDB warehouse for the query section
-    pg_url: str | None = None  # a PostgreSQL warehouse (already loaded) for the query section
+    pg_url: str | None = None  # a loaded PostgreSQL warehouse for the sections' PostgreSQL half
+    own_pg: OwnPg | None = None  # the server this run started (loaded by the load section)
 
 
 def run_step(
@@ -72,7 +104,12 @@ def run_step(
     start = time.monotonic()
     with log.open("ab") as err, (out_to or log).open("ab") as out:
         proc = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # Ctrl-C or SIGTERM: no step outlives the run (or its server)
+            proc.kill()
+            proc.wait()
+            raise
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
     step = Step(name, size, seconds, usage.ru_maxrss * 1024, proc.returncode)
@@ -95,19 +132,58 @@ def _build_figures(url: str) -> tuple[float | None, int | None]:
     return (None if load is None else load.build_seconds), rows
 
 
+def _demo(ctx: Context, size: int, log: Path) -> tuple[Path, Step | None]:
+    """The demo extract of `size` in the scratch directory, and its step when made now."""
+    extract = ctx.workdir / f"extract-{size}"
+    if extract.exists():
+        return extract, None
+    return extract, run_step(
+        "demo", size, [*POSTLOAN, "demo", str(extract), "--contracts", str(size)], log
+    )
+
+
+def _release(ctx: Context, extract: Path) -> None:
+    """Delete a demo extract unless this run's PostgreSQL still has to load it."""
+    if ctx.own_pg is None or ctx.own_pg.load is not None:
+        shutil.rmtree(extract, ignore_errors=True)
+
+
+def load_pg(ctx: Context) -> Step | None:
+    """Load the largest size's demo extract into the run's own PostgreSQL, once; its step."""
+    own = ctx.own_pg
+    if own is None or own.load is not None:
+        return None
+    size = max(ctx.sizes)
+    log = ctx.workdir / f"bench-pg-{size}.log"
+    extract, demo = _demo(ctx, size, log)
+    if demo is not None and demo.returncode != 0:
+        own.load = replace(demo, name="demo for PostgreSQL")
+        return own.load
+    own.load = run_step(
+        "load PostgreSQL", size, [*POSTLOAN, "load", str(extract), "--warehouse", own.url], log
+    )
+    if own.load.returncode == 0:
+        own.build, own.months = _build_figures(own.url)
+    duck = Path(ctx.warehouse) if ctx.warehouse else ctx.workdir / f"warehouse-{size}.duckdb"
+    if ctx.warehouse or duck.exists():  # else the DuckDB warehouse is still to be built from it
+        shutil.rmtree(extract, ignore_errors=True)
+    return own.load
+
+
 def load_section(ctx: Context) -> Section:
-    """`postloan demo` then `postloan load` (check, load and build) per size, on DuckDB."""
+    """`postloan demo` then `postloan load` (check, load and build) per size, on DuckDB; then
+    the largest size on the run's own PostgreSQL."""
     steps: list[Step] = []
     rows = []
     for size in ctx.sizes:
-        extract = ctx.workdir / f"extract-{size}"
         warehouse = ctx.workdir / f"warehouse-{size}.duckdb"
         url = f"duckdb:///{warehouse}"
         log = ctx.workdir / f"bench-{size}.log"
-        demo = run_step(
-            "demo", size, [*POSTLOAN, "demo", str(extract), "--contracts", str(size)], log
-        )
-        steps.append(demo)
+        extract, demo = _demo(ctx, size, log)
+        if demo is None:  # made earlier in this run (the PostgreSQL load's)
+            demo = Step("demo", size, float("nan"), 0, 0, "made earlier")
+        else:
+            steps.append(demo)
         if demo.returncode != 0:
             rows.append(_row(size, demo, None, None, None, f"demo failed, see {log.name}"))
             continue
@@ -116,7 +192,10 @@ def load_section(ctx: Context) -> Section:
         build, months = _build_figures(url) if load.returncode == 0 else (None, None)
         note = "" if load.returncode == 0 else f"load failed, see {log.name}"
         rows.append(_row(size, demo, load, build, months, note))
-        shutil.rmtree(extract, ignore_errors=True)
+        if size == max(ctx.sizes) and ctx.own_pg is not None:
+            pg_step = load_pg(ctx)
+            steps += [pg_step] if pg_step is not None else []
+        _release(ctx, extract)
         if size != max(ctx.sizes):  # the largest book stays for the query section
             warehouse.unlink(missing_ok=True)
     header = (
@@ -130,11 +209,97 @@ def load_section(ctx: Context) -> Section:
         "(`wait4`). The build should cost the same per contract-month at every size. Targets for "
         "1,000,000 contracts on this machine: loaded and built in under "
         f"{TARGET_SECONDS // 60} minutes, peak under {TARGET_BYTES // GIB} GiB.\n\n"
+        + "DuckDB:\n\n"
         + header
         + "\n".join(rows)
         + "\n"
+        + _pg_load_text(ctx)
     )
-    return Section("Demo, load and build (DuckDB)", body, steps)
+    return Section(LOAD_TITLE, body, steps)
+
+
+LOAD_TITLE = "Demo, load and build"
+# Earlier titles of renamed sections, so an old docs/benchmarks.md merges into the new one.
+FORMER_TITLES = {"Demo, load and build (DuckDB)": LOAD_TITLE}
+
+
+def _pg_load_text(ctx: Context) -> str:
+    """The load section's PostgreSQL paragraph and row: this run's load, or the reused one's."""
+    if ctx.own_pg is None and ctx.pg_url is None:
+        return "\nPostgreSQL: not measured (`--no-pg`).\n"
+    size = max(ctx.sizes)
+    if ctx.own_pg is None:  # --pg-url: loaded before this run, its build figures as stored
+        build, months = _build_figures(ctx.pg_url)
+        load, note, said = None, "loaded before this run (`--pg-url`)", "an already loaded"
+        size_text = "—"
+    else:
+        load, build, months = ctx.own_pg.load, ctx.own_pg.build, ctx.own_pg.months
+        note = (
+            "not loaded: the demo failed"
+            if load is None
+            else (f"load failed, see bench-pg-{size}.log" if load.returncode != 0 else "")
+        )
+        said = "this run's own (scripts/pg.sh), the largest size's extract loaded into an empty"
+        size_text = f"{size:,}"
+    pg_url = ctx.pg_url or ctx.own_pg.url
+
+    def secs(value: float | None) -> str:
+        return "—" if value is None or math.isnan(value) else f"{value:,.1f}"
+
+    per_million = "—" if not (build and months) else f"{build / months * 1e6:.1f}"
+    peak = "—" if load is None else f"{load.peak_bytes / GIB:.2f}"
+    row = (
+        f"| {size_text} | {secs(load and load.seconds)} | {secs(build)} "
+        f"| {'—' if months is None else f'{months:,}'} | {per_million} | {peak} | {note} |"
+    )
+    return (
+        f"\nPostgreSQL, {said} database: {pg_server(pg_url, build=True)}. The same "
+        "`postloan load` (check, load and build in one transaction); its peak is the loading "
+        "process's, not the server's (shared_buffers, and work_mem per sort or hash). No "
+        "target is set for PostgreSQL's load.\n\n"
+        "| contracts | load+build s | of which build s | contract-months "
+        "| build s per 1M contract-months | load peak GiB | note |\n"
+        "|---:|---:|---:|---:|---:|---:|---|\n" + row + "\n"
+    )
+
+
+# A reader's session settings that shape the timings, then the server's durability settings.
+PG_SETTINGS = (
+    "jit",
+    "work_mem",
+    "shared_buffers",
+    "max_parallel_workers_per_gather",
+    "fsync",
+    "synchronous_commit",
+    "full_page_writes",
+)
+
+
+@functools.cache
+def pg_server(url: str, *, build: bool = False) -> str:
+    """Which PostgreSQL `url` is: version, database, and the settings of a reader's session
+    (those of `warehouse.engine`'s engine: jit off); `build` adds the build's own work_mem."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from warehouse.engine import create_warehouse_engine
+    from warehouse.marts import PG_BUILD_WORK_MEM
+
+    engine = create_warehouse_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            names = ("server_version", *PG_SETTINGS)
+            values = conn.execute(sa.select(*(sa.func.current_setting(n) for n in names))).one()
+    finally:
+        engine.dispose()
+    version, *settings = values
+    where = make_url(url)
+    shown = ", ".join(f"{n} {v}" for n, v in zip(PG_SETTINGS, settings, strict=True))
+    during = f"; the build sets work_mem {PG_BUILD_WORK_MEM} for its transaction" if build else ""
+    return (
+        f"PostgreSQL {version.split()[0]} (`{where.host}:{where.port}/{where.database}`; "
+        f"sessions: {shown}{during})"
+    )
 
 
 def _row(
@@ -149,7 +314,7 @@ def _row(
         return "—" if step is None else f"{step.peak_bytes / GIB:.2f}"
 
     def secs(value: float | None) -> str:
-        return "—" if value is None else f"{value:.1f}"
+        return "—" if value is None or math.isnan(value) else f"{value:.1f}"
 
     target = "—"
     if size == TARGET_SIZE and load is not None and load.returncode == 0:
@@ -199,10 +364,10 @@ def _query_warehouse(ctx: Context) -> tuple[str, int]:
     warehouse = ctx.workdir / f"warehouse-{size}.duckdb"
     url = f"duckdb:///{warehouse}"
     if not warehouse.exists():
-        extract, log = ctx.workdir / f"extract-{size}", ctx.workdir / f"bench-{size}.log"
-        run_step("demo", size, [*POSTLOAN, "demo", str(extract), "--contracts", str(size)], log)
+        log = ctx.workdir / f"bench-{size}.log"
+        extract, _ = _demo(ctx, size, log)
         run_step("load", size, [*POSTLOAN, "load", str(extract), "--warehouse", url], log)
-        shutil.rmtree(extract, ignore_errors=True)
+        _release(ctx, extract)
     return url, _build_figures(url)[1] or 0
 
 
@@ -270,8 +435,8 @@ def queries_section(ctx: Context) -> Section:
     )
     if pg_rows:
         body += (
-            f"\nPostgreSQL (`{ctx.pg_url.split('@')[-1]}`, {pg_months or 0:,} contract-months, "
-            f"its build took {pg_build or 0:,.0f} s; target warm < {PG_WARM_TARGET:.0f} s):"
+            f"\n{pg_server(ctx.pg_url)}, {pg_months or 0:,} contract-months, "
+            f"its build took {pg_build or 0:,.0f} s; target warm < {PG_WARM_TARGET:.0f} s:"
             "\n\n| page | cold s | warm s | target |\n|---|---:|---:|---|\n"
             + "\n".join(pg_rows)
             + "\n"
@@ -363,7 +528,11 @@ def render(sections: Sequence[Section], command: str) -> str:
     parts = [
         "# Benchmarks\n",
         "Written by `make bench` (`scripts/bench.py`); numbers are from the run below, not "
-        f"promises.\n\n{machine()}\n\nCommand: `{command}`\n",
+        "promises. It measures DuckDB and PostgreSQL: it starts a throwaway PostgreSQL "
+        "(`scripts/pg.sh`), loads the largest book into it as a timed step and stops it at the "
+        "end; `make bench PG_BENCH=0` (`--no-pg`) measures DuckDB only, and "
+        "`make bench PG_URL=…` (`--pg-url`) an already loaded PostgreSQL warehouse, without "
+        f"loading it.\n\n{machine()}\n\nCommand: `{command}`\n",
     ]
     parts += [f"## {s.title}\n\n{s.body}" for s in sections]
     return "\n".join(parts)
@@ -387,6 +556,7 @@ def merged(previous: str, sections: Sequence[Section]) -> list[Section]:
     out: list[Section] = []
     for part in old:
         title, _, body = part.partition("\n\n")
+        title = FORMER_TITLES.get(title, title)
         if title in fresh:
             out.append(fresh.pop(title))
         elif body.startswith("_Not rerun this time"):
@@ -396,6 +566,53 @@ def merged(previous: str, sections: Sequence[Section]) -> list[Section]:
     return out + list(fresh.values())
 
 
+def _pg_env(port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "POSTLOAN_PG_PORT": str(port),
+        # Not under the run's scratch directory: as root, pg.sh runs the server as `postgres`,
+        # which cannot enter a private temporary directory.
+        "POSTLOAN_PG_DIR": str(Path(tempfile.gettempdir()) / f"postloan-bench-pg-{port}"),
+    }
+
+
+@contextlib.contextmanager
+def own_postgres(preferred: int) -> Iterator[OwnPg]:
+    """A throwaway PostgreSQL (scripts/pg.sh) with an empty database `bench`, stopped and
+    removed on the way out whatever happens; SIGTERM ends the run through this too."""
+    import sqlalchemy as sa
+    from free_port import free_port
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    port = free_port(preferred)
+    env = _pg_env(port)
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # only there can it handle signals
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        # Nothing listens on the port, so a directory left there is a dead run's: start afresh.
+        subprocess.run([str(PG_SCRIPT), "stop"], env=env, check=True)
+        print(f"[postgresql] starting a throwaway server on 127.0.0.1:{port}")
+        if subprocess.run([str(PG_SCRIPT), "start"], env=env, check=False).returncode != 0:
+            raise SystemExit("scripts/pg.sh could not start PostgreSQL: --no-pg for DuckDB only")
+        server = subprocess.run(
+            [str(PG_SCRIPT), "url"], env=env, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        try:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{PG_DATABASE}"'))
+        finally:
+            admin.dispose()
+        url = make_url(server).set(database=PG_DATABASE).render_as_string(hide_password=False)
+        yield OwnPg(port, url)
+    finally:
+        subprocess.run([str(PG_SCRIPT), "stop"], env=env, check=False)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen sections at the chosen sizes and write docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -403,24 +620,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated names")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--warehouse", help="a built DuckDB warehouse URL for the queries section")
-    parser.add_argument("--pg-url", help="a loaded PostgreSQL warehouse URL (queries section)")
+    pg = parser.add_mutually_exclusive_group()
+    pg.add_argument("--pg-url", help="an already loaded PostgreSQL warehouse URL: no load")
+    pg.add_argument("--no-pg", action="store_true", help="DuckDB only: start no PostgreSQL")
+    parser.add_argument(
+        "--pg-port", type=int, default=PG_PORT, help="the own server's port (a free one if taken)"
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.sections.split(",") if n]
     unknown = set(names) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="postloan-bench-") as tmp:
-        ctx = Context(tuple(args.sizes), Path(tmp), args.warehouse, args.pg_url)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    start_pg = not (args.no_pg or args.pg_url) and bool(PG_SECTIONS & set(names))
+    extra: list[Step] = []  # the PostgreSQL load when no load section reports it
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="postloan-bench-"))
+        own = stack.enter_context(own_postgres(args.pg_port)) if start_pg else None
+        pg_url = args.pg_url or (own.url if own is not None else None)
+        ctx = Context(tuple(args.sizes), Path(tmp), args.warehouse, pg_url, own)
         sections = []
         for name in names:
             print(f"[{name}]")
-            sections.append(SECTIONS[name](ctx))
+            if own is not None and name != "load" and own.load is None:
+                extra += [s for s in [load_pg(ctx)] if s is not None]
+            unloaded = own is not None and own.load is not None and own.load.returncode != 0
+            sections.append(SECTIONS[name](replace(ctx, pg_url=None) if unloaded else ctx))
     sizes = " ".join(str(s) for s in args.sizes)
     given = list(sys.argv[1:] if argv is None else argv)
     command = f"python scripts/bench.py {' '.join(given)}".strip()
     if set(names) == set(SECTIONS) and not (args.warehouse or args.pg_url):
-        command = f"make bench SIZES='{sizes}'"
+        command = f"make bench SIZES='{sizes}'" + (" PG_BENCH=0" if args.no_pg else "")
     written = (
         merged(args.output.read_text(encoding="utf-8"), sections)
         if args.output.exists()
@@ -428,7 +659,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args.output.write_text(render(written, command), encoding="utf-8")
     print(f"wrote {args.output}")
-    failed = [s for sec in sections for s in sec.steps if s.returncode != 0]
+    failed = [s for s in [*(s for sec in sections for s in sec.steps), *extra] if s.returncode]
     return 1 if failed else 0
 
 

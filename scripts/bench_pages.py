@@ -468,8 +468,8 @@ def section(ctx: bench.Context) -> bench.Section:
             pg_months = bench._build_figures(ctx.pg_url)[1] or 0
             pg_steps, pg_table = _table(ctx, ctx.pg_url, pg_months, "pg")
             steps += pg_steps
-            where = ctx.pg_url.split("@")[-1]
-            body_tables += f"\nPostgreSQL (`{where}`, {pg_months:,} contract-months):\n\n{pg_table}"
+            where = bench.pg_server(ctx.pg_url)
+            body_tables += f"\n{where}, {pg_months:,} contract-months:\n\n{pg_table}"
     finally:
         if before is None:
             os.environ.pop("POSTLOAN_PORTAL_URL", None)

@@ -50,7 +50,7 @@ def page_table(
     ctx: bench.Context, script: Sequence[str], log_name: str, pages: Iterable[str]
 ) -> tuple[int, list[bench.Step], str]:
     """Each page cold and warm in fresh processes: contract-months, steps, the markdown table
-    (DuckDB, then PostgreSQL under its own heading when the run has `--pg-url`)."""
+    (DuckDB, then PostgreSQL under its own heading when the run measures PostgreSQL)."""
     import bench  # scripts/ is on sys.path when bench.py runs
 
     url, months = bench._query_warehouse(ctx)
@@ -62,8 +62,8 @@ def page_table(
             ctx, script, f"pg-{log_name}", pages, ctx.pg_url, pg_months
         )
         steps += pg_steps
-        where = ctx.pg_url.split("@")[-1]
-        table += f"\nPostgreSQL (`{where}`, {pg_months:,} contract-months):\n\n{pg_table}"
+        where = bench.pg_server(ctx.pg_url)
+        table += f"\n{where}, {pg_months:,} contract-months:\n\n{pg_table}"
     return months, steps, table
 
 

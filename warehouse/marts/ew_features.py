@@ -1,11 +1,16 @@
 """Early-warning features: one row per performing contract per month-end, from data dated on or
 before that month-end only, and the target (90+ DPD or written off within the next 6 months).
 
-Run on demand, not by the build: training reads many month-ends once per model version
-(`early_warning.data`), scoring reads one. The statement is SQLAlchemy Core over `contract_month`
-and the source tables, portable to DuckDB and PostgreSQL, set-based (window functions over the
-mart, month-level aggregates of each source table joined over a month window). Definitions:
-docs/early-warning.md ("Features").
+Training reads many month-ends once per model version (`early_warning.data`); the build's
+early-warning step scores its last month-ends with them (`early_warning.scoring.score_build`
+through `warehouse.marts.ew_scores.read_features`), and 模型监控 reads them at an as-of. The
+statement is SQLAlchemy Core over `contract_month` and the source tables, portable to DuckDB and
+PostgreSQL, set-based (month-level aggregates of each source table joined over a month window,
+one part per group of features, each with one row per base row or lessee and month-end).
+Definitions: docs/early-warning.md ("Features").
+
+A source table is filtered by a range on its own date column (`warehouse.months.in_months`), not
+by `month_index(column)`, which PostgreSQL can neither estimate nor read through an index.
 
 Windows are calendar months: "the last k months" of month-end m are the months m − k + 1 … m by
 `warehouse.months.month_index`, so the month-end itself is their last day and nothing dated after
@@ -23,7 +28,7 @@ import sqlalchemy as sa
 
 from warehouse import schema
 from warehouse.marts import promises
-from warehouse.months import month_index
+from warehouse.months import in_months, month_index
 
 HORIZON = 6  # months ahead the target looks
 DEFAULT_DPD = 90  # "90+" means DPD > 90 (docs/domain.md §3)
@@ -319,16 +324,18 @@ def _dpd_windows(p: sa.CTE, first_idx: int, last_idx: int) -> sa.Subquery:
     )
 
 
-def _lessee_month(first_idx: int, last_idx: int) -> sa.Subquery:
-    """Per lessee and month-end `first_idx` … `last_idx`: its open contracts' outstanding, their
-    number and the highest DPD of its contracts not written off (a GROUP BY over those months
-    only: a window over the whole history would sort every history row for them)."""
+def _lessee_month(b: sa.CTE, first_idx: int, last_idx: int) -> sa.Subquery:
+    """Per lessee and month-end of the base rows: its open contracts' outstanding, their number
+    and the highest DPD of its contracts not written off (a GROUP BY over those months only: a
+    window over the whole history would sort every history row for them)."""
     cm = schema.contract_month
+    keys = sa.select(b.c.lessee_id, b.c.month_idx).distinct().subquery("ew_lm_keys")
+    on = sa.and_(cm.c.lessee_id == keys.c.lessee_id, cm.c.month_idx == keys.c.month_idx)
     live = sa.and_(sa.not_(cm.c.written_off), sa.not_(cm.c.closed))
     return (
         sa.select(
-            cm.c.lessee_id,
-            cm.c.month_idx,
+            keys.c.lessee_id,
+            keys.c.month_idx,
             _f(sa.func.sum(sa.case((live, cm.c.outstanding_principal), else_=0))).label(
                 "lessee_outstanding"
             ),
@@ -337,27 +344,10 @@ def _lessee_month(first_idx: int, last_idx: int) -> sa.Subquery:
                 "lessee_dpd_max"
             ),
         )
+        .select_from(keys.join(cm, on))
         .where(cm.c.month_idx.between(first_idx, last_idx))
-        .group_by(cm.c.lessee_id, cm.c.month_idx)
+        .group_by(keys.c.lessee_id, keys.c.month_idx)
         .subquery("ew_lessee_month")
-    )
-
-
-def _base(
-    first_idx: int, last_idx: int, keep_share: float, contracts: ContractSample | None = None
-) -> sa.CTE:
-    """The performing contract-months in `first_idx` … `last_idx` (`_performing`) with their
-    DPD windows."""
-    p = _performing(first_idx, last_idx, keep_share, contracts)
-    w = _dpd_windows(p, first_idx, last_idx)
-    on = sa.and_(w.c.contract_id == p.c.contract_id, w.c.month_idx == p.c.month_idx)
-    windows = [c for c in w.c if c.name not in ("contract_id", "month_idx")]
-    return (
-        sa.select(p, *windows)
-        .select_from(p.join(w, on))
-        # A CTE: five parts read it, and PostgreSQL materialises a CTE read more than once
-        # instead of running the joins again for each.
-        .cte("ew_base")
     )
 
 
@@ -382,18 +372,28 @@ EVENTS: tuple[str, ...] = (
 )
 
 
+_AMOUNTS = frozenset({"paid", "due"})
+_EXACT = sa.Numeric(38, 2)
+
+
 def _part(
     contract: sa.ColumnElement, midx: sa.ColumnElement, **values: sa.ColumnElement
 ) -> list[sa.ColumnElement]:
-    """The columns of one UNION ALL part of `_contract_events`: `values`, zeros elsewhere."""
+    """The columns of one UNION ALL part of `_contract_events`: `values`, NULL elsewhere (the
+    window sums skip a NULL as they would add a 0, and PostgreSQL sorts and hashes the narrower
+    rows faster: a NULL takes no room in a row). Amounts stay exact: their window sums are then
+    the same whatever order a plan adds the months in, on either database."""
     cols = [contract.label("contract_id"), sa.cast(midx, sa.Integer).label("midx")]
-    return cols + [_f(values.get(n, sa.literal(0))).label(n) for n in EVENTS]
+    for name in EVENTS:
+        kind = _EXACT if name in _AMOUNTS else sa.Double
+        cols.append(sa.cast(values[name] if name in values else sa.null(), kind).label(name))
+    return cols
 
 
 def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
     """Per contract and month `lo_idx` … `hi_idx` (the months the base rows' windows reach;
     nothing older can count): receipts, amounts due, IoT events, inspections and
-    collections outcomes (one UNION ALL of month-level aggregates, zeros elsewhere)."""
+    collections outcomes (one UNION ALL of month-level aggregates, NULL elsewhere)."""
     rc, sc = schema.receipts, schema.schedule
     de = schema.SOURCE_TABLES["device_events"]
     ins = schema.SOURCE_TABLES["inspections"]
@@ -402,7 +402,7 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
     r_m = month_index(rc.c.received_date)
     receipts = (
         sa.select(*_part(rc.c.contract_id, r_m, paid=sa.func.sum(rc.c.amount)))
-        .where(r_m.between(lo_idx, hi_idx))
+        .where(in_months(rc.c.received_date, lo_idx, hi_idx))
         .group_by(rc.c.contract_id, r_m)
     )
     # Installments in force on their due date (docs/domain.md §2): a restructuring after the
@@ -415,7 +415,7 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
     amount = sc.c.principal_due + sc.c.interest_due
     due = (
         sa.select(*_part(sc.c.contract_id, s_m, due=sa.func.sum(amount)))
-        .where(in_force, s_m.between(lo_idx, hi_idx))
+        .where(in_force, in_months(sc.c.due_date, lo_idx, hi_idx))
         .group_by(sc.c.contract_id, s_m)
     )
     e_m = month_index(de.c.event_time)
@@ -429,7 +429,7 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
                 iot_offline_days=sa.func.count(sa.distinct(offline_day)),
             )
         )
-        .where(e_m.between(lo_idx, hi_idx))
+        .where(in_months(de.c.event_time, lo_idx, hi_idx))
         .group_by(de.c.contract_id, e_m)
     )
     i_m = month_index(ins.c.inspection_date)
@@ -443,7 +443,7 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
                 **{f"note_{k}": sa.func.sum(_flag(says(ins.c.note, k))) for k in TEXT_SIGNALS},
             )
         )
-        .where(i_m.between(lo_idx, hi_idx))
+        .where(in_months(ins.c.inspection_date, lo_idx, hi_idx))
         .group_by(ins.c.contract_id, i_m)
     )
     a_m = month_index(col.c.action_time)
@@ -459,7 +459,7 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
                 legal=sa.func.sum(_flag(col.c.outcome == "legal_filed")),
             )
         )
-        .where(a_m.between(lo_idx, hi_idx))
+        .where(in_months(col.c.action_time, lo_idx, hi_idx))
         .group_by(col.c.contract_id, a_m)
     )
     parts = [receipts, due, iot, inspections, actions, _broken_promises(lo_idx, hi_idx)]
@@ -490,7 +490,7 @@ def _broken_promises(lo_idx: int, hi_idx: int) -> sa.Select:
             _flag(sa.not_(promises.kept(paid, p.c.promised_amount))).label("broken"),
         )
         .select_from(p.outerjoin(rc, sa.and_(rc.c.contract_id == p.c.contract_id, towards)))
-        .where(month_index(p.c.due_day).between(lo_idx, hi_idx))
+        .where(in_months(p.c.due_day, lo_idx, hi_idx))
         .group_by(p.c.action_id, p.c.contract_id, p.c.due_day, p.c.promised_amount)
         .subquery("ew_promise_each")
     )
@@ -562,7 +562,7 @@ def _signal_features(b: sa.CTE, lo_idx: int, hi_idx: int) -> sa.Subquery:
                 for k in TEXT_SIGNALS
             ),
         )
-        .where(s_m.between(lo_idx, hi_idx))
+        .where(in_months(ws.c.signal_date, lo_idx, hi_idx))
         .group_by(ws.c.lessee_id, s_m)
         .subquery("ew_signal_month")
     )
@@ -687,14 +687,17 @@ def feature_statement(
     share (`sample_value`), no row of unknown target; the rest are never computed. With
     `contracts`, the rows of the contracts that `ContractSample` keeps (every row of them,
     unknown targets included: a whole-contract sample for the backtest and its lead times)."""
-    b = _base(first_idx, last_idx, keep_share, contracts)
+    # A CTE: every part reads it, and PostgreSQL materialises a CTE read more than once instead
+    # of running it again for each.
+    b = _performing(first_idx, last_idx, keep_share, contracts)
+    w = _dpd_windows(b, first_idx, last_idx)
     # The earliest month a base row's window reaches: older events cannot count.
     lo = first_idx - HISTORY + 1
     cf = _contract_features(b, lo, last_idx)
     sf = _signal_features(b, lo, last_idx)
     ff = _financial_features(b, lag_months)
     hc = _history_counts(b)
-    lm = _lessee_month(first_idx, last_idx)
+    lm = _lessee_month(b, first_idx, last_idx)
     k = schema.contracts
 
     def z(column: sa.ColumnElement, name: str) -> sa.ColumnElement:
@@ -705,11 +708,11 @@ def feature_statement(
     target = b.c[TARGET]
     columns = {
         "dpd": b.c.dpd,
-        "dpd_max_3m": b.c.dpd_max_3m,
-        "dpd_max_6m": b.c.dpd_max_6m,
-        "dpd_max_12m": b.c.dpd_max_12m,
-        "months_in_arrears_12m": b.c.months_in_arrears_12m,
-        "months_30_12m": b.c.months_30_12m,
+        "dpd_max_3m": w.c.dpd_max_3m,
+        "dpd_max_6m": w.c.dpd_max_6m,
+        "dpd_max_12m": w.c.dpd_max_12m,
+        "months_in_arrears_12m": w.c.months_in_arrears_12m,
+        "months_30_12m": w.c.months_30_12m,
         "in_observation": b.c.in_observation,
         "risk_class_rank": b.c.risk_class_rank,
         "restructurings": z(hc.c.restructurings, "restructurings"),
@@ -752,12 +755,20 @@ def feature_statement(
             target.label(TARGET),
         )
         .select_from(
+            # FULL joins, though each part has only keys of the base rows (so they keep exactly
+            # the base rows, as inner and left joins would): PostgreSQL cannot estimate the size
+            # of these aggregates; misjudged as a few rows, a chain of inner or left joins ran
+            # as nested loops re-reading a whole part per base row (91 minutes for one month-end
+            # at 1,000,000 contracts). A FULL join cannot be a nested loop, and its estimate is
+            # never below either side's. The contracts join comes first: a strict condition on
+            # the base rows above them would turn the FULL joins back into LEFT joins.
             b.join(k, k.c.contract_id == b.c.contract_id)
-            .join(cf, on_cm(cf))
-            .join(sf, on_lm(sf))
-            .join(lm, on_lm(lm))
-            .outerjoin(ff, on_lm(ff))
-            .outerjoin(hc, on_cm(hc))
+            .join(w, on_cm(w), full=True)
+            .join(cf, on_cm(cf), full=True)
+            .join(sf, on_lm(sf), full=True)
+            .join(lm, on_lm(lm), full=True)
+            .join(ff, on_lm(ff), full=True)
+            .join(hc, on_cm(hc), full=True)
         )
         .order_by(b.c.month_idx, b.c.contract_id)
     )

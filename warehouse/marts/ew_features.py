@@ -393,17 +393,18 @@ def _part(
 def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
     """Per contract and month `lo_idx` … `hi_idx` (the months the base rows' windows reach;
     nothing older can count): receipts, amounts due, IoT events, inspections and
-    collections outcomes (one UNION ALL of month-level aggregates, NULL elsewhere)."""
+    collections outcomes (one UNION ALL of receipts, installments and month-level aggregates
+    of the others, NULL elsewhere)."""
     rc, sc = schema.receipts, schema.schedule
     de = schema.SOURCE_TABLES["device_events"]
     ins = schema.SOURCE_TABLES["inspections"]
     col = schema.SOURCE_TABLES["collections"]
 
+    # Receipts and installments one row each, not summed by month first: there is about one per
+    # contract and month, and their exact amounts add up the same either way.
     r_m = month_index(rc.c.received_date)
-    receipts = (
-        sa.select(*_part(rc.c.contract_id, r_m, paid=sa.func.sum(rc.c.amount)))
-        .where(in_months(rc.c.received_date, lo_idx, hi_idx))
-        .group_by(rc.c.contract_id, r_m)
+    receipts = sa.select(*_part(rc.c.contract_id, r_m, paid=rc.c.amount)).where(
+        in_months(rc.c.received_date, lo_idx, hi_idx)
     )
     # Installments in force on their due date (docs/domain.md §2): a restructuring after the
     # month-end sets valid_to after the due dates counted, so it changes nothing here.
@@ -413,10 +414,8 @@ def _contract_events(lo_idx: int, hi_idx: int) -> sa.Subquery:
         sa.or_(sc.c.valid_to.is_(None), sc.c.due_date < sc.c.valid_to),
     )
     amount = sc.c.principal_due + sc.c.interest_due
-    due = (
-        sa.select(*_part(sc.c.contract_id, s_m, due=sa.func.sum(amount)))
-        .where(in_force, in_months(sc.c.due_date, lo_idx, hi_idx))
-        .group_by(sc.c.contract_id, s_m)
+    due = sa.select(*_part(sc.c.contract_id, s_m, due=amount)).where(
+        in_force, in_months(sc.c.due_date, lo_idx, hi_idx)
     )
     e_m = month_index(de.c.event_time)
     offline_day = sa.case((de.c.event_type == "offline", sa.cast(de.c.event_time, sa.Date)))

@@ -177,6 +177,20 @@ def fit_binning(feature: str, x: pd.Series, y: np.ndarray, weight: np.ndarray | 
     return ob
 
 
+def distinct_rows(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct rows of (`x`, `y`), each with the summed weight of the rows it stands for
+    (their count when unweighted), in byte order. A logistic regression's weighted likelihood is
+    a sum over rows, so it is the same on these as on the rows themselves: WoE takes a few
+    values per feature, and a book's 950,000 training rows are about 520,000 distinct ones."""
+    both = np.ascontiguousarray(np.column_stack([x.astype(np.float64), y.astype(np.float64)]))
+    keys = both.view(np.dtype((np.void, both.shape[1] * both.itemsize))).ravel()
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    summed = np.bincount(which.ravel(), weights=weight, minlength=len(first))
+    return both[first, :-1], both[first, -1].astype(np.int64), summed.astype(np.float64)
+
+
 def fit_scorecard(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> Scorecard:
     """Fit the scorecard on rows with a known target (weighted by their `weight` column when the
     non-defaults were sampled, `data.thin`)."""
@@ -197,9 +211,11 @@ def fit_scorecard(train: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> 
     if not kept:
         raise NotEnoughData(f"no feature separates defaults from the others (IV ≥ {MIN_IV})")
     woe = pd.DataFrame({f: _woe(binnings[f], rows[f]) for f in kept})
+    distinct, y_distinct, w_distinct = distinct_rows(woe.to_numpy(), y, weight)
+    column = {f: i for i, f in enumerate(kept)}
     while True:
         model = LogisticRegression(C=1.0, max_iter=2000)
-        model.fit(woe[kept].to_numpy(), y, sample_weight=weight)
+        model.fit(distinct[:, [column[f] for f in kept]], y_distinct, sample_weight=w_distinct)
         coef = dict(zip(kept, model.coef_[0], strict=True))
         # High WoE is safe, so a sound coefficient is negative.
         wrong = [f for f in kept if coef[f] >= 0]

@@ -16,7 +16,13 @@ from early_warning.data import NotEnoughData, require_defaults
 from early_warning.pipeline import evaluate
 from early_warning.reasons import TEXT, reason_key, reason_text
 from early_warning.report import BEGIN, END, write_section
-from early_warning.scorecard import Scorecard, fit_scorecard, top_key_columns, top_keys
+from early_warning.scorecard import (
+    Scorecard,
+    distinct_rows,
+    fit_scorecard,
+    top_key_columns,
+    top_keys,
+)
 from early_warning.train import check_features
 from tests.warehouse.book import Book, build_book, monthly
 from warehouse.engine import create_warehouse_engine
@@ -165,3 +171,21 @@ def test_top_reasons_rank_by_points_lost_share_words_once_and_stop_at_nothing_lo
     ]
     assert top_keys(lost, missing, 3)[2] == []
     assert top_keys(lost, missing, 2)[1] == ["ew_reason.dpd", "ew_reason.fin_debt_ratio"]
+
+
+def test_the_regression_on_distinct_rows_is_the_regression_on_every_row() -> None:
+    # Rows (x, y): (0, 0) ×3, (1, 1) ×2 with weights 1 2 3 4 5 and (1, 0) once with weight 6.
+    x = np.array([[0.0], [0.0], [0.0], [1.0], [1.0], [1.0]])
+    y = np.array([0, 0, 0, 1, 1, 0])
+    rows, outcome, weight = distinct_rows(x, y, np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]))
+    assert rows.tolist() == [[0.0], [1.0], [1.0]]
+    assert outcome.tolist() == [0, 0, 1] and weight.tolist() == [6.0, 6.0, 9.0]
+    _, _, counted = distinct_rows(x, y, None)
+    assert counted.tolist() == [3.0, 1.0, 2.0]
+    # The fitted coefficients agree with the regression on all six rows to solver precision.
+    from sklearn.linear_model import LogisticRegression
+
+    every = LogisticRegression(tol=1e-10).fit(x, y, sample_weight=[1, 2, 3, 4, 5, 6])
+    distinct = LogisticRegression(tol=1e-10).fit(rows, outcome, sample_weight=weight)
+    assert distinct.coef_[0][0] == pytest.approx(every.coef_[0][0], abs=1e-8)
+    assert distinct.intercept_[0] == pytest.approx(every.intercept_[0], abs=1e-8)

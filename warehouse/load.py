@@ -34,6 +34,7 @@ from warehouse.load_write import (
     WRITE_LAYERS,
     copy_duckdb_portal,
     create_indexes,
+    create_mart_indexes,
     reset_tables,
     write_source,
 )
@@ -197,6 +198,7 @@ def load_extract(
                 marts.build_mart(
                     conn, settings, as_of, progress=say, committee=committee, scorer=scorer
                 )
+                create_mart_indexes(conn)
                 build_seconds = time.perf_counter() - build_started
                 digest.join()
                 load_id = _record(
@@ -240,4 +242,5 @@ def rebuild(
             say(f"applying {len(committee)} approved committee classifications")
         reset_tables(conn, ["mart", "build"])
         marts.build_mart(conn, settings, as_of, progress=say, committee=committee, scorer=scorer)
+        create_mart_indexes(conn)
     return BuildResult(as_of, time.perf_counter() - started)

@@ -33,8 +33,8 @@ def layer_tables(layers: Iterable[str]) -> list[sa.Table]:
 def reset_tables(conn: Connection, layers: Iterable[str]) -> None:
     """Empty the tables of `layers` (see `empty_table`); create missing portal tables.
 
-    Indexes are left for `create_indexes`, after the rows are in. Portal tables (the load history
-    and later the filing workflow) are never dropped.
+    Indexes are left for `create_indexes` and `create_mart_indexes`, after the rows are in.
+    Portal tables (the load history and later the filing workflow) are never dropped.
     """
     for table in layer_tables(layers):
         empty_table(conn, table, with_indexes=False)
@@ -54,6 +54,18 @@ def create_indexes(conn: Connection, layers: Iterable[str]) -> None:
             index.create(conn, checkfirst=True)
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text(f'ANALYZE "{table.name}"'))
+
+
+def create_mart_indexes(conn: Connection) -> None:
+    """Create the indexes the MetaData declares for this database on the mart and build tables.
+
+    Run after the build has written them: an index built once over the rows is cheaper than one
+    kept up through every insert. The build empties a table that exists by deleting its rows
+    (`empty_table`), which keeps its indexes but never makes missing ones.
+    """
+    for table in layer_tables(["mart", "build"]):
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)  # ddl_if: only those declared for this dialect
 
 
 def copy_duckdb_portal(conn: Connection, old: Path) -> None:

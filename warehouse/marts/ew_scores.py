@@ -191,6 +191,12 @@ def read_features(conn: Connection, first_idx: int, last_idx: int) -> pd.DataFra
         params = [compiled.params[k] for k in compiled.positiontup or ()]
         raw = conn.connection.driver_connection
         return raw.sql(str(compiled), params=params).to_arrow_table().to_pandas()
+    if conn.dialect.name == "postgresql":
+        # The build sets it for its transaction already; this keeps any other caller's read
+        # from spilling with the default 4 MB (lasts to the end of the caller's transaction).
+        from warehouse.marts import PG_BUILD_WORK_MEM  # the package imports this module
+
+        conn.execute(sa.select(sa.func.set_config("work_mem", PG_BUILD_WORK_MEM, True)))
     result = conn.execute(stmt)
     columns = list(result.keys())
     return pd.DataFrame.from_records(

@@ -220,7 +220,10 @@ def load_section(ctx: Context) -> Section:
 
 LOAD_TITLE = "Demo, load and build"
 # Earlier titles of renamed sections, so an old docs/benchmarks.md merges into the new one.
-FORMER_TITLES = {"Demo, load and build (DuckDB)": LOAD_TITLE}
+FORMER_TITLES = {
+    "Demo, load and build (DuckDB)": LOAD_TITLE,
+    "Early-warning features, training and scoring": "Early-warning training and scoring",
+}
 
 
 def _pg_load_text(ctx: Context) -> str:

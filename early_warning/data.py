@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from queries.execute import fetch_frame, fetch_one
 from warehouse import schema
-from warehouse.marts import PG_BUILD_WORK_MEM
+from warehouse.engine import PG_BUILD_WORK_MEM
 from warehouse.marts.ew_features import (
     CATEGORICAL,
     DEFAULT_DPD,

@@ -285,8 +285,7 @@ def pg_server(url: str, *, build: bool = False) -> str:
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
-    from warehouse.engine import create_warehouse_engine
-    from warehouse.marts import PG_BUILD_WORK_MEM
+    from warehouse.engine import PG_BUILD_WORK_MEM, create_warehouse_engine
 
     engine = create_warehouse_engine(url, read_only=True)
     try:

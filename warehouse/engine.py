@@ -26,6 +26,10 @@ from sqlalchemy.pool import NullPool
 from warehouse.scratch import claimed, sweep
 from warehouse.settings import ROOT
 
+# work_mem for the build's transaction and for the big early-warning feature reads on PostgreSQL
+# (the default 4 MB makes their sorts and hash aggregates spill to disk).
+PG_BUILD_WORK_MEM = "256MB"
+
 
 def duckdb_writer_config() -> dict[str, object]:
     """DuckDB settings for loads and builds: bounded memory, spilling to disk beyond it.

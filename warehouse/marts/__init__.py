@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from warehouse import schema
+from warehouse.engine import PG_BUILD_WORK_MEM
 from warehouse.marts import (
     assemble,
     branch_months,
@@ -46,7 +47,6 @@ PARAMS_INSERT = """
 INSERT INTO _b_params VALUES
   (:as_of, :as_of_idx, :tol, :obs_months, :obs_inst, :rr_rank, :upg_inst, :upg_months, :npl_share)
 """
-PG_BUILD_WORK_MEM = "256MB"
 CONTRACT_SEGMENTS_LESSEE_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_contract_segments_lessee_id ON contract_segments (lessee_id)"
 )

@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import visitors
 
 from warehouse import schema
+from warehouse.engine import PG_BUILD_WORK_MEM
 from warehouse.marts.ew_features import DEFAULT_DPD, feature_statement
 from warehouse.months import month_end_of, month_idx, month_index
 from warehouse.settings import Settings
@@ -194,8 +195,6 @@ def read_features(conn: Connection, first_idx: int, last_idx: int) -> pd.DataFra
     if conn.dialect.name == "postgresql":
         # The build sets it for its transaction already; this keeps any other caller's read
         # from spilling with the default 4 MB (lasts to the end of the caller's transaction).
-        from warehouse.marts import PG_BUILD_WORK_MEM  # the package imports this module
-
         conn.execute(sa.select(sa.func.set_config("work_mem", PG_BUILD_WORK_MEM, True)))
     result = conn.execute(stmt)
     columns = list(result.keys())

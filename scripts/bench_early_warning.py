@@ -211,32 +211,27 @@ def _body(steps: list, answers: dict[str, dict], months: int, log: Path, size: i
             f"{TRAIN_SECONDS / 60:.0f} min and < {TRAIN_BYTES // GIB} GiB: "
             f"{judged if at_target else off} |"
         )
-    step, got = by_name.get("score"), answers.get("score", {})
-    if step is not None:
+    # Each scoring run: its row's words, and what follows its detail (only the monthly
+    # rebuild is judged).
+    for name, words in (
+        ("score", "the version's first build"),
+        ("rescore", "a rebuild with unchanged inputs"),
+        ("month", "the monthly rebuild (one new month-end)"),
+    ):
+        step, got = by_name.get(name), answers.get(name, {})
+        if step is None:
+            continue
         seconds = got.get("seconds")
+        tail = {
+            "score": "; once per approved version, not judged",
+            "month": f"; target < {SCORE_SECONDS:.0f} s: "
+            f"{verdict(seconds, 0, SCORE_SECONDS, None) if at_target else off}",
+        }.get(name, "")
         rows.append(
-            f"| scoring in the build, the version's first build "
+            f"| scoring in the build, {words} "
             f"| {'' if seconds is None else f'{seconds:.1f}'} "
-            f"| {step.peak_bytes / GIB:.2f} | {got.get('detail', f'failed, see {log.name}')}; "
-            "once per approved version, not judged |"
-        )
-    step, got = by_name.get("rescore"), answers.get("rescore", {})
-    if step is not None:
-        seconds = got.get("seconds")
-        rows.append(
-            f"| scoring in the build, a rebuild with unchanged inputs "
-            f"| {'' if seconds is None else f'{seconds:.1f}'} "
-            f"| {step.peak_bytes / GIB:.2f} | {got.get('detail', f'failed, see {log.name}')} |"
-        )
-    step, got = by_name.get("month"), answers.get("month", {})
-    if step is not None:
-        seconds = got.get("seconds")
-        rows.append(
-            f"| scoring in the build, the monthly rebuild (one new month-end) "
-            f"| {'' if seconds is None else f'{seconds:.1f}'} "
-            f"| {step.peak_bytes / GIB:.2f} | {got.get('detail', f'failed, see {log.name}')}; "
-            f"target < {SCORE_SECONDS:.0f} s: "
-            f"{verdict(seconds, 0, SCORE_SECONDS, None) if at_target else off} |"
+            f"| {step.peak_bytes / GIB:.2f} | {got.get('detail', f'failed, see {log.name}')}"
+            f"{tail} |"
         )
     return (
         "Training is `postloan model train` as the product runs it (`early_warning.train."

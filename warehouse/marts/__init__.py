@@ -198,8 +198,26 @@ def build_mart(
         duck
         and conn.execute(sa.text("SELECT current_setting('preserve_insertion_order')")).scalar()
     )
+    written = (
+        (monitoring.PREVIOUS_NAME, monitoring.write_previous_actions),
+        (collection_months.NAME, collection_months.write_collection_months),
+        (watch.NAME, watch.write_watch_flags),
+        (inspection.NAME, inspection.write_inspection_coverage),
+        (branch_months.NAME, branch_months.write_inspection_branch_month),
+        (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),
+        (inspection.FINDINGS_NAME, inspection.write_inspection_findings),
+        (compliance.NAME, compliance.write_compliance_flags),
+        (devices.NAME, devices.write_device_status),
+        (devices.ALERT_NAME, devices.write_device_alerts),
+        (lead_time.NAME, lead_time.write_lead_time_facts),
+        (lead_time.LESSEES_NAME, lead_time.write_lead_time_lessees),
+        (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
+        (lead_time.SIGNAL_MONTHS_NAME, lead_time.write_signal_month),
+    )
+    # Every step counted before the first, so the progress reads n of one total throughout.
+    total = len(steps) + len(written) + 2
     for n, (name, sql) in enumerate(steps, start=1):
-        say(f"build {n}/{len(steps)}: {name}")
+        say(f"build {n}/{total}: {name}")
         began = time.perf_counter()
         # Scratch tables need no order (cheaper); the marts are written month by month, which
         # DuckDB keeps only with insertion order on, so its zone maps skip the other months.
@@ -217,23 +235,6 @@ def build_mart(
             conn.execute(sa.text(f"ANALYZE {target.group(1)}"))
         timings[name] = time.perf_counter() - began
 
-    written = (
-        (monitoring.PREVIOUS_NAME, monitoring.write_previous_actions),
-        (collection_months.NAME, collection_months.write_collection_months),
-        (watch.NAME, watch.write_watch_flags),
-        (inspection.NAME, inspection.write_inspection_coverage),
-        (branch_months.NAME, branch_months.write_inspection_branch_month),
-        (inspection.OVERDUE_NAME, inspection.write_inspection_overdue),
-        (inspection.FINDINGS_NAME, inspection.write_inspection_findings),
-        (compliance.NAME, compliance.write_compliance_flags),
-        (devices.NAME, devices.write_device_status),
-        (devices.ALERT_NAME, devices.write_device_alerts),
-        (lead_time.NAME, lead_time.write_lead_time_facts),
-        (lead_time.LESSEES_NAME, lead_time.write_lead_time_lessees),
-        (lead_time.SIGNAL_NAME, lead_time.write_signal_scope),
-        (lead_time.SIGNAL_MONTHS_NAME, lead_time.write_signal_month),
-    )
-    total = len(steps) + len(written) + 2
     for n, (name, write) in enumerate(written, start=len(steps) + 1):
         say(f"build {n}/{total}: {name}")
         began = time.perf_counter()

@@ -288,3 +288,48 @@ def test_a_model_that_fails_while_scoring_writes_nothing_and_the_build_goes_on(
     assert list(table_rows(duckdb_url, schema.ew_score_log).outcome) == ["refused"]
     assert table_rows(duckdb_url, schema.ew_feature_bins).empty
     assert not table_rows(duckdb_url, schema.contract_month).empty
+
+
+def test_the_scores_written_in_a_transaction_are_not_kept_alive_until_it_ends(
+    duckdb_url: str,
+) -> None:
+    # DuckDB keeps a frame handed over with `register` alive until the transaction ends: the
+    # build (one transaction) held every chunk of scores it had written, 3 GiB at 1M contracts.
+    import gc
+
+    from warehouse.marts.ew_scores import _insert
+
+    def frames() -> int:
+        gc.collect()
+        return sum(isinstance(o, pd.DataFrame) for o in gc.get_objects())
+
+    engine = create_warehouse_engine(duckdb_url)
+    try:
+        with engine.begin() as conn:
+            schema.ew_scores.create(conn)
+            before = frames()
+            for month in (OCT, NOV, DEC):
+                chunk = pd.DataFrame(
+                    {
+                        "contract_id": ["K0", "K1"],
+                        "month_idx": [month, month],
+                        "month_end": [date(2024, 10, 31)] * 2,
+                        "model_version": "ew-0001",
+                        "score": [0.1, 0.2],
+                        "score_decile": [2, 1],
+                        "reason_1": ["ew_reason.dpd", None],
+                        "reason_2": [None, None],
+                        "reason_3": [None, None],
+                    }
+                )
+                _insert(conn, chunk)
+                del chunk
+            assert frames() == before
+            assert (
+                conn.execute(schema.ew_scores.select().with_only_columns(schema.ew_scores.c.score))
+                .scalars()
+                .all()
+                == [0.1, 0.2] * 3
+            )
+    finally:
+        engine.dispose()

@@ -220,13 +220,12 @@ def _insert(conn: Connection, rows: pd.DataFrame, table: sa.Table = schema.ew_sc
     """Append `rows` (the columns of `table`) in bulk."""
     names = [c.name for c in table.columns]
     if conn.dialect.name == "duckdb":
+        # Not `register`: DuckDB keeps a registered frame alive until the transaction ends, so
+        # the build's one transaction held every chunk it had written (3 GiB at 1M contracts).
         raw = conn.connection.driver_connection
-        raw.register("_ew_rows", rows[names])
-        try:
-            cols = ", ".join(names)
-            raw.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _ew_rows")
-        finally:
-            raw.unregister("_ew_rows")
+        relation = raw.from_df(rows[names])
+        relation.insert_into(table.name)  # by position: `names` are the table's columns in order
+        del relation
         return
     if conn.dialect.name == "postgresql":
         buffer = io.StringIO()

@@ -19,6 +19,7 @@ from tests.conftest import _pg_database
 from tests.warehouse.book import Book, d, monthly
 from warehouse import schema
 from warehouse.engine import create_warehouse_engine
+from warehouse.load_write import layer_tables
 from warehouse.marts import build_mart
 from warehouse.settings import load_settings
 
@@ -81,3 +82,31 @@ def test_tables_written_by_the_build_are_analysed_before_it_commits(pg_db: str) 
     assert seen["first"] == {"_b_params": 1, "_b_rank": 5, "month_ends": 6, "_b_contract": 2}
     assert seen["mart"] == seen["mart_rows"]
     assert seen["mart"]["contract_month"] > 0
+
+
+def test_every_table_the_build_fills_has_statistics_before_it_commits(pg_db: str) -> None:
+    """Tables written by the build's Python steps (watch flags, collection months, the at-risk
+    rows the alert evaluation pages through right after the load …) are analysed too: each mart
+    and build table that holds rows has its exact row count as the planner's estimate."""
+    book = _book()
+    engine = create_warehouse_engine(pg_db)
+    try:
+        with engine.begin() as conn:
+            schema.metadata.create_all(conn, tables=list(schema.SOURCE_TABLES.values()))
+            for name, table in schema.SOURCE_TABLES.items():
+                rows = getattr(book, name, [])
+                if rows:
+                    conn.execute(table.insert(), rows)
+            build_mart(conn, load_settings(), d("2024-06-30"))
+            tables = layer_tables(["mart", "build"])
+            names = [t.name for t in tables]
+            counts = {
+                t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar())
+                for t in tables
+            }
+            estimated = _reltuples(conn, names)
+    finally:
+        engine.dispose()
+    filled = {n: c for n, c in counts.items() if c}
+    assert {"contract_month", "at_risk_rows"} <= set(filled)
+    assert {n: estimated[n] for n in filled} == filled

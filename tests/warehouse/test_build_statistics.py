@@ -48,6 +48,15 @@ def _reltuples(conn: Connection, names: list[str]) -> dict[str, float]:
     return {name: float(n) for name, n in rows}
 
 
+def _write_source(conn: Connection, book: Book) -> None:
+    """Create the source tables in `conn` and write `book`'s rows into them."""
+    schema.metadata.create_all(conn, tables=list(schema.SOURCE_TABLES.values()))
+    for name, table in schema.SOURCE_TABLES.items():
+        rows = getattr(book, name, [])
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
 def test_tables_written_by_the_build_are_analysed_before_it_commits(pg_db: str) -> None:
     """The settings row, the ranks and the month-ends are analysed before the first step reads
     them; a scratch table after its step; `contract_month` (an INSERT step) before the next."""
@@ -56,11 +65,7 @@ def test_tables_written_by_the_build_are_analysed_before_it_commits(pg_db: str) 
     engine = create_warehouse_engine(pg_db)
     try:
         with engine.begin() as conn:
-            schema.metadata.create_all(conn, tables=list(schema.SOURCE_TABLES.values()))
-            for name, table in schema.SOURCE_TABLES.items():
-                rows = getattr(book, name, [])
-                if rows:
-                    conn.execute(table.insert(), rows)
+            _write_source(conn, book)
 
             def progress(message: str) -> None:
                 if message.endswith(": installments"):  # after step 1 (contracts)
@@ -92,11 +97,7 @@ def test_every_table_the_build_fills_has_statistics_before_it_commits(pg_db: str
     engine = create_warehouse_engine(pg_db)
     try:
         with engine.begin() as conn:
-            schema.metadata.create_all(conn, tables=list(schema.SOURCE_TABLES.values()))
-            for name, table in schema.SOURCE_TABLES.items():
-                rows = getattr(book, name, [])
-                if rows:
-                    conn.execute(table.insert(), rows)
+            _write_source(conn, book)
             build_mart(conn, load_settings(), d("2024-06-30"))
             tables = layer_tables(["mart", "build"])
             names = [t.name for t in tables]

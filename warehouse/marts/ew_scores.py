@@ -222,10 +222,8 @@ def _insert(conn: Connection, rows: pd.DataFrame, table: sa.Table = schema.ew_sc
     if conn.dialect.name == "duckdb":
         # Not `register`: DuckDB keeps a registered frame alive until the transaction ends, so
         # the build's one transaction held every chunk it had written (3 GiB at 1M contracts).
-        raw = conn.connection.driver_connection
-        relation = raw.from_df(rows[names])
-        relation.insert_into(table.name)  # by position: `names` are the table's columns in order
-        del relation
+        # By position: `names` are the table's columns in order.
+        conn.connection.driver_connection.from_df(rows[names]).insert_into(table.name)
         return
     if conn.dialect.name == "postgresql":
         buffer = io.StringIO()
